@@ -1,0 +1,44 @@
+"""slacalc: SLA credit and impact calculator.
+
+Outage windows, affected users and contract terms in; availability, credits, claim deadlines and
+the evidence behind them out::
+
+    import slacalc
+    outages = slacalc.read_outages("outages.csv", timezone="Europe/London")
+    results = slacalc.calculate(
+        outages, "microsoft-365-exchange-online", users=1000, monthly_fee="8000.00"
+    )
+    print(results.to_frame()[["period", "availability_percent", "credit_amount"]])
+
+Modules, each with one job; imports point one way (left to right)::
+
+    errors, money, periods → contract → outages, customers → availability, maintenance
+        → credits, claims → results → calculate → scenarios → excel, cli, ui
+"""
+
+from slacalc.calculate import calculate
+from slacalc.contract import Contract, contract_schema, list_contracts, load_contract
+from slacalc.customers import Customers
+from slacalc.errors import CalculationError, ContractError, InputError, SlacalcError
+from slacalc.outages import Outages, RowProblem, read_outages
+from slacalc.results import Results
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CalculationError",
+    "Contract",
+    "ContractError",
+    "Customers",
+    "InputError",
+    "Outages",
+    "Results",
+    "RowProblem",
+    "SlacalcError",
+    "__version__",
+    "calculate",
+    "contract_schema",
+    "list_contracts",
+    "load_contract",
+    "read_outages",
+]

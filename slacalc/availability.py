@@ -1,0 +1,271 @@
+"""The downtime sweep: outage windows, exclusions and period edges in; per-period downtime out.
+
+Everything here works on whole numpy arrays. Times are int64 epoch seconds; affected users are int64
+*units* of 1/10,000 user (``UNITS_PER_USER``), so a whole user count and a percent with two decimals
+of a population are both exact integers and no float ever decides a number.
+
+How the rules of design.md map onto the arrays:
+
+1. The timeline of each subscription (tenant × contract) is cut at every window edge, exclusion edge
+   and period edge into elementary segments; a window covers a contiguous run of them.
+2. Exclusions are unioned and subtracted segment by segment (true interval subtraction).
+3. In each segment, a cohort's affected users are the largest of its active windows; cohorts add up;
+   the total is never below the largest whole-population window nor above the licensed users.
+4. ``user_minutes`` weighs each down second by the affected users; ``time`` counts a second as down
+   when the affected share passes the contract's threshold; runs shorter than the minimum
+   consecutive downtime are dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+UNITS_PER_USER = 10_000
+"""Affected users are counted in 1/10,000 of a user: exact for percents with two decimals."""
+
+MAX_LICENSED_USERS = 100_000_000
+"""Above this, user-seconds of a quarter would not fit exactly in 64-bit integers."""
+
+_SHIFT = np.int64(1) << np.int64(33)  # seconds per subscription block in the composite key
+
+I64 = npt.NDArray[np.int64]
+Bool = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class Windows:
+    """Outage windows already matched to subscriptions, as parallel arrays."""
+
+    sub: I64
+    start: I64
+    end: I64
+    weight: I64  # affected units (UNITS_PER_USER per user)
+    cohort: I64  # cohort code, -1 for the whole population
+    counted: Bool  # the cohort counts toward SLA downtime under the contract
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The contract terms the sweep needs, as plain numbers."""
+
+    method: Literal["user_minutes", "time"]
+    threshold_hundredths: int  # the threshold percent × 100 (time method)
+    threshold_inclusive: bool  # '>=' rather than '>'
+    minimum_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Segments:
+    """Elementary segments of the timelines with what was down in each (evidence comes from here)."""
+
+    sub: I64
+    start: I64
+    end: I64
+    period: I64  # index into the period edges
+    sla_weight: I64  # affected units counting toward SLA downtime (0 when excluded or filtered)
+    impact_weight: I64  # all affected units, exclusions and thresholds ignored
+    down: Bool  # the segment is SLA downtime
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """Per (subscription, period) sums over the segments; arrays are indexed like ``keys``."""
+
+    sub: I64
+    period: I64
+    downtime_seconds: I64
+    downtime_units: I64  # user-seconds × UNITS_PER_USER (full outage units for the time method)
+    impact_units: I64
+    segments: Segments
+    window_segments: tuple[I64, I64]  # (window index, segment index) pairs where a window was down
+
+
+def union_intervals(sub: I64, start: I64, end: I64) -> tuple[I64, I64, I64]:
+    """Merge overlapping or touching intervals within each subscription (gaps and islands)."""
+    if len(sub) == 0:
+        return sub, start, end
+    order = np.lexsort((start, sub))
+    s, a, b = sub[order], start[order], end[order]
+    reach = np.maximum.accumulate(s * _SHIFT + b)
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = s[1:] * _SHIFT + a[1:] > reach[:-1]
+    last = np.flatnonzero(np.append(new[1:], True))
+    return s[new], a[new], reach[last] - s[new] * _SHIFT
+
+
+def clip_intervals(
+    intervals: tuple[I64, I64, I64], lo: np.int64, hi: np.int64
+) -> tuple[I64, I64, I64]:
+    """Keep the parts of (sub, start, end) intervals inside ``[lo, hi)``."""
+    sub, start, end = intervals
+    keep = (end > lo) & (start < hi)
+    return sub[keep], np.maximum(start[keep], lo), np.minimum(end[keep], hi)
+
+
+def split_at_edges(sub: I64, start: I64, end: I64, edges: I64) -> tuple[I64, I64, I64, I64, I64]:
+    """Cut each interval at the period edges; returns (origin index, sub, start, end, period)."""
+    first = np.searchsorted(edges, start, side="right") - 1
+    last = np.searchsorted(edges, end, side="left") - 1
+    pieces = (last - first + 1).astype(np.int64)
+    origin = np.repeat(np.arange(len(sub), dtype=np.int64), pieces)
+    offset = np.arange(len(origin), dtype=np.int64) - np.repeat(np.cumsum(pieces) - pieces, pieces)
+    period = first[origin] + offset
+    piece_start = np.maximum(start[origin], edges[period])
+    piece_end = np.minimum(end[origin], edges[period + 1])
+    return origin, sub[origin], piece_start, piece_end, period
+
+
+def _explode(first: I64, count: I64) -> tuple[I64, I64]:
+    """For ranges ``[first, first + count)``, the (range index, member) pairs, vectorised."""
+    owner = np.repeat(np.arange(len(first), dtype=np.int64), count)
+    base = np.repeat(np.cumsum(count) - count, count)
+    member = first[owner] + np.arange(len(owner), dtype=np.int64) - base
+    return owner, member
+
+
+def _cohort_total(seg: I64, cohort: I64, weight: I64, n_segments: int) -> I64:
+    """Per segment: the sum over cohorts of each cohort's largest active weight."""
+    total = np.zeros(n_segments, dtype=np.int64)
+    if len(seg) == 0:
+        return total
+    order = np.lexsort((weight, cohort, seg))
+    s, c, w = seg[order], cohort[order], weight[order]
+    last = np.ones(len(s), dtype=bool)
+    last[:-1] = (s[1:] != s[:-1]) | (c[1:] != c[:-1])
+    np.add.at(total, s[last], w[last])
+    return total
+
+
+def measure(
+    windows: Windows,
+    exclusions: tuple[I64, I64, I64],
+    licensed_units: I64,
+    edges: I64,
+    active: tuple[I64, I64],
+    rules: Rules,
+) -> Measurement:
+    """Sweep every subscription's timeline once and sum downtime per (subscription, period).
+
+    ``exclusions`` are (sub, start, end) intervals, ``edges`` the sorted period edges (epoch seconds)
+    covering every window, and ``active`` the (sub, period) pairs to report.
+    """
+    ex_sub, ex_start, ex_end = union_intervals(*clip_intervals(exclusions, edges[0], edges[-1]))
+    active_sub, active_period = active
+    # Every subscription's timeline is cut at its windows, its exclusions and the period edges.
+    edge_sub = np.unique(active_sub)
+    points = np.concatenate(
+        [
+            windows.sub * _SHIFT + windows.start,
+            windows.sub * _SHIFT + windows.end,
+            ex_sub * _SHIFT + ex_start,
+            ex_sub * _SHIFT + ex_end,
+            (edge_sub[:, None] * _SHIFT + edges[None, :]).ravel(),
+        ]
+    )
+    bounds = np.unique(points)
+    seg_sub = bounds[:-1] // _SHIFT
+    seg_start = bounds[:-1] - seg_sub * _SHIFT
+    seg_end = bounds[1:] - seg_sub * _SHIFT
+    n = len(seg_start)
+    real = (bounds[1:] // _SHIFT) == seg_sub  # a segment never spans two subscriptions
+    duration = np.where(real, seg_end - seg_start, 0).astype(np.int64)
+
+    w_first = np.searchsorted(bounds, windows.sub * _SHIFT + windows.start)
+    w_last = np.searchsorted(bounds, windows.sub * _SHIFT + windows.end)
+    owner, seg = _explode(w_first.astype(np.int64), (w_last - w_first).astype(np.int64))
+    weight, cohort, counted = windows.weight[owner], windows.cohort[owner], windows.counted[owner]
+    whole = cohort < 0
+
+    whole_max = np.zeros(n, dtype=np.int64)
+    np.maximum.at(whole_max, seg[whole], weight[whole])
+    part = ~whole
+    all_cohorts = _cohort_total(seg[part], cohort[part], weight[part], n)
+    sla_part = part & counted
+    sla_cohorts = _cohort_total(seg[sla_part], cohort[sla_part], weight[sla_part], n)
+    cap = licensed_units[seg_sub]
+    impact_weight = np.minimum(np.maximum(all_cohorts, whole_max), cap)
+    sla_weight = np.minimum(np.maximum(sla_cohorts, whole_max), cap)
+
+    # Exclusions: coverage count over segments (the union never overlaps itself).
+    cover = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(cover, np.searchsorted(bounds, ex_sub * _SHIFT + ex_start), 1)
+    np.add.at(cover, np.searchsorted(bounds, ex_sub * _SHIFT + ex_end), -1)
+    excluded = np.cumsum(cover)[:n] > 0
+
+    if rules.method == "time":
+        # share % > t  ⇔  units × 10,000 > (t × 100) × licensed units  ⇔  units > (t × 100) × users
+        limit = rules.threshold_hundredths * (cap // UNITS_PER_USER)
+        down = sla_weight >= limit if rules.threshold_inclusive else sla_weight > limit
+        down &= sla_weight > 0
+    else:
+        down = sla_weight > 0
+    down &= ~excluded & real & (duration > 0)
+    if rules.minimum_seconds > 0:
+        down &= _long_enough(down, seg_sub, duration, rules.minimum_seconds)
+    sla_weight = np.where(down, sla_weight, 0)
+    if rules.method == "time":
+        sla_weight = np.where(down, cap, 0)  # a down minute counts as a full outage
+
+    period = np.clip(np.searchsorted(edges, seg_start, side="right") - 1, 0, len(edges) - 2)
+    slot, hit = _slots(active, len(edges) - 1, seg_sub, period)
+    hit &= real
+    downtime_seconds = np.zeros(len(active_sub), dtype=np.int64)
+    downtime_units = np.zeros(len(active_sub), dtype=np.int64)
+    impact_units = np.zeros(len(active_sub), dtype=np.int64)
+    np.add.at(downtime_seconds, slot[hit & down], duration[hit & down])
+    np.add.at(downtime_units, slot[hit], (duration * sla_weight)[hit])
+    np.add.at(impact_units, slot[hit], (duration * impact_weight)[hit])
+
+    was_down = down[seg] & (counted | whole)
+    return Measurement(
+        sub=active_sub,
+        period=active_period,
+        downtime_seconds=downtime_seconds,
+        downtime_units=downtime_units,
+        impact_units=impact_units,
+        segments=Segments(
+            sub=seg_sub,
+            start=seg_start,
+            end=seg_end,
+            period=period,
+            sla_weight=sla_weight,
+            impact_weight=impact_weight,
+            down=down,
+        ),
+        window_segments=(owner[was_down], seg[was_down]),
+    )
+
+
+def _long_enough(down: Bool, sub: I64, duration: I64, minimum: int) -> Bool:
+    """True for down segments whose run of consecutive downtime lasts at least ``minimum`` seconds."""
+    n = len(down)
+    run_start = np.ones(n, dtype=bool)
+    run_start[1:] = (down[1:] != down[:-1]) | (sub[1:] != sub[:-1])
+    run = np.cumsum(run_start) - 1
+    length = np.zeros(int(run[-1]) + 1 if n else 0, dtype=np.int64)
+    np.add.at(length, run, duration)
+    return length[run] >= minimum
+
+
+def _slots(active: tuple[I64, I64], n_periods: int, sub: I64, period: I64) -> tuple[I64, Bool]:
+    """Where each (sub, period) sits among the sorted active pairs, and whether it is one of them."""
+    wanted = active[0] * n_periods + active[1]
+    group = sub * n_periods + period
+    if len(wanted) == 0:
+        return np.zeros(len(group), dtype=np.int64), np.zeros(len(group), dtype=bool)
+    slot = np.minimum(np.searchsorted(wanted, group), len(wanted) - 1).astype(np.int64)
+    return slot, wanted[slot] == group
+
+
+def excluded_seconds(exclusions: tuple[I64, I64, I64], edges: I64, active: tuple[I64, I64]) -> I64:
+    """Seconds of each active (sub, period) covered by the union of its exclusions."""
+    s, a, b = union_intervals(*clip_intervals(exclusions, edges[0], edges[-1]))
+    out = np.zeros(len(active[0]), dtype=np.int64)
+    _, s, a, b, period = split_at_edges(s, a, b, edges)
+    slot, hit = _slots(active, len(edges) - 1, s, period)
+    np.add.at(out, slot[hit], (b - a)[hit])
+    return out
