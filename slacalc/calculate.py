@@ -436,7 +436,7 @@ def _display_percent(value: Fraction) -> Decimal:
     """An availability for display: exact when it terminates, else floored so it never flatters."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     if Fraction(exact) == value:
-        return exact.normalize() if exact == exact.to_integral() else exact
+        return _plain(exact)
     return exact.quantize(_DISPLAY_PLACES, rounding=ROUND_FLOOR)
 
 
@@ -476,8 +476,10 @@ def _table(
                 "service": contract.service,
                 "contract": contract.id,
                 "period": period.label,
-                "period_start": pd.Timestamp(period.start.isoformat()),
-                "period_end": pd.Timestamp(period.end.isoformat()),
+                "period_start": pd.Timestamp(period.start.isoformat()).tz_convert(
+                    contract.timezone
+                ),
+                "period_end": pd.Timestamp(period.end.isoformat()).tz_convert(contract.timezone),
                 "timezone": contract.timezone,
                 "licensed_users": users,
                 "measured_seconds": measured,
