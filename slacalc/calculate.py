@@ -7,6 +7,7 @@ table with :mod:`slacalc.credits` and :mod:`slacalc.claims`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
@@ -509,10 +510,8 @@ def _table(
     return pd.DataFrame.from_records(records)
 
 
-def _date(day: pendulum.Date) -> object:
-    import datetime as dt
-
-    return dt.date(day.year, day.month, day.day)
+def _date(day: pendulum.Date | None) -> dt.date | None:
+    return None if day is None else dt.date(day.year, day.month, day.day)
 
 
 def _incident_ids(

@@ -79,6 +79,13 @@ class DowntimeThreshold(_Frozen):
     operator: Literal[">", ">="] = ">"
     percent: Percent = Decimal(0)
 
+    @field_validator("percent")
+    @classmethod
+    def _hundredths(cls, value: Decimal) -> Decimal:
+        if value * 100 != (value * 100).to_integral_value():
+            raise ValueError("give the threshold with at most two decimal places")
+        return value
+
 
 class Maintenance(_Frozen):
     """A recurring scheduled-maintenance window, in the contract's time zone, that is excluded."""
@@ -100,9 +107,13 @@ class Maintenance(_Frozen):
 
 
 class Cap(_Frozen):
-    """The most a period's credits may reach: a percent of the period's fee and/or days of service."""
+    """The most a period's credits may reach: a percent of the period's fee and/or days of service.
 
-    percent: Percent | None = Decimal(100)
+    A contract without a ``[cap]`` table is capped at 100 % of the fee (Microsoft's general terms);
+    an empty ``[cap]`` table states that the contract sets no cap.
+    """
+
+    percent: Percent | None = None
     days: Annotated[Decimal, Field(gt=0)] | None = None
 
 
@@ -111,10 +122,11 @@ class ClaimRule(_Frozen):
 
     ``end_of_month_after``: the last day of the ``months``-th calendar month after the period's last
     month (Microsoft 365: 1; Azure and AWS: 2). ``days_after_period_end``: ``days`` after the period's
-    last day (GitHub 30, Atlassian 15, Google 30).
+    last day (GitHub 30, Atlassian 15, Google 30). ``not_stated``: the terms give no deadline, so
+    none is shown.
     """
 
-    rule: Literal["end_of_month_after", "days_after_period_end"]
+    rule: Literal["end_of_month_after", "days_after_period_end", "not_stated"]
     months: Annotated[int, Field(ge=0, le=24)] | None = None
     days: Annotated[int, Field(ge=0, le=366)] | None = None
     how: str = Field("", description="Where and how to file the claim.")
@@ -132,6 +144,8 @@ class ClaimRule(_Frozen):
         if self.rule == "end_of_month_after":
             n = self.months
             return f"by the end of the {_ordinal(n or 0)} calendar month after the period"
+        if self.rule == "not_stated":
+            return "no deadline stated in the terms"
         return f"within {self.days} days after the period ends"
 
 
@@ -166,9 +180,14 @@ class Contract(_Frozen):
     )
     maintenance: tuple[Maintenance, ...] = ()
     tiers: tuple[Tier, ...] = Field(min_length=1)
-    cap: Cap = Cap()
+    cap: Cap = Cap(percent=Decimal(100))
     minimum_credit: Annotated[Decimal, Field(ge=0)] | None = Field(
         None, description="A credit is issued only if it is greater than this amount."
+    )
+    minimum_credit_currency: str = Field(
+        "USD",
+        pattern=r"^[A-Z]{3}$",
+        description="Currency of minimum_credit; the minimum applies to fees in this currency.",
     )
     claim: ClaimRule
     source: Source
@@ -186,17 +205,21 @@ class Contract(_Frozen):
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
         return value
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        bounds = [t.below for t in self.tiers]
+    @field_validator("tiers")
+    @classmethod
+    def _ordered(cls, tiers: tuple[Tier, ...]) -> tuple[Tier, ...]:
+        bounds = [t.below for t in tiers]
         if bounds != sorted(bounds, reverse=True) or len(set(bounds)) != len(bounds):
-            raise ValueError("tiers must be listed from the highest boundary down, each once")
-        kinds = {t.kind for t in self.tiers}
-        if len(kinds) != 1:
+            raise ValueError("list tiers from the highest boundary down, each boundary once")
+        if len({t.kind for t in tiers}) != 1:
             raise ValueError("all tiers must pay the same kind of credit")
-        credits = [t.credit for t in self.tiers]
+        credits = [t.credit for t in tiers]
         if credits != sorted(credits):
             raise ValueError("a lower tier must not pay less than a higher one")
+        return tiers
+
+    @model_validator(mode="after")
+    def _threshold_for_time(self) -> Self:
         if self.method == "user_minutes" and self.downtime_threshold != DowntimeThreshold():
             raise ValueError("downtime_threshold applies only to method 'time'")
         return self
@@ -243,8 +266,17 @@ def parse_contract(text: str, contract_id: str, origin: str) -> Contract:
         raise ContractError(f"{origin}: {problems}") from None
 
 
-@cache
 def _load_path(path: Path) -> Contract:
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise ContractError(f"{path}: cannot read the contract file: {exc}") from None
+    return _load_cached(path, stamp)
+
+
+@cache
+def _load_cached(path: Path, stamp: int) -> Contract:
+    """Parse once per file version: an edited file is read again (the app runs for days)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -82,7 +82,12 @@ def credit_for(
         fee = Fraction(period_fee)
         exact = fee * percent / 100 if percent is not None else fee * (days or 0) / period_days
         amount = round_money(exact, currency)
-        if contract.minimum_credit is not None and amount <= contract.minimum_credit:
+        minimum = contract.minimum_credit
+        if (
+            minimum is not None
+            and currency == contract.minimum_credit_currency
+            and amount <= minimum
+        ):
             amount = round_money(Decimal(0), currency)
     return Credit(
         percent=None if percent is None else _decimal(percent),

@@ -182,7 +182,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
             (D("95"), "<", "days", D(15)),
         ],
         # The contract caps at 15 days; the percent cap is the model's default (it never binds).
-        "cap": (D(100), D(15)),
+        "cap": (None, D(15)),
         "minimum_credit": None,
         "claim": ("days_after_period_end", None, 30),
         "confidence": "primary",
@@ -197,7 +197,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
             (D("99.9"), "<=", "percent", D(10)),
             (D("99"), "<", "percent", D(25)),
         ],
-        "cap": (D(100), D(90)),
+        "cap": (None, D(90)),
         "minimum_credit": None,
         "claim": ("days_after_period_end", None, 30),
         "confidence": "primary",
@@ -221,10 +221,10 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "threshold": (">", D(0)),
         "min_downtime": D(0),
         "tiers": [(D("99.99"), "<", "multiple", D(10))],
-        "cap": (D(100), None),
+        "cap": (None, None),
         "minimum_credit": None,
         # No deadline in the reference: a conservative placeholder, flagged in `unverified`.
-        "claim": ("days_after_period_end", None, 0),
+        "claim": ("not_stated", None, None),
         "confidence": "primary",
     },
     "okta-auth0": {
@@ -241,7 +241,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         ],
         "cap": (D(100), None),
         "minimum_credit": None,
-        "claim": ("days_after_period_end", None, 0),
+        "claim": ("not_stated", None, None),
         "confidence": "copy",
     },
     "google-compute-engine-multi-zone": {
