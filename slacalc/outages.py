@@ -1,4 +1,4 @@
-"""Outage windows in: read, validate and normalise them, so every row is counted, excluded or rejected.
+"""Outage windows in: read, check and normalise them; every row is counted, excluded or rejected.
 
 The normalised table (``Outages.frame``) is what the engine reads; its columns are:
 
@@ -15,18 +15,61 @@ column             dtype                       meaning
 ``affected_percent`` float64 (NaN if not given) percent of the cohort/population hit, ≤ 2 decimals
 ``excluded``       str ("" if it counts)       why the window does not count
 =================  ==========================  ===============================================
+
+Reading (:func:`read_outages`) accepts CSV, Excel ``.xlsx``, JSON or a DataFrame (see
+:mod:`slacalc.tables`), recognises the usual header spellings (:data:`OUTAGE_FIELDS`), and reads
+times as :mod:`slacalc.times` describes. Every data row ends in exactly one of: counted, excluded
+(with its reason) or rejected (a :class:`RowProblem` per bad cell, all of them at once), so
+``counted + excluded + rejected == rows_read``. Rules decided here:
+
+* Unknown columns are ignored and listed (``ignored_columns`` and a note), never used; a near miss
+  of a known spelling is pointed out ("did you mean ...").
+* An empty end is an open window: counted up to ``as_of`` when given (and listed in
+  ``open_ended``), rejected otherwise.
+* Both ``affected_users`` and ``affected_percent`` on a row are checked against each other only
+  when the population is known: ``licensed_users=`` for a row without a cohort. They agree when the
+  users, as a percent of the population, round to the percent as written (to its own decimals).
+* The same window twice (every field equal) is a duplicate: the later rows are rejected. One
+  incident id may have several windows (intermittent incidents; noted, not refused), but rows of one
+  id, tenant, service and cohort that start at the same time and end at different times contradict
+  each other, and all of them are rejected.
+* An ``excluded`` cell of ``no``/``false``/``0``/``-`` counts the row; ``yes``/``true``/``x``
+  excludes it with the reason "excluded (no reason given)"; any other text is the reason.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO
+from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from slacalc.columns import (
+    Checked,
+    as_text,
+    cell_text,
+    check_flag,
+    check_percent,
+    check_text,
+    check_whole,
+    first_rows,
+)
 from slacalc.errors import InputError
+from slacalc.headers import Fields, HeaderMap, map_headers, suggest_missing, zone_of
+from slacalc.tables import RawTable, RowProblem, TableSource, read_table
+from slacalc.times import (
+    Ambiguous,
+    Nonexistent,
+    ParsedTimes,
+    check_policy,
+    describe_zone,
+    infer_dayfirst,
+    parse_instant,
+    parse_times,
+)
 
 COLUMNS = (
     "row",
@@ -41,19 +84,157 @@ COLUMNS = (
     "excluded",
 )
 TEXT_COLUMNS = ("id", "tenant", "service", "cohort", "excluded")
+NO_REASON = "excluded (no reason given)"
 
-
-@dataclass(frozen=True, slots=True)
-class RowProblem:
-    """Why one input row was rejected: where it is, what it held, what is wrong with it."""
-
-    row: int
-    column: str
-    value: str
-    problem: str
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column!r} ({self.value!r}): {self.problem}"
+#: The fields of an outage table and the header spellings each is recognised by.
+OUTAGE_FIELDS = Fields(
+    spellings={
+        "id": (
+            "incident id",
+            "incident",
+            "incident number",
+            "incident no",
+            "incident ref",
+            "ticket",
+            "ticket id",
+            "ticket number",
+            "issue",
+            "issue id",
+            "event id",
+            "case",
+            "case id",
+            "reference",
+            "ref",
+            "outage id",
+        ),
+        "tenant": (
+            "tenant id",
+            "tenant name",
+            "customer",
+            "customer id",
+            "customer name",
+            "client",
+            "client id",
+            "client name",
+            "account",
+            "account id",
+            "account name",
+            "organisation",
+            "organization",
+            "org",
+            "org id",
+            "subscription",
+            "subscription id",
+        ),
+        "service": (
+            "service name",
+            "workload",
+            "product",
+            "application",
+            "app",
+            "service id",
+        ),
+        "cohort": (
+            "client type",
+            "client app",
+            "user group",
+            "group",
+            "segment",
+            "platform",
+            "affected cohort",
+            "affected group",
+        ),
+        "start": (
+            "start time",
+            "start date",
+            "start datetime",
+            "start date time",
+            "started",
+            "started at",
+            "start at",
+            "starts",
+            "begin",
+            "began",
+            "begins",
+            "beginning",
+            "from",
+            "outage start",
+            "incident start",
+            "impact start",
+            "start of impact",
+            "since",
+        ),
+        "end": (
+            "end time",
+            "end date",
+            "end datetime",
+            "end date time",
+            "ended",
+            "ended at",
+            "ends",
+            "finish",
+            "finished",
+            "finished at",
+            "resolved",
+            "resolved at",
+            "resolution time",
+            "to",
+            "until",
+            "stop",
+            "stopped",
+            "outage end",
+            "incident end",
+            "impact end",
+            "end of impact",
+            "mitigated",
+            "mitigated at",
+            "recovered",
+            "restored",
+        ),
+        "affected_users": (
+            "users affected",
+            "affected users",
+            "users",
+            "affected",
+            "impacted users",
+            "users impacted",
+            "user count",
+            "affected user count",
+            "number of users",
+            "number users",
+            "users number",
+            "affected seats",
+            "seats affected",
+        ),
+        "affected_percent": (
+            "percent",
+            "percent affected",
+            "affected percent",
+            "percent users",
+            "users percent",
+            "percent of users",
+            "percentage",
+            "percentage affected",
+            "affected percentage",
+            "impact percent",
+            "users affected percent",
+            "affected users percent",
+        ),
+        "excluded": (
+            "exclusion",
+            "exclude",
+            "excluded reason",
+            "reason excluded",
+            "exclusion reason",
+            "excluded because",
+            "exempt",
+            "exemption",
+            "sla excluded",
+            "not counted",
+        ),
+    },
+    zoned=frozenset({"start", "end"}),
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +247,14 @@ class Outages:
     mapping: dict[str, str] = field(default_factory=dict)
     rows_read: int = 0
     source: str = ""
+    format: str = ""
+    details: str = ""
+    assumed_timezones: dict[str, str] = field(default_factory=dict)
+    as_of: pd.Timestamp | None = None
+    open_ended: tuple[int, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
+    blank_rows: int = 0
+    notes: tuple[str, ...] = ()
 
     @property
     def counted(self) -> pd.DataFrame:
@@ -76,6 +265,38 @@ class Outages:
     def excluded(self) -> pd.DataFrame:
         """Rows that do not count, each with its reason in ``excluded``."""
         return self.frame[self.frame["excluded"] != ""]
+
+    @property
+    def rejected_rows(self) -> tuple[int, ...]:
+        """The row numbers rejected, each once, in order (a row may have several problems)."""
+        return tuple(sorted({p.row for p in self.rejected}))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows read, and where each went: ``counted + excluded + rejected == rows_read``."""
+        excluded = int((self.frame["excluded"] != "").sum())
+        return {
+            "rows_read": self.rows_read,
+            "counted": len(self.frame) - excluded,
+            "excluded": excluded,
+            "rejected": len(self.rejected_rows),
+        }
+
+    def summary(self) -> str:
+        """Where every row went and how the input was read, in a few plain lines."""
+        c = self.counts
+        lines = [
+            f"{self.source}: {c['rows_read']} row(s) read: {c['counted']} counted, "
+            f"{c['excluded']} excluded, {c['rejected']} rejected"
+        ]
+        if self.details:
+            lines.append(f"read as {self.details}")
+        if self.mapping:
+            pairs = ", ".join(f"{k!r} → {v}" for k, v in self.mapping.items())
+            lines.append(f"columns: {pairs}")
+        lines.extend(self.notes)
+        lines.extend(str(p) for p in self.rejected)
+        return "\n".join(lines)
 
 
 def empty_frame() -> pd.DataFrame:
@@ -96,94 +317,370 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out[list(COLUMNS)]
 
 
-def _problems_for(raw: pd.DataFrame, rows: np.ndarray, timezone: str) -> tuple[pd.DataFrame, list[RowProblem]]:
-    """Validate canonical columns row by row as whole columns; return the good rows and the problems."""
-    problems: list[RowProblem] = []
-    bad = np.zeros(len(raw), dtype=bool)
-
-    def reject(mask: np.ndarray, column: str, values: pd.Series, problem: str) -> None:
-        for i in np.flatnonzero(mask & ~bad):
-            problems.append(RowProblem(int(rows[i]), column, str(values.iloc[i]), problem))
-        bad[mask] = True
-
-    times: dict[str, pd.Series] = {}
-    for name in ("start", "end"):
-        text = raw[name] if name in raw else pd.Series([None] * len(raw))
-        parsed = _parse_times(text, timezone)
-        reject(parsed.isna().to_numpy(), name, text, "not a date and time (use ISO 8601)")
-        times[name] = parsed
-    order = (times["end"] <= times["start"]).fillna(False).to_numpy(dtype=bool)
-    reject(order, "end", raw.get("end", pd.Series([""] * len(raw))), "end is not after start")
-    out = pd.DataFrame({"row": rows})
-    for name in ("affected_users", "affected_percent"):
-        values = raw[name] if name in raw else pd.Series([np.nan] * len(raw))
-        number = pd.to_numeric(values, errors="coerce").astype(np.float64)
-        given = values.notna() & (values.astype(str).str.strip() != "")
-        reject((given & number.isna()).to_numpy(), name, values, "not a number")
-        if name == "affected_users":
-            reject((given & (number < 0)).to_numpy(), name, values, "negative users")
-            reject((given & (number % 1 != 0)).to_numpy(), name, values, "not a whole number")
-        else:
-            reject((given & ((number < 0) | (number > 100))).to_numpy(), name, values, "outside 0–100")
-            hundredths = number * 100
-            reject(
-                (given & (np.abs(hundredths - np.rint(hundredths)) > 1e-6)).to_numpy(),
-                name,
-                values,
-                "more than 2 decimal places",
-            )
-        out[name] = number.where(given, np.nan).to_numpy()
-    for name in TEXT_COLUMNS:
-        values = raw[name] if name in raw else pd.Series([""] * len(raw))
-        out[name] = values.fillna("").astype(str).str.strip().to_numpy()
-    out["start"], out["end"] = times["start"].to_numpy(), times["end"].to_numpy()
-    return out[~bad], sorted(problems, key=lambda p: p.row)
-
-
-def _parse_times(values: pd.Series, timezone: str) -> pd.Series:
-    """Parse each value; aware times keep their offset, naive ones are read in ``timezone``."""
-    parsed = [pd.NaT] * len(values)
-    for i, value in enumerate(values):
-        try:
-            stamp = pd.Timestamp(value)
-        except (ValueError, TypeError):
-            continue
-        if pd.isna(stamp):
-            continue
-        try:
-            stamp = stamp.tz_localize(timezone, ambiguous="raise", nonexistent="raise") if stamp.tzinfo is None else stamp
-        except Exception:
-            continue
-        parsed[i] = stamp.tz_convert("UTC")
-    return pd.Series(pd.to_datetime(parsed, utc=True), index=values.index)
-
-
 def read_outages(
-    source: pd.DataFrame | str | Path | IO[str] | IO[bytes], timezone: str = "UTC"
+    source: TableSource | Outages,
+    timezone: str = "UTC",
+    *,
+    sheet: str | int | None = None,
+    as_of: object = None,
+    dayfirst: bool | None = None,
+    ambiguous: Ambiguous = "raise",
+    nonexistent: Nonexistent = "raise",
+    licensed_users: int | None = None,
+    known_tenants: Collection[str] | None = None,
+    known_services: Collection[str] | None = None,
 ) -> Outages:
-    """Read outage windows from a DataFrame or a CSV file; naive times are read in ``timezone``."""
+    """Read outage windows from CSV, ``.xlsx`` or JSON (a path, bytes or open file) or a DataFrame.
+
+    Naive times are read in ``timezone`` (an IANA name), unless a header names the zone of its
+    column (``Start (UTC)``). ``sheet`` picks an Excel sheet by name or position (default: the
+    first). ``as_of`` (an aware datetime or ISO string; naive is read in ``timezone``) closes
+    windows that have no end yet. ``dayfirst`` settles ``03/04/2026`` when the table does not.
+    ``ambiguous`` and ``nonexistent`` say what to do with local times that a DST change makes
+    happen twice or never; ``"raise"`` rejects those rows. ``licensed_users``,
+    ``known_tenants`` and ``known_services``, when given, reject rows that do not fit them.
+
+    Rows that cannot be used are returned in ``rejected``; an input that cannot be used at all
+    raises :class:`~slacalc.errors.InputError`.
+    """
     if isinstance(source, Outages):
         return source
-    if isinstance(source, pd.DataFrame):
-        raw = source.reset_index(drop=True)
-        rows = np.arange(1, len(raw) + 1)
-        origin = "DataFrame"
-    else:
-        try:
-            raw = pd.read_csv(source, dtype=str, keep_default_na=False)
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
-            raise InputError(f"{source}: cannot read as CSV: {exc}") from None
-        rows = np.arange(2, len(raw) + 2)
-        origin = str(source)
-    unknown = [c for c in raw.columns if c not in COLUMNS]
-    if unknown:
-        raise InputError(f"{origin}: unknown columns {unknown}; expected some of {list(COLUMNS[1:])}")
-    good, problems = _problems_for(raw, rows, timezone)
+    zone_of(timezone)
+    check_policy(ambiguous, nonexistent)
+    if licensed_users is not None and (
+        isinstance(licensed_users, bool)
+        or not isinstance(licensed_users, int | np.integer)
+        or licensed_users <= 0
+    ):
+        raise InputError(f"licensed_users={licensed_users!r}: give a whole number above zero")
+    cutoff = None
+    if as_of is not None:
+        cutoff = parse_instant(as_of, timezone, what="as_of", ambiguous=ambiguous)
+    table = read_table(source, sheet=sheet)
+    if not table.headers:
+        return _outages(table, None, empty_frame(), list(table.rejected), timezone, cutoff)
+    header_map = map_headers(table.headers, OUTAGE_FIELDS, table.source)
+    for name in ("start", "end"):
+        if name not in header_map.fields:
+            found = suggest_missing(table.headers, OUTAGE_FIELDS, name)
+            raise InputError(f"{table.source}: {found}")
+    check = _Check(
+        table,
+        header_map,
+        timezone=timezone,
+        as_of=cutoff,
+        dayfirst=dayfirst,
+        ambiguous=ambiguous,
+        nonexistent=nonexistent,
+    )
+    check.times()
+    check.numbers(licensed_users)
+    check.texts(known_tenants, known_services)
+    check.duplicates()
+    return _outages(table, check, check.frame(), check.problems(), timezone, cutoff)
+
+
+def _outages(
+    table: RawTable,
+    check: _Check | None,
+    frame: pd.DataFrame,
+    problems: list[RowProblem],
+    timezone: str,
+    as_of: pd.Timestamp | None,
+) -> Outages:
+    notes = [*table.notes]
+    mapping: dict[str, str] = {}
+    ignored: tuple[str, ...] = ()
+    assumed: dict[str, str] = {}
+    open_ended: tuple[int, ...] = ()
+    if check is not None:
+        mapping = check.map.mapping
+        ignored = check.map.ignored_headers()
+        assumed = check.assumed
+        open_ended = tuple(int(r) for r in check.open_rows)
+        if check.map.ignored:
+            notes.append(f"columns not used: {check.map.describe_ignored()}")
+        notes.extend(check.notes)
+        if open_ended:
+            notes.append(
+                f"{len(open_ended)} window(s) with no end counted up to as_of {as_of}: row(s) "
+                f"{first_rows(open_ended)}"
+            )
     return Outages(
-        frame=normalise_frame(good),
+        frame=frame,
         rejected=tuple(problems),
         timezone=timezone,
-        mapping={c: c for c in raw.columns},
-        rows_read=len(raw),
-        source=origin,
+        mapping=mapping,
+        rows_read=table.rows_read,
+        source=table.source,
+        format=table.format,
+        details=table.details,
+        assumed_timezones=assumed,
+        as_of=as_of,
+        open_ended=open_ended,
+        ignored_columns=ignored,
+        blank_rows=table.blank_rows,
+        notes=tuple(notes),
     )
+
+
+class _Check:
+    """The row checks of one table, column by column; each bad cell becomes one RowProblem."""
+
+    def __init__(
+        self,
+        table: RawTable,
+        header_map: HeaderMap,
+        *,
+        timezone: str,
+        as_of: pd.Timestamp | None,
+        dayfirst: bool | None,
+        ambiguous: Ambiguous,
+        nonexistent: Nonexistent,
+    ) -> None:
+        self.table = table
+        self.map = header_map
+        self.n = len(table.cells)
+        self.timezone = timezone
+        self.as_of = as_of
+        self.dayfirst = dayfirst
+        self.ambiguous: Ambiguous = ambiguous
+        self.nonexistent: Nonexistent = nonexistent
+        self.bad = np.zeros(self.n, dtype=bool)
+        self.found: list[tuple[np.ndarray, str, np.ndarray]] = []
+        self.values: dict[str, Any] = {}
+        self.assumed: dict[str, str] = {}
+        self.open_mask = np.zeros(self.n, dtype=bool)
+        self.notes: list[str] = []
+
+    def raw(self, name: str) -> pd.Series:
+        """The column of a field as read, or an empty column if the table does not have it."""
+        if name in self.map.fields:
+            return self.table.cells[self.map.fields[name]].reset_index(drop=True)
+        return pd.Series([None] * self.n, dtype=object)
+
+    def reject(self, name: str, problem: np.ndarray) -> None:
+        """Record a reason per cell (``""`` where fine) against the field's column."""
+        where = np.flatnonzero(problem != "")
+        if len(where):
+            self.found.append((where, name, problem[where]))
+            self.bad[where] = True
+
+    def times(self) -> None:
+        starts, ends = self.raw("start"), self.raw("end")
+        dayfirst = self.dayfirst
+        if dayfirst is None:
+            dayfirst = infer_dayfirst([starts, ends])
+            if dayfirst is not None:
+                order = "day" if dayfirst else "month"
+                self.notes.append(f"dates such as 03/04/2026 read {order} first, as others settle")
+        parsed: dict[str, ParsedTimes] = {}
+        for name, raw in (("start", starts), ("end", ends)):
+            zone = self.map.zones.get(name, self.timezone)
+            got = parse_times(
+                raw,
+                zone,
+                dayfirst=dayfirst,
+                ambiguous=self.ambiguous,
+                nonexistent=self.nonexistent,
+                serial_epoch=self.table.serial_epoch,
+            )
+            parsed[name] = got
+            if got.naive.any():
+                self.assumed[name] = describe_zone(zone)
+            if got.serial.any():
+                self.notes.append(
+                    f"{int(got.serial.sum())} value(s) in {self.map.header(name)!r} read as Excel "
+                    "serial dates"
+                )
+        start, end = parsed["start"], parsed["end"]
+        problem = start.problem.copy()
+        problem[start.empty] = "no start time"
+        self.reject("start", problem)
+        begin = start.utc.to_numpy(dtype="M8[ns]")
+        finish = end.utc.to_numpy(dtype="M8[ns]").copy()
+        problem = end.problem.copy()
+        still_open = end.empty & ~start.empty
+        if self.as_of is None:
+            problem[end.empty] = (
+                "no end time: the window is still open; fill in its end, or pass as_of= to count "
+                "it up to a time you choose"
+            )
+        else:
+            cut = self.as_of.tz_convert("UTC").tz_localize(None).as_unit("ns").to_datetime64()
+            finish[still_open] = cut
+            late = still_open & (begin >= cut)
+            problem[late] = f"no end time, and the start is not before as_of ({self.as_of})"
+            problem[end.empty & start.empty] = "no end time"
+            self.open_mask = still_open
+        both = (problem == "") & (start.problem == "") & ~start.empty
+        order = both & ~np.isnat(finish) & ~np.isnat(begin) & (finish <= begin)
+        start_text = as_text(starts)
+        for i in np.flatnonzero(order):
+            problem[i] = f"the end is not after the start ({start_text.iloc[i]})"
+        self.reject("end", problem)
+        if self.assumed:
+            columns = " and ".join(repr(self.map.header(n)) for n in self.assumed)
+            zones = ", ".join(sorted(set(self.assumed.values())))
+            self.notes.append(f"times without an offset in {columns} read as {zones}")
+        self.values["start"], self.values["end"] = begin, finish
+
+    def numbers(self, licensed: int | None) -> None:
+        users = check_whole(self.raw("affected_users"), "users")
+        percent = check_percent(self.raw("affected_percent"))
+        problem = users.problem.copy()
+        counts = users.values.to_numpy(dtype=np.float64)
+        if licensed is not None:
+            above = (problem == "") & (counts > licensed)
+            problem[above] = f"more than the {licensed} licensed users"
+        self.reject("affected_users", problem)
+        self.reject("affected_percent", percent.problem)
+        self.values["affected_users"] = counts
+        self.values["affected_percent"] = percent.values.to_numpy(dtype=np.float64)
+        if licensed is not None:
+            self._agree(users, percent, licensed)
+
+    def _agree(self, users: Checked, percent: Checked, licensed: int) -> None:
+        """Users and percent on one row must say the same thing, to the percent's own decimals."""
+        cohort = check_text(self.raw("cohort")).values.to_numpy()
+        both = users.given & percent.given & (users.problem == "") & (percent.problem == "")
+        both &= (cohort == "") & ~self.bad
+        problem = np.full(self.n, "", dtype=object)
+        percents = self.raw("affected_percent")
+        counts = self.values["affected_users"]
+        for i in np.flatnonzero(both):
+            written = cell_text(percents.iloc[i]).rstrip("% ").strip()
+            given = Fraction(written)
+            decimals = len(written.partition(".")[2])
+            share = Fraction(int(counts[i]) * 100, licensed)
+            if abs(share - given) > Fraction(1, 2 * 10**decimals):
+                problem[i] = (
+                    f"disagrees with affected_users: {int(counts[i])} of {licensed} licensed "
+                    f"users is {float(share):.2f} %"
+                )
+        self.reject("affected_percent", problem)
+
+    def texts(self, tenants: Collection[str] | None, services: Collection[str] | None) -> None:
+        for name in ("id", "tenant", "service", "cohort"):
+            checked = check_text(self.raw(name))
+            problem = checked.problem.copy()
+            known = {"tenant": tenants, "service": services}.get(name)
+            if known is not None:
+                allowed = {str(k) for k in known}
+                values = checked.values
+                outside = (problem == "") & ~values.isin(allowed).to_numpy(dtype=bool)
+                if name == "service":
+                    outside &= checked.given
+                for i in np.flatnonzero(outside):
+                    problem[i] = _unknown(name, str(values.iloc[i]), allowed)
+            self.reject(name, problem)
+            self.values[name] = checked.values
+        flag = check_flag(self.raw("excluded"), NO_REASON)
+        self.reject("excluded", flag.problem)
+        self.values["excluded"] = flag.values
+
+    def duplicates(self) -> None:
+        """Reject repeated rows, and rows of one incident that contradict each other."""
+        keep = np.flatnonzero(~self.bad)
+        if len(keep) < 2:
+            return
+        frame = pd.DataFrame({name: _at(self.values[name], keep) for name in _KEY})
+        frame["_pos"] = keep
+        repeated = _repeated(frame, list(_KEY))
+        problem = np.full(self.n, "", dtype=object)
+        for position, first in repeated:
+            problem[position] = f"the same window as row {self.table.rows[first]} (a duplicate)"
+        self.reject("id" if "id" in self.map.fields else "start", problem)
+        frame = frame[(frame["id"] != "") & ~self.bad[frame["_pos"].to_numpy()]]
+        if len(frame) < 2:
+            return
+        window = ["id", "tenant", "service", "cohort"]
+        starts = frame.groupby([*window, "start"], sort=False)["end"].transform("nunique")
+        clash = frame[starts.to_numpy() > 1]
+        problem = np.full(self.n, "", dtype=object)
+        for _, group in clash.groupby([*window, "start"], sort=False):
+            rows = [int(self.table.rows[p]) for p in group["_pos"]]
+            for position in group["_pos"]:
+                problem[position] = (
+                    f"incident {group['id'].iloc[0]!r} has rows {first_rows(rows)} starting at the "
+                    "same time with different ends; keep the one that is right"
+                )
+        self.reject("end", problem)
+        frame = frame[~self.bad[frame["_pos"].to_numpy()]]
+        windows = frame.groupby(window, sort=False).size()
+        several = windows[windows > 1]
+        if len(several):
+            (name, *_), size = next(iter(several.items()))
+            self.notes.append(
+                f"{len(several)} incident(s) have several windows (e.g. {name!r}: {size}); each "
+                "window counts on its own"
+            )
+
+    @property
+    def open_rows(self) -> np.ndarray:
+        """Rows of open windows closed at ``as_of`` that were kept."""
+        return np.asarray(self.table.rows[self.open_mask & ~self.bad], dtype=np.int64)
+
+    def problems(self) -> list[RowProblem]:
+        """Every problem found, by row and then in the input's column order."""
+        order = dict(self.map.fields)
+        out: list[tuple[int, int, RowProblem]] = []
+        for where, name, reasons in self.found:
+            raw = self.raw(name)
+            column = self.map.header(name) if name in self.map.fields else name
+            for position, reason in zip(where, reasons, strict=True):
+                row = int(self.table.rows[position])
+                value = cell_text(raw.iloc[position])
+                out.append((row, order.get(name, 99), RowProblem(row, column, value, reason, name)))
+        out.sort(key=lambda item: item[:2])
+        rejected = [p for _, _, p in out]
+        return [*self.table.rejected, *rejected] if self.table.rejected else rejected
+
+    def frame(self) -> pd.DataFrame:
+        """The rows that passed, in the normalised layout."""
+        keep = np.flatnonzero(~self.bad)
+        good = pd.DataFrame({"row": self.table.rows[keep]})
+        for name in COLUMNS[1:]:
+            good[name] = _at(self.values[name], keep)
+        return normalise_frame(good)
+
+
+_KEY = (
+    "id",
+    "tenant",
+    "service",
+    "cohort",
+    "start",
+    "end",
+    "affected_users",
+    "affected_percent",
+    "excluded",
+)
+
+
+def _at(values: pd.Series | np.ndarray, positions: np.ndarray) -> np.ndarray:
+    if isinstance(values, pd.Series):
+        return np.asarray(values.iloc[positions].to_numpy())
+    return np.asarray(values[positions])
+
+
+def _repeated(frame: pd.DataFrame, key: list[str]) -> list[tuple[int, int]]:
+    """(position, position of its first copy) for every row equal to an earlier one."""
+    hashed = pd.util.hash_pandas_object(frame[key], index=False)
+    maybe = hashed.duplicated(keep=False).to_numpy()
+    if not maybe.any():
+        return []
+    subset = frame[maybe]
+    firsts = subset.groupby(key, sort=False, dropna=False)["_pos"].transform("first")
+    return [
+        (int(p), int(f)) for p, f in zip(subset["_pos"], firsts, strict=True) if int(p) != int(f)
+    ]
+
+
+def _unknown(name: str, value: str, allowed: set[str]) -> str:
+    if not value:
+        return f"no {name}; expected one of the known {name}s"
+    near = [a for a in allowed if a.casefold() == value.casefold()]
+    if near:
+        return f"unknown {name} (did you mean {near[0]!r}? names are case-sensitive)"
+    return f"unknown {name}: not among the {len(allowed)} known"

@@ -1,0 +1,205 @@
+"""Whole-column checks of raw cells: text, whole numbers, percents and exact amounts.
+
+Each reader takes a column as read (strings from CSV, native values from Excel, JSON or a
+DataFrame) and returns the values with one reason per cell that cannot be used (``""`` when the
+cell is fine), so the caller can reject those rows and keep the rest. The happy path is vectorised;
+only the cells that fail are looked at one by one, to say why.
+
+Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-`` or ``@``,
+and not simply a number) are refused: slacalc writes these values back into workbooks and reports,
+and refusing is safer than quietly changing what the user typed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+import pandas as pd
+
+from slacalc.times import EXCEL_ERRORS
+
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+FALSY = frozenset({"", "no", "n", "false", "0", "none", "-"})
+TRUTHY = frozenset({"yes", "y", "true", "1", "x"})
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A column after its check: values (as the reader returns them) and a reason per bad cell."""
+
+    values: pd.Series
+    given: np.ndarray
+    problem: np.ndarray
+
+
+def cell_text(value: object) -> str:
+    """One cell as a user would read it: whole floats without ``.0``, missing as ``""``."""
+    if value is None or value is pd.NaT:
+        return ""
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if np.isnan(number):
+            return ""
+        return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+    if isinstance(value, bool | np.bool_):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f") if value.is_finite() else str(value)
+    return str(value).strip()
+
+
+def as_text(values: pd.Series) -> pd.Series:
+    """The column as stripped text, ``""`` where missing (vectorised for string columns)."""
+    values = values.reset_index(drop=True)
+    if values.dtype != object and pd.api.types.is_string_dtype(values.dtype):
+        return values.fillna("").str.strip()
+    if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype(str)
+    return pd.Series([cell_text(v) for v in values], dtype=object)
+
+
+def check_text(values: pd.Series) -> Checked:
+    """Free text (ids, tenants, services, cohorts): refuse formulas and spreadsheet errors."""
+    text = as_text(values)
+    problem = np.full(len(text), "", dtype=object)
+    suspect = np.flatnonzero(
+        text.str.startswith((*_FORMULA_STARTS, "#")).fillna(False).to_numpy(dtype=bool)
+    )
+    for i in suspect:
+        problem[i] = text_problem(str(text.iloc[i]))
+    return Checked(text, (text != "").to_numpy(dtype=bool), problem)
+
+
+def text_problem(value: str) -> str:
+    """Why a text value cannot be kept, or ``""``."""
+    if value.upper() in EXCEL_ERRORS:
+        return f"the cell holds the spreadsheet error {value.upper()}"
+    if len(value) > 1 and value.startswith(_FORMULA_STARTS):
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            return (
+                f"starts with {value[0]!r}, so a spreadsheet would run it as a formula; remove "
+                "that character"
+            )
+    return ""
+
+
+def check_flag(values: pd.Series, reason: str) -> Checked:
+    """An exclusion column: a reason, or yes/no. ``no``/``false``/``0``/empty count; ``yes``/``x``
+    mean excluded with ``reason`` given for it."""
+    checked = check_text(values)
+    lower = checked.values.str.lower()
+    text = checked.values.where(~lower.isin(FALSY), "")
+    text = text.where(~lower.isin(TRUTHY), reason)
+    return Checked(text, (text != "").to_numpy(dtype=bool), checked.problem)
+
+
+def check_whole(values: pd.Series, what: str) -> Checked:
+    """Whole numbers of zero or more (``120``, ``120.0``); float64 values, NaN where not given."""
+    text = as_text(values)
+    given = (text != "").to_numpy(dtype=bool)
+    number = pd.to_numeric(text.where(given, None), errors="coerce").astype(np.float64)
+    problem = np.full(len(text), "", dtype=object)
+    numbers = number.to_numpy(dtype=np.float64)
+    bad = given & ~np.isfinite(numbers)
+    for i in np.flatnonzero(bad):
+        problem[i] = _not_a_number(str(text.iloc[i]), f"a whole number of {what}")
+    ok = given & ~bad
+    negative = ok & (numbers < 0)
+    problem[negative] = f"negative {what}"
+    fractional = ok & ~negative & (np.mod(numbers, 1) != 0)
+    problem[fractional] = f"not a whole number of {what}"
+    huge = ok & (numbers > 2**53)
+    problem[huge] = f"too many {what} to count exactly"
+    number[problem != ""] = np.nan
+    return Checked(number, given, problem)
+
+
+def check_percent(values: pd.Series) -> Checked:
+    """Percents from 0 to 100 with at most 2 decimals (``12.5``, ``12.5 %``); float64, NaN if none.
+
+    The decimals are counted on the text, not on a float: ``12.345`` is refused, ``12.50`` is not.
+    """
+    text = as_text(values).str.replace(r"\s*%$", "", regex=True)
+    given = (text != "").to_numpy(dtype=bool)
+    problem = np.full(len(text), "", dtype=object)
+    number = pd.to_numeric(text.where(given, None), errors="coerce").astype(np.float64)
+    numbers = number.to_numpy(dtype=np.float64)
+    bad = given & ~np.isfinite(numbers)
+    for i in np.flatnonzero(bad):
+        problem[i] = _not_a_number(str(text.iloc[i]), "a percent")
+    ok = given & ~bad
+    outside = ok & ((numbers < 0) | (numbers > 100))
+    problem[outside] = "outside 0–100 %"
+    fine = ok & ~outside
+    short = text.str.fullmatch(r"\+?\d*(?:\.\d{0,2}0*)?").fillna(False).to_numpy(dtype=bool)
+    for i in np.flatnonzero(fine & ~short):
+        if _decimals(str(text.iloc[i])) > 2:
+            problem[i] = "more than 2 decimal places; round the percent"
+    number[problem != ""] = np.nan
+    return Checked(number, given, problem)
+
+
+def check_amount(values: pd.Series) -> Checked:
+    """Exact amounts of zero or more as Decimals, read from the text (never via a binary float)."""
+    text = as_text(values)
+    given = (text != "").to_numpy(dtype=bool)
+    out: list[Decimal | None] = []
+    problem = np.full(len(text), "", dtype=object)
+    for i, (value, raw) in enumerate(zip(text, values, strict=True)):
+        if not value:
+            out.append(None)
+            continue
+        amount = _decimal(raw if isinstance(raw, Decimal) else value)
+        if amount is None or not amount.is_finite():
+            problem[i] = _not_a_number(value, "an amount, e.g. 1200.00")
+        elif amount < 0:
+            problem[i] = "a negative amount"
+        out.append(amount if not problem[i] else None)
+    return Checked(pd.Series(out, dtype=object), given, problem)
+
+
+def _decimal(value: object) -> Decimal | None:
+    if isinstance(value, Decimal):
+        return value
+    text = str(value).strip()
+    if not re.fullmatch(_PLAIN_NUMBER, text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _decimals(text: str) -> int:
+    try:
+        exponent = Decimal(text).normalize().as_tuple().exponent
+    except InvalidOperation:
+        return 99
+    return max(0, -exponent) if isinstance(exponent, int) else 99
+
+
+def _not_a_number(value: str, wanted: str) -> str:
+    if value.upper() in EXCEL_ERRORS:
+        return f"the cell holds the spreadsheet error {value.upper()}"
+    if "," in value and value.replace(",", "").replace(".", "").isdigit():
+        return f"not {wanted}: write it without thousands separators, with '.' for decimals"
+    return f"not {wanted}"
+
+
+def first_rows(rows: Iterable[int], limit: int = 5) -> str:
+    """``"2, 5, 9"`` or ``"2, 5, 9, 11, 12 and 3 more"``."""
+    items = list(rows)
+    shown = ", ".join(str(r) for r in items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"

@@ -1,0 +1,682 @@
+"""Files, bytes and DataFrames in; one raw table of cells out, each row with the number a user sees.
+
+This is the edge where outage and customer tables enter. It knows formats, not meanings: it tells a
+CSV from an Excel workbook, a JSON export, an HTML page or a zip by their bytes, decodes text, finds
+the header row and numbers every data row as the user would find it:
+
+* CSV: the file's line number (header on line 1, so the first data row is 2);
+* Excel ``.xlsx``: the sheet's row number;
+* JSON: the record's position in the list, from 1;
+* a DataFrame: the row's position, from 1.
+
+Rows whose cells are all empty carry nothing and are skipped (and counted in ``blank_rows``). A CSV
+row with more cells than the header is rejected whole: an unquoted delimiter inside a value shifts
+every later cell, so no cell of it can be trusted.
+
+Limits (module constants, so a test or a server can lower them): files above :data:`MAX_BYTES`
+and tables above :data:`MAX_ROWS` data rows are refused with :class:`~slacalc.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import os
+import warnings
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from slacalc.errors import InputError
+
+#: Largest file read, in bytes (200 MiB); a bigger one is refused before it is parsed.
+MAX_BYTES = 200 * 1024 * 1024
+#: Most data rows in one table (5 million).
+MAX_ROWS = 5_000_000
+#: Most bytes an ``.xlsx`` may hold once unzipped (1 GiB), so a zip bomb is refused unread.
+MAX_XLSX_UNZIPPED = 1024 * 1024 * 1024
+
+Format = Literal["csv", "xlsx", "json", "dataframe"]
+TableSource = pd.DataFrame | str | os.PathLike[str] | bytes | bytearray | IO[str] | IO[bytes]
+
+#: Excel's day zero for serial dates in the 1900 date system (it counts a 29 February 1900).
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+_DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_EXTENSIONS: dict[str, str] = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".tab": "csv",
+    ".txt": "text",
+    ".json": "json",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+}
+_UNSUPPORTED_EXTENSIONS = {
+    ".xls": "an old-style Excel .xls workbook; save it as .xlsx or CSV",
+    ".xlsb": "a binary Excel .xlsb workbook; save it as .xlsx or CSV",
+    ".ods": "an OpenDocument spreadsheet; save it as .xlsx or CSV",
+    ".numbers": "an Apple Numbers file; export it as .xlsx or CSV",
+    ".parquet": "a Parquet file; read it with pandas and pass the DataFrame",
+}
+_JSON_LIST_KEYS = ("incidents", "outages", "windows", "customers", "tenants", "value", "data")
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """Why one input row was rejected: where it is, what it held, what is wrong with it.
+
+    ``column`` is the column as the user named it in the input (its header); ``field`` is the
+    slacalc field it was read as (``"end"``, ``"affected_users"``, ...), when there is one.
+    """
+
+    row: int
+    column: str
+    value: str
+    problem: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column!r} ({self.value!r}): {self.problem}"
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table of untyped cells as read: headers, one row per data row, and how it was read.
+
+    ``cells`` has positional columns ``0 .. len(headers) - 1``: CSV cells are strings (missing as
+    NA), other formats keep their native values (numbers, datetimes, booleans, ``None``).
+    """
+
+    headers: tuple[str, ...]
+    cells: pd.DataFrame
+    rows: np.ndarray
+    source: str
+    format: Format
+    details: str = ""
+    rejected: tuple[RowProblem, ...] = ()
+    blank_rows: int = 0
+    serial_epoch: pd.Timestamp = EXCEL_EPOCH
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows read: the rows in ``cells`` plus the rows rejected while reading."""
+        return len(self.cells) + len({p.row for p in self.rejected})
+
+
+def read_table(source: TableSource, *, sheet: str | int | None = None) -> RawTable:
+    """Read ``source`` (a path, bytes, a file-like object or a DataFrame) as a raw table.
+
+    The format comes from the content, checked against the file name's extension when there is
+    one; an unusable input raises :class:`InputError` with a message saying what to do.
+    """
+    if isinstance(source, pd.DataFrame):
+        if sheet is not None:
+            raise InputError("sheet= applies only to Excel workbooks, not to a DataFrame")
+        return _from_dataframe(source)
+    data, name = _read_bytes(source)
+    origin = name or "the input"
+    expected = _expected_kind(name)
+    kind = _sniff(data, origin)
+    if expected == "xlsx" and kind != "xlsx":
+        raise InputError(f"{origin}: the name says Excel workbook, but the content is {kind}")
+    if expected in ("csv", "json") and kind == "xlsx":
+        raise InputError(
+            f"{origin}: the name says {expected.upper()}, but the content is an Excel workbook; "
+            "rename it to .xlsx"
+        )
+    if sheet is not None and kind != "xlsx":
+        raise InputError(f"{origin}: sheet= applies only to Excel workbooks; this is not one")
+    if kind == "xlsx":
+        return _read_xlsx(data, origin, sheet)
+    text, encoding = _decode(data, origin)
+    _check_text(text, origin)
+    start = text.lstrip()[:1]
+    looks_json = start in ("[", "{")
+    if expected == "json" or (expected != "csv" and looks_json):
+        if not looks_json:
+            raise InputError(f"{origin}: the name says JSON, but the content is not JSON")
+        return _read_json(text, origin)
+    if looks_json and expected == "csv":
+        raise InputError(f"{origin}: the name says CSV, but the content looks like JSON")
+    return _read_csv(data, text, encoding, origin)
+
+
+# --- bytes in -----------------------------------------------------------------------------------
+
+
+def _read_bytes(source: object) -> tuple[bytes, str]:
+    """The content of a path, bytes or file-like object, refusing more than ``MAX_BYTES``."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        name = ""
+    elif isinstance(source, str | os.PathLike):
+        path = Path(source)
+        name = str(path)
+        try:
+            if path.is_dir():
+                raise InputError(f"{name}: is a folder, not a file")
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise InputError(f"{name}: {size:,} bytes is above the limit of {MAX_BYTES:,}")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            hint = " (to pass text, wrap it: io.StringIO(text))" if "\n" in name else ""
+            raise InputError(f"{_short(name)}: no such file{hint}") from None
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read the file: {exc.strerror or exc}") from None
+    elif hasattr(source, "read"):
+        name = str(getattr(source, "name", "") or "")
+        try:
+            content = source.read(MAX_BYTES + 1)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{name or 'the input'}: cannot read it: {exc}") from None
+        if isinstance(content, str):
+            data = content.encode("utf-8", errors="surrogatepass")
+        elif isinstance(content, bytes | bytearray):
+            data = bytes(content)
+        else:
+            raise InputError(f"{name or 'the input'}: reading it gave {type(content).__name__}")
+    else:
+        raise InputError(
+            f"cannot read a {type(source).__name__}: pass a file path, bytes, an open file or a "
+            "pandas DataFrame"
+        )
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name or 'the input'}: larger than the limit of {MAX_BYTES:,} bytes")
+    return data, name
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _expected_kind(name: str) -> str:
+    """The format the name promises: ``csv``, ``json``, ``xlsx``, or ``""`` (ask the bytes)."""
+    suffix = Path(name).suffix.lower() if name else ""
+    if suffix in _UNSUPPORTED_EXTENSIONS:
+        raise InputError(f"{name}: {_UNSUPPORTED_EXTENSIONS[suffix]}")
+    kind = _EXTENSIONS.get(suffix, "")
+    return "" if kind == "text" else kind
+
+
+def _sniff(data: bytes, origin: str) -> str:
+    """``"xlsx"`` or ``"text"``; anything else is refused with a message naming what it is."""
+    if not data or data.isspace():
+        raise InputError(f"{origin}: the file is empty")
+    head = data[:8]
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(data, origin)
+    binary = {
+        b"\xd0\xcf\x11\xe0": "an old-style Office file (.xls, or a password-protected workbook)",
+        b"%PDF": "a PDF document",
+        b"\x1f\x8b": "gzip-compressed data; decompress it first",
+        b"\x89PNG": "a PNG image",
+        b"\xff\xd8\xff": "a JPEG image",
+        b"GIF8": "a GIF image",
+        b"7z\xbc\xaf": "a 7-Zip archive",
+        b"Rar!": "a RAR archive",
+        b"PAR1": "a Parquet file",
+        b"SQLite format": "an SQLite database",
+    }
+    for magic, what in binary.items():
+        if data.startswith(magic):
+            raise InputError(f"{origin}: this is {what}, not a table slacalc reads")
+    return "text"
+
+
+def _zip_kind(data: bytes, origin: str) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise InputError(f"{origin}: a damaged zip archive, not a table slacalc reads") from None
+    if "xl/workbook.xml" in names:
+        if unzipped > MAX_XLSX_UNZIPPED:
+            raise InputError(
+                f"{origin}: the workbook unzips to {unzipped:,} bytes, above the limit of "
+                f"{MAX_XLSX_UNZIPPED:,}"
+            )
+        return "xlsx"
+    if "word/document.xml" in names:
+        raise InputError(f"{origin}: this is a Word document, not a table slacalc reads")
+    if "ppt/presentation.xml" in names:
+        raise InputError(f"{origin}: this is a PowerPoint file, not a table slacalc reads")
+    raise InputError(f"{origin}: this is a zip archive; unzip it and give the table inside")
+
+
+def _decode(data: bytes, origin: str) -> tuple[str, str]:
+    """Text and the encoding's name: a BOM decides; else UTF-8, then Windows-1252, then Latin-1."""
+    boms = (
+        (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"),
+        (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+        (b"\xef\xbb\xbf", "utf-8", "UTF-8 with BOM"),
+        (b"\xff\xfe", "utf-16-le", "UTF-16"),
+        (b"\xfe\xff", "utf-16-be", "UTF-16"),
+    )
+    for bom, codec, label in boms:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(codec), label
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"{origin}: starts with a {label} mark but is not {label}"
+                ) from None
+    if b"\x00" in data[:65536]:
+        raise InputError(
+            f"{origin}: binary data, not text (a UTF-16 text file needs its byte-order mark; "
+            "or save it as UTF-8)"
+        )
+    for codec, label in (("utf-8", "UTF-8"), ("cp1252", "Windows-1252")):
+        try:
+            return data.decode(codec), label
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1"), "Latin-1"
+
+
+def _check_text(text: str, origin: str) -> None:
+    """Refuse text that is binary, an HTML page or XML, with a message that says which."""
+    sample = text[:65536]
+    if not sample.strip():
+        raise InputError(f"{origin}: the file is empty")
+    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\x7f")
+    controls += sum(1 for ch in sample if 0x80 <= ord(ch) < 0xA0)
+    if "\x00" in sample or controls > max(2, len(sample) // 100):
+        raise InputError(f"{origin}: binary data, not a text table")
+    start = sample.lstrip()[:2048].lower()
+    page = any(tag in start for tag in ("<html", "<body", "<head"))
+    if start.startswith("<!doctype html") or (start.startswith("<") and page):
+        raise InputError(
+            f"{origin}: this is a web page (HTML), not a table; it may be a login or error page "
+            "saved instead of the export"
+        )
+    if start.startswith("<"):
+        raise InputError(f"{origin}: this is an XML document, not a CSV or JSON table")
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV text: the one of ``, ; tab |`` most used in its header line."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: _count_outside_quotes(first, d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: (counts[d], -_DELIMITERS.index(d)))
+    return best if counts[best] else ","
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    count, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            count += 1
+    return count
+
+
+def _read_csv(data: bytes, text: str, encoding: str, origin: str) -> RawTable:
+    delimiter = sniff_delimiter(text)
+    details = f"CSV, {encoding}, {_DELIMITER_NAMES[delimiter]}-separated"
+    fast = _csv_fast(data if encoding == "UTF-8" else text.encode("utf-8"), text, delimiter)
+    if fast is not None:
+        headers, cells = fast
+        rows = np.arange(2, len(cells) + 2, dtype=np.int64)
+        rejected: list[RowProblem] = []
+    else:
+        headers, cells, rows, rejected = _csv_slow(text, delimiter, origin)
+    return _finish(headers, cells, rows, origin, "csv", details, rejected)
+
+
+def _csv_fast(utf8: bytes, text: str, delimiter: str) -> tuple[list[str], pd.DataFrame] | None:
+    """Whole-file parse with pandas (pyarrow when installed), or None when line numbers would lie.
+
+    Line numbers are simply ``index + 2`` only if the file has no blank line and every record is
+    one line; that holds exactly when there is no empty line and the record count equals the line
+    count. Anything else (blank lines, values spanning lines, ragged rows) takes the slow path.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    body = text.rstrip("\n")
+    if "\n\n" in body or body.startswith("\n"):
+        return None
+    lines = body.count("\n") + 1
+    options: dict[str, Any] = {
+        "sep": delimiter,
+        "header": None,
+        "dtype": str,
+        "keep_default_na": False,
+        "na_values": [],
+    }
+    engine = "pyarrow" if importlib.util.find_spec("pyarrow") else "c"
+    if engine == "c":
+        options["skip_blank_lines"] = False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            frame = _pandas_csv(io.BytesIO(utf8), engine, options)
+    except Exception:
+        return None
+    if len(frame) != lines or frame.shape[1] == 0:
+        return None
+    header = [_header_text(v) for v in frame.iloc[0].tolist()]
+    cells = frame.iloc[1:].reset_index(drop=True)
+    cells.columns = pd.RangeIndex(cells.shape[1])
+    return header, cells
+
+
+def _pandas_csv(buffer: io.BytesIO, engine: str, options: dict[str, Any]) -> pd.DataFrame:
+    read: Any = pd.read_csv  # options are built at run time; pandas checks them
+    frame: pd.DataFrame = read(buffer, engine=engine, **options)
+    return frame
+
+
+def _header_text(value: object) -> str:
+    return (
+        ""
+        if value is None or (isinstance(value, float) and np.isnan(value))
+        else str(value).strip()
+    )
+
+
+def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on; empty lines come through as ``[]``."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous = 0
+    for record in reader:
+        yield previous + 1, record
+        previous = reader.line_num
+
+
+def _csv_slow(
+    text: str, delimiter: str, origin: str
+) -> tuple[list[str], pd.DataFrame, np.ndarray, list[RowProblem]]:
+    """Record by record with :mod:`csv`, keeping each record's first line number."""
+    headers: list[str] | None = None
+    body: list[list[str]] = []
+    rows: list[int] = []
+    rejected: list[RowProblem] = []
+    try:
+        for line, record in _csv_records(text, delimiter):
+            if headers is None:
+                if any(cell.strip() for cell in record):
+                    headers = [cell.strip() for cell in record]
+                continue
+            width = len(headers)
+            if len(record) > width and any(cell.strip() for cell in record[width:]):
+                extra = delimiter.join(record[width:])
+                rejected.append(
+                    RowProblem(
+                        line,
+                        f"(cell {width + 1})",
+                        _short(extra),
+                        f"the row has {len(record)} cells but the header has {width}; quote "
+                        f"values that contain the delimiter {_DELIMITER_NAMES[delimiter]}",
+                    )
+                )
+                continue
+            body.append((record + [""] * width)[:width])
+            rows.append(line)
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except csv.Error as exc:
+        raise InputError(f"{origin}: cannot read as CSV: {exc}") from None
+    if headers is None:
+        raise InputError(f"{origin}: the file is empty")
+    cells = pd.DataFrame(body, columns=pd.RangeIndex(len(headers)), dtype=str)
+    if not body:
+        cells = pd.DataFrame({i: pd.Series([], dtype=str) for i in range(len(headers))})
+    return headers, cells, np.asarray(rows, dtype=np.int64), rejected
+
+
+# --- Excel --------------------------------------------------------------------------------------
+
+
+def _read_xlsx(data: bytes, origin: str, sheet: str | int | None) -> RawTable:
+    """Cell values (not formulas: Excel's cached results) of one sheet, via openpyxl.
+
+    Dates come as datetimes when the cell has a date format; numbers formatted as a percent are
+    turned into the percent the user sees (0.125 shown as 12.5 % becomes ``"12.5"``).
+    """
+    import openpyxl  # the edge that reads workbooks; the engine never imports it
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:
+            raise InputError(f"{origin}: not a readable Excel workbook ({exc})") from None
+        try:
+            names = list(book.sheetnames)
+            worksheets = book.worksheets
+            if sheet is None:
+                if not worksheets:
+                    raise InputError(f"{origin}: the workbook has no worksheet")
+                ws = worksheets[0]
+            elif isinstance(sheet, int):
+                if not 0 <= sheet < len(worksheets):
+                    raise InputError(f"{origin}: no sheet number {sheet}; sheets are {names}")
+                ws = worksheets[sheet]
+            else:
+                if sheet not in names:
+                    raise InputError(f"{origin}: no sheet named {sheet!r}; sheets are {names}")
+                ws = book[sheet]
+            epoch = pd.Timestamp(book.epoch)
+            title = str(ws.title)
+            grid = _sheet_rows(ws, origin)
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(f"{origin}: cannot read the workbook ({exc})") from None
+        finally:
+            book.close()
+    details = f"Excel workbook, sheet {title!r}"
+    header_at = next((i for i, (_, row) in enumerate(grid) if _has_value(row)), None)
+    if header_at is None:
+        raise InputError(f"{origin}: sheet {title!r} is empty")
+    headers = [_header_text(v) for v in grid[header_at][1]]
+    while headers and not headers[-1]:
+        headers.pop()
+    width = max([len(headers)] + [len(r) for _, r in grid[header_at + 1 :]])
+    headers += [""] * (width - len(headers))
+    body = [(r + [None] * width)[:width] for _, r in grid[header_at + 1 :]]
+    rows = np.asarray([n for n, _ in grid[header_at + 1 :]], dtype=np.int64)
+    cells = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object)
+    if not body:
+        cells = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
+    table = _finish(headers, cells, rows, origin, "xlsx", details, [])
+    return replace(table, serial_epoch=epoch)
+
+
+def _sheet_rows(ws: Any, origin: str) -> list[tuple[int, list[object]]]:
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # some writers record wrong dimensions; read what is there
+    grid: list[tuple[int, list[object]]] = []
+    for number, row in enumerate(ws.iter_rows(), start=1):
+        values = [_cell_value(cell) for cell in row]
+        while values and values[-1] is None:
+            values.pop()
+        grid.append((number, values))
+        if number > MAX_ROWS + 1:
+            raise InputError(f"{origin}: more than {MAX_ROWS:,} rows, above the limit")
+    return grid
+
+
+def _cell_value(cell: Any) -> object:
+    value = cell.value
+    if isinstance(value, str):
+        return value if value.strip() else None
+    percent = "%" in str(getattr(cell, "number_format", "") or "")
+    if percent and isinstance(value, int | float) and not isinstance(value, bool):
+        exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return format((exact * 100).normalize(), "f")
+    return value
+
+
+def _has_value(row: Sequence[object]) -> bool:
+    return any(v is not None and not (isinstance(v, str) and not v.strip()) for v in row)
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+
+def _read_json(text: str, origin: str) -> RawTable:
+    """A list of records, or an object holding one (``{"incidents": [...]}``)."""
+    try:
+        payload = json.loads(text, parse_float=Decimal, parse_constant=str)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{origin}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
+    except (RecursionError, ValueError) as exc:
+        raise InputError(f"{origin}: cannot read the JSON: {exc}") from None
+    records = _json_records(payload, origin)
+    if len(records) > MAX_ROWS:
+        raise InputError(f"{origin}: {len(records):,} records, above the limit of {MAX_ROWS:,}")
+    headers: dict[str, None] = {}
+    flat: list[dict[str, object] | None] = []
+    for record in records:
+        if not isinstance(record, dict):
+            flat.append(None)
+            continue
+        item = _flatten(record)
+        headers.update(dict.fromkeys(item))
+        flat.append(item)
+    names = list(headers)
+    body = [[r.get(h) for h in names] for r in flat if r is not None]
+    rows = np.asarray([i for i, r in enumerate(flat, start=1) if r is not None], dtype=np.int64)
+    rejected = [
+        RowProblem(i, "(record)", _short(json.dumps(records[i - 1], default=str)), _NOT_RECORD)
+        for i, r in enumerate(flat, start=1)
+        if r is None
+    ]
+    cells = pd.DataFrame(body, columns=pd.RangeIndex(len(names)), dtype=object)
+    if not body:
+        cells = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(len(names))})
+    return _finish(names, cells, rows, origin, "json", "JSON", rejected)
+
+
+_NOT_RECORD = "not a record: expected an object with named fields"
+
+
+def _json_records(payload: object, origin: str) -> list[object]:
+    if isinstance(payload, list):
+        return payload
+    if isinstance(payload, dict):
+        for key in _JSON_LIST_KEYS:
+            if isinstance(payload.get(key), list):
+                return list(payload[key])
+        lists = [k for k, v in payload.items() if isinstance(v, list)]
+        if len(lists) == 1:
+            return list(payload[lists[0]])
+        raise InputError(
+            f"{origin}: expected a list of records, or an object such as "
+            f'{{"incidents": [...]}}; found an object with keys {sorted(payload)[:10]}'
+        )
+    raise InputError(
+        f"{origin}: expected a list of records, found a single {type(payload).__name__}"
+    )
+
+
+def _flatten(record: dict[str, Any]) -> dict[str, object]:
+    """One level of nesting becomes ``key:subkey`` columns (``{"cohorts": {"Mac": 5}}``)."""
+    out: dict[str, object] = {}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            for sub, inner in value.items():
+                out[f"{key}:{sub}"] = _json_cell(inner)
+        else:
+            out[str(key)] = _json_cell(value)
+    return out
+
+
+def _json_cell(value: object) -> object:
+    if isinstance(value, list | dict):
+        return json.dumps(value, default=str)
+    return value
+
+
+# --- DataFrame ----------------------------------------------------------------------------------
+
+
+def _from_dataframe(frame: pd.DataFrame) -> RawTable:
+    if len(frame) > MAX_ROWS:
+        raise InputError(f"the DataFrame has {len(frame):,} rows, above the limit of {MAX_ROWS:,}")
+    if frame.shape[1] == 0:
+        raise InputError("the DataFrame has no columns")
+    headers = [
+        " ".join(str(p) for p in c if str(p)) if isinstance(c, tuple) else str(c)
+        for c in frame.columns
+    ]
+    cells = frame.reset_index(drop=True)
+    cells.columns = pd.RangeIndex(cells.shape[1])
+    rows = np.arange(1, len(cells) + 1, dtype=np.int64)
+    return _finish(headers, cells, rows, "DataFrame", "dataframe", "pandas DataFrame", [])
+
+
+# --- common -------------------------------------------------------------------------------------
+
+
+def _finish(
+    headers: Sequence[str],
+    cells: pd.DataFrame,
+    rows: np.ndarray,
+    origin: str,
+    fmt: Format,
+    details: str,
+    rejected: list[RowProblem],
+) -> RawTable:
+    """Drop the rows with no value at all, check the row limit, and build the table."""
+    if len(cells) > MAX_ROWS:
+        raise InputError(f"{origin}: more than {MAX_ROWS:,} rows, above the limit")
+    blank = np.ones(len(cells), dtype=bool)
+    for position in range(cells.shape[1]):
+        blank &= is_blank(cells[position])
+    blank_rows = int(blank.sum())
+    if blank_rows:
+        cells = cells[~blank].reset_index(drop=True)
+        rows = rows[~blank]
+    notes = (f"{blank_rows} empty row(s) skipped",) if blank_rows else ()
+    return RawTable(
+        headers=tuple(headers),
+        cells=cells,
+        rows=rows,
+        source=origin,
+        format=fmt,
+        details=details,
+        rejected=tuple(rejected),
+        blank_rows=blank_rows,
+        notes=notes,
+    )
+
+
+def is_blank(values: pd.Series) -> np.ndarray:
+    """Which cells hold nothing: missing, or text of only spaces."""
+    missing = values.isna().to_numpy(dtype=bool)
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        text = values.str.strip()
+        return missing | (text == "").fillna(True).to_numpy(dtype=bool)
+    if values.dtype == object:
+        texts = np.fromiter(
+            (isinstance(v, str) and not v.strip() for v in values), dtype=bool, count=len(values)
+        )
+        return np.asarray(missing | texts, dtype=bool)
+    return np.asarray(missing, dtype=bool)
+
+
+def is_datetime_value(value: object) -> bool:
+    """A single cell holding a date and time (Python, numpy or pandas)."""
+    return isinstance(value, datetime | np.datetime64)
