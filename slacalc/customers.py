@@ -1,22 +1,94 @@
-"""Customers: who has which contract, how many licensed users, what fee, and the size of each cohort.
+"""Customers: who has which contract, how many licensed users, what fee, and each cohort's size.
 
-``Customers.frame`` has one row per tenant: ``row`` (int64), ``tenant`` (str), ``contract`` (str id or
-path), ``users`` (int64, licensed seats), ``monthly_fee`` (``Decimal`` or ``None``), ``currency`` (str).
-``Customers.cohorts`` has one row per tenant and cohort: ``tenant``, ``cohort``, ``users`` (int64).
+``Customers.frame`` has one row per tenant: ``row`` (int64), ``tenant`` (str), ``contract`` (str id
+or path), ``users`` (int64, licensed seats), ``monthly_fee`` (``Decimal`` or ``None``), ``currency``
+(str). ``Customers.cohorts`` has one row per tenant and cohort: ``tenant``, ``cohort``, ``users``
+(int64).
+
+:func:`read_customers` reads such a table from CSV, ``.xlsx``, JSON or a DataFrame with the same
+formats, limits and row checks as outages. Cohort sizes are columns named ``cohort:<name>`` (in
+JSON also ``{"cohorts": {"Outlook Mobile": 120}}``). Rules decided here:
+
+* A tenant on two rows rejects both rows: which one is right cannot be known.
+* ``contract`` must be a bundled contract id (or one of ``known_contracts``); a path inside a
+  table is refused, so an uploaded table cannot make slacalc read files. An empty contract (or no
+  contract column) means "the contract given to ``calculate``".
+* ``monthly_fee`` is parsed from its text into a Decimal, never through a float; Excel numeric
+  cells (binary floats) are taken by their shortest decimal form. An empty fee is ``None``.
+* ``currency`` is three letters, upper-cased; empty means USD.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
+from slacalc.columns import as_text, cell_text, check_amount, check_text, check_whole, first_rows
+from slacalc.contract import list_contracts
 from slacalc.errors import InputError
+from slacalc.headers import Fields, map_headers, suggest_missing
 from slacalc.money import to_decimal
-from slacalc.outages import RowProblem
+from slacalc.outages import Outages, RowProblem
+from slacalc.tables import TableSource, read_table
+
+#: The fields of a customers table and the header spellings each is recognised by.
+CUSTOMER_FIELDS = Fields(
+    spellings={
+        "tenant": (
+            "tenant id",
+            "tenant name",
+            "customer",
+            "customer id",
+            "customer name",
+            "client",
+            "client id",
+            "client name",
+            "account",
+            "account id",
+            "account name",
+            "organisation",
+            "organization",
+            "org",
+            "org id",
+            "subscription",
+            "subscription id",
+        ),
+        "contract": ("contract id", "sla", "sla id", "plan", "agreement", "contract name"),
+        "users": (
+            "licensed users",
+            "licenses",
+            "licences",
+            "seats",
+            "licensed seats",
+            "user count",
+            "number of users",
+            "users licensed",
+            "subscribed users",
+            "population",
+        ),
+        "monthly_fee": (
+            "fee",
+            "monthly fee amount",
+            "monthly price",
+            "price",
+            "monthly amount",
+            "amount",
+            "mrr",
+            "monthly charge",
+            "monthly cost",
+            "fee per month",
+            "monthly service fee",
+        ),
+        "currency": ("ccy", "cur", "currency code"),
+    }
+)
+_COHORT_COLUMN = re.compile(r"^\s*cohorts?\s*:\s*(?P<name>.+?)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -26,6 +98,17 @@ class Customers:
     frame: pd.DataFrame
     cohorts: pd.DataFrame
     rejected: tuple[RowProblem, ...] = ()
+    mapping: dict[str, str] = field(default_factory=dict)
+    rows_read: int = 0
+    source: str = ""
+    ignored_columns: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Rows read, kept and rejected: ``kept + rejected == rows_read``."""
+        rejected = len({p.row for p in self.rejected})
+        return {"rows_read": self.rows_read, "kept": len(self.frame), "rejected": rejected}
 
     @classmethod
     def single(
@@ -49,7 +132,9 @@ class Customers:
             if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 0:
                 raise InputError(f"cohorts: size of {name!r} ({size!r}) is not a whole number")
             if size > users:
-                raise InputError(f"cohorts: {name!r} has {size} users, more than the {users} licensed")
+                raise InputError(
+                    f"cohorts: {name!r} has {size} users, more than the {users} licensed"
+                )
         frame = pd.DataFrame(
             {
                 "row": np.array([1], dtype=np.int64),
@@ -68,3 +153,251 @@ class Customers:
             }
         )
         return cls(frame=frame, cohorts=cohort_frame)
+
+
+def read_customers(
+    source: TableSource | Customers,
+    *,
+    sheet: str | int | None = None,
+    known_contracts: Collection[str] | None = None,
+) -> Customers:
+    """Read a customers table: ``tenant``, ``contract``, ``users``, ``monthly_fee``, ``currency``
+    and ``cohort:<name>`` sizes, from CSV, ``.xlsx`` or JSON (path, bytes or open file) or a
+    DataFrame.
+
+    ``known_contracts`` adds contract ids to the bundled ones. Rows that cannot be used are in
+    ``rejected``; an input that cannot be used at all raises :class:`InputError`.
+    """
+    if isinstance(source, Customers):
+        return source
+    table = read_table(source, sheet=sheet)
+    cohort_at = {
+        pos: m["name"]
+        for pos, header in enumerate(table.headers)
+        if (m := _COHORT_COLUMN.match(header))
+    }
+    header_map = map_headers(table.headers, CUSTOMER_FIELDS, table.source, keep=cohort_at)
+    if table.headers or len(table.cells):
+        for name in ("tenant", "users"):
+            if name not in header_map.fields:
+                missing = suggest_missing(table.headers, CUSTOMER_FIELDS, name)
+                raise InputError(f"{table.source}: {missing}")
+    n = len(table.cells)
+    rows = table.rows
+    found: list[tuple[int, str, str, str, str]] = []
+    bad = np.zeros(n, dtype=bool)
+
+    def column(name: str) -> pd.Series:
+        if name in header_map.fields:
+            return table.cells[header_map.fields[name]].reset_index(drop=True)
+        return pd.Series([None] * n, dtype=object)
+
+    def reject(name: str, header: str, raw: pd.Series, problem: np.ndarray) -> None:
+        for i in np.flatnonzero(problem != ""):
+            found.append((int(rows[i]), header, cell_text(raw.iloc[i]), str(problem[i]), name))
+            bad[i] = True
+
+    def header(name: str) -> str:
+        return header_map.header(name) if name in header_map.fields else name
+
+    tenant = check_text(column("tenant"))
+    problem = tenant.problem.copy()
+    problem[(problem == "") & ~tenant.given] = "no tenant"
+    firsts = pd.Series(rows).groupby(tenant.values.to_numpy()).transform("size").to_numpy()
+    repeated = (problem == "") & tenant.given & (firsts > 1)
+    for name, group in pd.Series(np.flatnonzero(repeated)).groupby(
+        tenant.values.to_numpy()[repeated]
+    ):
+        listed = first_rows(int(rows[i]) for i in group)
+        for i in group:
+            problem[i] = f"tenant {name!r} is on rows {listed}; keep one row per tenant"
+    reject("tenant", header("tenant"), column("tenant"), problem)
+
+    contracts = check_text(column("contract"))
+    allowed = set(list_contracts()) | {str(c) for c in (known_contracts or ())}
+    problem = contracts.problem.copy()
+    unknown = (problem == "") & contracts.given & ~contracts.values.isin(allowed).to_numpy()
+    for i in np.flatnonzero(unknown):
+        problem[i] = _unknown_contract(str(contracts.values.iloc[i]), allowed)
+    reject("contract", header("contract"), column("contract"), problem)
+
+    users = check_whole(column("users"), "users")
+    problem = users.problem.copy()
+    problem[(problem == "") & ~users.given] = "no licensed users"
+    problem[(problem == "") & (users.values.to_numpy() == 0)] = "zero licensed users"
+    reject("users", header("users"), column("users"), problem)
+    seats = users.values.to_numpy(dtype=np.float64)
+
+    fee = check_amount(column("monthly_fee"))
+    reject("monthly_fee", header("monthly_fee"), column("monthly_fee"), fee.problem)
+
+    currency = as_text(column("currency")).str.upper()
+    currency = currency.where(currency != "", "USD")
+    problem = np.where(
+        currency.str.fullmatch(r"[A-Z]{3}").fillna(False).to_numpy(dtype=bool),
+        "",
+        "not a currency code: give three letters, e.g. USD or EUR",
+    ).astype(object)
+    reject("currency", header("currency"), column("currency"), problem)
+
+    sizes: list[tuple[int, str, pd.Series]] = []
+    seen_names: dict[str, str] = {}
+    for pos, name in cohort_at.items():
+        if name.casefold() in seen_names:
+            raise InputError(
+                f"{table.source}: columns {seen_names[name.casefold()]!r} and "
+                f"{table.headers[pos]!r} name the same cohort; keep one"
+            )
+        seen_names[name.casefold()] = table.headers[pos]
+        raw = table.cells[pos].reset_index(drop=True)
+        size = check_whole(raw, "users")
+        problem = size.problem.copy()
+        counts = size.values.to_numpy(dtype=np.float64)
+        above = (problem == "") & size.given & ~np.isnan(seats) & (counts > seats)
+        for i in np.flatnonzero(above):
+            problem[i] = f"{int(counts[i])} users, more than the {int(seats[i])} licensed"
+        reject(f"cohort:{name}", table.headers[pos], raw, problem)
+        sizes.append((pos, name, size.values))
+
+    keep = np.flatnonzero(~bad)
+    frame = pd.DataFrame(
+        {
+            "row": np.asarray(rows[keep], dtype=np.int64),
+            "tenant": tenant.values.iloc[keep].to_numpy(dtype=object),
+            "contract": contracts.values.iloc[keep].to_numpy(dtype=object),
+            "users": seats[keep].astype(np.int64),
+            "monthly_fee": pd.Series(list(fee.values.iloc[keep]), dtype=object),
+            "currency": currency.iloc[keep].to_numpy(dtype=object),
+        }
+    )
+    cohort_rows: list[tuple[str, str, int]] = []
+    for i in keep:
+        for _, name, values in sizes:
+            value = values.iloc[i]
+            if not np.isnan(value):
+                cohort_rows.append((str(tenant.values.iloc[i]), name, int(value)))
+    cohorts = pd.DataFrame(
+        {
+            "tenant": pd.Series([t for t, _, _ in cohort_rows], dtype=object),
+            "cohort": pd.Series([c for _, c, _ in cohort_rows], dtype=object),
+            "users": np.array([u for _, _, u in cohort_rows], dtype=np.int64),
+        }
+    )
+    found.sort(
+        key=lambda item: (item[0], table.headers.index(item[1]) if item[1] in table.headers else 99)
+    )
+    problems = [*table.rejected, *(RowProblem(r, c, v, p, f) for r, c, v, p, f in found)]
+    notes = list(table.notes)
+    if header_map.ignored:
+        notes.append(f"columns not used: {header_map.describe_ignored()}")
+    mapping = header_map.mapping
+    mapping.update({table.headers[pos]: f"cohort:{name}" for pos, name in cohort_at.items()})
+    return Customers(
+        frame=frame,
+        cohorts=cohorts,
+        rejected=tuple(problems),
+        mapping=mapping,
+        rows_read=table.rows_read,
+        source=table.source,
+        ignored_columns=header_map.ignored_headers(),
+        notes=tuple(notes),
+    )
+
+
+def _unknown_contract(value: str, allowed: set[str]) -> str:
+    if "/" in value or "\\" in value or value.lower().endswith(".toml"):
+        return "a path; a customers table names contracts by id (see `slacalc contracts`)"
+    near = sorted(a for a in allowed if a.casefold() == value.casefold())
+    hint = f" (did you mean {near[0]!r}?)" if near else "; see `slacalc contracts` for the ids"
+    return f"unknown contract{hint}"
+
+
+def check_outages(outages: Outages, customers: Customers) -> Outages:
+    """Reject the outage rows that do not fit the customers: an unknown tenant, more users than
+    the tenant's licensed users or cohort size, or users and percent that disagree.
+
+    A row without a tenant is checked against every tenant (it applies to all of them); with a
+    single customer (one row, empty tenant) every row is that customer's. Users and percent agree
+    when the users, as a percent of the population (the cohort's size, or the licensed users for a
+    row without a cohort), round to the percent as written.
+    """
+    frame = outages.frame
+    if frame.empty:
+        return outages
+    customer = customers.frame
+    single = len(customer) == 1 and customer["tenant"].iloc[0] == ""
+    seats = {str(t): int(u) for t, u in zip(customer["tenant"], customer["users"], strict=True)}
+    sizes = {
+        (str(t), str(c)): int(u)
+        for t, c, u in zip(
+            customers.cohorts["tenant"],
+            customers.cohorts["cohort"],
+            customers.cohorts["users"],
+            strict=True,
+        )
+    }
+    columns = {v: k for k, v in outages.mapping.items()}
+    problems: list[RowProblem] = []
+    bad = np.zeros(len(frame), dtype=bool)
+    records = zip(
+        frame["row"].tolist(),
+        frame["tenant"].tolist(),
+        frame["cohort"].tolist(),
+        frame["affected_users"].tolist(),
+        frame["affected_percent"].tolist(),
+        strict=True,
+    )
+    for i, (row, row_tenant, cohort, users, percent) in enumerate(records):
+        tenants = [""] if single else ([row_tenant] if row_tenant else list(seats))
+        for tenant in tenants:
+            why = _fits(
+                str(row_tenant), str(cohort), float(users), float(percent), tenant, seats, sizes
+            )
+            if why is None:
+                continue
+            name, problem, value = why
+            where = f" (tenant {tenant!r})" if tenant and not row_tenant else ""
+            column = columns.get(name, name)
+            problems.append(RowProblem(int(row), column, value, problem + where, name))
+            bad[i] = True
+            break
+    if not bad.any():
+        return outages
+    rejected = sorted((*outages.rejected, *problems), key=lambda p: p.row)
+    return replace(outages, frame=frame[~bad].reset_index(drop=True), rejected=tuple(rejected))
+
+
+def _fits(
+    row_tenant: str,
+    cohort: str,
+    users: float,
+    percent: float,
+    tenant: str,
+    seats: Mapping[str, int],
+    sizes: Mapping[tuple[str, str], int],
+) -> tuple[str, str, str] | None:
+    """Why the row does not fit this tenant, as (field, problem, value), or None."""
+    if tenant not in seats:
+        return "tenant", "unknown tenant: not in the customers table", row_tenant
+    licensed = int(seats[tenant])
+    population = sizes.get((tenant, cohort)) if cohort else licensed
+    if not np.isnan(users):
+        if users > licensed:
+            return "affected_users", f"more than the {licensed} licensed users", f"{users:g}"
+        if population is not None and users > population:
+            return (
+                "affected_users",
+                f"more than the {population} users of cohort {cohort!r}",
+                f"{users:g}",
+            )
+    if not np.isnan(users) and not np.isnan(percent) and population:
+        written = Fraction(f"{percent:.2f}")
+        share = Fraction(int(users) * 100, population)
+        if abs(share - written) > Fraction(1, 200):
+            return (
+                "affected_percent",
+                f"disagrees with affected_users: {int(users)} of {population} users is "
+                f"{float(share):.2f} %",
+                f"{percent:g}",
+            )
+    return None

@@ -59,7 +59,8 @@ from slacalc.columns import (
 )
 from slacalc.errors import InputError
 from slacalc.headers import Fields, HeaderMap, map_headers, suggest_missing, zone_of
-from slacalc.tables import RawTable, RowProblem, TableSource, read_table
+from slacalc.tables import RawTable, TableSource, read_table
+from slacalc.tables import RowProblem as RowProblem  # re-exported: the engine reads it here
 from slacalc.times import (
     Ambiguous,
     Nonexistent,
