@@ -1,0 +1,29 @@
+"""Shared test helpers: small literal outage tables and contract variants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import slacalc
+from slacalc.contract import Contract
+
+
+def windows(*rows: tuple[Any, ...], columns: tuple[str, ...] = ("start", "end")) -> pd.DataFrame:
+    """A literal outage table: ``windows(("2026-03-01T10:00Z", "2026-03-01T11:00Z"))``."""
+    return pd.DataFrame([dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def variant(contract_id: str, **changes: Any) -> Contract:
+    """A bundled contract with some terms changed, validated again like a file would be."""
+    base = slacalc.load_contract(contract_id).model_dump()
+    base.update(changes)
+    base["id"] = changes.get("id", f"{contract_id}-variant")
+    return Contract.model_validate(base)
+
+
+@pytest.fixture
+def exchange() -> Contract:
+    return slacalc.load_contract("microsoft-365-exchange-online")
