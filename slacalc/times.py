@@ -517,6 +517,10 @@ def _parse_objects(
         out.fail(np.flatnonzero(kinds == kind), why)
 
 
+_EARLIEST = datetime(1677, 9, 22)
+_LATEST = datetime(2262, 4, 11)
+
+
 def _kind(value: object) -> str:
     if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
         return "empty"
@@ -525,11 +529,7 @@ def _kind(value: object) -> str:
     if isinstance(value, bool | np.bool_):
         return "bool"
     if isinstance(value, datetime | pd.Timestamp):
-        if (
-            not pd.Timestamp.min.to_pydatetime()
-            < value.replace(tzinfo=None)
-            < (pd.Timestamp.max.to_pydatetime())
-        ):
+        if not _EARLIEST < value.replace(tzinfo=None) < _LATEST:
             return "range"
         return "naive" if value.tzinfo is None else "aware"
     if isinstance(value, np.datetime64):

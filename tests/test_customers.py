@@ -1,0 +1,205 @@
+"""read_customers and check_outages: the portfolio table, exact fees, and rows that do not fit."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from slacalc.customers import Customers, check_outages, read_customers
+from slacalc.errors import InputError, SlacalcError
+from slacalc.outages import read_outages
+
+EXO = "microsoft-365-exchange-online"
+TABLE = (
+    "Tenant,Contract,Licensed users,Monthly fee,Currency,"
+    "cohort:Outlook Mobile,cohort:Outlook for Mac\n"
+    f"contoso,{EXO},1000,8000.10,eur,300,50\n"
+    f"fabrikam,{EXO},200,0.30,,,\n"
+)
+
+
+def check_good(customers: Customers) -> None:
+    frame = customers.frame
+    assert frame["tenant"].tolist() == ["contoso", "fabrikam"]
+    assert frame["contract"].tolist() == [EXO, EXO]
+    assert frame["users"].tolist() == [1000, 200]
+    assert frame["monthly_fee"].tolist() == [Decimal("8000.10"), Decimal("0.30")]
+    assert all(isinstance(f, Decimal) for f in frame["monthly_fee"])
+    assert frame["currency"].tolist() == ["EUR", "USD"]
+    assert customers.cohorts.to_dict("records") == [
+        {"tenant": "contoso", "cohort": "Outlook Mobile", "users": 300},
+        {"tenant": "contoso", "cohort": "Outlook for Mac", "users": 50},
+    ]
+    assert customers.rejected == ()
+    assert customers.counts == {"rows_read": 2, "kept": 2, "rejected": 0}
+
+
+def test_csv() -> None:
+    customers = read_customers(io.StringIO(TABLE))
+    check_good(customers)
+    assert customers.frame["row"].tolist() == [2, 3]
+    assert customers.mapping["Licensed users"] == "users"
+    assert customers.mapping["cohort:Outlook Mobile"] == "cohort:Outlook Mobile"
+
+
+def test_semicolon_cp1252(tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_bytes(TABLE.replace(",", ";").encode("cp1252"))
+    check_good(read_customers(path))
+
+
+def test_json_with_nested_cohorts() -> None:
+    records = {
+        "customers": [
+            {
+                "tenant": "contoso",
+                "contract": EXO,
+                "users": 1000,
+                "monthly_fee": 8000.10,
+                "currency": "eur",
+                "cohorts": {"Outlook Mobile": 300, "Outlook for Mac": 50},
+            },
+            {"tenant": "fabrikam", "contract": EXO, "users": 200, "monthly_fee": "0.30"},
+        ]
+    }
+    check_good(read_customers(io.StringIO(json.dumps(records))))
+
+
+def test_xlsx_float_fee_is_its_shortest_decimal(tmp_path: Path) -> None:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    for row in TABLE.strip().split("\n"):
+        cells: list[object] = row.split(",")
+        ws.append([float(c) if c.replace(".", "").isdigit() else c or None for c in cells])
+    path = tmp_path / "customers.xlsx"
+    book.save(path)
+    check_good(read_customers(path))
+
+
+def test_dataframe() -> None:
+    frame = pd.read_csv(io.StringIO(TABLE), dtype=str, keep_default_na=False)
+    customers = read_customers(frame)
+    check_good(customers)
+    assert customers.frame["row"].tolist() == [1, 2]
+
+
+def test_bad_rows_are_all_reported() -> None:
+    text = (
+        "tenant,contract,users,monthly_fee,currency,cohort:Mobile\n"
+        f"contoso,{EXO},1000,8000,USD,\n"  # 2 duplicate tenant
+        f"contoso,{EXO},10,1,USD,\n"  # 3 duplicate tenant
+        'tailspin,nope,12.5,"1,200.00",US,\n'  # 4 four problems
+        f"wing,{EXO},0,-1,USD,\n"  # 5 zero users, negative fee
+        f"adatum,{EXO},10,10,USD,11\n"  # 6 cohort above users
+        "evil,../../etc/passwd.toml,10,10,USD,\n"  # 7 a path
+        f"=HYPERLINK(1),{EXO},10,10,USD,\n"  # 8 formula
+        f",{EXO},10,10,USD,\n"  # 9 no tenant
+        f"northwind,{EXO.upper()},10,,,\n"  # 10 case
+        f"ok,{EXO},10,,,\n"  # 11 kept, no fee
+    )
+    customers = read_customers(io.StringIO(text))
+    assert [(p.row, p.column, p.problem) for p in customers.rejected] == [
+        (2, "tenant", "tenant 'contoso' is on rows 2, 3; keep one row per tenant"),
+        (3, "tenant", "tenant 'contoso' is on rows 2, 3; keep one row per tenant"),
+        (4, "contract", "unknown contract; see `slacalc contracts` for the ids"),
+        (4, "users", "not a whole number of users"),
+        (
+            4,
+            "monthly_fee",
+            "not an amount, e.g. 1200.00: write it without thousands separators, "
+            "with '.' for decimals",
+        ),
+        (4, "currency", "not a currency code: give three letters, e.g. USD or EUR"),
+        (5, "users", "zero licensed users"),
+        (5, "monthly_fee", "a negative amount"),
+        (6, "cohort:Mobile", "11 users, more than the 10 licensed"),
+        (
+            7,
+            "contract",
+            "a path; a customers table names contracts by id (see `slacalc contracts`)",
+        ),
+        (
+            8,
+            "tenant",
+            "starts with '=', so a spreadsheet would run it as a formula; remove that character",
+        ),
+        (9, "tenant", "no tenant"),
+        (10, "contract", f"unknown contract (did you mean {EXO!r}?)"),
+    ]
+    assert customers.frame["tenant"].tolist() == ["ok"]
+    assert customers.frame["monthly_fee"].tolist() == [None]
+    assert customers.counts == {"rows_read": 10, "kept": 1, "rejected": 9}
+
+
+def test_known_contracts_extend_the_bundled_ones() -> None:
+    text = "tenant,contract,users\na,my-own-sla,10\nb,,10\n"
+    customers = read_customers(io.StringIO(text), known_contracts={"my-own-sla"})
+    assert customers.frame["contract"].tolist() == ["my-own-sla", ""]
+
+
+def test_missing_users_column_and_unusable_files() -> None:
+    with pytest.raises(InputError, match="no 'users' column"):
+        read_customers(io.StringIO("tenant,contract\na,b\n"))
+    with pytest.raises(InputError, match="the file is empty"):
+        read_customers(io.BytesIO(b""))
+    with pytest.raises(InputError, match="name the same cohort"):
+        read_customers(io.StringIO("tenant,users,cohort:Mac,Cohort: mac\n"))
+
+
+def test_check_outages_against_customers() -> None:
+    customers = read_customers(
+        io.StringIO(
+            f"tenant,contract,users,cohort:Mobile\ncontoso,{EXO},1000,300\nfabrikam,{EXO},200,\n"
+        )
+    )
+    outages = read_outages(
+        io.StringIO(
+            "start,end,tenant,cohort,users,percent\n"
+            "2026-03-01T00:00Z,2026-03-01T01:00Z,contoso,Mobile,301,\n"  # 2 above cohort
+            "2026-03-01T00:00Z,2026-03-01T01:00Z,contoso,,100,10\n"  # 3 agrees
+            "2026-03-01T00:00Z,2026-03-01T02:00Z,contoso,,100,11\n"  # 4 disagrees
+            "2026-03-01T00:00Z,2026-03-01T01:00Z,acme,,100,\n"  # 5 unknown tenant
+            "2026-03-01T00:00Z,2026-03-01T01:00Z,,,250,\n"  # 6 above fabrikam's
+            "2026-03-01T00:00Z,2026-03-01T03:00Z,contoso,Mobile,30,10\n"  # 7 agrees with 300
+        )
+    )
+    checked = check_outages(outages, customers)
+    assert [(p.row, p.column, p.problem) for p in checked.rejected] == [
+        (2, "users", "more than the 300 users of cohort 'Mobile'"),
+        (4, "percent", "disagrees with affected_users: 100 of 1000 users is 10.00 %"),
+        (5, "tenant", "unknown tenant: not in the customers table"),
+        (6, "users", "more than the 200 licensed users (tenant 'fabrikam')"),
+    ]
+    assert checked.frame["row"].tolist() == [3, 7]
+    assert checked.counts == {"rows_read": 6, "counted": 2, "excluded": 0, "rejected": 4}
+
+
+def test_single_customer_takes_every_row() -> None:
+    single = Customers.single(contract=EXO, users=100)
+    outages = read_outages(
+        io.StringIO("start,end,tenant,users\n2026-03-01T00:00Z,2026-03-01T01:00Z,x,101\n")
+    )
+    checked = check_outages(outages, single)
+    assert [(p.row, p.problem) for p in checked.rejected] == [
+        (2, "more than the 100 licensed users")
+    ]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=300))
+def test_random_bytes_never_escape_the_error_tree(data: bytes) -> None:
+    try:
+        customers = read_customers(io.BytesIO(data))
+    except SlacalcError:
+        return
+    counts = customers.counts
+    assert counts["kept"] + counts["rejected"] == counts["rows_read"]
