@@ -248,7 +248,7 @@ def _long_enough(down: Bool, sub: I64, duration: I64, minimum: int) -> Bool:
     run = np.cumsum(run_start) - 1
     length = np.zeros(int(run[-1]) + 1 if n else 0, dtype=np.int64)
     np.add.at(length, run, duration)
-    return length[run] >= minimum
+    return np.asarray(length[run] >= minimum, dtype=bool)
 
 
 def _slots(active: tuple[I64, I64], n_periods: int, sub: I64, period: I64) -> tuple[I64, Bool]:

@@ -208,26 +208,17 @@ def _match(
     problems = []
     unmatched = np.setdiff1d(rows["idx"].to_numpy(), pairs["idx"].to_numpy())
     known_tenants = set(subs.tenant)
+    row_numbers = frame["row"].to_numpy(dtype=np.int64)
+    tenants = frame["tenant"].to_numpy(dtype=object)
+    services = frame["service"].to_numpy(dtype=object)
     for i in unmatched:
-        tenant, service = frame["tenant"].iat[i], frame["service"].iat[i]
+        tenant = str(tenants[i])
         if not single and tenant and tenant not in known_tenants:
-            problems.append(
-                RowProblem(
-                    int(frame["row"].iat[i]),
-                    "tenant",
-                    tenant,
-                    "unknown tenant: not in the customers table",
-                )
-            )
+            column, value, why = "tenant", tenant, "unknown tenant: not in the customers table"
         else:
-            problems.append(
-                RowProblem(
-                    int(frame["row"].iat[i]),
-                    "service",
-                    service,
-                    "unknown service: no contract of this customer covers it",
-                )
-            )
+            column, value = "service", str(services[i])
+            why = "unknown service: no contract of this customer covers it"
+        problems.append(RowProblem(int(row_numbers[i]), column, value, why))
     return pairs, problems
 
 
@@ -451,7 +442,7 @@ def _table(
     frame: pd.DataFrame,
 ) -> pd.DataFrame:
     """The result rows of one contract: tier, credit and claim terms per (subscription, period)."""
-    ids = _incident_ids(m, window_idx, frame)
+    ids = _incident_ids(m, window_idx, frame, len(plist))
     records = []
     deadlines = {p.label: claim_deadline(contract, p) for p in plist}
     for k in range(len(m.sub)):
@@ -514,17 +505,29 @@ def _date(day: pendulum.Date | None) -> dt.date | None:
     return None if day is None else dt.date(day.year, day.month, day.day)
 
 
-def _incident_ids(
-    m: Measurement, window_idx: I64, frame: pd.DataFrame
-) -> dict[tuple[int, int], tuple[str, ...]]:
-    owner, seg = m.window_segments
-    if len(owner) == 0:
+def _ids_by_group(group: I64, ids: np.ndarray) -> dict[int, tuple[str, ...]]:
+    """The sorted distinct non-empty ids of each group, without a loop over the pairs."""
+    keep = ids != ""
+    if not keep.any():
         return {}
+    pairs = pd.DataFrame({"group": group[keep], "id": ids[keep].astype(str)})
+    pairs = pairs.drop_duplicates().sort_values(["group", "id"], kind="stable")
+    keys = pairs["group"].to_numpy(dtype=np.int64)
+    cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    chunks = np.split(pairs["id"].to_numpy(dtype=object), cuts)
+    firsts = keys[np.concatenate([[0], cuts])]
+    return {int(k): tuple(chunk.tolist()) for k, chunk in zip(firsts, chunks, strict=True)}
+
+
+def _incident_ids(
+    m: Measurement, window_idx: I64, frame: pd.DataFrame, n_periods: int
+) -> dict[tuple[int, int], tuple[str, ...]]:
+    """Ids of the windows that were SLA downtime, per (subscription, period)."""
+    owner, seg = m.window_segments
     ids = frame["id"].to_numpy(dtype=object)[window_idx[owner]]
-    pairs = pd.DataFrame({"sub": m.segments.sub[seg], "period": m.segments.period[seg], "id": ids})
-    pairs = pairs[pairs["id"] != ""].drop_duplicates()
-    grouped = pairs.groupby(["sub", "period"])["id"].agg(lambda s: tuple(sorted(s)))
-    return {(int(a), int(b)): v for (a, b), v in grouped.items()}
+    group = m.segments.sub[seg] * n_periods + m.segments.period[seg]
+    by_group = _ids_by_group(group, ids)
+    return {(k // n_periods, k % n_periods): v for k, v in by_group.items()}
 
 
 def _evidence(
@@ -561,11 +564,7 @@ def _evidence(
     # Incident ids per merged window, through the (window, segment) pairs that were down.
     owner, wseg = m.window_segments
     pos = np.searchsorted(down, wseg)
-    ids_by_run: dict[int, set[str]] = {}
-    idv = frame["id"].to_numpy(dtype=object)[window_idx[owner]]
-    for r, i in zip(run[pos].tolist(), idv.tolist(), strict=True):
-        if i:
-            ids_by_run.setdefault(r, set()).add(i)
+    ids_by_run = _ids_by_group(run[pos], frame["id"].to_numpy(dtype=object)[window_idx[owner]])
     return pd.DataFrame(
         {
             "tenant": subs.tenant[s[new]],
@@ -577,7 +576,7 @@ def _evidence(
             "minutes": [_minutes(int(x)) for x in end - start],
             "peak_affected_users": [_plain(Decimal(int(x)).scaleb(-4)) for x in peak],
             "user_minutes_lost": [_minutes(Fraction(int(x), UNITS_PER_USER)) for x in lost],
-            "incident_ids": [tuple(sorted(ids_by_run.get(r, ()))) for r in range(n)],
+            "incident_ids": [ids_by_run.get(r, ()) for r in range(n)],
         }
     )
 

@@ -88,4 +88,6 @@ class Results:
         return len(self.table)
 
     def __iter__(self) -> Iterator[dict[str, object]]:
-        return iter(self.table.to_dict("records"))
+        """Each result row as a dict of column → value."""
+        for record in self.table.to_dict("records"):
+            yield {str(k): v for k, v in record.items()}
