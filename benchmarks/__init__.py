@@ -1,0 +1,1 @@
+"""The provider-scale benchmark of slacalc (issue 6): a seeded workload generator and the runner."""
