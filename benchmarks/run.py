@@ -1,0 +1,614 @@
+"""Measure slacalc on the provider workload against its peers and its goals (issue 6), as one table.
+
+    .venv/bin/python benchmarks/run.py                 # the 1M workload, median of 3 runs
+    .venv/bin/python benchmarks/run.py --sizes 1m,10m  # and the 10M workload (time and memory)
+    .venv/bin/python benchmarks/run.py --quick         # 100k windows, one run: a smoke test
+    .venv/bin/python benchmarks/run.py --dask 10m      # also the Dask path on a 2-worker cluster
+
+Every figure is wall time from ``time.perf_counter`` (median of ``--runs``) in this process, except
+peak memory: each workload is calculated once more in a child process, which resets the kernel's
+high-water mark of its resident set (``/proc/self/clear_refs``) after loading the data and reads
+``VmHWM`` from ``/proc/self/status`` afterwards, so the figure is the process's peak RSS while
+calculating, input data included. The workload files are generated on first use into
+``benchmarks/data/`` (see ``benchmarks/generate.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import gc
+import importlib
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # ``python benchmarks/run.py`` puts only benchmarks/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import slacalc  # noqa: E402
+from benchmarks import generate, plain_python  # noqa: E402
+
+PLAIN_SAMPLE_TENANTS = 300  # tenants whose windows the pure-Python peer is timed on
+CHECK_TENANTS = 300  # tenants on which the peers are checked against slacalc
+
+
+@dataclasses.dataclass
+class Row:
+    """One line of the printed table."""
+
+    workload: str
+    measure: str
+    value: str
+    goal: str = ""
+    met: bool | None = None
+
+
+@dataclasses.dataclass
+class Report:
+    rows: list[Row] = dataclasses.field(default_factory=list)
+
+    def add(self, workload: str, measure: str, value: str, goal: str = "", met: bool | None = None):
+        row = Row(workload, measure, value, goal, met)
+        self.rows.append(row)
+        print(f"  {measure}: {value}" + (f"  [goal {goal}: {_verdict(met)}]" if goal else ""))
+        sys.stdout.flush()
+
+    def table(self) -> str:
+        lines = ["| workload | measure | value | goal | met |", "|---|---|---|---|---|"]
+        for r in self.rows:
+            lines.append(
+                f"| {r.workload} | {r.measure} | {r.value} | {r.goal} | {_verdict(r.met)} |"
+            )
+        return "\n".join(lines)
+
+
+def _verdict(met: bool | None) -> str:
+    return "" if met is None else ("yes" if met else "**no**")
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    """Median wall seconds of ``runs`` calls (garbage collected before each) and the last result."""
+    times, result = [], None
+    for _ in range(runs):
+        result = None
+        gc.collect()
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def seconds(value: float) -> str:
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def gib(n_bytes: float) -> str:
+    return f"{n_bytes / 2**30:.2f} GiB"
+
+
+def size_of(text: str) -> int:
+    """``1m`` → 1,000,000; ``100k`` → 100,000."""
+    text = text.strip().lower()
+    scale = {"k": 1_000, "m": 1_000_000}[text[-1]]
+    return int(float(text[:-1]) * scale)
+
+
+# --- the workload ---------------------------------------------------------------------------------
+
+
+def read_workload(
+    n_windows: int, *, csv: bool = True
+) -> tuple[slacalc.Outages, generate.Workload, dict[str, Path]]:
+    """The workload, validated through ``read_outages`` once (not timed here)."""
+    work, where = generate.load(n_windows, csv=csv)
+    outages = slacalc.read_outages(work.outages)
+    if outages.rejected:
+        raise SystemExit(f"the generated workload has rejected rows: {outages.rejected[:3]}")
+    return outages, work, where
+
+
+def calculate(
+    outages: slacalc.Outages, customers: slacalc.Customers, workload: str
+) -> slacalc.Results:
+    """The measured call: every tenant, every month of 2026."""
+    return slacalc.calculate(
+        outages,
+        generate.contract_for(workload),
+        customers=customers,
+        periods=generate.PERIODS,
+    )
+
+
+def subset(outages: slacalc.Outages, customers: slacalc.Customers, tenants: object):
+    """The outages and customers of some tenants (a what-if on them, or a sample)."""
+    frame = outages.frame
+    keep = frame["tenant"].isin(tenants)
+    mine = dataclasses.replace(outages, frame=frame[keep].reset_index(drop=True))
+    cust = slacalc.Customers(
+        frame=customers.frame[customers.frame["tenant"].isin(tenants)].reset_index(drop=True),
+        cohorts=customers.cohorts[customers.cohorts["tenant"].isin(tenants)].reset_index(drop=True),
+    )
+    return mine, cust
+
+
+def one_hour_longer(outages: slacalc.Outages) -> slacalc.Outages:
+    """The what-if: every window lasts an hour longer (still within 2026 in Los Angeles)."""
+    frame = outages.frame
+    end = (frame["end"] + pd.Timedelta(hours=1)).clip(upper=generate.YEAR_END)
+    return dataclasses.replace(outages, frame=frame.assign(end=end))
+
+
+# --- the peers ------------------------------------------------------------------------------------
+
+DUCKDB_SQL = """
+WITH w AS (
+    SELECT tenant, epoch(start)::BIGINT AS s, epoch("end")::BIGINT AS e
+    FROM outages WHERE excluded = ''
+), pieces AS (            -- split at the month edges in the contract's zone
+    SELECT w.tenant, m.period, greatest(w.s, m.ps) AS s, least(w.e, m.pe) AS e
+    FROM w JOIN months m ON w.s < m.pe AND w.e > m.ps
+), marked AS (            -- how far the earlier windows of the tenant-month reach
+    SELECT tenant, period, s, e,
+           max(e) OVER (PARTITION BY tenant, period ORDER BY s, e
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+    FROM pieces
+), islands AS (           -- a window that starts past that reach starts a new island
+    SELECT tenant, period, s, e,
+           sum(CASE WHEN reach IS NULL OR s > reach THEN 1 ELSE 0 END)
+               OVER (PARTITION BY tenant, period ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island
+    FROM marked
+), merged AS (
+    SELECT tenant, period, island, min(s) AS s, max(e) AS e FROM islands GROUP BY ALL
+)
+SELECT tenant, period, sum(e - s)::BIGINT AS downtime_seconds
+FROM merged GROUP BY ALL ORDER BY tenant, period
+"""
+
+
+def month_edges() -> pd.DataFrame:
+    zone = ZoneInfo(generate.ZONE)
+    months = plain_python.periods_of_year(2026, zone)
+    return pd.DataFrame(
+        {
+            "period": list(months),
+            "ps": [int(a.timestamp()) for a, _ in months.values()],
+            "pe": [int(b.timestamp()) for _, b in months.values()],
+        }
+    )
+
+
+def duckdb_union(frame: pd.DataFrame, threads: int | None = None) -> Callable[[], pd.DataFrame]:
+    """A callable running the gaps-and-islands union per tenant and month on ``frame`` in DuckDB."""
+    import duckdb
+
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {threads}")
+    con.register("outages", frame[["tenant", "start", "end", "excluded"]])
+    con.register("months", month_edges())
+    return lambda: con.execute(DUCKDB_SQL).df()
+
+
+def plain_inputs(outages: slacalc.Outages, customers: slacalc.Customers):
+    frame = outages.frame
+    return (
+        plain_python.windows_from_frame(frame),
+        plain_python.customers_from_tables(customers.frame, customers.cohorts),
+    )
+
+
+def compare_plain(
+    results: slacalc.Results, plain: dict[tuple[str, str], plain_python.Result]
+) -> tuple[int, int, list[str]]:
+    """(equal rows, rows, first differences): availability, downtime and credit, exactly."""
+    same, diffs = 0, []
+    table = results.table
+    for rec in table.to_dict("records"):
+        want = plain.get((rec["tenant"], rec["period"]))
+        if want is None:
+            diffs.append(f"{rec['tenant']} {rec['period']}: missing in plain Python")
+            continue
+        got = (
+            rec["measured_seconds"],
+            rec["downtime_seconds"],
+            rec["downtime_user_seconds"],
+            rec["availability_percent"],
+            rec["credit_percent"],
+            rec["credit_days"],
+            str(rec["credit_amount"]),
+        )
+        expect = (
+            want.measured_seconds,
+            want.downtime_seconds,
+            want.downtime_user_seconds,
+            plain_python.display_percent(want.availability),
+            want.credit_percent,
+            want.credit_days,
+            str(want.credit_amount),
+        )
+        if got == expect:
+            same += 1
+        elif len(diffs) < 3:
+            diffs.append(f"{rec['tenant']} {rec['period']}: slacalc {got} != plain {expect}")
+    if len(plain) != len(table):
+        diffs.append(f"{len(plain)} plain rows, {len(table)} slacalc rows")
+    return same, len(table), diffs
+
+
+def sample_tenants(customers: slacalc.Customers, k: int, salt: int) -> list[str]:
+    rng = np.random.default_rng([generate.SEED, salt])
+    tenants = customers.frame["tenant"].to_numpy(dtype=object)
+    return sorted(rng.choice(tenants, size=min(k, len(tenants)), replace=False).tolist())
+
+
+# --- memory in a child process --------------------------------------------------------------------
+
+
+def _reset_peak() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_bytes() -> int:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _current_bytes() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def child(n_windows: int, workload: str, excel: bool) -> None:
+    """In a fresh process: load, calculate once (and export), print peaks as JSON."""
+    outages, work, _ = read_workload(n_windows, csv=False)
+    customers = work.customers
+    del work
+    gc.collect()
+    out: dict[str, Any] = {"loaded_rss": _current_bytes(), "reset": _reset_peak()}
+    t = time.perf_counter()
+    results = calculate(outages, customers, workload)
+    out["calculate_s"] = time.perf_counter() - t
+    out["calculate_peak"] = _peak_bytes()
+    out["result_rows"] = len(results.table)
+    if excel:
+        export = _export_excel()
+        if export is not None:
+            del outages
+            gc.collect()
+            out["before_export_rss"] = _current_bytes()
+            _reset_peak()
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "results.xlsx"
+                t = time.perf_counter()
+                export(results, path)
+                out["export_s"] = time.perf_counter() - t
+                out["export_bytes"] = path.stat().st_size
+            out["export_peak"] = _peak_bytes()
+    print("CHILD " + json.dumps(out))
+
+
+def run_child(n_windows: int, workload: str, *, excel: bool) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", str(n_windows), workload]
+    if excel:
+        cmd.append("--excel")
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith("CHILD "):
+            return json.loads(line[6:])
+    raise SystemExit(f"the memory child failed:\n{done.stdout}\n{done.stderr}")
+
+
+def _export_excel() -> Callable[[slacalc.Results, Path], Any] | None:
+    """``slacalc.excel.export_excel`` when it exists on this tree, else ``None`` (pending)."""
+    try:
+        module = importlib.import_module("slacalc.excel")
+    except ImportError:
+        return None
+    return getattr(module, "export_excel", None)
+
+
+# --- the measures ---------------------------------------------------------------------------------
+
+
+def measure_main(report: Report, n_windows: int, runs: int, *, excel: bool) -> dict[str, float]:
+    label = f"{n_windows:,} windows"
+    print(f"\n{label}: reading the workload")
+    outages, work, where = read_workload(n_windows)
+    customers = work.customers
+
+    print(f"{label}: slacalc.calculate (median of {runs})")
+    calc_s, results = timed(lambda: calculate(outages, customers, "1m"), runs)
+    rows = len(results.table)
+    report.add(
+        label,
+        "slacalc.calculate, Exchange LA (user_minutes)",
+        f"{seconds(calc_s)} ({rows:,} result rows)",
+        "≤ 1.0 s",
+        calc_s <= 1.0,
+    )
+    duck_s, duck = timed(duckdb_union(outages.frame), runs)
+    report.add(
+        label, "DuckDB union of windows per tenant-month", f"{seconds(duck_s)} ({len(duck):,} rows)"
+    )
+    report.add(
+        label, "ratio slacalc / DuckDB", f"{calc_s / duck_s:.2f}", "≤ 1.0", calc_s / duck_s <= 1.0
+    )
+    time_s, _ = timed(lambda: calculate(outages, customers, "time"), runs)
+    report.add(label, "slacalc.calculate, Workspace LA (time, > 5 %)", seconds(time_s))
+
+    # The pure-Python peer: timed on a sample of tenants, scaled by windows.
+    sample = sample_tenants(customers, PLAIN_SAMPLE_TENANTS, 1)
+    s_out, s_cust = subset(outages, customers, sample)
+    windows, plain_customers = plain_inputs(s_out, s_cust)
+    contract = generate.contract_for("1m")
+    plain_s, _ = timed(lambda: plain_python.calculate(windows, plain_customers, contract), 1)
+    scaled = plain_s * len(outages.frame) / max(len(windows), 1)
+    report.add(
+        label,
+        f"plain Python (per row), {len(windows):,} windows scaled to {len(outages.frame):,}",
+        f"{seconds(scaled)} (sample {seconds(plain_s)})",
+    )
+    report.add(
+        label,
+        "speed-up slacalc vs plain Python",
+        f"{scaled / calc_s:.1f}×",
+        "≥ 30×",
+        scaled / calc_s >= 30,
+    )
+    for workload in ("1m", "time"):
+        check = sample_tenants(customers, CHECK_TENANTS, 2)
+        c_out, c_cust = subset(outages, customers, check)
+        ours = calculate(c_out, c_cust, workload)
+        ws, cs = plain_inputs(c_out, c_cust)
+        theirs = plain_python.calculate(ws, cs, generate.contract_for(workload))
+        same, total, diffs = compare_plain(ours, theirs)
+        name = generate.contract_for(workload).id
+        report.add(
+            label,
+            f"identical to plain Python ({name}, {len(check)} tenants)",
+            f"{same:,}/{total:,} tenant-periods" + ("; " + " | ".join(diffs) if diffs else ""),
+            "all",
+            same == total and not diffs,
+        )
+    report.add(
+        label,
+        "DuckDB union = slacalc downtime (no exclusions, 300 tenants)",
+        _check_duckdb(outages, customers),
+    )
+
+    # Peak memory, in a child process (and the Excel export, if it exists on this tree).
+    print(f"{label}: peak memory in a child process")
+    mem = run_child(n_windows, "1m", excel=excel)
+    report.add(
+        label,
+        "peak RSS while calculating (child, VmHWM)",
+        f"{gib(mem['calculate_peak'])} (data loaded: {gib(mem['loaded_rss'])})",
+        "≤ 1.5 GB",
+        mem["calculate_peak"] <= 1.5e9,
+    )
+
+    # read_outages of the CSV against a bare pandas read.
+    csv = where["csv"]
+    bare_s, _ = timed(lambda: pd.read_csv(csv, engine="pyarrow"), runs)
+    read_s, read = timed(lambda: slacalc.read_outages(csv), runs)
+    ok = len(read.frame) == n_windows and not read.rejected
+    report.add(label, "pandas.read_csv(engine='pyarrow') of the CSV", seconds(bare_s))
+    report.add(
+        label,
+        "slacalc.read_outages of the CSV",
+        f"{seconds(read_s)} ({read_s / bare_s:.1f}× pandas{'' if ok else ', ROWS LOST'})",
+        "≤ 3×",
+        read_s / bare_s <= 3 and ok,
+    )
+    del read
+
+    # Excel export of the results.
+    if not excel:
+        pass
+    elif "export_s" in mem:
+        report.add(
+            label,
+            f"Excel export of {mem['result_rows']:,} result rows",
+            f"{seconds(mem['export_s'])}, peak RSS {gib(mem['export_peak'])} "
+            f"(before: {gib(mem['before_export_rss'])}), {mem['export_bytes'] / 1e6:.1f} MB",
+            "≤ 20 s",
+            mem["export_s"] <= 20,
+        )
+    else:
+        report.add(
+            label,
+            "Excel export of the results",
+            "pending: slacalc.excel.export_excel is not on this tree",
+            "≤ 20 s",
+        )
+
+    # What-ifs: every window an hour longer, for one tenant and for all tenants.
+    busiest = outages.frame["tenant"].value_counts().index[0]
+    one_out, one_cust = subset(outages, customers, [busiest])
+    n_one = len(one_out.frame)
+    one_s, _ = timed(lambda: calculate(one_hour_longer(one_out), one_cust, "1m"), max(runs, 5))
+    report.add(
+        label,
+        f"what-if, one tenant ({busiest}, {n_one} windows, +1 h each)",
+        seconds(one_s),
+        "≤ 100 ms",
+        one_s <= 0.1,
+    )
+    filter_s, _ = timed(lambda: subset(outages, customers, [busiest]), max(runs, 5))
+    report.add(label, "  of which: filtering that tenant's rows", seconds(filter_s))
+    all_s, _ = timed(lambda: calculate(one_hour_longer(outages), customers, "1m"), runs)
+    report.add(label, "what-if, all tenants (+1 h each)", seconds(all_s), "≤ 2 s", all_s <= 2)
+    return {"calculate_s": calc_s, "peak": mem["calculate_peak"]}
+
+
+def _check_duckdb(outages: slacalc.Outages, customers: slacalc.Customers) -> str:
+    """slacalc's downtime with no maintenance and no excluded rows is the union DuckDB computes."""
+    check = sample_tenants(customers, CHECK_TENANTS, 3)
+    c_out, c_cust = subset(outages, customers, check)
+    frame = c_out.frame
+    counted = dataclasses.replace(
+        c_out, frame=frame[frame["excluded"] == ""].reset_index(drop=True)
+    )
+    bare = generate.exchange_la().model_copy(update={"maintenance": ()})
+    ours = slacalc.calculate(counted, bare, customers=c_cust).table
+    theirs = duckdb_union(frame)()
+    merged = ours.merge(theirs, on=["tenant", "period"], how="outer", suffixes=("", "_duckdb"))
+    same = int((merged["downtime_seconds"] == merged["downtime_seconds_duckdb"]).sum())
+    return f"{same:,}/{len(merged):,} tenant-periods equal"
+
+
+def measure_more(
+    report: Report, n_windows: int, base: dict[str, float] | None, base_n: int
+) -> None:
+    """A larger workload: one calculation in a child, time and memory against n log n growth."""
+    label = f"{n_windows:,} windows"
+    print(f"\n{label}: one calculation in a child process")
+    generate.load(n_windows, csv=False)
+    mem = run_child(n_windows, "1m", excel=False)
+    report.add(label, "slacalc.calculate (one run, child)", seconds(mem["calculate_s"]))
+    report.add(
+        label,
+        "peak RSS while calculating (child, VmHWM)",
+        f"{gib(mem['calculate_peak'])} (data loaded: {gib(mem['loaded_rss'])})",
+    )
+    if base:
+        k = n_windows / base_n
+        bound = k * math.log(n_windows) / math.log(base_n)
+        t_growth = mem["calculate_s"] / base["calculate_s"]
+        m_growth = mem["calculate_peak"] / base["peak"]
+        report.add(
+            label,
+            f"growth from {base_n:,}: time",
+            f"{t_growth:.1f}×",
+            f"≤ {bound:.1f}× (n log n)",
+            t_growth <= bound,
+        )
+        report.add(
+            label,
+            f"growth from {base_n:,}: peak memory",
+            f"{m_growth:.1f}×",
+            f"≤ {bound:.1f}× (n log n)",
+            m_growth <= bound,
+        )
+
+
+def measure_dask(report: Report, n_windows: int) -> None:
+    """The Dask path on a local cluster of two single-threaded worker processes."""
+    import dask.dataframe as dd
+    from distributed import Client, LocalCluster
+    from slacalc.distributed import calculate_dask
+
+    label = f"{n_windows:,} windows"
+    print(f"\n{label}: Dask, LocalCluster(2 workers × 1 thread)")
+    generate.load(n_windows, csv=False)
+    where = generate.paths(n_windows)
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        ddf = dd.read_parquet(where["parquet"])
+        t = time.perf_counter()
+        results = calculate_dask(
+            ddf,
+            generate.contract_for("1m"),
+            customers=generate.customers(),
+            periods=generate.PERIODS,
+        )
+        took = time.perf_counter() - t
+        peaks = client.run(_peak_bytes)
+    report.add(
+        label,
+        "Dask calculate_dask (read_parquet → shuffle → calculate per partition)",
+        f"{seconds(took)} ({len(results.table):,} rows)",
+    )
+    report.add(
+        label,
+        "Dask worker peak RSS (VmHWM)",
+        ", ".join(gib(v) for v in peaks.values()),
+    )
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    versions = ", ".join(
+        f"{m} {importlib.import_module(m).__version__}"
+        for m in ("numpy", "pandas", "duckdb", "dask")
+    )
+    python = platform.python_version()
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB; Python {python}; {versions}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="slacalc provider-scale benchmark (issue 6)")
+    parser.add_argument(
+        "--sizes", default="1m", help="workloads by windows, e.g. 1m,10m (first is timed in full)"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs per timing (median)")
+    parser.add_argument("--quick", action="store_true", help="100k windows, one run")
+    parser.add_argument("--dask", default="", help="sizes to run through the Dask path, e.g. 10m")
+    parser.add_argument("--no-excel", action="store_true", help="skip the Excel export")
+    parser.add_argument("--child", nargs=2, metavar=("WINDOWS", "WORKLOAD"), help=argparse.SUPPRESS)
+    parser.add_argument("--excel", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(int(args.child[0]), args.child[1], args.excel)
+        return
+    sizes = [size_of(s) for s in args.sizes.split(",") if s]
+    runs = args.runs
+    if args.quick:
+        sizes, runs = [100_000], 1
+    report = Report()
+    started = dt.datetime.now(dt.UTC)
+    base = measure_main(report, sizes[0], runs, excel=not args.no_excel)
+    for n in sizes[1:]:
+        measure_more(report, n, base, sizes[0])
+    for n in [size_of(s) for s in args.dask.split(",") if s]:
+        measure_dask(report, n)
+    print()
+    print(f"{started:%Y-%m-%d %H:%M} UTC; {machine()}")
+    print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    print()
+    print(report.table())
+
+
+if __name__ == "__main__":
+    main()
