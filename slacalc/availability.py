@@ -60,7 +60,7 @@ class Rules:
 
 @dataclass(frozen=True, slots=True)
 class Segments:
-    """Elementary segments of the timelines with what was down in each (evidence comes from here)."""
+    """Elementary segments of the timelines and what was down in each (the evidence)."""
 
     sub: I64
     start: I64
@@ -150,7 +150,7 @@ def measure(
 ) -> Measurement:
     """Sweep every subscription's timeline once and sum downtime per (subscription, period).
 
-    ``exclusions`` are (sub, start, end) intervals, ``edges`` the sorted period edges (epoch seconds)
+    ``exclusions`` are (sub, start, end) intervals, ``edges`` the sorted period edges (epoch s)
     covering every window, and ``active`` the (sub, period) pairs to report.
     """
     ex_sub, ex_start, ex_end = union_intervals(*clip_intervals(exclusions, edges[0], edges[-1]))
@@ -241,7 +241,7 @@ def measure(
 
 
 def _long_enough(down: Bool, sub: I64, duration: I64, minimum: int) -> Bool:
-    """True for down segments whose run of consecutive downtime lasts at least ``minimum`` seconds."""
+    """True for down segments in a run of consecutive downtime of at least ``minimum`` seconds."""
     n = len(down)
     run_start = np.ones(n, dtype=bool)
     run_start[1:] = (down[1:] != down[:-1]) | (sub[1:] != sub[:-1])
@@ -252,7 +252,7 @@ def _long_enough(down: Bool, sub: I64, duration: I64, minimum: int) -> Bool:
 
 
 def _slots(active: tuple[I64, I64], n_periods: int, sub: I64, period: I64) -> tuple[I64, Bool]:
-    """Where each (sub, period) sits among the sorted active pairs, and whether it is one of them."""
+    """Where each (sub, period) sits among the sorted active pairs, and whether it is one."""
     wanted = active[0] * n_periods + active[1]
     group = sub * n_periods + period
     if len(wanted) == 0:

@@ -1,4 +1,4 @@
-"""Claim terms of a period: the deadline from the contract's rule, and the margin to the next tier."""
+"""Claim terms of a period: the deadline by the contract's rule, and the margin to the next tier."""
 
 from __future__ import annotations
 

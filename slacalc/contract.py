@@ -1,4 +1,4 @@
-"""SLA contracts as data: the pydantic model of a contract file and the loader of ``contracts/*.toml``.
+"""SLA contracts as data: the pydantic model of a contract file and the loader of its TOML.
 
 A contract states every term that moves a number: the commitment, the period and its time zone, how
 downtime is measured, the credit tiers with the boundary operator the contract uses, caps, minimums
@@ -121,8 +121,8 @@ class ClaimRule(_Frozen):
     """When a claim must be received.
 
     ``end_of_month_after``: the last day of the ``months``-th calendar month after the period's last
-    month (Microsoft 365: 1; Azure and AWS: 2). ``days_after_period_end``: ``days`` after the period's
-    last day (GitHub 30, Atlassian 15, Google 30). ``not_stated``: the terms give no deadline, so
+    month (Microsoft 365: 1; Azure and AWS: 2). ``days_after_period_end``: ``days`` after the
+    period's last day (GitHub 30, Atlassian 15, Google 30). ``not_stated``: the terms give no deadline, so
     none is shown.
     """
 
@@ -285,7 +285,7 @@ def _load_cached(path: Path, stamp: int) -> Contract:
 
 
 def load_contract(id_or_path: str | Path | Contract) -> Contract:
-    """Load a bundled contract by id (``"microsoft-365-exchange-online"``) or a TOML file by path."""
+    """Load a bundled contract by id (``"microsoft-365-exchange-online"``) or a TOML file path."""
     if isinstance(id_or_path, Contract):
         return id_or_path
     text = str(id_or_path)
@@ -302,5 +302,5 @@ def load_contract(id_or_path: str | Path | Contract) -> Contract:
 
 
 def contract_json(contract: Contract) -> str:
-    """The contract as canonical JSON: a hashable key for caches and a stable record for evidence."""
+    """The contract as canonical JSON: a hashable cache key and a stable record for evidence."""
     return json.dumps(contract.model_dump(mode="json"), sort_keys=True)

@@ -72,7 +72,7 @@ def make_period(kind: PeriodKind, start: pendulum.DateTime) -> Period:
 
 
 def parse_period(label: str, kind: PeriodKind, tz: str) -> Period:
-    """Read a period label such as ``"2026-03"`` or ``"2026-Q1"``; a month label names its quarter."""
+    """Read a label such as ``"2026-03"`` or ``"2026-Q1"``; a month label names its quarter."""
     text = label.strip()
     if m := _QUARTER.match(text):
         year, month = int(m.group(1)), 3 * (int(m.group(2)) - 1) + 1

@@ -1,4 +1,4 @@
-"""The results of a calculation: one row per tenant, service and period, with the evidence behind it."""
+"""The results of a calculation: one row per tenant, service and period, and the evidence."""
 
 from __future__ import annotations
 
