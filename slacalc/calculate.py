@@ -61,8 +61,9 @@ def calculate(
 
     One customer: ``calculate(outages, "microsoft-365-exchange-online", users=1000,
     monthly_fee="8000")``. A portfolio: ``calculate(outages, customers=table)``, each tenant under
-    its own contract (a ``contract`` given as well replaces every tenant's, for a what-if). ``periods``
-    adds periods to report (``"2026-03"``, ``"2026-Q1"``) besides those an outage touches.
+    its own contract (a ``contract`` given as well replaces every tenant's, for a what-if).
+    ``periods`` adds periods to report (``"2026-03"``, ``"2026-Q1"``) besides those an outage
+    touches.
     """
     table = outages if isinstance(outages, Outages) else read_outages(outages, timezone)
     custs = _customers(contract, customers, users, monthly_fee, currency, cohorts)

@@ -122,8 +122,8 @@ class ClaimRule(_Frozen):
 
     ``end_of_month_after``: the last day of the ``months``-th calendar month after the period's last
     month (Microsoft 365: 1; Azure and AWS: 2). ``days_after_period_end``: ``days`` after the
-    period's last day (GitHub 30, Atlassian 15, Google 30). ``not_stated``: the terms give no deadline, so
-    none is shown.
+    period's last day (GitHub 30, Atlassian 15, Google 30). ``not_stated``: the terms give no
+    deadline, so none is shown.
     """
 
     rule: Literal["end_of_month_after", "days_after_period_end", "not_stated"]
