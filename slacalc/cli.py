@@ -31,9 +31,11 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from slacalc.calculate import calculate
 from slacalc.contract import Contract, contract_schema, list_contracts, load_contract
+from slacalc.customers import read_customers
 from slacalc.errors import SlacalcError
-from slacalc.outages import RowProblem
+from slacalc.outages import RowProblem, read_outages
 from slacalc.results import RESULT_COLUMNS, Results
 
 #: Exit statuses: success, an unexpected failure (a bug), bad input or usage.
@@ -217,6 +219,42 @@ def build_parser() -> argparse.ArgumentParser:
         default="UTC",
         metavar="TZ",
         help="zone of times written without an offset (default UTC)",
+    )
+    calc.add_argument(
+        "--sheet", metavar="NAME", help="the sheet of an .xlsx outage file (default: the first)"
+    )
+    calc.add_argument(
+        "--as-of",
+        metavar="TIME",
+        help="count windows with no end yet up to TIME (ISO 8601); without it they are rejected",
+    )
+    order = calc.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=True,
+        help="read dates like 03/04/2026 as 3 April",
+    )
+    order.add_argument(
+        "--monthfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=False,
+        help="read dates like 03/04/2026 as 4 March",
+    )
+    calc.add_argument(
+        "--ambiguous",
+        choices=("raise", "earliest", "latest"),
+        default="raise",
+        help="a local time a DST change makes happen twice: reject the row (default) or take "
+        "the earliest or latest",
+    )
+    calc.add_argument(
+        "--nonexistent",
+        choices=("raise", "shift_forward"),
+        default="raise",
+        help="a local time a DST change skips: reject the row (default) or shift it forward",
     )
     calc.add_argument(
         "--period",
@@ -409,38 +447,56 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"--period: {contract.id} measures calendar months; name months like 2026-03"
             )
 
-    import slacalc
-
-    results = slacalc.calculate(
+    outages = read_outages(
         args.outages,
+        args.timezone,
+        sheet=args.sheet,
+        as_of=args.as_of,
+        dayfirst=args.dayfirst,
+        ambiguous=args.ambiguous,
+        nonexistent=args.nonexistent,
+    )
+    if outages.frame.empty:
+        # Nothing to compute: say why instead of reporting a period at 100 %.
+        for problem in outages.rejected:
+            print(_row_line(problem, outages.source), file=err)
+        why = "every row was rejected (listed above)" if outages.rejected else "it has no rows"
+        raise SlacalcError(f"{outages.source}: no outage window to calculate from: {why}")
+    customers = None if args.customers is None else read_customers(args.customers)
+    results = calculate(
+        outages,
         args.contract,
         users=args.users,
         monthly_fee=args.fee,
         currency=args.currency,
         periods=args.period or None,
-        customers=args.customers,
+        customers=customers,
         timezone=args.timezone,
     )
-    rejected = _rejected_lines(results, args.outages, args.customers)
+    for line in _input_notes(results):
+        print(line, file=err)
+    rejected = _rejected_lines(results)
     for line in rejected:
         print(line, file=err)
 
+    text = render(results, fmt)
     if workbook:
         assert output is not None
         _write_workbook(results, output)
-        out.write(render(results, fmt, timezone=args.timezone))
+        out.write(text)
     elif output is not None:
         try:
-            output.write_text(render(results, fmt, timezone=args.timezone), encoding="utf-8")
+            output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise SlacalcError(f"--output: cannot write {output}: {exc.strerror}") from None
     else:
-        out.write(render(results, fmt, timezone=args.timezone))
+        out.write(text)
 
     if rejected and not args.allow_rejected:
+        rows = _rejected_row_count(results)
         print(
-            f"slacalc: {len(rejected)} input row(s) rejected, listed above; the results leave them "
-            "out. Fix them, or pass --allow-rejected to accept the results without them.",
+            f"slacalc: {rows} input row(s) rejected, listed above; the results leave them out. "
+            "Fix them, or pass --allow-rejected to accept the results without them.",
             file=err,
         )
         return EXIT_BAD_INPUT
@@ -475,21 +531,45 @@ def _row_line(problem: RowProblem, origin: str = "") -> str:
     )
 
 
-def _rejected_lines(results: Results, outages: str, customers: str | None) -> list[str]:
-    """One line per rejected input row, naming the file, the row and the column."""
-    lines = [_row_line(p, outages) for p in results.rejected]
-    if customers is not None:
-        lines += [_row_line(p, customers) for p in results.customers.rejected]
+def _rejected_lines(results: Results) -> list[str]:
+    """One line per problem of a rejected input row, naming the file, the row and the column."""
+    lines = [_row_line(p, results.outages.source) for p in results.rejected]
+    customers = results.customers
+    lines += [_row_line(p, customers.source) for p in customers.rejected]
     return lines
 
 
-def render(results: Results, fmt: str, *, timezone: str = "UTC") -> str:
+def _rejected_row_count(results: Results) -> int:
+    """Rows rejected (a row with several problems counts once)."""
+    outage_rows = {p.row for p in results.rejected}
+    return len(outage_rows) + len({p.row for p in results.customers.rejected})
+
+
+def _input_notes(results: Results) -> list[str]:
+    """How the inputs were read: columns mapped from other names, columns not used, zones assumed.
+
+    The design asks that the zone assumed for naive times is always shown, and that an unknown
+    column is reported, never silently dropped.
+    """
+    lines = []
+    for table in (results.outages, results.customers):
+        source = getattr(table, "source", "")
+        mapping = getattr(table, "mapping", {})
+        renamed = {k: v for k, v in mapping.items() if k != v}
+        if renamed:
+            pairs = ", ".join(f"{k!r} → {v}" for k, v in renamed.items())
+            lines.append(f"{source}: columns read as {pairs}")
+        lines.extend(f"{source}: {note}" for note in getattr(table, "notes", ()))
+    return lines
+
+
+def render(results: Results, fmt: str) -> str:
     """The results as text in ``fmt``: ``table``, ``json`` or ``csv``."""
     if fmt == "json":
         return render_json(results)
     if fmt == "csv":
         return render_csv(results)
-    return render_table(results, timezone=timezone)
+    return render_table(results)
 
 
 def plain_value(value: Any) -> Any:
@@ -550,7 +630,7 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def render_table(results: Results, *, timezone: str = "UTC") -> str:
+def render_table(results: Results) -> str:
     """The key figures, aligned for a terminal, with totals per currency and the zones used."""
     frame = results.to_frame()
     contracts = results.contracts
@@ -620,9 +700,13 @@ def render_table(results: Results, *, timezone: str = "UTC") -> str:
     lines.append(_aligned(head, rows, right=right).rstrip("\n"))
     lines.append("")
     lines.extend(_totals(frame))
+    zones: dict[str, list[str]] = {}
+    for column, zone in results.outages.assumed_timezones.items():
+        zones.setdefault(zone, []).append(column)
+    for zone, columns in sorted(zones.items()):
+        lines.append(f"Times without an offset ({', '.join(columns)}) were read as {zone}.")
     lines.append(
-        f"Times without an offset were read as {timezone}. Availability is floored to 4 decimal "
-        "places for display; tiers use the exact value."
+        "Availability is floored to 4 decimal places for display; tiers use the exact value."
     )
     return "\n".join(lines) + "\n"
 
