@@ -40,7 +40,7 @@ def run(
     status = cli.main(argv)
     out, err = capsys.readouterr()
     assert status == 0, err
-    assert err == ""  # no rejected rows in any example
+    assert ", column " not in err  # no rejected rows in any example
     return out
 
 

@@ -1,0 +1,336 @@
+"""The command line, run through its real entry points as a user would run it.
+
+Each test starts ``python -m slacalc`` (or the ``slacalc`` console script) as a subprocess and
+checks its exit status, its output and its messages; no output may ever hold a traceback. The
+numbers are worked by hand from this literal outage file, for 400 users paying 1,600.00 USD:
+
+    INC-1  31 Mar 23:00 → 1 Apr 01:00 UTC, 100 users   (60 min in March, 60 min in April)
+    INC-2  10 Apr 10:00 → 10:30 UTC, all 400 users       (30 min)
+
+March: 100 × 60 = 6,000 user-minutes lost of 44,640 × 400 = 17,856,000
+       → 99.96639784946…% → not below 99.9 %; no credit.
+April: 100 × 60 + 400 × 30 = 18,000 lost of 43,200 × 400 = 17,280,000
+       → 99.89583333…% → below 99.9 % → 25 % of 1,600.00 = 400.00 USD, claim by 31 May 2026.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import slacalc
+from slacalc import cli
+from slacalc.errors import SlacalcError
+from slacalc.results import RESULT_COLUMNS
+
+EXCHANGE = "microsoft-365-exchange-online"
+OUTAGES = """\
+id,start,end,affected_users
+INC-1,2026-03-31T23:00:00Z,2026-04-01T01:00:00Z,100
+INC-2,2026-04-10T10:00:00Z,2026-04-10T10:30:00Z,
+"""
+SCRIPT = Path(sys.executable).with_name("slacalc")
+
+
+def slacalc_run(
+    *args: str | Path, script: bool = False, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line; never a traceback, whatever happens."""
+    command = [str(SCRIPT)] if script else [sys.executable, "-m", "slacalc"]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONWARNINGS": "error"}
+    proc = subprocess.run(
+        [*command, *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
+    return proc
+
+
+@pytest.fixture
+def outages(tmp_path: Path) -> Path:
+    path = tmp_path / "outages.csv"
+    path.write_text(OUTAGES, encoding="utf-8")
+    return path
+
+
+def one_customer(outages: Path, *more: str | Path) -> list[str | Path]:
+    return ["calculate", outages, "--contract", EXCHANGE, "--users", "400", "--fee", "1600", *more]
+
+
+# --help -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["contracts"],
+        ["contracts", "show"],
+        ["contracts", "schema"],
+        ["calculate"],
+        ["app"],
+    ],
+    ids=lambda c: " ".join(c) or "slacalc",
+)
+def test_every_command_has_help_with_an_example(command: list[str]) -> None:
+    proc = slacalc_run(*command, "--help")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("usage: slacalc")
+    assert "example" in proc.stdout
+    assert f"slacalc {' '.join(command)}".strip() in proc.stdout.split("example", 1)[1]
+
+
+# contracts ----------------------------------------------------------------------------------------
+
+
+def test_contracts_lists_every_bundled_id_with_its_commitment() -> None:
+    proc = slacalc_run("contracts")
+    assert proc.returncode == 0
+    lines = proc.stdout.splitlines()
+    for cid in slacalc.list_contracts():
+        assert any(line.startswith(cid + " ") for line in lines), cid
+    exchange = next(line for line in lines if line.startswith(EXCHANGE + " "))
+    assert exchange.split()[1:4] == ["99.9", "%", "month"]
+
+
+def test_contracts_show_states_the_terms_in_plain_words() -> None:
+    proc = slacalc_run("contracts", "show", EXCHANGE)
+    assert proc.returncode == 0
+    text = proc.stdout
+    assert "commitment:        99.9 % availability per calendar month" in text
+    assert "(user-minutes − downtime user-minutes) / user-minutes × 100" in text
+    for tier in ("< 99.9 % → 25 % of the fee", "< 99 % → 50 % of the fee", "< 95 % → 100 %"):
+        assert tier in text
+    assert "cap:               100 % of the period's fee" in text
+    assert "by the end of the first calendar month after the period" in text
+    assert "https://lawinsider.com/clause/uptime-percentage/_2" in text
+
+
+def test_contracts_show_an_unknown_id_exits_2() -> None:
+    proc = slacalc_run("contracts", "show", "nope")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("slacalc: error: unknown contract 'nope'")
+
+
+def test_contracts_schema_is_the_json_schema_of_a_contract_file() -> None:
+    proc = slacalc_run("contracts", "schema")
+    assert proc.returncode == 0
+    schema = json.loads(proc.stdout)
+    assert schema == json.loads(json.dumps(slacalc.contract_schema(), default=str))
+    assert {"commitment_percent", "tiers", "claim", "source"} <= set(schema["properties"])
+    assert "id" not in schema["properties"]  # the id is the file name
+
+
+# calculate ----------------------------------------------------------------------------------------
+
+
+def test_calculate_prints_an_aligned_table_of_the_key_figures(outages: Path) -> None:
+    proc = slacalc_run(*one_customer(outages))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("period"))
+    march = next(line for line in lines if line.startswith("2026-03"))
+    april = next(line for line in lines if line.startswith("2026-04"))
+    # Right-aligned numbers end in the same column as their heading.
+    end = header.index("availability %") + len("availability %")
+    assert march[:end].endswith("99.9663")  # 99.96639…, floored for display
+    assert april[:end].endswith("99.8958")  # 99.89583…
+    assert march.split()[1:5] == ["99.9663", "60", "6,000", "none"]
+    # 60 + 30 minutes down; 18,000 user-minutes; to fall below 99 %: (1 % × 1,036,800,000
+    # − 100 × 1,080,000) / (100 × 400) = 23,220 s, and one second more → 387.0166… min.
+    assert april.split()[1:10] == [
+        "99.8958",
+        "90",
+        "18,000",
+        "25",
+        "%",
+        "400.00",
+        "USD",
+        "2026-05-31",
+        "387.02",
+    ]
+    assert "1 of 2 periods below commitment. Credits: 400.00 USD." in lines
+
+
+def test_calculate_json_through_the_console_script_keeps_exact_decimals(outages: Path) -> None:
+    assert SCRIPT.exists(), "the slacalc console script is not installed next to this Python"
+    proc = slacalc_run(*one_customer(outages, "--format", "json"), script=True)
+    assert proc.returncode == 0, proc.stderr
+    march, april = json.loads(proc.stdout)
+    assert list(april) == list(RESULT_COLUMNS)
+    assert april["availability_percent"] == "99.8958333333"  # exact value floored at 10 places
+    assert april["credit_amount"] == "400.00"
+    assert april["credit_percent"] == "25"
+    assert april["claim_deadline"] == "2026-05-31"
+    assert april["period_start"] == "2026-04-01T00:00:00+00:00"
+    assert april["user_minutes_lost"] == "18000"
+    assert april["minutes_to_next_tier"] == "387.016667"
+    assert april["incident_ids"] == ["INC-1", "INC-2"]
+    assert (april["breached"], april["licensed_users"]) == (True, 400)
+    assert march["availability_percent"] == "99.9663978494"  # 99.96639784946…
+    assert (march["breached"], march["credit_amount"]) == (False, "0.00")
+    # To fall below 99.9 %: (0.1 % × 1,071,360,000 − 100 × 360,000) / 40,000 = 1,778.4 s → 1,779 s.
+    assert march["minutes_to_next_tier"] == "29.65"
+    assert march["credit_days"] is None
+
+
+def test_calculate_writes_csv_to_the_output_file(outages: Path, tmp_path: Path) -> None:
+    target = tmp_path / "credits.csv"
+    proc = slacalc_run(*one_customer(outages, "--output", target))  # format from the suffix
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert list(rows[0]) == list(RESULT_COLUMNS)
+    april = rows[1]
+    assert (april["period"], april["credit_amount"], april["breached"]) == (
+        "2026-04",
+        "400.00",
+        "true",
+    )
+    assert april["incident_ids"] == "INC-1;INC-2"
+
+
+def test_rejected_rows_are_listed_on_stderr_by_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "outages.csv"
+    path.write_text(
+        OUTAGES
+        + "INC-3,2026-04-11T10:00:00Z,2026-04-11T09:00:00Z,\n"  # line 4: end before start
+        + "INC-4,yesterday,2026-04-12T10:00:00Z,\n",  # line 5: not a time
+        encoding="utf-8",
+    )
+    proc = slacalc_run(*one_customer(path))
+    assert proc.returncode == 2
+    err = proc.stderr.splitlines()
+    assert any(line.startswith(f"{path}: row 4, column 'end': ") for line in err), err
+    assert any(line.startswith(f"{path}: row 5, column 'start': ") for line in err), err
+    assert "2 input row(s) rejected" in proc.stderr
+    assert "1 of 2 periods below commitment. Credits: 400.00 USD." in proc.stdout  # the rest
+
+    accepted = slacalc_run(*one_customer(path, "--allow-rejected"))
+    assert accepted.returncode == 0
+    assert f"{path}: row 4, column 'end': " in accepted.stderr
+
+
+def test_a_customers_table_computes_each_tenant_and_names_its_bad_rows(
+    outages: Path, tmp_path: Path
+) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "tenant,contract,users,monthly_fee,currency\n"
+        f"acme,{EXCHANGE},400,1600.00,USD\n"
+        f"globex,{EXCHANGE},-5,100.00,USD\n",  # line 3: not a number of users
+        encoding="utf-8",
+    )
+    proc = slacalc_run("calculate", outages, "--customers", customers, "--format", "json")
+    assert proc.returncode == 2
+    assert f"{customers}: row 3, column 'users': " in proc.stderr
+    rows = json.loads(proc.stdout)
+    assert [(r["tenant"], r["period"], r["credit_amount"]) for r in rows] == [
+        ("acme", "2026-03", "0.00"),
+        ("acme", "2026-04", "400.00"),
+    ]
+
+
+FIVE = ["--contract", EXCHANGE, "--users", "5"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["{outages}", "--contract", "nope", "--users", "5"], "unknown contract 'nope'"),
+        (["{tmp}/missing.csv", *FIVE], "no such file"),
+        (["{outages}", "--contract", EXCHANGE, "--users", "many"], "--users"),
+        (["{outages}", "--users", "5"], "--contract"),
+        (["{outages}", "--contract", EXCHANGE], "--users"),
+        (["{outages}", *FIVE, "--timezone", "X/Y"], "X/Y"),
+        (["{outages}", *FIVE, "--period", "2026-13"], "2026-13"),
+        (["{outages}", *FIVE, "--period", "2026-Q2"], "measures calendar months"),
+        (["{tmp}/bad.csv", *FIVE], "row 2, column 'end'"),
+    ],
+    ids=[
+        "unknown contract",
+        "missing file",
+        "users not a number",
+        "users without contract",
+        "neither users nor customers",
+        "unknown zone",
+        "no such month",
+        "quarter for a monthly contract",
+        "every row rejected",
+    ],
+)
+def test_bad_input_exits_2_with_a_message_and_no_traceback(
+    args: list[str], message: str, outages: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "bad.csv").write_text("start,end\n2026-04-01T10:00Z,2026-04-01T09:00Z\n")
+    filled = [a.format(outages=outages, tmp=tmp_path) for a in args]
+    proc = slacalc_run("calculate", *filled)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_output_xlsx_writes_the_claim_workbook(outages: Path, tmp_path: Path) -> None:
+    excel = pytest.importorskip("slacalc.excel")
+    if not hasattr(excel, "export_excel"):
+        pytest.skip("slacalc.excel.export_excel is not written yet")
+    openpyxl = pytest.importorskip("openpyxl")
+    target = tmp_path / "claims.xlsx"
+    proc = slacalc_run(*one_customer(outages, "--output", target))
+    assert proc.returncode == 0, proc.stderr
+    assert "400.00 USD" in proc.stdout  # the table is still shown
+    assert openpyxl.load_workbook(target).sheetnames
+
+
+# In-process: the pieces a subprocess cannot reach without side effects ---------------------------
+
+
+def test_app_runs_streamlit_on_app_py_with_the_options_after_the_double_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = Path(cli.__file__).resolve().parent.parent / "app.py"
+    if not app.is_file():
+        with pytest.raises(SlacalcError, match=r"app\.py not found"):
+            cli.app_command()
+        return
+    assert cli.app_command(["--", "--server.port", "8502"]) == [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        "8502",
+    ]
+    ran: list[list[str]] = []
+
+    def run(command: list[str]) -> int:
+        ran.append(command)
+        return 0
+
+    args = cli.build_parser().parse_args(["app"])
+    status = cli._run_app(args, sys.stdout, sys.stderr, run=run)
+    assert status == 0
+    assert ran == [cli.app_command()]
+
+
+def test_plain_value_writes_decimals_exactly_and_never_in_exponent_form() -> None:
+    from decimal import Decimal
+
+    assert cli.plain_value(Decimal("1E+3")) == "1000"
+    assert cli.plain_value(Decimal("0.10")) == "0.10"
+    assert cli.plain_value(("a", "b")) == ["a", "b"]
+    assert cli.plain_value(float("nan")) is None
