@@ -12,6 +12,7 @@ and refusing is safer than quietly changing what the user typed.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -63,6 +64,8 @@ def as_text(values: pd.Series) -> pd.Series:
     values = values.reset_index(drop=True)
     if values.dtype != object and pd.api.types.is_string_dtype(values.dtype):
         return values.fillna("").str.strip()
+    if values.isna().all():
+        return pd.Series(np.full(len(values), "", dtype=object), dtype="str")
     if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         return values.astype(str)
     return pd.Series([cell_text(v) for v in values], dtype=object)
@@ -107,10 +110,15 @@ def check_flag(values: pd.Series, reason: str) -> Checked:
 
 def check_whole(values: pd.Series, what: str) -> Checked:
     """Whole numbers of zero or more (``120``, ``120.0``); float64 values, NaN where not given."""
+    fast = _arrow_whole(values)
+    if fast is not None:
+        return fast
     text = as_text(values)
     given = (text != "").to_numpy(dtype=bool)
-    number = pd.to_numeric(text.where(given, None), errors="coerce").astype(np.float64)
     problem = np.full(len(text), "", dtype=object)
+    if not given.any():
+        return Checked(pd.Series(np.full(len(text), np.nan)), given, problem)
+    number = pd.to_numeric(text.where(given, None), errors="coerce").astype(np.float64)
     numbers = number.to_numpy(dtype=np.float64)
     bad = given & ~np.isfinite(numbers)
     for i in np.flatnonzero(bad):
@@ -126,14 +134,37 @@ def check_whole(values: pd.Series, what: str) -> Checked:
     return Checked(number, given, problem)
 
 
+def _arrow_whole(values: pd.Series) -> Checked | None:
+    """All-or-nothing pyarrow cast of an Arrow string column of plain non-negative integers."""
+    array = getattr(values.array, "_pa_array", None)
+    if array is None:
+        return None
+    try:
+        pa = importlib.import_module("pyarrow")
+        pc = importlib.import_module("pyarrow.compute")
+        cast = pc.cast(array, pa.int64())
+        low = pc.min(cast).as_py()
+        high = pc.max(cast).as_py()
+    except Exception:  # anything but plain integers: the general path says why per cell
+        return None
+    if low is not None and (low < 0 or high > 2**53):
+        return None
+    numbers = pd.Series(cast.to_numpy(zero_copy_only=False)).astype(np.float64)
+    given = numbers.notna().to_numpy(dtype=bool)
+    return Checked(numbers, given, np.full(len(numbers), "", dtype=object))
+
+
 def check_percent(values: pd.Series) -> Checked:
     """Percents from 0 to 100 with at most 2 decimals (``12.5``, ``12.5 %``); float64, NaN if none.
 
     The decimals are counted on the text, not on a float: ``12.345`` is refused, ``12.50`` is not.
     """
-    text = as_text(values).str.replace(r"\s*%$", "", regex=True)
+    text = as_text(values)
     given = (text != "").to_numpy(dtype=bool)
     problem = np.full(len(text), "", dtype=object)
+    if not given.any():
+        return Checked(pd.Series(np.full(len(text), np.nan)), given, problem)
+    text = text.str.replace(r"\s*%$", "", regex=True)
     number = pd.to_numeric(text.where(given, None), errors="coerce").astype(np.float64)
     numbers = number.to_numpy(dtype=np.float64)
     bad = given & ~np.isfinite(numbers)

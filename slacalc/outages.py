@@ -310,7 +310,12 @@ def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     out["row"] = np.asarray(frame["row"], dtype=np.int64)
     for name in TEXT_COLUMNS:
-        out[name] = pd.Series(frame[name], dtype=object).fillna("").astype(str).to_numpy()
+        column = frame[name]
+        if len(frame) and column.dtype != object and pd.api.types.is_string_dtype(column.dtype):
+            # already text: keep it as is rather than round-trip through Python objects
+            out[name] = column.fillna("").reset_index(drop=True).astype("str")
+        else:
+            out[name] = pd.Series(column, dtype=object).fillna("").astype(str).to_numpy()
     for name in ("start", "end"):
         out[name] = pd.to_datetime(frame[name].to_numpy(), utc=True).as_unit("ns")
     for name in ("affected_users", "affected_percent"):
@@ -585,6 +590,12 @@ class _Check:
         keep = np.flatnonzero(~self.bad)
         if len(keep) < 2:
             return
+        # Rows that repeat or contradict each other share a start: look only at those (cheap).
+        starts = pd.Series(self.values["start"][keep].view(np.int64))
+        keep = keep[starts.duplicated(keep=False).to_numpy()]
+        if len(keep) < 2:
+            self._several_windows()
+            return
         frame = pd.DataFrame({name: _at(self.values[name], keep) for name in _KEY})
         frame["_pos"] = keep
         repeated = _repeated(frame, list(_KEY))
@@ -594,6 +605,7 @@ class _Check:
         self.reject("id" if "id" in self.map.fields else "start", problem)
         frame = frame[(frame["id"] != "") & ~self.bad[frame["_pos"].to_numpy()]]
         if len(frame) < 2:
+            self._several_windows()
             return
         window = ["id", "tenant", "service", "cohort"]
         starts = frame.groupby([*window, "start"], sort=False)["end"].transform("nunique")
@@ -607,14 +619,27 @@ class _Check:
                     "same time with different ends; keep the one that is right"
                 )
         self.reject("end", problem)
-        frame = frame[~self.bad[frame["_pos"].to_numpy()]]
+        self._several_windows()
+
+    def _several_windows(self) -> None:
+        """Note the incidents with several windows (intermittent), which are allowed."""
+        if "id" not in self.map.fields:
+            return
+        ids = self.values["id"]
+        repeated = (ids.duplicated(keep=False) & (ids != "")).to_numpy(dtype=bool) & ~self.bad
+        if not repeated.any():
+            return
+        window = ["id", "tenant", "service", "cohort"]
+        frame = pd.DataFrame(
+            {name: _at(self.values[name], np.flatnonzero(repeated)) for name in window}
+        )
         windows = frame.groupby(window, sort=False).size()
         several = windows[windows > 1]
         if len(several):
-            (name, *_), size = next(iter(several.items()))
+            example = str(several.index[0][0])
             self.notes.append(
-                f"{len(several)} incident(s) have several windows (e.g. {name!r}: {size}); each "
-                "window counts on its own"
+                f"{len(several)} incident(s) have several windows (e.g. {example!r}: "
+                f"{int(several.iloc[0])}); each window counts on its own"
             )
 
     @property
@@ -642,7 +667,10 @@ class _Check:
         keep = np.flatnonzero(~self.bad)
         good = pd.DataFrame({"row": self.table.rows[keep]})
         for name in COLUMNS[1:]:
-            good[name] = _at(self.values[name], keep)
+            values = self.values[name]
+            if len(keep) < self.n:
+                values = _at(values, keep)
+            good[name] = values.reset_index(drop=True) if isinstance(values, pd.Series) else values
         return normalise_frame(good)
 
 
@@ -659,9 +687,9 @@ _KEY = (
 )
 
 
-def _at(values: pd.Series | np.ndarray, positions: np.ndarray) -> np.ndarray:
+def _at(values: pd.Series | np.ndarray, positions: np.ndarray) -> pd.Series | np.ndarray:
     if isinstance(values, pd.Series):
-        return np.asarray(values.iloc[positions].to_numpy())
+        return values.iloc[positions].reset_index(drop=True)
     return np.asarray(values[positions])
 
 

@@ -312,7 +312,7 @@ def _check_text(text: str, origin: str) -> None:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter of a CSV text: the one of ``, ; tab |`` most used in its header line."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in text[:65536].splitlines() if line.strip()), "")
     counts = {d: _count_outside_quotes(first, d) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: (counts[d], -_DELIMITERS.index(d)))
     return best if counts[best] else ","
@@ -644,7 +644,13 @@ def _finish(
         raise InputError(f"{origin}: more than {MAX_ROWS:,} rows, above the limit")
     blank = np.ones(len(cells), dtype=bool)
     for position in range(cells.shape[1]):
-        blank &= is_blank(cells[position])
+        candidates = np.flatnonzero(blank)
+        if len(candidates) == 0:
+            break
+        column = cells[position]
+        if len(candidates) < len(cells):
+            column = column.iloc[candidates]
+        blank[candidates] = is_blank(column)
     blank_rows = int(blank.sum())
     if blank_rows:
         cells = cells[~blank].reset_index(drop=True)

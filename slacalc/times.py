@@ -131,7 +131,11 @@ def infer_dayfirst(columns: Sequence[pd.Series]) -> bool | None:
         text = _text_values(values)
         if text is None:
             continue
-        parts = text.str.extract(_NUMERIC_DATE.pattern)
+        # Only values with a separator as 2nd or 3rd character can be d/m/y (cheap, vectorised).
+        maybe = text.str.slice(1, 3).str.contains(r"[/.\-]").fillna(False).to_numpy(dtype=bool)
+        if not maybe.any():
+            continue
+        parts = text[maybe].str.extract(_NUMERIC_DATE.pattern)
         slash = parts["sep"].isin(["/", "-"]).fillna(False)
         a = pd.to_numeric(parts["a"][slash], errors="coerce")
         b = pd.to_numeric(parts["b"][slash], errors="coerce")
