@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
-from fractions import Fraction
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
@@ -33,7 +32,7 @@ from slacalc.availability import (
 )
 from slacalc.claims import claim_deadline, seconds_to_next_tier
 from slacalc.contract import Contract, load_contract
-from slacalc.credits import choose_tier, credit_for
+from slacalc.credits import Availability, choose_tiers, credits
 from slacalc.customers import Customers
 from slacalc.errors import CalculationError, InputError
 from slacalc.maintenance import maintenance_windows
@@ -410,29 +409,6 @@ def _one_contract(
     return _Part(table, evidence, ex_table)
 
 
-def _plain(value: Decimal) -> Decimal:
-    """``value`` without trailing zeros and never in exponent notation (1000, not 1E+3)."""
-    value = value.normalize()
-    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value  # type: ignore[operator]
-
-
-def _minutes(seconds: int | Fraction) -> Decimal:
-    """Seconds as minutes: exact when the division terminates, else to six decimal places."""
-    value = Fraction(seconds) / 60
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    if Fraction(exact) != value:
-        return exact.quantize(Decimal("1e-6"))
-    return _plain(exact)
-
-
-def _display_percent(value: Fraction) -> Decimal:
-    """An availability for display: exact when it terminates, else floored so it never flatters."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    if Fraction(exact) == value:
-        return _plain(exact)
-    return exact.quantize(_DISPLAY_PLACES, rounding=ROUND_FLOOR)
-
-
 def _table(
     contract: Contract,
     subs: _Subs,
@@ -443,63 +419,103 @@ def _table(
     frame: pd.DataFrame,
 ) -> pd.DataFrame:
     """The result rows of one contract: tier, credit and claim terms per (subscription, period)."""
+    n = len(m.sub)
+    sub, pi = m.sub, m.period
+    period_seconds = np.array([p.seconds for p in plist], dtype=np.int64)[pi]
+    period_days = np.array([p.days for p in plist], dtype=np.int64)[pi]
+    months = np.array([p.months for p in plist], dtype=np.int64)[pi]
+    users = subs.users[sub]
+    measured = period_seconds - excl
+    down_s, down_u = m.downtime_seconds, m.downtime_units
+    # Exact availability = 100 × up / total, in Python ints so nothing overflows or rounds.
+    if contract.method == "user_minutes":
+        total = measured.astype(object) * users.astype(object) * UNITS_PER_USER
+        lost = down_u.astype(object)
+        per_second = users.astype(object) * UNITS_PER_USER
+    else:
+        total, lost = measured.astype(object), down_s.astype(object)
+        per_second = np.ones(n, dtype=object)
+    empty = total == 0  # a fully excluded period: nothing measured, nothing lost
+    total = np.where(empty, 1, total)
+    avail = Availability(up=total - lost, total=total)
+    tier = choose_tiers(contract, avail)
+    fees = subs.fee[sub]
+    period_fee = [
+        None if f is None else f * int(k) for f, k in zip(fees, months.tolist(), strict=True)
+    ]
+    currency = [str(c) for c in subs.currency[sub]]
+    credit = credits(
+        contract, tier, Availability(up=lost, total=total), period_days, period_fee, currency
+    )
+    margin, target = seconds_to_next_tier(
+        contract, tier, avail.up, total, per_second, measured - down_s
+    )
+    described = np.array(["", *(t.describe() for t in contract.tiers)], dtype=object)
+    deadlines = [_date(claim_deadline(contract, p)) for p in plist]
+    starts = [pd.Timestamp(p.start.isoformat()).tz_convert(contract.timezone) for p in plist]
+    ends = [pd.Timestamp(p.end.isoformat()).tz_convert(contract.timezone) for p in plist]
     ids = _incident_ids(m, window_idx, frame, len(plist))
-    records = []
-    deadlines = {p.label: claim_deadline(contract, p) for p in plist}
-    for k in range(len(m.sub)):
-        s, pi = int(m.sub[k]), int(m.period[k])
-        period = plist[pi]
-        users = int(subs.users[s])
-        measured = period.seconds - int(excl[k])
-        down_s, down_u = int(m.downtime_seconds[k]), int(m.downtime_units[k])
-        total_u = measured * users * UNITS_PER_USER
-        if contract.method == "user_minutes":
-            avail = Fraction(100 * (total_u - down_u), total_u) if total_u else Fraction(100)
+    user_units = measured.astype(object) * users.astype(object)
+    return pd.DataFrame(
+        {
+            "tenant": subs.tenant[sub],
+            "service": contract.service,
+            "contract": contract.id,
+            "period": [plist[i].label for i in pi.tolist()],
+            "period_start": [starts[i] for i in pi.tolist()],
+            "period_end": [ends[i] for i in pi.tolist()],
+            "timezone": contract.timezone,
+            "licensed_users": users,
+            "measured_seconds": measured,
+            "measured_minutes": _decimals(measured.astype(object), 60),
+            "excluded_seconds": excl,
+            "downtime_seconds": down_s,
+            "downtime_minutes": _decimals(down_s.astype(object), 60),
+            "user_minutes": _decimals(user_units, 60),
+            "downtime_user_seconds": _decimals(down_u.astype(object), UNITS_PER_USER),
+            "user_minutes_lost": _decimals(down_u.astype(object), 60 * UNITS_PER_USER),
+            "impact_user_minutes": _decimals(m.impact_units.astype(object), 60 * UNITS_PER_USER),
+            "availability_percent": avail.percent(),
+            "commitment_percent": contract.commitment_percent,
+            "breached": tier >= 0,
+            "tier": described[tier + 1],
+            "credit_percent": credit.percent,
+            "credit_days": credit.days,
+            "credit_amount": credit.amount,
+            "period_fee": period_fee,
+            "currency": currency,
+            "claim_deadline": [deadlines[i] for i in pi.tolist()],
+            "minutes_to_next_tier": [
+                None if x < 0 else v
+                for x, v in zip(margin.tolist(), _decimals(margin.astype(object), 60), strict=True)
+            ],
+            "next_tier": described[target + 1],
+            "incident_ids": [
+                ids.get(key, ()) for key in zip(sub.tolist(), pi.tolist(), strict=True)
+            ],
+        }
+    )
+
+
+def _decimals(num: np.ndarray, den: int, places: int = 6) -> list[Decimal]:
+    """``num / den`` per row as Decimal: exact when it has at most ``places`` decimals, else
+    rounded half-even to ``places`` (used for minutes, which only measure)."""
+    scaled = num * 10**places
+    q, r = scaled // den, scaled % den
+    up = (2 * r > den) | ((2 * r == den) & (q % 2 == 1))
+    q = np.where(up, q + 1, q)
+    whole = num % den == 0
+    out = []
+    for value, is_whole, is_exact in zip(
+        q.tolist(), whole.tolist(), (r == 0).tolist(), strict=True
+    ):
+        if is_whole:
+            out.append(Decimal(value // 10**places))
+        elif is_exact:
+            out.append(Decimal(value).scaleb(-places).normalize())
         else:
-            avail = Fraction(100 * (measured - down_s), measured) if measured else Fraction(100)
-        tier = choose_tier(contract, avail)
-        fee = subs.fee[s]
-        period_fee = None if fee is None else fee * period.months
-        currency = str(subs.currency[s])
-        credit = credit_for(contract, tier, avail, period_fee, period.days, currency)
-        margin = seconds_to_next_tier(contract, tier, measured, down_s, down_u, users)
-        records.append(
-            {
-                "tenant": subs.tenant[s],
-                "service": contract.service,
-                "contract": contract.id,
-                "period": period.label,
-                "period_start": pd.Timestamp(period.start.isoformat()).tz_convert(
-                    contract.timezone
-                ),
-                "period_end": pd.Timestamp(period.end.isoformat()).tz_convert(contract.timezone),
-                "timezone": contract.timezone,
-                "licensed_users": users,
-                "measured_seconds": measured,
-                "measured_minutes": _minutes(measured),
-                "excluded_seconds": int(excl[k]),
-                "downtime_seconds": down_s,
-                "downtime_minutes": _minutes(down_s),
-                "user_minutes": _minutes(measured * users),
-                "downtime_user_seconds": _plain(Decimal(down_u).scaleb(-4)),
-                "user_minutes_lost": _minutes(Fraction(down_u, UNITS_PER_USER)),
-                "impact_user_minutes": _minutes(Fraction(int(m.impact_units[k]), UNITS_PER_USER)),
-                "availability_percent": _display_percent(avail),
-                "commitment_percent": contract.commitment_percent,
-                "breached": tier is not None,
-                "tier": "" if tier is None else contract.tiers[tier].describe(),
-                "credit_percent": credit.percent,
-                "credit_days": credit.days,
-                "credit_amount": credit.amount,
-                "period_fee": period_fee,
-                "currency": currency,
-                "claim_deadline": _date(deadlines[period.label]),
-                "minutes_to_next_tier": None if margin is None else _minutes(margin[0]),
-                "next_tier": "" if margin is None else contract.tiers[margin[1]].describe(),
-                "incident_ids": ids.get((s, pi), ()),
-            }
-        )
-    return pd.DataFrame.from_records(records)
+            out.append(Decimal(value).scaleb(-places))
+    return out
 
 
 def _date(day: pendulum.Date | None) -> dt.date | None:
@@ -574,9 +590,9 @@ def _evidence(
             "period": [plist[i].label for i in p[new]],
             "start": pd.to_datetime(start, unit="s", utc=True),
             "end": pd.to_datetime(end, unit="s", utc=True),
-            "minutes": [_minutes(int(x)) for x in end - start],
-            "peak_affected_users": [_plain(Decimal(int(x)).scaleb(-4)) for x in peak],
-            "user_minutes_lost": [_minutes(Fraction(int(x), UNITS_PER_USER)) for x in lost],
+            "minutes": _decimals((end - start).astype(object), 60),
+            "peak_affected_users": _decimals(peak.astype(object), UNITS_PER_USER),
+            "user_minutes_lost": _decimals(lost.astype(object), 60 * UNITS_PER_USER),
             "incident_ids": [ids_by_run.get(r, ()) for r in range(n)],
         }
     )
@@ -625,7 +641,7 @@ def _exclusion_table(
             "period": [plist[i].label for i in p],
             "start": pd.to_datetime(a, unit="s", utc=True),
             "end": pd.to_datetime(b, unit="s", utc=True),
-            "minutes": [_minutes(int(x)) for x in b - a],
+            "minutes": _decimals((b - a).astype(object), 60),
             "reason": r,
         }
     )

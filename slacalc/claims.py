@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
+import numpy as np
 import pendulum
 
-from slacalc.availability import UNITS_PER_USER
 from slacalc.contract import Contract
+from slacalc.credits import I64, Obj
 from slacalc.periods import Period
 
 
@@ -29,35 +29,33 @@ def claim_deadline(contract: Contract, period: Period) -> pendulum.Date | None:
 
 def seconds_to_next_tier(
     contract: Contract,
-    tier: int | None,
-    measured_seconds: int,
-    downtime_seconds: int,
-    downtime_units: int,
-    licensed_users: int,
-) -> tuple[int, int] | None:
-    """Seconds of extra full outage that move the credit to the next tier, and that tier's index.
+    tier: I64,
+    up: Obj,
+    total: Obj,
+    per_second: Obj,
+    up_seconds: I64,
+) -> tuple[I64, I64]:
+    """Seconds of extra full outage that move each row to its next tier, and that tier (−1: none).
 
-    The extra outage is taken to hit every licensed user at a time that was up; ``None`` when there
-    is no further tier or the period has too little up time left to reach it.
+    The availability is ``100 × up / total`` and each extra second of full outage takes
+    ``per_second`` from ``up``; it must fit in the ``up_seconds`` that were not down yet.
     """
-    nxt = 0 if tier is None else tier + 1
-    if nxt >= len(contract.tiers) or contract.tiers[nxt].kind == "multiple":
-        return None
-    target = contract.tiers[nxt]
-    bound = Fraction(target.below)
-    if contract.method == "user_minutes":
-        total = measured_seconds * licensed_users * UNITS_PER_USER
-        per_second = licensed_users * UNITS_PER_USER
-        lost = downtime_units
-    else:
-        total, per_second, lost = measured_seconds, 1, downtime_seconds
-    if total == 0:
-        return None
-    # availability after x more seconds = (total − lost − x·per_second) / total × 100
-    # '<':  x > (100·(total − lost) − bound·total) / (100·per_second); '<=': x ≥ that.
-    need = (100 * (total - lost) - bound * total) / (100 * per_second)
-    seconds = math.floor(need) + 1 if target.operator == "<" else math.ceil(need)
-    seconds = max(seconds, 1, math.ceil(contract.minimum_downtime_minutes * 60))
-    if seconds > measured_seconds - downtime_seconds:
-        return None
-    return seconds, nxt
+    n = len(tier)
+    seconds = np.full(n, -1, dtype=np.int64)
+    target = np.full(n, -1, dtype=np.int64)
+    minimum = max(1, int(np.ceil(float(contract.minimum_downtime_minutes) * 60)))
+    for index, t in enumerate(contract.tiers):
+        rows = np.flatnonzero(tier + 1 == index)
+        if len(rows) == 0 or t.kind == "multiple":
+            continue
+        b = Fraction(t.below)
+        # After x seconds: 100·(up − x·per_second)/total  op  b
+        #   ⇔  x·per_second·100·den  >(=)  100·den·up − num·total
+        need = 100 * b.denominator * up[rows] - b.numerator * total[rows]
+        step = 100 * b.denominator * per_second[rows]
+        x = need // step + 1 if t.operator == "<" else -((-need) // step)
+        x = np.maximum(np.asarray(x, dtype=object), minimum)
+        fits = np.asarray(x <= up_seconds[rows], dtype=bool)
+        seconds[rows[fits]] = np.asarray(x[fits], dtype=np.int64)
+        target[rows[fits]] = index
+    return seconds, target

@@ -2,7 +2,8 @@
 
 Tiers are compared on the exact rational availability with the operator the contract states, so
 99.9 % exactly is not ``< 99.9`` (Microsoft) but is ``<= 99.9`` (GitHub). Money is rounded once, at
-the end, half-up to the currency's minor unit.
+the end, half-up to the currency's minor unit. Everything works on whole columns: integers too
+large for 64 bits are held as Python ints in object arrays, so no comparison is ever inexact.
 """
 
 from __future__ import annotations
@@ -11,93 +12,159 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from slacalc.contract import Contract, Tier
-from slacalc.money import round_money
+import numpy as np
+import numpy.typing as npt
+
+from slacalc.contract import Contract
+from slacalc.money import minor_unit_digits
+
+Obj = npt.NDArray[np.object_]
+I64 = npt.NDArray[np.int64]
 
 
-def tier_matches(tier: Tier, availability_percent: Fraction) -> bool:
-    """Whether ``availability_percent`` falls under ``tier``'s boundary, compared exactly."""
-    bound = Fraction(tier.below)
-    return availability_percent < bound if tier.operator == "<" else availability_percent <= bound
+@dataclass(frozen=True, slots=True)
+class Availability:
+    """Exact availabilities as rationals ``100 × up / total`` per row (``total > 0``)."""
+
+    up: Obj  # Python ints
+    total: Obj  # Python ints
+
+    def below(self, bound: Decimal, operator: str) -> npt.NDArray[np.bool_]:
+        """Rows whose availability is ``operator`` ``bound`` (``<`` or ``<=``), exactly."""
+        b = Fraction(bound)
+        left = self.up * (100 * b.denominator)
+        right = self.total * b.numerator
+        return np.asarray(left < right if operator == "<" else left <= right, dtype=bool)
+
+    def percent(self, places: int = 10) -> list[Decimal]:
+        """Availability for display: exact to ``places`` decimals, else floored (never flatters)."""
+        scaled = (self.up * (100 * 10**places)) // self.total
+        exact = (self.up * (100 * 10**places)) % self.total == 0
+        return [
+            _plain(Decimal(int(q)).scaleb(-places)) if e else Decimal(int(q)).scaleb(-places)
+            for q, e in zip(scaled.tolist(), exact.tolist(), strict=True)
+        ]
 
 
-def choose_tier(contract: Contract, availability_percent: Fraction) -> int | None:
-    """Index of the most severe tier whose boundary the availability falls under, or ``None``."""
-    chosen = None
+def _plain(value: Decimal) -> Decimal:
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value  # type: ignore[operator]
+
+
+def choose_tiers(contract: Contract, availability: Availability) -> I64:
+    """Per row, the index of the most severe tier the availability falls under, or −1."""
+    chosen = np.full(len(availability.up), -1, dtype=np.int64)
     for index, tier in enumerate(contract.tiers):
-        if tier_matches(tier, availability_percent):
-            chosen = index
+        chosen[availability.below(tier.below, tier.operator)] = index
     return chosen
 
 
 @dataclass(frozen=True, slots=True)
-class Credit:
-    """The credit a period earns: its terms and, when the fee is known, its amount."""
+class Credits:
+    """Credit columns, one entry per row."""
 
-    percent: Decimal | None  # percent of the period's fee, after the cap
-    days: Decimal | None  # days of service, after the cap
-    amount: Decimal | None  # money, rounded once; None when no fee was given
-    capped: bool
+    percent: list[Decimal | None]  # of the period's fee, after caps (percent and multiple kinds)
+    days: list[Decimal | None]  # days of service, after caps (days kind)
+    amount: list[Decimal | None]  # money, rounded once; None where no fee was given
 
 
-def credit_for(
+def credits(
     contract: Contract,
-    tier: int | None,
-    availability_percent: Fraction,
-    period_fee: Decimal | None,
-    period_days: int,
-    currency: str,
-) -> Credit:
-    """The credit for a period under ``contract`` (rule 6: caps, minimum, one rounding)."""
-    if tier is None:
-        zero = None if period_fee is None else round_money(Decimal(0), currency)
-        kind = contract.credit_kind
-        return Credit(
-            Decimal(0) if kind != "days" else None,
-            Decimal(0) if kind == "days" else None,
-            zero,
-            False,
-        )
-    chosen = contract.tiers[tier]
+    tier: I64,
+    lost: Availability,
+    period_days: I64,
+    fee: list[Decimal | None],
+    currency: list[str],
+) -> Credits:
+    """The credit of each row under ``contract`` (rule 6: caps, minimum, one rounding).
+
+    ``lost`` holds the lost share as ``100 × down / total`` (so 100 − availability), which the
+    Slack-style ``credit_multiple`` tiers multiply.
+    """
+    n = len(tier)
+    kind = contract.credit_kind
+    # The credit as a rational share of the period's fee, per row: ratio_num / ratio_den.
+    ratio_num = np.zeros(n, dtype=object)
+    ratio_den = np.ones(n, dtype=object)
+    shown: list[Decimal | None] = [None] * n
+    for index, t in enumerate(contract.tiers):
+        rows = np.flatnonzero(tier == index)
+        if len(rows) == 0:
+            continue
+        for days_in_period in np.unique(period_days[rows]).tolist():
+            sel = rows[period_days[rows] == days_in_period]
+            if kind == "multiple":
+                share = _capped_multiple(contract, t.credit, lost, sel, int(days_in_period))
+                for i, value in zip(sel.tolist(), share, strict=True):
+                    ratio_num[i], ratio_den[i] = value.numerator, value.denominator * 100
+                    shown[i] = _decimal(value)
+                continue
+            value = _capped(contract, Fraction(t.credit), int(days_in_period))
+            ratio = value / 100 if kind == "percent" else value / int(days_in_period)
+            ratio_num[sel], ratio_den[sel] = ratio.numerator, ratio.denominator
+            for i in sel.tolist():
+                shown[i] = _decimal(value)
+    filled: list[Decimal | None] = [s if s is not None else Decimal(0) for s in shown]
+    nothing: list[Decimal | None] = [None] * n
+    percent, days = (nothing, filled) if kind == "days" else (filled, nothing)
+    return Credits(percent, days, _amounts(contract, ratio_num, ratio_den, fee, currency))
+
+
+def _capped(contract: Contract, credit: Fraction, period_days: int) -> Fraction:
+    """A tier's percent (or days) after the contract's caps."""
     cap = contract.cap
-    percent: Fraction | None = None
-    days: Fraction | None = None
-    if chosen.kind == "percent":
-        percent = Fraction(chosen.credit)
-    elif chosen.kind == "multiple":
-        # Slack: a multiple of the fees for the down part of the period.
-        percent = Fraction(chosen.credit) * (100 - availability_percent)
-    else:
-        days = Fraction(chosen.credit)
-    capped = False
-    if percent is not None and cap.percent is not None and percent > Fraction(cap.percent):
-        percent, capped = Fraction(cap.percent), True
+    if contract.credit_kind == "days":
+        return min(credit, Fraction(cap.days)) if cap.days is not None else credit
+    if cap.percent is not None:
+        credit = min(credit, Fraction(cap.percent))
     if cap.days is not None:
-        if days is not None and days > Fraction(cap.days):
-            days, capped = Fraction(cap.days), True
-        if percent is not None and percent > Fraction(cap.days) * 100 / period_days:
-            percent, capped = Fraction(cap.days) * 100 / period_days, True
-    amount: Decimal | None = None
-    if period_fee is not None:
-        fee = Fraction(period_fee)
-        exact = fee * percent / 100 if percent is not None else fee * (days or 0) / period_days
-        amount = round_money(exact, currency)
-        minimum = contract.minimum_credit
-        if (
-            minimum is not None
-            and currency == contract.minimum_credit_currency
-            and amount <= minimum
-        ):
-            amount = round_money(Decimal(0), currency)
-    return Credit(
-        percent=None if percent is None else _decimal(percent),
-        days=None if days is None else _decimal(days),
-        amount=amount,
-        capped=capped,
-    )
+        credit = min(credit, Fraction(cap.days) * 100 / period_days)
+    return credit
+
+
+def _capped_multiple(
+    contract: Contract, multiple: Decimal, lost: Availability, rows: I64, period_days: int
+) -> list[Fraction]:
+    """Slack: the multiple times the lost share of the fee, as percents, after caps."""
+    m = Fraction(multiple)
+    return [
+        _capped(contract, m * 100 * Fraction(int(u), int(t)), period_days)
+        for u, t in zip(lost.up[rows].tolist(), lost.total[rows].tolist(), strict=True)
+    ]
+
+
+def _amounts(
+    contract: Contract,
+    ratio_num: Obj,
+    ratio_den: Obj,
+    fee: list[Decimal | None],
+    currency: list[str],
+) -> list[Decimal | None]:
+    """fee × ratio per row, half-up to the minor unit once; the contract's minimum applies."""
+    out: list[Decimal | None] = [None] * len(fee)
+    known = [i for i, f in enumerate(fee) if f is not None]
+    if not known:
+        return out
+    idx = np.array(known, dtype=np.int64)
+    pairs = [f.as_integer_ratio() for f in (fee[i] for i in known) if f is not None]
+    fee_num = np.array([p[0] for p in pairs], dtype=object)
+    fee_den = np.array([p[1] for p in pairs], dtype=object)
+    digits = np.array([minor_unit_digits(currency[i]) for i in known], dtype=np.int64)
+    scale = np.array([10 ** int(d) for d in digits], dtype=object)
+    p = fee_num * ratio_num[idx] * scale
+    q = fee_den * ratio_den[idx]
+    minor = (2 * p + q) // (2 * q)
+    minimum = contract.minimum_credit
+    if minimum is not None:
+        same = np.array([currency[i] == contract.minimum_credit_currency for i in known])
+        floor = np.array([int(minimum * s) for s in scale.tolist()], dtype=object)
+        minor = np.where(same & (minor * 1 <= floor), 0, minor)
+    for i, units, d in zip(known, minor.tolist(), digits.tolist(), strict=True):
+        out[i] = Decimal(int(units)).scaleb(-int(d))
+    return out
 
 
 def _decimal(value: Fraction) -> Decimal:
     """A tier or cap figure as Decimal (exact for terminating values, else 10 places)."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return exact if Fraction(exact) == value else exact.quantize(Decimal("1e-10"))
+    return _plain(exact) if Fraction(exact) == value else exact.quantize(Decimal("1e-10"))
