@@ -210,9 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--customers", metavar="FILE", help="customers table: tenant, contract, users, monthly_fee…"
     )
     calc.add_argument("--fee", type=_amount, metavar="AMOUNT", help="monthly fee (with --users)")
-    calc.add_argument(
-        "--currency", type=_currency, default="USD", help="currency of --fee (default USD)"
-    )
+    calc.add_argument("--currency", type=_currency, help="currency of --fee (default USD)")
     calc.add_argument(
         "--timezone",
         type=_zone,
@@ -432,6 +430,8 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise SlacalcError("--contract: give the contract of the customer given by --users")
     if args.customers is not None and args.fee is not None:
         raise SlacalcError("--fee: with --customers, the fee is the customers table's monthly_fee")
+    if args.customers is not None and args.currency is not None:
+        raise SlacalcError("--currency: with --customers, the currency is the table's currency")
     output = Path(args.output) if args.output else None
     workbook = output is not None and output.suffix.lower() == ".xlsx"
     fmt = args.format or (
@@ -468,7 +468,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         args.contract,
         users=args.users,
         monthly_fee=args.fee,
-        currency=args.currency,
+        currency=args.currency or "USD",
         periods=args.period or None,
         customers=customers,
         timezone=args.timezone,
