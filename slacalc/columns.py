@@ -41,7 +41,7 @@ class Checked:
 
 def cell_text(value: object) -> str:
     """One cell as a user would read it: whole floats without ``.0``, missing as ``""``."""
-    if value is None or value is pd.NaT:
+    if value is None or value is pd.NaT or value is pd.NA:
         return ""
     if isinstance(value, float | np.floating):
         number = float(value)
@@ -66,7 +66,7 @@ def as_text(values: pd.Series) -> pd.Series:
         return values.fillna("").str.strip()
     if values.isna().all():
         return pd.Series(np.full(len(values), "", dtype=object), dtype="str")
-    if pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":
         return values.astype(str)
     return pd.Series([cell_text(v) for v in values], dtype=object)
 

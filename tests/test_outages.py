@@ -707,3 +707,23 @@ def test_random_tables_never_escape_the_error_tree(
     assert_balanced(outages)
     assert list(outages.frame.columns) == list(COLUMNS)
     assert (outages.frame["end"] > outages.frame["start"]).all()
+
+
+def test_dataframe_with_nullable_dtypes_and_boolean_exclusions() -> None:
+    frame = pd.DataFrame(
+        {
+            "start": ["2026-03-17T14:00Z", "2026-03-17T16:00Z", "2026-03-17T18:00Z"],
+            "end": ["2026-03-17T15:00Z", "2026-03-17T17:00Z", "2026-03-17T19:00Z"],
+            "users": pd.array([5, None, 7], dtype="Int64"),
+            "percent": pd.array([None, 1.5, None], dtype="Float64"),
+            "excluded": [False, True, None],
+            "id": pd.array(["a", None, "c"], dtype="string"),
+        }
+    )
+    outages = read_outages(frame)
+    assert outages.rejected == ()
+    assert outages.frame["id"].tolist() == ["a", "", "c"]
+    assert outages.frame["affected_users"].fillna(-1).tolist() == [5, -1, 7]
+    assert outages.frame["affected_percent"].fillna(-1).tolist() == [-1, 1.5, -1]
+    assert outages.frame["excluded"].tolist() == ["", "excluded (no reason given)", ""]
+    assert outages.counts == {"rows_read": 3, "counted": 2, "excluded": 1, "rejected": 0}
