@@ -1,0 +1,249 @@
+"""Scale-out: the same engine on a Dask cluster, each partition holding whole tenants.
+
+When the outage windows outgrow one machine, :func:`calculate_dask` takes them as a
+``dask.dataframe.DataFrame`` (the optional ``dask`` extra), shuffles them so that every tenant's
+windows sit in one partition, and runs :func:`slacalc.calculate` on each partition with the
+customers of that partition's tenants. A tenant's numbers depend only on its own windows, so the
+results are exactly those of the pandas path; only the work is spread.
+
+How the rows travel:
+
+1. The customers table (small, on the client) is cut into ``partitions`` groups of tenants, in
+   tenant order; group *i* becomes output partition *i*.
+2. Every outage row gets its row number (its position in the Dask DataFrame, from 1, as
+   :func:`slacalc.read_outages` numbers a DataFrame) and the group of its tenant, read as
+   :func:`slacalc.read_outages` reads it (text, stripped).
+3. ``set_index`` on the group, with the groups as divisions, moves each row to its partition. A row
+   without a tenant applies to every tenant (design.md), so those rows are gathered once and added
+   to every partition instead.
+4. Per partition: ``read_outages`` checks the rows (so duplicates within a tenant are still found),
+   the row numbers are put back, and ``calculate`` runs with that group's customers.
+5. The client concatenates the partitions' tables; a problem with a row every partition saw is
+   reported once.
+
+The returned :class:`~slacalc.results.Results` has the same ``table`` as the pandas path, row for
+row. ``evidence`` and ``exclusions`` hold the same rows, ordered by contract, customer and time.
+``outages`` carries the row counts and problems but an empty ``frame``: the validated windows stay
+on the cluster.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from slacalc.calculate import calculate
+from slacalc.columns import as_text
+from slacalc.contract import Contract
+from slacalc.customers import Customers
+from slacalc.errors import InputError
+from slacalc.headers import map_headers
+from slacalc.outages import OUTAGE_FIELDS, Outages, empty_frame, read_outages
+from slacalc.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
+from slacalc.tables import RowProblem
+
+_ROW, _GROUP = "_slacalc_row", "_slacalc_group"
+
+
+def calculate_dask(
+    outages: Any,
+    contract: str | Path | Contract | None = None,
+    *,
+    users: int | None = None,
+    monthly_fee: Decimal | int | str | None = None,
+    currency: str = "USD",
+    periods: Iterable[str] | None = None,
+    customers: Customers | pd.DataFrame | str | Path | None = None,
+    cohorts: Mapping[str, int] | None = None,
+    timezone: str = "UTC",
+    partitions: int | None = None,
+) -> Results:
+    """:func:`slacalc.calculate` for a ``dask.dataframe.DataFrame`` of outage windows.
+
+    The arguments are those of ``calculate``; ``partitions`` is how many groups of tenants to
+    compute apart (default: the DataFrame's partition count). Runs on the current Dask scheduler:
+    a ``distributed.Client`` when one is active. One customer (``users=``) has no tenants to
+    spread, so its windows are gathered and computed in this process.
+    """
+    options: dict[str, Any] = {
+        "users": users,
+        "monthly_fee": monthly_fee,
+        "currency": currency,
+        "periods": None if periods is None else tuple(periods),
+        "cohorts": cohorts,
+        "timezone": timezone,
+    }
+    if customers is None:
+        return calculate(outages.compute(), contract, **options)
+    if not isinstance(customers, Customers):
+        from slacalc.customers import read_customers
+
+        customers = read_customers(customers)
+    from dask.delayed import delayed
+
+    bounds = _group_bounds(customers, partitions or outages.npartitions)
+    tenant_at = _tenant_position(list(outages.columns))
+    meta = _keyed(outages._meta, tenant_at, bounds)
+    keyed = outages.map_partitions(_keyed, tenant_at, bounds, meta=meta)
+    keyed[_ROW] = keyed[_ROW].cumsum()  # row numbers across partitions, from 1
+    everyone = keyed[keyed[_GROUP] < 0].to_delayed()
+    broadcast = delayed(_concat_frames)(everyone, meta)
+    shuffled = keyed[keyed[_GROUP] >= 0].set_index(
+        _GROUP, divisions=[*range(len(bounds)), len(bounds) - 1]
+    )
+    groups = _group_of(customers.frame["tenant"], bounds)
+    tasks = [
+        delayed(_one_partition)(
+            part,
+            broadcast,
+            _customer_group(customers, groups == i),
+            contract,
+            options,
+        )
+        for i, part in enumerate(shuffled.to_delayed())
+    ]
+    parts: list[_Part] = delayed(list)(tasks).compute()
+    return _merge(parts, customers, timezone)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Part:
+    """What a partition sends back: its result tables, problems and row counts (not its windows)."""
+
+    results: Results
+    rows_read: int
+    broadcast_rows: int
+
+
+def _tenant_position(headers: list[str]) -> int | None:
+    """Which column holds the tenant, read as ``read_outages`` maps headers (None: no tenant)."""
+    found = map_headers([str(h) for h in headers], OUTAGE_FIELDS, "the Dask DataFrame")
+    return found.fields.get("tenant")
+
+
+def _group_bounds(customers: Customers, groups: int) -> np.ndarray:
+    """The first tenant of each group: the customers' tenants in order, cut into ``groups`` runs."""
+    tenants = np.unique(customers.frame["tenant"].astype(str).to_numpy(dtype=object))
+    if len(tenants) == 0:
+        raise InputError("the customers table has no tenants to spread over the cluster")
+    step = -(-len(tenants) // max(1, min(groups, len(tenants))))
+    return tenants[::step]
+
+
+def _group_of(tenants: pd.Series, bounds: np.ndarray) -> np.ndarray:
+    """The group of each tenant (its run among ``bounds``); -1 for a row without a tenant."""
+    text = as_text(tenants).to_numpy(dtype=object)
+    group = np.maximum(np.searchsorted(bounds, text, side="right") - 1, 0).astype(np.int64)
+    group[text == ""] = -1
+    return group
+
+
+def _keyed(frame: pd.DataFrame, tenant_at: int | None, bounds: np.ndarray) -> pd.DataFrame:
+    """One input partition with its rows' groups, and ones to sum into row numbers."""
+    if tenant_at is None:
+        group = np.full(len(frame), -1, dtype=np.int64)
+    else:
+        group = _group_of(frame.iloc[:, tenant_at], bounds)
+    return frame.assign(**{_ROW: np.ones(len(frame), np.int64), _GROUP: group})
+
+
+def _concat_frames(frames: list[pd.DataFrame], meta: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([meta, *frames], ignore_index=True)
+
+
+def _customer_group(customers: Customers, mask: np.ndarray) -> Customers:
+    frame = customers.frame[mask].reset_index(drop=True)
+    cohorts = customers.cohorts[customers.cohorts["tenant"].isin(set(frame["tenant"]))]
+    return Customers(frame=frame, cohorts=cohorts.reset_index(drop=True))
+
+
+def _one_partition(
+    frame: pd.DataFrame,
+    broadcast: pd.DataFrame,
+    customers: Customers,
+    contract: str | Path | Contract | None,
+    options: dict[str, Any],
+) -> _Part:
+    """``read_outages`` and ``calculate`` on one partition, the input's row numbers put back."""
+    mine = frame.reset_index(drop=True)
+    rows_read = len(mine)
+    if len(broadcast):
+        mine = pd.concat([mine, broadcast.drop(columns=[_GROUP])], ignore_index=True)
+    mine = mine.sort_values(_ROW, kind="stable", ignore_index=True)
+    number = mine[_ROW].to_numpy(dtype=np.int64)
+    raw = mine.drop(columns=[_ROW])
+    outages = _renumbered(read_outages(raw, options["timezone"]), number)
+    results = calculate(outages, contract, customers=customers, **options)
+    slim = dataclasses.replace(
+        results, outages=dataclasses.replace(results.outages, frame=empty_frame())
+    )
+    return _Part(slim, rows_read, len(broadcast))
+
+
+def _renumbered(outages: Outages, number: np.ndarray) -> Outages:
+    """``read_outages`` numbered the partition's rows from 1; give them the input's numbers."""
+
+    def at(row: int) -> int:
+        return int(number[row - 1])
+
+    frame = outages.frame.assign(row=number[outages.frame["row"].to_numpy(dtype=np.int64) - 1])
+    return dataclasses.replace(
+        outages,
+        frame=frame,
+        rejected=tuple(dataclasses.replace(p, row=at(p.row)) for p in outages.rejected),
+        open_ended=tuple(at(r) for r in outages.open_ended),
+    )
+
+
+def _merge(parts: list[_Part], customers: Customers, timezone: str) -> Results:
+    """One Results from the partitions', ordered as the pandas path orders them."""
+    results = [p.results for p in parts]
+    table = pd.concat([r.table for r in results], ignore_index=True)
+    table = table.reindex(columns=list(RESULT_COLUMNS)).sort_values(
+        ["tenant", "service", "period"], kind="stable", ignore_index=True
+    )
+    position = {t: i for i, t in enumerate(customers.frame["tenant"])}
+    rejected: dict[RowProblem, None] = {}
+    for r in results:
+        rejected.update(dict.fromkeys(r.rejected))
+    contracts: dict[str, Contract] = {}
+    for r in results:
+        contracts.update(r.contracts)
+    broadcast = parts[0].broadcast_rows if parts else 0
+    outages = Outages(
+        frame=empty_frame(),
+        rejected=tuple(sorted(rejected, key=lambda p: p.row)),
+        timezone=timezone,
+        rows_read=sum(p.rows_read for p in parts) + broadcast,
+        source="Dask DataFrame",
+        notes=("the validated windows stay on the Dask cluster; frame is left empty",),
+    )
+    return Results(
+        table=table,
+        evidence=_ordered([r.evidence for r in results], EVIDENCE_COLUMNS, position),
+        exclusions=_ordered([r.exclusions for r in results], EXCLUSION_COLUMNS, position),
+        rejected=outages.rejected,
+        contracts=contracts,
+        outages=outages,
+        customers=customers,
+    )
+
+
+def _ordered(
+    frames: list[pd.DataFrame], columns: tuple[str, ...], position: Mapping[str, int]
+) -> pd.DataFrame:
+    """Concatenated and ordered by contract, customer (as in the customers table) and time."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: [] for c in columns})
+    out = pd.concat(frames, ignore_index=True)[list(columns)]
+    order = out.assign(_customer=out["tenant"].map(position)).sort_values(
+        ["contract", "_customer", "start", "end"], kind="stable"
+    )
+    return out.loc[order.index].reset_index(drop=True)
