@@ -440,13 +440,6 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if workbook:
         _excel_writer()  # fail before the work if workbooks cannot be written
-    if args.contract is not None and any("Q" in p for p in args.period):
-        contract = load_contract(args.contract)
-        if contract.period == "month":
-            raise SlacalcError(
-                f"--period: {contract.id} measures calendar months; name months like 2026-03"
-            )
-
     outages = read_outages(
         args.outages,
         args.timezone,
@@ -463,6 +456,9 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         why = "every row was rejected (listed above)" if outages.rejected else "it has no rows"
         raise SlacalcError(f"{outages.source}: no outage window to calculate from: {why}")
     customers = None if args.customers is None else read_customers(args.customers)
+    if any("Q" in p for p in args.period):
+        tables = [] if customers is None else list(customers.frame["contract"].unique())
+        _quarters_allowed([args.contract] if args.contract else tables)
     results = calculate(
         outages,
         args.contract,
@@ -501,6 +497,16 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _quarters_allowed(contract_ids: Iterable[str]) -> None:
+    """A quarter label names no period of a monthly contract: say so before calculating."""
+    for cid in contract_ids:
+        contract = load_contract(cid)
+        if contract.period == "month":
+            raise SlacalcError(
+                f"--period: {contract.id} measures calendar months; name months like 2026-03"
+            )
 
 
 def _excel_writer() -> Callable[[Results, Path], object]:
