@@ -449,13 +449,10 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ambiguous=args.ambiguous,
         nonexistent=args.nonexistent,
     )
-    if outages.frame.empty:
-        # Nothing to compute: say why instead of reporting a period at 100 %.
-        for problem in outages.rejected:
-            print(_row_line(problem, outages.source), file=err)
-        why = "every row was rejected (listed above)" if outages.rejected else "it has no rows"
-        raise SlacalcError(f"{outages.source}: no outage window to calculate from: {why}")
+    _require_rows(outages.frame, outages.rejected, outages.source, "outage window", err)
     customers = None if args.customers is None else read_customers(args.customers)
+    if customers is not None:
+        _require_rows(customers.frame, customers.rejected, customers.source, "customer", err)
     if any("Q" in p for p in args.period):
         tables = [] if customers is None else list(customers.frame["contract"].unique())
         _quarters_allowed([args.contract] if args.contract else tables)
@@ -497,6 +494,18 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _require_rows(
+    frame: pd.DataFrame, rejected: Sequence[RowProblem], source: str, what: str, err: TextIO
+) -> None:
+    """Refuse a table with no usable row, naming its rejected rows, rather than report nothing."""
+    if not frame.empty:
+        return
+    for problem in rejected:
+        print(_row_line(problem, source), file=err)
+    why = "every row was rejected (listed above)" if rejected else "it has no rows"
+    raise SlacalcError(f"{source}: no {what} to calculate from: {why}")
 
 
 def _quarters_allowed(contract_ids: Iterable[str]) -> None:
@@ -706,6 +715,7 @@ def render_table(results: Results) -> str:
     lines.append(_aligned(head, rows, right=right).rstrip("\n"))
     lines.append("")
     lines.extend(_totals(frame))
+    lines.append(_row_accounting(results))
     zones: dict[str, list[str]] = {}
     for column, zone in results.outages.assumed_timezones.items():
         zones.setdefault(zone, []).append(column)
@@ -715,6 +725,18 @@ def render_table(results: Results) -> str:
         "Availability is floored to 4 decimal places for display; tiers use the exact value."
     )
     return "\n".join(lines) + "\n"
+
+
+def _row_accounting(results: Results) -> str:
+    """Where every outage row went: counted, excluded or rejected (nothing is lost)."""
+    table = results.outages
+    rejected = {p.row for p in results.rejected}
+    kept = table.frame[~table.frame["row"].isin(rejected)]
+    excluded = int((kept["excluded"] != "").sum())
+    return (
+        f"{table.source}: {table.rows_read} row(s) read: {len(kept) - excluded} counted, "
+        f"{excluded} excluded, {len(rejected)} rejected."
+    )
 
 
 def _str_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

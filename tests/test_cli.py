@@ -163,6 +163,9 @@ def test_calculate_prints_an_aligned_table_of_the_key_figures(outages: Path) -> 
         "387.02",
     ]
     assert "1 of 2 periods below commitment. Credits: 400.00 USD." in lines
+    assert any(
+        line.endswith(": 2 row(s) read: 2 counted, 0 excluded, 0 rejected.") for line in lines
+    )
 
 
 def test_calculate_json_through_the_console_script_keeps_exact_decimals(outages: Path) -> None:
@@ -218,6 +221,7 @@ def test_rejected_rows_are_listed_on_stderr_by_row_and_column(tmp_path: Path) ->
     assert any(line.startswith(f"{path}: row 5, column 'start': ") for line in err), err
     assert "2 input row(s) rejected" in proc.stderr
     assert "1 of 2 periods below commitment. Credits: 400.00 USD." in proc.stdout  # the rest
+    assert ": 4 row(s) read: 2 counted, 0 excluded, 2 rejected." in proc.stdout
 
     accepted = slacalc_run(*one_customer(path, "--allow-rejected"))
     assert accepted.returncode == 0
@@ -259,6 +263,7 @@ FIVE = ["--contract", EXCHANGE, "--users", "5"]
         (["{outages}", *FIVE, "--period", "2026-13"], "2026-13"),
         (["{outages}", *FIVE, "--period", "2026-Q2"], "measures calendar months"),
         (["{tmp}/bad.csv", *FIVE], "row 2, column 'end'"),
+        (["{outages}", "--customers", "{tmp}/customers.csv"], "row 2, column 'users'"),
     ],
     ids=[
         "unknown contract",
@@ -270,12 +275,14 @@ FIVE = ["--contract", EXCHANGE, "--users", "5"]
         "no such month",
         "quarter for a monthly contract",
         "every row rejected",
+        "every customer rejected",
     ],
 )
 def test_bad_input_exits_2_with_a_message_and_no_traceback(
     args: list[str], message: str, outages: Path, tmp_path: Path
 ) -> None:
     (tmp_path / "bad.csv").write_text("start,end\n2026-04-01T10:00Z,2026-04-01T09:00Z\n")
+    (tmp_path / "customers.csv").write_text(f"tenant,contract,users\nacme,{EXCHANGE},-1\n")
     filled = [a.format(outages=outages, tmp=tmp_path) for a in args]
     proc = slacalc_run("calculate", *filled)
     assert proc.returncode == 2
