@@ -31,6 +31,7 @@ MAX_LICENSED_USERS = 100_000_000
 """Above this, user-seconds of a quarter would not fit exactly in 64-bit integers."""
 
 _SHIFT = np.int64(1) << np.int64(33)  # seconds per subscription block in the composite key
+_DENSE_LIMIT = 50_000_000  # cells of a segment × cohort table worth allocating
 
 I64 = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
@@ -84,6 +85,14 @@ class Measurement:
     window_segments: tuple[I64, I64]  # (window index, segment index) pairs where a window was down
 
 
+def distinct(values: I64) -> I64:
+    """The sorted distinct values (a sort and a mask: faster than ``np.unique`` on int64)."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
 def union_intervals(sub: I64, start: I64, end: I64) -> tuple[I64, I64, I64]:
     """Merge overlapping or touching intervals within each subscription (gaps and islands)."""
     if len(sub) == 0:
@@ -132,6 +141,12 @@ def _cohort_total(seg: I64, cohort: I64, weight: I64, n_segments: int) -> I64:
     total = np.zeros(n_segments, dtype=np.int64)
     if len(seg) == 0:
         return total
+    n_cohorts = int(cohort.max()) + 1
+    if n_segments * n_cohorts <= _DENSE_LIMIT:
+        # Few cohorts: a dense segment × cohort table of maxima, then a row sum.
+        table = np.zeros(n_segments * n_cohorts, dtype=np.int64)
+        np.maximum.at(table, seg * n_cohorts + cohort, weight)
+        return np.asarray(table.reshape(n_segments, n_cohorts).sum(axis=1), dtype=np.int64)
     order = np.lexsort((weight, cohort, seg))
     s, c, w = seg[order], cohort[order], weight[order]
     last = np.ones(len(s), dtype=bool)
@@ -156,7 +171,7 @@ def measure(
     ex_sub, ex_start, ex_end = union_intervals(*clip_intervals(exclusions, edges[0], edges[-1]))
     active_sub, active_period = active
     # Every subscription's timeline is cut at its windows, its exclusions and the period edges.
-    edge_sub = np.unique(active_sub)
+    edge_sub = distinct(active_sub)
     points = np.concatenate(
         [
             windows.sub * _SHIFT + windows.start,
@@ -166,7 +181,7 @@ def measure(
             (edge_sub[:, None] * _SHIFT + edges[None, :]).ravel(),
         ]
     )
-    bounds = np.unique(points)
+    bounds = distinct(points)
     seg_sub = bounds[:-1] // _SHIFT
     seg_start = bounds[:-1] - seg_sub * _SHIFT
     seg_end = bounds[1:] - seg_sub * _SHIFT
@@ -174,9 +189,12 @@ def measure(
     real = (bounds[1:] // _SHIFT) == seg_sub  # a segment never spans two subscriptions
     duration = np.where(real, seg_end - seg_start, 0).astype(np.int64)
 
-    w_first = np.searchsorted(bounds, windows.sub * _SHIFT + windows.start)
-    w_last = np.searchsorted(bounds, windows.sub * _SHIFT + windows.end)
-    owner, seg = _explode(w_first.astype(np.int64), (w_last - w_first).astype(np.int64))
+    # Look windows up in start order: sorted queries make searchsorted cache-friendly.
+    by_start = np.argsort(windows.sub * _SHIFT + windows.start)
+    w_first = np.searchsorted(bounds, (windows.sub * _SHIFT + windows.start)[by_start])
+    w_last = np.searchsorted(bounds, (windows.sub * _SHIFT + windows.end)[by_start])
+    ranked, seg = _explode(w_first.astype(np.int64), (w_last - w_first).astype(np.int64))
+    owner = by_start[ranked]
     weight, cohort, counted = windows.weight[owner], windows.cohort[owner], windows.counted[owner]
     whole = cohort < 0
 

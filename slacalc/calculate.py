@@ -8,7 +8,7 @@ table with :mod:`slacalc.credits` and :mod:`slacalc.claims`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +25,7 @@ from slacalc.availability import (
     Measurement,
     Rules,
     Windows,
+    distinct,
     excluded_seconds,
     measure,
     split_at_edges,
@@ -72,7 +73,7 @@ def calculate(
     }
     subs = _subscriptions(custs, contracts)
     pairs, problems = _match(table.frame, subs, single=customers is None)
-    weights, more = _weights(table.frame, pairs, subs, custs.cohorts, contracts)
+    weights, more = _weights(table.frame, pairs, subs, custs.cohorts)
     problems += more
     requested = tuple(periods or ())
     parts = [
@@ -84,8 +85,8 @@ def calculate(
     result = result.reindex(columns=list(RESULT_COLUMNS))
     return Results(
         table=result.sort_values(["tenant", "service", "period"], kind="stable", ignore_index=True),
-        evidence=_concat([p.evidence for p in parts], EVIDENCE_COLUMNS),
-        exclusions=_concat([p.exclusions for p in parts], EXCLUSION_COLUMNS),
+        evidence=lambda: _concat([p.evidence() for p in parts], EVIDENCE_COLUMNS),
+        exclusions=lambda: _concat([p.exclusions() for p in parts], EXCLUSION_COLUMNS),
         rejected=tuple(sorted(table.rejected + tuple(problems), key=lambda p: p.row)),
         contracts=contracts,
         outages=table,
@@ -163,63 +164,76 @@ def _subscriptions(custs: Customers, contracts: Mapping[str, Contract]) -> _Subs
     )
 
 
-def _match(
-    frame: pd.DataFrame, subs: _Subs, *, single: bool
-) -> tuple[pd.DataFrame, list[RowProblem]]:
+@dataclass(frozen=True)
+class _Pairs:
+    """Outage rows matched to subscriptions: row index and subscription index, as arrays."""
+
+    idx: I64
+    sub: I64
+    tenant_of_sub: I64  # a code per subscription's tenant
+    tenant_names: np.ndarray  # the tenant of each code
+
+
+def _match(frame: pd.DataFrame, subs: _Subs, *, single: bool) -> tuple[_Pairs, list[RowProblem]]:
     """Pair every outage row with the subscriptions it applies to.
 
-    An empty tenant applies the row to every tenant, an empty service to every service of the tenant
-    (a region-wide event hits everyone). A single customer takes every row whatever its tenant.
+    An empty tenant applies the row to every tenant, an empty service to every service of the
+    tenant (a region-wide event hits everyone). A single customer takes every row whatever its
+    tenant. Strings are compared once, when they are factorised; matching runs on integer codes.
     """
-    sub_keys = pd.DataFrame(
-        {
-            "sub": np.arange(len(subs.users), dtype=np.int64),
-            "tenant": subs.tenant,
-            "service_key": [s.casefold() for s in subs.service],
-        }
-    )
-    by_id = pd.DataFrame(
-        {
-            "sub": sub_keys["sub"],
-            "tenant": sub_keys["tenant"],
-            "service_key": [str(c).casefold() for c in subs.contract],
-        }
-    )
-    sub_keys = pd.concat([sub_keys, by_id], ignore_index=True).drop_duplicates()
-    rows = pd.DataFrame(
-        {
-            "idx": np.arange(len(frame), dtype=np.int64),
-            "tenant": "" if single else frame["tenant"].to_numpy(dtype=object),
-            "service_key": frame["service"].str.casefold().to_numpy(dtype=object),
-        }
-    )
+    n_rows, n_subs = len(frame), len(subs.users)
+    row_tenant = np.full(n_rows, "", dtype=object) if single else frame["tenant"].to_numpy(object)
+    tenant_codes, tenant_names = pd.factorize(np.concatenate([subs.tenant, row_tenant]))
+    sub_tenant, rows_tenant = tenant_codes[:n_subs], tenant_codes[n_subs:]
+    service_codes, service_values = pd.factorize(frame["service"].to_numpy(object))
+    folded = [str(v).casefold() for v in service_values]
+    canonical = {name: i for i, name in reversed(list(enumerate(folded)))}
+    rows_service = np.array([canonical[f] for f in folded], dtype=np.int64)[service_codes]
+    blank_tenant = _code_of("", tenant_names)
+    blank_service = canonical.get("", -2)
+    by_sub = pd.DataFrame({"sub": np.arange(n_subs), "tenant": sub_tenant})
+    accepted = [  # a row may name the service or the contract id
+        by_sub.assign(service=[canonical.get(n.casefold(), -1) for n in names])
+        for names in (subs.service, subs.contract)
+    ]
+    sub_keys = pd.concat(accepted, ignore_index=True)
+    sub_keys = sub_keys[sub_keys["service"] >= 0].drop_duplicates()
+    rows = pd.DataFrame({"idx": np.arange(n_rows), "tenant": rows_tenant, "service": rows_service})
+    has_t = rows_tenant != blank_tenant
+    has_s = rows_service != blank_service
     pieces = []
-    has_t, has_s = rows["tenant"] != "", rows["service_key"] != ""
-    for mask, on in (
-        (has_t & has_s, ["tenant", "service_key"]),
-        (has_t & ~has_s, ["tenant"]),
-        (~has_t & has_s, ["service_key"]),
+    for mask, keys, on in (
+        (has_t & has_s, sub_keys, ["tenant", "service"]),
+        (has_t & ~has_s, by_sub, ["tenant"]),
+        (~has_t & has_s, sub_keys[["sub", "service"]].drop_duplicates(), ["service"]),
     ):
-        pieces.append(rows.loc[mask, ["idx", *on]].merge(sub_keys[["sub", *on]], on=on))
-    both_empty = rows.loc[~has_t & ~has_s, ["idx"]]
-    pieces.append(both_empty.merge(sub_keys[["sub"]].drop_duplicates(), how="cross"))
-    pairs = pd.concat(pieces, ignore_index=True).drop_duplicates(["idx", "sub"])
-    pairs = pairs.sort_values(["idx", "sub"], ignore_index=True)[["idx", "sub"]]
+        if mask.any():
+            pieces.append(rows.loc[mask, ["idx", *on]].merge(keys[["sub", *on]], on=on))
+    if (~has_t & ~has_s).any():
+        everyone = rows.loc[~has_t & ~has_s, ["idx"]]
+        pieces.append(everyone.merge(by_sub[["sub"]], how="cross"))
+    pairs = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame({"idx": [], "sub": []})
+    idx = pairs["idx"].to_numpy(dtype=np.int64)
+    matched = np.zeros(n_rows, dtype=bool)
+    matched[idx] = True
     problems = []
-    unmatched = np.setdiff1d(rows["idx"].to_numpy(), pairs["idx"].to_numpy())
     known_tenants = set(subs.tenant)
     row_numbers = frame["row"].to_numpy(dtype=np.int64)
-    tenants = frame["tenant"].to_numpy(dtype=object)
-    services = frame["service"].to_numpy(dtype=object)
-    for i in unmatched:
-        tenant = str(tenants[i])
-        if not single and tenant and tenant not in known_tenants:
+    for i in np.flatnonzero(~matched):
+        tenant = str(row_tenant[i])
+        if tenant and tenant not in known_tenants:
             column, value, why = "tenant", tenant, "unknown tenant: not in the customers table"
         else:
-            column, value = "service", str(services[i])
+            column, value = "service", str(frame["service"].iat[int(i)])
             why = "unknown service: no contract of this customer covers it"
         problems.append(RowProblem(int(row_numbers[i]), column, value, why))
-    return pairs, problems
+    result = _Pairs(idx, pairs["sub"].to_numpy(dtype=np.int64), sub_tenant, tenant_names)
+    return result, problems
+
+
+def _code_of(value: str, uniques: np.ndarray) -> int:
+    hit = np.flatnonzero(uniques == value)
+    return int(hit[0]) if len(hit) else -1
 
 
 @dataclass(frozen=True)
@@ -234,28 +248,37 @@ class _Weighted:
 
 
 def _weights(
-    frame: pd.DataFrame,
-    pairs: pd.DataFrame,
-    subs: _Subs,
-    cohorts: pd.DataFrame,
-    contracts: Mapping[str, Contract],
+    frame: pd.DataFrame, pairs: _Pairs, subs: _Subs, cohorts: pd.DataFrame
 ) -> tuple[_Weighted, list[RowProblem]]:
     """Affected units per pair: a count, a percent of the cohort or population, or all of it."""
-    idx = pairs["idx"].to_numpy(dtype=np.int64)
-    sub = pairs["sub"].to_numpy(dtype=np.int64)
-    cohort_name = frame["cohort"].to_numpy(dtype=object)[idx]
+    idx, sub = pairs.idx, pairs.sub
     licensed = subs.users[sub]
-    sizes = pd.DataFrame({"tenant": subs.tenant[sub], "cohort": cohort_name})
-    sized = sizes.merge(
-        cohorts.rename(columns={"users": "size"}), on=["tenant", "cohort"], how="left"
-    )["size"].to_numpy(dtype=np.float64)
-    whole = cohort_name == ""
-    population = np.where(whole, licensed, np.nan_to_num(sized, nan=-1)).astype(np.int64)
+    # Cohort codes over the outage rows and the cohort table together; "" is the whole population.
+    row_cohort = frame["cohort"].to_numpy(dtype=object)
+    table_cohort = cohorts["cohort"].to_numpy(dtype=object)
+    codes, names = pd.factorize(np.concatenate([row_cohort, table_cohort]), sort=True)
+    blank = _code_of("", names)
+    cohort_code = codes[: len(row_cohort)][idx]
+    # Cohort sizes by (tenant code, cohort code).
+    table_tenant = pd.Index(pairs.tenant_names).get_indexer(cohorts["tenant"].to_numpy(object))
+    known = table_tenant >= 0
+    size_keys = table_tenant[known] * len(names) + codes[len(row_cohort) :][known]
+    size_values = cohorts["users"].to_numpy(dtype=np.int64)[known]
+    lookup = pairs.tenant_of_sub[sub] * len(names) + cohort_code
+    order = np.argsort(size_keys)
+    size_keys, size_values = size_keys[order], size_values[order]
+    at = np.minimum(np.searchsorted(size_keys, lookup), max(len(size_keys) - 1, 0))
+    found = (size_keys[at] == lookup) if len(size_keys) else np.zeros(len(idx), dtype=bool)
+    whole = cohort_code == blank
+    sized = np.where(found, size_values[at] if len(size_values) else 0, -1)
+    population = np.where(whole, licensed, sized).astype(np.int64)
+
     users = frame["affected_users"].to_numpy(dtype=np.float64)[idx]
     percent = frame["affected_percent"].to_numpy(dtype=np.float64)[idx]
     has_users, has_percent = ~np.isnan(users), ~np.isnan(percent)
     hundredths = np.rint(np.nan_to_num(percent) * 100).astype(np.int64)
-    by_users = np.nan_to_num(users).astype(np.int64) * UNITS_PER_USER
+    count = np.nan_to_num(users).astype(np.int64)
+    by_users = count * UNITS_PER_USER
     by_percent = population * hundredths
     weight = np.where(
         has_users, by_users, np.where(has_percent, by_percent, population * UNITS_PER_USER)
@@ -276,22 +299,22 @@ def _weights(
     reject(
         no_size,
         "cohort",
-        cohort_name,
+        row_cohort[idx],
         "cohort size unknown: give it in the customers table or give affected_users",
     )
-    too_many = has_users & (
-        by_users > np.where(population >= 0, population, licensed) * UNITS_PER_USER
-    )
+    too_many = has_users & (count > np.where(population >= 0, population, licensed))
     reject(too_many, "affected_users", users, "more users than the cohort or the licensed users")
-    disagree = has_users & has_percent & (population >= 0) & (by_users != by_percent)
+    # Users and percent agree when the users, as a percent of the population rounded half-up to
+    # two decimals, are the percent as written (1 of 3 users is 33.33 %).
+    safe = np.maximum(population, 1)
+    as_hundredths = (2 * count * 10_000 + safe) // (2 * safe)
+    disagree = has_users & has_percent & (population > 0) & (as_hundredths != hundredths)
     reject(disagree, "affected_percent", percent, "affected_users and affected_percent disagree")
-    counted_names = sorted({str(c) for c in cohort_name if c})
-    code = {name: i for i, name in enumerate(counted_names)}
-    cohort_code = np.array([code.get(c, -1) if c else -1 for c in cohort_name], dtype=np.int64)
     keep = ~bad
-    _ = contracts
+    # Cohort codes for the sweep: −1 for the whole population, else the name's code.
+    sweep_code = np.where(whole, -1, cohort_code).astype(np.int64)
     return (
-        _Weighted(idx[keep], sub[keep], weight[keep], cohort_code[keep], tuple(counted_names)),
+        _Weighted(idx[keep], sub[keep], weight[keep], sweep_code[keep], tuple(names.tolist())),
         problems,
     )
 
@@ -304,14 +327,16 @@ def _text(value: object) -> str:
 
 @dataclass(frozen=True)
 class _Part:
+    """The results of one contract; evidence and exclusions are built only when asked for."""
+
     table: pd.DataFrame
-    evidence: pd.DataFrame
-    exclusions: pd.DataFrame
+    evidence: Callable[[], pd.DataFrame]
+    exclusions: Callable[[], pd.DataFrame]
 
 
-def _seconds(stamps: pd.Series | np.ndarray) -> I64:
-    values = pd.DatetimeIndex(stamps).as_unit("s").asi8
-    return np.asarray(values, dtype=np.int64)
+def _epoch_seconds(column: pd.Series) -> I64:
+    """A UTC datetime column as whole epoch seconds (durations are kept to the second)."""
+    return np.asarray(pd.DatetimeIndex(column).as_unit("s").asi8, dtype=np.int64)
 
 
 def _one_contract(
@@ -326,18 +351,19 @@ def _one_contract(
     sub_ids = np.flatnonzero(in_contract).astype(np.int64)
     mine = in_contract[weighted.sub]
     idx, sub = weighted.idx[mine], weighted.sub[mine]
-    starts = _seconds(frame["start"].to_numpy()[idx]) if len(idx) else np.zeros(0, np.int64)
-    ends = _seconds(frame["end"].to_numpy()[idx]) if len(idx) else np.zeros(0, np.int64)
+    starts = _epoch_seconds(frame["start"])[idx]
+    ends = _epoch_seconds(frame["end"])[idx]
     is_excluded = frame["excluded"].to_numpy(dtype=object)[idx] != ""
     counts = ~is_excluded
 
     kind, tz = contract.period, contract.timezone
     wanted = [parse_period(label, kind, tz) for label in requested]
     if not counts.any() and not wanted:
-        return _Part(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
-    instants = [*starts[counts].tolist(), *(ends[counts] - 1).tolist()]
-    first_candidates = [period_containing(kind, tz, min(instants))] if instants else []
-    last_candidates = [period_containing(kind, tz, max(instants))] if instants else []
+        return _Part(pd.DataFrame(), pd.DataFrame, pd.DataFrame)
+    first_candidates, last_candidates = [], []
+    if counts.any():
+        first_candidates = [period_containing(kind, tz, int(starts[counts].min()))]
+        last_candidates = [period_containing(kind, tz, int(ends[counts].max()) - 1)]
     first = min([*first_candidates, *wanted], key=lambda p: p.start)
     last = max([*last_candidates, *wanted], key=lambda p: p.start)
     plist = periods_between(kind, tz, first, last)
@@ -353,12 +379,12 @@ def _one_contract(
         [w_period, np.tile(np.array(req_idx, dtype=np.int64), len(sub_ids))]
     )
     n_periods = len(plist)
-    keys = np.unique(act_sub * n_periods + act_period)
+    keys = distinct(act_sub * n_periods + act_period)
     active = (keys // n_periods, keys % n_periods)
 
     # Exclusions: excluded rows and the contract's scheduled maintenance, per subscription.
     m_start, m_end, m_reason = maintenance_windows(contract, plist[0].start, plist[-1].end)
-    touched = np.unique(active[0])
+    touched = distinct(active[0])
     ex_sub = np.concatenate([sub[is_excluded], np.repeat(touched, len(m_start))])
     ex_start = np.concatenate([starts[is_excluded], np.tile(m_start, len(touched))])
     ex_end = np.concatenate([ends[is_excluded], np.tile(m_end, len(touched))])
@@ -390,22 +416,29 @@ def _one_contract(
     licensed_units = subs.users * UNITS_PER_USER
     m = measure(windows, exclusions, licensed_units, edges, active, rules)
     excl = excluded_seconds(exclusions, edges, active)
-    table = _table(contract, subs, plist, m, excl, idx[counts], frame)
-    evidence = _evidence(contract, subs, plist, m, idx[counts], frame)
-    ex_table = _exclusion_table(
-        contract,
-        subs,
-        plist,
-        edges,
-        exclusions,
-        active,
-        sub,
-        is_excluded,
-        frame,
-        idx,
-        m_reason,
-        touched,
-    )
+    counted_idx = idx[counts]
+    ids = _Ids.of(frame)
+    table = _table(contract, subs, plist, m, excl, counted_idx, ids)
+
+    def evidence() -> pd.DataFrame:
+        return _evidence(contract, subs, plist, m, counted_idx, ids)
+
+    def ex_table() -> pd.DataFrame:
+        return _exclusion_table(
+            contract,
+            subs,
+            plist,
+            edges,
+            exclusions,
+            active,
+            sub,
+            is_excluded,
+            frame,
+            idx,
+            m_reason,
+            touched,
+        )
+
     return _Part(table, evidence, ex_table)
 
 
@@ -416,7 +449,7 @@ def _table(
     m: Measurement,
     excl: I64,
     window_idx: I64,
-    frame: pd.DataFrame,
+    ids: _Ids,
 ) -> pd.DataFrame:
     """The result rows of one contract: tier, credit and claim terms per (subscription, period)."""
     n = len(m.sub)
@@ -454,8 +487,7 @@ def _table(
     deadlines = [_date(claim_deadline(contract, p)) for p in plist]
     starts = [pd.Timestamp(p.start.isoformat()).tz_convert(contract.timezone) for p in plist]
     ends = [pd.Timestamp(p.end.isoformat()).tz_convert(contract.timezone) for p in plist]
-    ids = _incident_ids(m, window_idx, frame, len(plist))
-    user_units = measured.astype(object) * users.astype(object)
+    incident_ids = _incident_ids(m, window_idx, ids, len(plist))
     return pd.DataFrame(
         {
             "tenant": subs.tenant[sub],
@@ -467,14 +499,14 @@ def _table(
             "timezone": contract.timezone,
             "licensed_users": users,
             "measured_seconds": measured,
-            "measured_minutes": _decimals(measured.astype(object), 60),
+            "measured_minutes": measured / 60,
             "excluded_seconds": excl,
             "downtime_seconds": down_s,
-            "downtime_minutes": _decimals(down_s.astype(object), 60),
-            "user_minutes": _decimals(user_units, 60),
+            "downtime_minutes": down_s / 60,
+            "user_minutes": measured * users.astype(np.float64) / 60,
             "downtime_user_seconds": _decimals(down_u.astype(object), UNITS_PER_USER),
-            "user_minutes_lost": _decimals(down_u.astype(object), 60 * UNITS_PER_USER),
-            "impact_user_minutes": _decimals(m.impact_units.astype(object), 60 * UNITS_PER_USER),
+            "user_minutes_lost": down_u / (60 * UNITS_PER_USER),
+            "impact_user_minutes": m.impact_units / (60 * UNITS_PER_USER),
             "availability_percent": avail.percent(),
             "commitment_percent": contract.commitment_percent,
             "breached": tier >= 0,
@@ -485,13 +517,11 @@ def _table(
             "period_fee": period_fee,
             "currency": currency,
             "claim_deadline": [deadlines[i] for i in pi.tolist()],
-            "minutes_to_next_tier": [
-                None if x < 0 else v
-                for x, v in zip(margin.tolist(), _decimals(margin.astype(object), 60), strict=True)
-            ],
+            "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
+            "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
             "next_tier": described[target + 1],
             "incident_ids": [
-                ids.get(key, ()) for key in zip(sub.tolist(), pi.tolist(), strict=True)
+                incident_ids.get(key, ()) for key in zip(sub.tolist(), pi.tolist(), strict=True)
             ],
         }
     )
@@ -522,28 +552,43 @@ def _date(day: pendulum.Date | None) -> dt.date | None:
     return None if day is None else dt.date(day.year, day.month, day.day)
 
 
-def _ids_by_group(group: I64, ids: np.ndarray) -> dict[int, tuple[str, ...]]:
-    """The sorted distinct non-empty ids of each group, without a loop over the pairs."""
-    keep = ids != ""
-    if not keep.any():
-        return {}
-    pairs = pd.DataFrame({"group": group[keep], "id": ids[keep].astype(str)})
-    pairs = pairs.drop_duplicates().sort_values(["group", "id"], kind="stable")
-    keys = pairs["group"].to_numpy(dtype=np.int64)
-    cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
-    chunks = np.split(pairs["id"].to_numpy(dtype=object), cuts)
-    firsts = keys[np.concatenate([[0], cuts])]
-    return {int(k): tuple(chunk.tolist()) for k, chunk in zip(firsts, chunks, strict=True)}
+@dataclass(frozen=True)
+class _Ids:
+    """Incident ids factorised once: a sorted code per outage row, and the id of each code."""
+
+    codes: I64
+    names: np.ndarray
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _Ids:
+        codes, names = pd.factorize(frame["id"].to_numpy(dtype=object), sort=True)
+        return cls(np.asarray(codes, dtype=np.int64), np.asarray(names, dtype=object))
+
+    def by_group(self, group: I64, rows: I64) -> dict[int, tuple[str, ...]]:
+        """The sorted distinct non-empty ids of the ``rows`` in each group, on integer codes."""
+        codes = self.codes[rows]
+        blank = _code_of("", self.names)
+        keep = codes != blank
+        if not keep.any():
+            return {}
+        width = np.int64(len(self.names))
+        keys = distinct(group[keep] * width + codes[keep])
+        groups, names = keys // width, self.names[keys % width].tolist()
+        firsts = np.flatnonzero(np.append(True, groups[1:] != groups[:-1]))
+        bounds = np.append(firsts, len(groups)).tolist()
+        return {
+            int(k): tuple(names[a:b])
+            for k, a, b in zip(groups[firsts].tolist(), bounds[:-1], bounds[1:], strict=True)
+        }
 
 
 def _incident_ids(
-    m: Measurement, window_idx: I64, frame: pd.DataFrame, n_periods: int
+    m: Measurement, window_idx: I64, ids: _Ids, n_periods: int
 ) -> dict[tuple[int, int], tuple[str, ...]]:
     """Ids of the windows that were SLA downtime, per (subscription, period)."""
     owner, seg = m.window_segments
-    ids = frame["id"].to_numpy(dtype=object)[window_idx[owner]]
     group = m.segments.sub[seg] * n_periods + m.segments.period[seg]
-    by_group = _ids_by_group(group, ids)
+    by_group = ids.by_group(group, window_idx[owner])
     return {(k // n_periods, k % n_periods): v for k, v in by_group.items()}
 
 
@@ -553,7 +598,7 @@ def _evidence(
     plist: list[Period],
     m: Measurement,
     window_idx: I64,
-    frame: pd.DataFrame,
+    ids: _Ids,
 ) -> pd.DataFrame:
     """Downtime that counted, merged into windows within each (subscription, period)."""
     seg = m.segments
@@ -581,7 +626,7 @@ def _evidence(
     # Incident ids per merged window, through the (window, segment) pairs that were down.
     owner, wseg = m.window_segments
     pos = np.searchsorted(down, wseg)
-    ids_by_run = _ids_by_group(run[pos], frame["id"].to_numpy(dtype=object)[window_idx[owner]])
+    ids_by_run = ids.by_group(run[pos], window_idx[owner])
     return pd.DataFrame(
         {
             "tenant": subs.tenant[s[new]],
@@ -590,9 +635,9 @@ def _evidence(
             "period": [plist[i].label for i in p[new]],
             "start": pd.to_datetime(start, unit="s", utc=True),
             "end": pd.to_datetime(end, unit="s", utc=True),
-            "minutes": _decimals((end - start).astype(object), 60),
-            "peak_affected_users": _decimals(peak.astype(object), UNITS_PER_USER),
-            "user_minutes_lost": _decimals(lost.astype(object), 60 * UNITS_PER_USER),
+            "minutes": (end - start) / 60,
+            "peak_affected_users": peak / UNITS_PER_USER,
+            "user_minutes_lost": lost / (60 * UNITS_PER_USER),
             "incident_ids": [ids_by_run.get(r, ()) for r in range(n)],
         }
     )
@@ -641,7 +686,7 @@ def _exclusion_table(
             "period": [plist[i].label for i in p],
             "start": pd.to_datetime(a, unit="s", utc=True),
             "end": pd.to_datetime(b, unit="s", utc=True),
-            "minutes": _decimals((b - a).astype(object), 60),
+            "minutes": (b - a) / 60,
             "reason": r,
         }
     )

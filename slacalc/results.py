@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
 
 import pandas as pd
 
@@ -11,7 +10,8 @@ from slacalc.contract import Contract
 from slacalc.customers import Customers
 from slacalc.outages import Outages, RowProblem
 
-#: The columns of ``Results.to_frame()``, in order.
+#: The columns of ``Results.to_frame()``, in order. Seconds are exact integers; minutes are
+#: floats for reading (they only measure); availability, commitment and money are ``Decimal``.
 RESULT_COLUMNS = (
     "tenant",
     "service",
@@ -40,6 +40,7 @@ RESULT_COLUMNS = (
     "period_fee",
     "currency",
     "claim_deadline",
+    "seconds_to_next_tier",
     "minutes_to_next_tier",
     "next_tier",
     "incident_ids",
@@ -63,22 +64,61 @@ EVIDENCE_COLUMNS = (
 EXCLUSION_COLUMNS = ("tenant", "service", "contract", "period", "start", "end", "minutes", "reason")
 
 
-@dataclass(frozen=True)
+Lazy = pd.DataFrame | Callable[[], pd.DataFrame]
+
+
 class Results:
     """What ``slacalc.calculate`` returns.
 
     ``table`` has one row per tenant, service and period (see ``RESULT_COLUMNS``); ``evidence`` the
     merged downtime windows that counted; ``exclusions`` the excluded time with its reasons;
-    ``rejected`` every input row that could not be used, with the reason.
+    ``rejected`` every input row that could not be used, with the reason. The evidence and the
+    exclusions of a provider-wide run can hold millions of windows, so they are built the first
+    time they are read.
     """
 
-    table: pd.DataFrame
-    evidence: pd.DataFrame
-    exclusions: pd.DataFrame
-    rejected: tuple[RowProblem, ...]
-    contracts: Mapping[str, Contract]
-    outages: Outages
-    customers: Customers
+    __slots__ = (
+        "_evidence",
+        "_exclusions",
+        "contracts",
+        "customers",
+        "outages",
+        "rejected",
+        "table",
+    )
+
+    def __init__(
+        self,
+        *,
+        table: pd.DataFrame,
+        evidence: Lazy,
+        exclusions: Lazy,
+        rejected: tuple[RowProblem, ...],
+        contracts: Mapping[str, Contract],
+        outages: Outages,
+        customers: Customers,
+    ) -> None:
+        self.table = table
+        self._evidence = evidence
+        self._exclusions = exclusions
+        self.rejected = rejected
+        self.contracts = contracts
+        self.outages = outages
+        self.customers = customers
+
+    @property
+    def evidence(self) -> pd.DataFrame:
+        """Downtime that counted, merged per period (``EVIDENCE_COLUMNS``)."""
+        if callable(self._evidence):
+            self._evidence = self._evidence()
+        return self._evidence
+
+    @property
+    def exclusions(self) -> pd.DataFrame:
+        """Time removed from measurement, per period, with reasons (``EXCLUSION_COLUMNS``)."""
+        if callable(self._exclusions):
+            self._exclusions = self._exclusions()
+        return self._exclusions
 
     def to_frame(self) -> pd.DataFrame:
         """The results as a DataFrame (a copy, safe to change)."""
@@ -91,3 +131,6 @@ class Results:
         """Each result row as a dict of column → value."""
         for record in self.table.to_dict("records"):
             yield {str(k): v for k, v in record.items()}
+
+    def __repr__(self) -> str:
+        return f"<Results: {len(self.table)} rows, {len(self.rejected)} rejected>"

@@ -352,7 +352,8 @@ def test_the_margin_to_the_next_tier_is_in_whole_seconds_of_full_outage() -> Non
     row = one(slacalc.calculate(outage, EX, users=1000))
     # Lost 27,000 user-minutes = 1,620,000 user-seconds; 0.1 % of 2,678,400,000 = 2,678,400.
     # 1,000 users must lose 1,058,400 more, i.e. strictly more than 1,058.4 s → 1,059 s.
-    assert row["minutes_to_next_tier"] == D("17.65")
+    assert row["seconds_to_next_tier"] == 1_059
+    assert row["minutes_to_next_tier"] == pytest.approx(17.65)
     assert row["next_tier"] == "< 99.9 % → 25 % of the fee"
     assert row["incident_ids"] == ("A", "B", "C")
 
