@@ -114,9 +114,13 @@ def calculate_dask(
 
 @dataclasses.dataclass(frozen=True)
 class _Part:
-    """What a partition sends back: its result tables, problems and row counts (not its windows)."""
+    """What a partition sends back: its result tables and problems (not its windows)."""
 
-    results: Results
+    table: pd.DataFrame
+    evidence: pd.DataFrame
+    exclusions: pd.DataFrame
+    rejected: tuple[RowProblem, ...]
+    contracts: Mapping[str, Contract]
     rows_read: int
     broadcast_rows: int
 
@@ -180,10 +184,15 @@ def _one_partition(
     raw = mine.drop(columns=[_ROW])
     outages = _renumbered(read_outages(raw, options["timezone"]), number)
     results = calculate(outages, contract, customers=customers, **options)
-    slim = dataclasses.replace(
-        results, outages=dataclasses.replace(results.outages, frame=empty_frame())
+    return _Part(
+        table=results.table,
+        evidence=results.evidence,
+        exclusions=results.exclusions,
+        rejected=results.rejected,
+        contracts=dict(results.contracts),
+        rows_read=rows_read,
+        broadcast_rows=len(broadcast),
     )
-    return _Part(slim, rows_read, len(broadcast))
 
 
 def _renumbered(outages: Outages, number: np.ndarray) -> Outages:
@@ -203,18 +212,16 @@ def _renumbered(outages: Outages, number: np.ndarray) -> Outages:
 
 def _merge(parts: list[_Part], customers: Customers, timezone: str) -> Results:
     """One Results from the partitions', ordered as the pandas path orders them."""
-    results = [p.results for p in parts]
-    table = pd.concat([r.table for r in results], ignore_index=True)
+    table = pd.concat([p.table for p in parts], ignore_index=True)
     table = table.reindex(columns=list(RESULT_COLUMNS)).sort_values(
         ["tenant", "service", "period"], kind="stable", ignore_index=True
     )
     position = {t: i for i, t in enumerate(customers.frame["tenant"])}
     rejected: dict[RowProblem, None] = {}
-    for r in results:
-        rejected.update(dict.fromkeys(r.rejected))
     contracts: dict[str, Contract] = {}
-    for r in results:
-        contracts.update(r.contracts)
+    for p in parts:
+        rejected.update(dict.fromkeys(p.rejected))
+        contracts.update(p.contracts)
     broadcast = parts[0].broadcast_rows if parts else 0
     outages = Outages(
         frame=empty_frame(),
@@ -226,8 +233,8 @@ def _merge(parts: list[_Part], customers: Customers, timezone: str) -> Results:
     )
     return Results(
         table=table,
-        evidence=_ordered([r.evidence for r in results], EVIDENCE_COLUMNS, position),
-        exclusions=_ordered([r.exclusions for r in results], EXCLUSION_COLUMNS, position),
+        evidence=_ordered([p.evidence for p in parts], EVIDENCE_COLUMNS, position),
+        exclusions=_ordered([p.exclusions for p in parts], EXCLUSION_COLUMNS, position),
         rejected=outages.rejected,
         contracts=contracts,
         outages=outages,
