@@ -72,8 +72,9 @@ def calculate(
         cid: given.get(cid) or load_contract(cid) for cid in custs.frame["contract"].unique()
     }
     subs = _subscriptions(custs, contracts)
-    pairs, problems = _match(table.frame, subs, single=customers is None)
-    weights, more = _weights(table.frame, pairs, subs, custs.cohorts)
+    headers = {field: header for header, field in table.mapping.items()}
+    pairs, problems = _match(table.frame, subs, headers, single=customers is None)
+    weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
     problems += more
     requested = tuple(periods or ())
     parts = [
@@ -174,7 +175,9 @@ class _Pairs:
     tenant_names: np.ndarray  # the tenant of each code
 
 
-def _match(frame: pd.DataFrame, subs: _Subs, *, single: bool) -> tuple[_Pairs, list[RowProblem]]:
+def _match(
+    frame: pd.DataFrame, subs: _Subs, headers: Mapping[str, str], *, single: bool
+) -> tuple[_Pairs, list[RowProblem]]:
     """Pair every outage row with the subscriptions it applies to.
 
     An empty tenant applies the row to every tenant, an empty service to every service of the
@@ -226,7 +229,7 @@ def _match(frame: pd.DataFrame, subs: _Subs, *, single: bool) -> tuple[_Pairs, l
         else:
             column, value = "service", str(frame["service"].iat[int(i)])
             why = "unknown service: no contract of this customer covers it"
-        problems.append(RowProblem(int(row_numbers[i]), column, value, why))
+        problems.append(RowProblem(int(row_numbers[i]), headers.get(column, column), value, why))
     result = _Pairs(idx, pairs["sub"].to_numpy(dtype=np.int64), sub_tenant, tenant_names)
     return result, problems
 
@@ -248,9 +251,16 @@ class _Weighted:
 
 
 def _weights(
-    frame: pd.DataFrame, pairs: _Pairs, subs: _Subs, cohorts: pd.DataFrame
+    frame: pd.DataFrame,
+    pairs: _Pairs,
+    subs: _Subs,
+    cohorts: pd.DataFrame,
+    headers: Mapping[str, str],
 ) -> tuple[_Weighted, list[RowProblem]]:
-    """Affected units per pair: a count, a percent of the cohort or population, or all of it."""
+    """Affected units per pair: a count, a percent of the cohort or population, or all of it.
+
+    A problem names the column as the user's file called it (``headers``: field → header).
+    """
     idx, sub = pairs.idx, pairs.sub
     licensed = subs.users[sub]
     # Cohort codes over the outage rows and the cohort table together; "" is the whole population.
@@ -286,30 +296,51 @@ def _weights(
 
     rows = frame["row"].to_numpy(dtype=np.int64)[idx]
     tenants = subs.tenant[sub]
+    cohort_of = row_cohort[idx]
     problems: list[RowProblem] = []
     bad = np.zeros(len(idx), dtype=bool)
 
-    def reject(mask: np.ndarray, column: str, values: np.ndarray, why: str) -> None:
+    def reject(mask: np.ndarray, field: str, values: np.ndarray, why: Callable[[int], str]) -> None:
         for i in np.flatnonzero(mask & ~bad):
             where = f" (tenant {tenants[i]!r})" if tenants[i] else ""
-            problems.append(RowProblem(int(rows[i]), column, _text(values[i]), why + where))
+            column = headers.get(field, field)
+            problems.append(RowProblem(int(rows[i]), column, _text(values[i]), why(i) + where))
         bad[mask] = True
 
-    no_size = (population < 0) & ~has_users
     reject(
-        no_size,
+        (population < 0) & ~has_users,
         "cohort",
-        row_cohort[idx],
-        "cohort size unknown: give it in the customers table or give affected_users",
+        cohort_of,
+        lambda i: (
+            f"the size of cohort {cohort_of[i]!r} is unknown: give it in the customers "
+            "table (a 'cohort:<name>' column) or give affected users"
+        ),
     )
-    too_many = has_users & (count > np.where(population >= 0, population, licensed))
-    reject(too_many, "affected_users", users, "more users than the cohort or the licensed users")
+    reject(
+        has_users & (count > licensed),
+        "affected_users",
+        users,
+        lambda i: f"more than the {licensed[i]} licensed users",
+    )
+    reject(
+        has_users & (population >= 0) & (count > population),
+        "affected_users",
+        users,
+        lambda i: f"more than the {population[i]} users of cohort {cohort_of[i]!r}",
+    )
     # Users and percent agree when the users, as a percent of the population rounded half-up to
     # two decimals, are the percent as written (1 of 3 users is 33.33 %).
     safe = np.maximum(population, 1)
     as_hundredths = (2 * count * 10_000 + safe) // (2 * safe)
-    disagree = has_users & has_percent & (population > 0) & (as_hundredths != hundredths)
-    reject(disagree, "affected_percent", percent, "affected_users and affected_percent disagree")
+    reject(
+        has_users & has_percent & (population > 0) & (as_hundredths != hundredths),
+        "affected_percent",
+        percent,
+        lambda i: (
+            f"disagrees with affected_users: {count[i]} of {population[i]} users is "
+            f"{as_hundredths[i] // 100}.{as_hundredths[i] % 100:02d} %"
+        ),
+    )
     keep = ~bad
     # Cohort codes for the sweep: −1 for the whole population, else the name's code.
     sweep_code = np.where(whole, -1, cohort_code).astype(np.int64)

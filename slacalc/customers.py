@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -34,7 +33,7 @@ from slacalc.contract import list_contracts
 from slacalc.errors import InputError
 from slacalc.headers import Fields, map_headers, suggest_missing
 from slacalc.money import to_decimal
-from slacalc.outages import Outages, RowProblem
+from slacalc.outages import RowProblem
 from slacalc.tables import TableSource, read_table
 
 #: The fields of a customers table and the header spellings each is recognised by.
@@ -312,92 +311,3 @@ def _unknown_contract(value: str, allowed: set[str]) -> str:
     return f"unknown contract{hint}"
 
 
-def check_outages(outages: Outages, customers: Customers) -> Outages:
-    """Reject the outage rows that do not fit the customers: an unknown tenant, more users than
-    the tenant's licensed users or cohort size, or users and percent that disagree.
-
-    A row without a tenant is checked against every tenant (it applies to all of them); with a
-    single customer (one row, empty tenant) every row is that customer's. Users and percent agree
-    when the users, as a percent of the population (the cohort's size, or the licensed users for a
-    row without a cohort), round to the percent as written.
-    """
-    frame = outages.frame
-    if frame.empty:
-        return outages
-    customer = customers.frame
-    single = len(customer) == 1 and customer["tenant"].iloc[0] == ""
-    seats = {str(t): int(u) for t, u in zip(customer["tenant"], customer["users"], strict=True)}
-    sizes = {
-        (str(t), str(c)): int(u)
-        for t, c, u in zip(
-            customers.cohorts["tenant"],
-            customers.cohorts["cohort"],
-            customers.cohorts["users"],
-            strict=True,
-        )
-    }
-    columns = {v: k for k, v in outages.mapping.items()}
-    problems: list[RowProblem] = []
-    bad = np.zeros(len(frame), dtype=bool)
-    records = zip(
-        frame["row"].tolist(),
-        frame["tenant"].tolist(),
-        frame["cohort"].tolist(),
-        frame["affected_users"].tolist(),
-        frame["affected_percent"].tolist(),
-        strict=True,
-    )
-    for i, (row, row_tenant, cohort, users, percent) in enumerate(records):
-        tenants = [""] if single else ([row_tenant] if row_tenant else list(seats))
-        for tenant in tenants:
-            why = _fits(
-                str(row_tenant), str(cohort), float(users), float(percent), tenant, seats, sizes
-            )
-            if why is None:
-                continue
-            name, problem, value = why
-            where = f" (tenant {tenant!r})" if tenant and not row_tenant else ""
-            column = columns.get(name, name)
-            problems.append(RowProblem(int(row), column, value, problem + where, name))
-            bad[i] = True
-            break
-    if not bad.any():
-        return outages
-    rejected = sorted((*outages.rejected, *problems), key=lambda p: p.row)
-    return replace(outages, frame=frame[~bad].reset_index(drop=True), rejected=tuple(rejected))
-
-
-def _fits(
-    row_tenant: str,
-    cohort: str,
-    users: float,
-    percent: float,
-    tenant: str,
-    seats: Mapping[str, int],
-    sizes: Mapping[tuple[str, str], int],
-) -> tuple[str, str, str] | None:
-    """Why the row does not fit this tenant, as (field, problem, value), or None."""
-    if tenant not in seats:
-        return "tenant", "unknown tenant: not in the customers table", row_tenant
-    licensed = int(seats[tenant])
-    population = sizes.get((tenant, cohort)) if cohort else licensed
-    if not np.isnan(users):
-        if users > licensed:
-            return "affected_users", f"more than the {licensed} licensed users", f"{users:g}"
-        if population is not None and users > population:
-            return (
-                "affected_users",
-                f"more than the {population} users of cohort {cohort!r}",
-                f"{users:g}",
-            )
-    if not np.isnan(users) and not np.isnan(percent) and population:
-        written = Fraction(f"{percent:.2f}")
-        share = Fraction(int(users) * 100, population)
-        if abs(share - written) > Fraction(1, 200):
-            return (
-                "affected_percent",
-                f"disagrees with affected_users: {int(users)} of {population} users is "
-                f"{float(share):.2f} %",
-                f"{percent:g}",
-            )
-    return None

@@ -5,8 +5,10 @@
     SlacalcError
     ├── ContractError        a contract file or id is unusable
     ├── InputError           an outage or customers table is unusable as a whole
-    │   └── RowErrors        every row was rejected (carries the row records)
     └── CalculationError     the inputs are valid but cannot be combined
+
+A single bad row is not an exception: it becomes a ``RowProblem`` record (row, column, value,
+problem) returned beside the results, so one bad row never hides the others.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""read_customers and check_outages: the portfolio table, exact fees, and rows that do not fit."""
+"""read_customers: the portfolio table, exact fees, and outage rows that do not fit it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from slacalc.customers import Customers, check_outages, read_customers
+from slacalc import calculate
+from slacalc.customers import Customers, read_customers
 from slacalc.errors import InputError, SlacalcError
 from slacalc.outages import read_outages
 
@@ -155,7 +156,7 @@ def test_missing_users_column_and_unusable_files() -> None:
         read_customers(io.StringIO("tenant,users,cohort:Mac,Cohort: mac\n"))
 
 
-def test_check_outages_against_customers() -> None:
+def test_outage_rows_that_do_not_fit_the_customers_are_rejected_by_calculate() -> None:
     customers = read_customers(
         io.StringIO(
             f"tenant,contract,users,cohort:Mobile\ncontoso,{EXO},1000,300\nfabrikam,{EXO},200,\n"
@@ -168,28 +169,35 @@ def test_check_outages_against_customers() -> None:
             "2026-03-01T00:00Z,2026-03-01T01:00Z,contoso,,100,10\n"  # 3 agrees
             "2026-03-01T00:00Z,2026-03-01T02:00Z,contoso,,100,11\n"  # 4 disagrees
             "2026-03-01T00:00Z,2026-03-01T01:00Z,acme,,100,\n"  # 5 unknown tenant
-            "2026-03-01T00:00Z,2026-03-01T01:00Z,,,250,\n"  # 6 above fabrikam's
+            "2026-03-01T00:00Z,2026-03-01T01:00Z,,,250,\n"  # 6 above fabrikam's 200
             "2026-03-01T00:00Z,2026-03-01T03:00Z,contoso,Mobile,30,10\n"  # 7 agrees with 300
         )
     )
-    checked = check_outages(outages, customers)
-    assert [(p.row, p.column, p.problem) for p in checked.rejected] == [
-        (2, "users", "more than the 300 users of cohort 'Mobile'"),
-        (4, "percent", "disagrees with affected_users: 100 of 1000 users is 10.00 %"),
+    results = calculate(outages, customers=customers)
+    assert [(p.row, p.column, p.problem) for p in results.rejected] == [
+        (2, "users", "more than the 300 users of cohort 'Mobile' (tenant 'contoso')"),
+        (
+            4,
+            "percent",
+            "disagrees with affected_users: 100 of 1000 users is 10.00 % (tenant 'contoso')",
+        ),
         (5, "tenant", "unknown tenant: not in the customers table"),
         (6, "users", "more than the 200 licensed users (tenant 'fabrikam')"),
     ]
-    assert checked.frame["row"].tolist() == [3, 7]
-    assert checked.counts == {"rows_read": 6, "counted": 2, "excluded": 0, "rejected": 4}
+    # Row 6 still counts for contoso (1,000 seats): it applies to every tenant.
+    frame = results.to_frame().set_index("tenant")
+    # contoso: rows 3 (100 × 60), 6 (250 × 60) overlap 00:00–01:00 → max 250 for 60 min; row 7
+    # adds 30 Mobile users for 180 min; 00:00–01:00 is max(30, 250) = 250 → 15,000 + 30 × 120.
+    assert frame.loc["contoso", "user_minutes_lost"] == 250 * 60 + 30 * 120
+    assert "fabrikam" not in frame.index
 
 
-def test_single_customer_takes_every_row() -> None:
-    single = Customers.single(contract=EXO, users=100)
+def test_a_single_customer_takes_every_row() -> None:
     outages = read_outages(
         io.StringIO("start,end,tenant,users\n2026-03-01T00:00Z,2026-03-01T01:00Z,x,101\n")
     )
-    checked = check_outages(outages, single)
-    assert [(p.row, p.problem) for p in checked.rejected] == [
+    results = calculate(outages, EXO, users=100)
+    assert [(p.row, p.problem) for p in results.rejected] == [
         (2, "more than the 100 licensed users")
     ]
 
