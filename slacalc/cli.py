@@ -588,8 +588,12 @@ def render(results: Results, fmt: str) -> str:
 
 
 def plain_value(value: Any) -> Any:
-    """A result cell as JSON data: Decimals as exact strings, dates and times ISO, tuples lists."""
-    if value is None:
+    """A result cell as JSON data: Decimals as exact strings, dates and times ISO, tuples lists.
+
+    Floats (the engine's minutes, which only measure; their exact seconds are integer columns)
+    stay numbers; a missing value of any kind is ``None``.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, Decimal):
         return format(value, "f")
@@ -708,8 +712,8 @@ def render_table(results: Results) -> str:
         row.append("—" if amount is None else f"{_grouped(amount)} {r['currency']}")
         deadline = r["claim_deadline"]
         row.append(str(deadline) if r["breached"] and deadline is not None else "")
-        margin = r["minutes_to_next_tier"]
-        row.append("" if margin is None or _missing(margin) else _figure(margin))
+        margin = plain_value(r.get("seconds_to_next_tier"))
+        row.append("" if margin is None else _figure(Decimal(margin) / 60))
         row.append(_ids(r["incident_ids"]))
         rows.append(row)
     lines.append(_aligned(head, rows, right=right).rstrip("\n"))
@@ -757,7 +761,7 @@ def _totals(frame: pd.DataFrame) -> list[str]:
 
 
 def _missing(value: Any) -> bool:
-    return isinstance(value, float) and math.isnan(value)
+    return value is None or plain_value(value) is None
 
 
 def _credit(r: dict[str, Any]) -> str:
@@ -776,9 +780,10 @@ def _availability(value: Decimal) -> str:
     return format(value.quantize(Decimal("0.0001"), rounding=ROUND_FLOOR), "f")
 
 
-def _figure(value: Decimal) -> str:
+def _figure(value: Decimal | float) -> str:
     """Minutes for display: thousands grouped, at most two decimals (half-up)."""
-    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    rounded = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if rounded == rounded.to_integral_value():
         return f"{int(rounded):,}"
     return f"{rounded:,.2f}"

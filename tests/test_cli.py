@@ -179,14 +179,15 @@ def test_calculate_json_through_the_console_script_keeps_exact_decimals(outages:
     assert april["credit_percent"] == "25"
     assert april["claim_deadline"] == "2026-05-31"
     assert april["period_start"] == "2026-04-01T00:00:00+00:00"
-    assert april["user_minutes_lost"] == "18000"
-    assert april["minutes_to_next_tier"] == "387.016667"
+    assert april["user_minutes_lost"] == 18_000  # minutes are floats; seconds are exact:
+    assert april["downtime_user_seconds"] == "1080000"  # 18,000 × 60
+    assert april["seconds_to_next_tier"] == 23_221
     assert april["incident_ids"] == ["INC-1", "INC-2"]
     assert (april["breached"], april["licensed_users"]) == (True, 400)
     assert march["availability_percent"] == "99.9663978494"  # 99.96639784946…
     assert (march["breached"], march["credit_amount"]) == (False, "0.00")
     # To fall below 99.9 %: (0.1 % × 1,071,360,000 − 100 × 360,000) / 40,000 = 1,778.4 s → 1,779 s.
-    assert march["minutes_to_next_tier"] == "29.65"
+    assert march["seconds_to_next_tier"] == 1_779
     assert march["credit_days"] is None
 
 

@@ -90,19 +90,20 @@ def test_exchange_march_2026_what_each_tenant_can_claim_and_by_when(
 
     # contoso: 1,000 users (400 Mobile, 100 Mac), 4,000.00 USD.
     march = r["contoso", "2026-03"]
-    assert march["user_minutes"] == "44640000"  # 44,640 × 1,000
-    assert march["user_minutes_lost"] == "428400"  # 400 × 794.4 + 100 × 1,106.4
+    assert march["user_minutes"] == 44_640_000  # 44,640 × 1,000
+    assert march["user_minutes_lost"] == 428_400  # 400 × 794.4 + 100 × 1,106.4
+    assert march["downtime_user_seconds"] == "25704000"  # exact: 428,400 × 60
     # (44,640,000 − 428,400) / 44,640,000 × 100 = 99.04032258064…, floored to 10 places
     assert march["availability_percent"] == "99.0403225806"
     assert (march["credit_percent"], march["credit_amount"]) == ("25", "1000.00")  # < 99.9
     assert march["claim_deadline"] == "2026-04-30"  # end of the month after March
     # To fall below 99 %: 1 % of 44,640,000 = 446,400 user-minutes, 18,000 more than lost,
     # = 18 minutes for all 1,000 users = 1,080 s; "below" needs one second more: 1,081 s.
-    assert march["minutes_to_next_tier"] == "18.016667"
+    assert march["seconds_to_next_tier"] == 1_081
     assert march["incident_ids"] == ["EX1256020", "EX1268771"]
 
     april = r["contoso", "2026-04"]
-    assert april["user_minutes_lost"] == "277560"  # 400 × 498.0 + 100 × 783.6
+    assert april["user_minutes_lost"] == 277_560  # 400 × 498.0 + 100 × 783.6
     # 277,560 / 43,200,000 = 0.6425 % → 99.3575 % exactly
     assert april["availability_percent"] == "99.3575"
     assert (april["credit_percent"], april["credit_amount"]) == ("25", "1000.00")
@@ -110,10 +111,10 @@ def test_exchange_march_2026_what_each_tenant_can_claim_and_by_when(
 
     # fabrikam: 250 users (10 Mobile, 0 Mac), 1,000.00 USD: above 99.9 % both months.
     f_march, f_april = r["fabrikam", "2026-03"], r["fabrikam", "2026-04"]
-    assert f_march["user_minutes_lost"] == "7944"  # 10 × 794.4
+    assert f_march["user_minutes_lost"] == 7_944  # 10 × 794.4
     # 7,944 / (44,640 × 250 = 11,160,000) = 0.07118279569…% → 99.92881720430…
     assert f_march["availability_percent"] == "99.9288172043"
-    assert f_april["user_minutes_lost"] == "4980"  # 10 × 498.0
+    assert f_april["user_minutes_lost"] == 4_980  # 10 × 498.0
     # 4,980 / (43,200 × 250 = 10,800,000) = 0.04611…% → 99.95388…
     assert f_april["availability_percent"] == "99.9538888888"
     assert not f_march["breached"]
@@ -122,10 +123,10 @@ def test_exchange_march_2026_what_each_tenant_can_claim_and_by_when(
 
     # northwind: 40 users (30 Mobile, 10 Mac), 160.00 EUR: below 99 % both months.
     n_march, n_april = r["northwind", "2026-03"], r["northwind", "2026-04"]
-    assert n_march["user_minutes_lost"] == "34896"  # 30 × 794.4 + 10 × 1,106.4
+    assert n_march["user_minutes_lost"] == 34_896  # 30 × 794.4 + 10 × 1,106.4
     # 34,896 / (44,640 × 40 = 1,785,600) = 1.95430107526…% → 98.04569892473…
     assert n_march["availability_percent"] == "98.0456989247"
-    assert n_april["user_minutes_lost"] == "22776"  # 30 × 498.0 + 10 × 783.6
+    assert n_april["user_minutes_lost"] == 22_776  # 30 × 498.0 + 10 × 783.6
     # 22,776 / (43,200 × 40 = 1,728,000) = 1.31805…% → 98.68194…
     assert n_april["availability_percent"] == "98.6819444444"
     for row in (n_march, n_april):
@@ -156,15 +157,16 @@ def test_aws_us_east_1_liability_across_200_accounts(
     assert len(r) == 200  # --period 2025-10 reports the unaffected accounts too
     # Account N pays 100 × N USD; October = 44,640 minutes.
     expected = {
-        1: ("0", "100", "0"),  # no windows
-        2: ("491", "98.9000896057", "30"),  # 09:25–17:36; 44,149 / 44,640 = 98.90008960573…%
-        3: ("193", "99.5676523297", "10"),  # 17:37–20:50; 44,447 / 44,640 = 99.56765232974…%
-        0: ("704", "98.4229390681", "30"),  # 09:25–21:09; 43,936 / 44,640 = 98.42293906810…%
+        1: (0, "100", "0"),  # no windows
+        2: (491, "98.9000896057", "30"),  # 09:25–17:36; 44,149 / 44,640 = 98.90008960573…%
+        3: (193, "99.5676523297", "10"),  # 17:37–20:50; 44,447 / 44,640 = 99.56765232974…%
+        0: (704, "98.4229390681", "30"),  # 09:25–21:09; 43,936 / 44,640 = 98.42293906810…%
     }
     for n in range(1, 201):
         row = r[f"acct-{n:03d}", "2025-10"]
         downtime, availability, percent = expected[n % 4]
-        assert (row["downtime_minutes"], row["availability_percent"]) == (downtime, availability)
+        assert row["downtime_seconds"] == downtime * 60
+        assert row["availability_percent"] == availability
         assert row["credit_percent"] == percent
         assert Decimal(row["credit_amount"]) == Decimal(100 * n) * Decimal(percent) / 100
         assert row["claim_deadline"] == "2025-12-31"  # end of the second billing cycle after
@@ -173,8 +175,8 @@ def test_aws_us_east_1_liability_across_200_accounts(
     assert total(r.values()) == Decimal("353500.00")
     # Margins: 30 % accounts to 100 % (< 95): 5 % of 2,678,400 s = 133,920 s, less 491 × 60,
     # plus one second → 104,461 s; the untouched accounts to 10 %: 0.01 % = 267.84 s → 268 s.
-    assert r["acct-002", "2025-10"]["minutes_to_next_tier"] == "1741.016667"
-    assert r["acct-001", "2025-10"]["minutes_to_next_tier"] == "4.466667"
+    assert r["acct-002", "2025-10"]["seconds_to_next_tier"] == 104_461
+    assert r["acct-001", "2025-10"]["seconds_to_next_tier"] == 268
     readme_lines_in_output("aws-us-east-1-october-2025", capsys, monkeypatch)
 
 
@@ -199,19 +201,19 @@ def test_google_june_2025_workspace_credits_across_90_domains(
         fee = Decimal(140 * n)
         assert row["claim_deadline"] == "2025-07-30"  # 30 days after 30 June
         if n % 3 == 1:  # 5 % error rate is not "> 5 %": no Downtime at all
-            assert (row["downtime_minutes"], row["availability_percent"]) == ("0", "100")
+            assert (row["downtime_seconds"], row["availability_percent"]) == (0, "100")
             assert not row["breached"]
             assert row["credit_amount"] == "0.00"
         elif n % 3 == 2:  # 42,913 / 43,200 = 99.33564814…% → < 99.9 → 3 days
-            assert (row["downtime_minutes"], row["availability_percent"]) == (
-                "287",
+            assert (row["downtime_seconds"], row["availability_percent"]) == (
+                287 * 60,
                 "99.3356481481",
             )
             assert row["credit_days"] == "3"
             assert Decimal(row["credit_amount"]) == fee * 3 / 30  # = 14 × N
         else:  # 42,753 / 43,200 = 98.96527…% → < 99 → 7 days
-            assert (row["downtime_minutes"], row["availability_percent"]) == (
-                "447",
+            assert (row["downtime_seconds"], row["availability_percent"]) == (
+                447 * 60,
                 "98.9652777777",
             )
             assert row["credit_days"] == "7"
@@ -258,7 +260,7 @@ def test_library_tour_runs_and_its_numbers_are_the_hand_worked_ones(
     assert row["availability_percent"] == Decimal("99.8245125348")
     assert row["credit_amount"] == Decimal("500.00")
     # To < 99 %: (1 % × 1,292,400,000 − 100 × 2,268,000) / (100 × 500) = 21,312 s, + 1 s.
-    assert row["minutes_to_next_tier"] == Decimal("355.216667")
+    assert row["seconds_to_next_tier"] == 21_313
     rejected = tour["mixed"].rejected
     assert [(p.row, p.column) for p in rejected] == [(5, "end")]
 
