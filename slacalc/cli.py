@@ -833,11 +833,21 @@ def app_command(streamlit_args: Sequence[str] = ()) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(app), *args]
 
 
+def _replace_process(command: list[str]) -> int:
+    """Become ``command`` (POSIX ``exec``), so a signal to ``slacalc app`` reaches streamlit and
+    never leaves it running orphaned; elsewhere run it and wait."""
+    if os.name == "posix":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(command[0], command)
+    return subprocess.call(command)
+
+
 def _run_app(
     args: argparse.Namespace,
     out: TextIO,
     err: TextIO,
-    run: Callable[[list[str]], int] = subprocess.call,
+    run: Callable[[list[str]], int] = _replace_process,
 ) -> int:
     if importlib.util.find_spec("streamlit") is None:
         raise SlacalcError("app: streamlit is not installed; pip install streamlit")
