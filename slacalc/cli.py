@@ -23,6 +23,7 @@ import math
 import os
 import subprocess
 import sys
+import textwrap
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
@@ -368,22 +369,20 @@ def describe_contract(c: Contract) -> str:
     lines.append(f"  commitment:        {_num(c.commitment_percent)} % availability per {per}")
     lines.append(f"  periods measured:  {per}s in {c.timezone}")
     if c.method == "user_minutes":
+        lines.append("  method:            user-minutes (downtime weighted by the users it hit)")
         lines.append(
-            "  method:            user-minutes: availability = (user-minutes − downtime "
-            "user-minutes) / user-minutes × 100"
+            "  availability:      (user-minutes − downtime user-minutes) / user-minutes × 100"
         )
     else:
         threshold = c.downtime_threshold
+        share = {">": "more than", ">=": "at least"}[threshold.operator]
         when = (
-            "any impact counts"
+            "any user is affected"
             if threshold.operator == ">" and threshold.percent == 0
-            else f"a minute counts when affected users are {threshold.operator} "
-            f"{_num(threshold.percent)} %"
+            else f"{share} {_num(threshold.percent)} % of users are affected"
         )
-        lines.append(
-            "  method:            time: availability = (minutes − downtime minutes) / minutes "
-            f"× 100; {when}"
-        )
+        lines.append(f"  method:            time (a minute is down when {when})")
+        lines.append("  availability:      (minutes − downtime minutes) / minutes × 100")
     minimum = c.minimum_downtime_minutes
     lines.append(
         "  minimum downtime:  "
@@ -419,7 +418,19 @@ def describe_contract(c: Contract) -> str:
     if c.unverified:
         lines.append("  unverified terms (check the live SLA before relying on them):")
         lines.extend(f"    - {u}" for u in c.unverified)
-    return "\n".join(lines) + "\n"
+    return "".join(_wrapped(line) + "\n" for line in lines)
+
+
+def _wrapped(line: str, width: int = 100) -> str:
+    """A long term wrapped under its own text: after ``label:`` padding, or after ``- ``."""
+    if len(line) <= width:
+        return line
+    if line.startswith("    - "):
+        indent = 6
+    else:
+        gap = line.find(":  ")
+        indent = len(line) - len(line[gap + 1 :].lstrip()) if gap > 0 else 4
+    return textwrap.fill(line, width, subsequent_indent=" " * indent, break_on_hyphens=False)
 
 
 # calculate --------------------------------------------------------------------------------------
