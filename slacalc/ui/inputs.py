@@ -1,0 +1,245 @@
+"""What the app computes from, as hashable values, and the pure calls the pages make on them.
+
+Everything the screen shows is a function of one :class:`Inputs` (the data as bytes, the zone its
+naive times are in, the contract, the customer or customers table) and, for a what-if, one
+:class:`~slacalc.scenarios.Scenario`. Both are frozen and hashable, so the Streamlit layer can cache
+these calls by their arguments. Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from slacalc.contract import Contract, list_contracts, load_contract, parse_contract
+from slacalc.customers import Customers, read_customers
+from slacalc.errors import ContractError, InputError
+from slacalc.outages import Outages, read_outages
+from slacalc.results import Results
+from slacalc.scenarios import Customer, Scenario, run
+
+EXAMPLES = Path(__file__).with_name("examples")
+
+#: The bundled example the app opens on: the March 2026 Exchange Online incident for one customer.
+EXAMPLE_FILE = EXAMPLES / "exchange-online-2026-03.csv"
+EXAMPLE_LABEL = "Bundled example: Exchange Online incident EX1256020 / EX1268771, March–April 2026"
+EXAMPLE_CONTRACT = "microsoft-365-exchange-online"
+EXAMPLE_CUSTOMER = Customer(
+    users=1000,
+    monthly_fee=Decimal("8000.00"),
+    currency="USD",
+    cohorts=(("Outlook Mobile", 400), ("Outlook for Mac", 120)),
+)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the user gave it: its name (which says its format) and its bytes."""
+
+    name: str
+    content: bytes = field(repr=False)
+
+    @property
+    def digest(self) -> str:
+        """A short fingerprint of the content, for widget keys and labels."""
+        return hashlib.sha256(self.content).hexdigest()[:12]
+
+    def open(self) -> io.BytesIO:
+        """The content as a named file object, so readers can tell CSV, Excel and JSON apart."""
+        handle = io.BytesIO(self.content)
+        handle.name = self.name
+        return handle
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the baseline is computed from.
+
+    ``contract`` is a contract id (bundled, or one of ``contract_files``); ``None`` means each
+    tenant's own contract from the customers table. ``customer`` applies when there is no
+    ``customers`` table.
+    """
+
+    label: str
+    outages: Upload
+    timezone: str = "UTC"
+    contract: str | None = EXAMPLE_CONTRACT
+    contract_files: tuple[tuple[str, str], ...] = ()
+    customer: Customer = EXAMPLE_CUSTOMER
+    customers: Upload | None = None
+
+    @property
+    def portfolio(self) -> bool:
+        """A customers table is given: many tenants, each with its own terms."""
+        return self.customers is not None
+
+
+def example() -> Inputs:
+    """The inputs the app opens on."""
+    return Inputs(
+        label=EXAMPLE_LABEL,
+        outages=Upload(EXAMPLE_FILE.name, EXAMPLE_FILE.read_bytes()),
+    )
+
+
+def examples_on_disk(root: Path | None = None) -> dict[str, Path]:
+    """Folders under ``examples/`` with an outage table (and maybe customers), by folder name."""
+    base = root or Path(__file__).resolve().parents[2] / "examples"
+    found: dict[str, Path] = {}
+    if not base.is_dir():
+        return found
+    for folder in sorted(p for p in base.iterdir() if p.is_dir()):
+        if _table_in(folder, "outages") is not None:
+            found[folder.name] = folder
+    return found
+
+
+def _table_in(folder: Path, stem: str) -> Path | None:
+    for suffix in (".csv", ".xlsx", ".json"):
+        path = folder / f"{stem}{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def from_folder(folder: Path, base: Inputs) -> Inputs:
+    """Inputs from an example folder: its outages and, when present, its customers table."""
+    outages = _table_in(folder, "outages")
+    if outages is None:
+        raise InputError(f"{folder}: no outages.csv, outages.xlsx or outages.json")
+    customers = _table_in(folder, "customers")
+    return Inputs(
+        label=f"Example folder: examples/{folder.name}",
+        outages=Upload(outages.name, outages.read_bytes()),
+        timezone="UTC",
+        contract=base.contract if customers is None else None,
+        contract_files=base.contract_files,
+        customer=base.customer,
+        customers=None if customers is None else Upload(customers.name, customers.read_bytes()),
+    )
+
+
+def read(inputs: Inputs) -> Outages:
+    """The outage table as read from the inputs (rejected rows included, nothing computed)."""
+    return read_outages(inputs.outages.open(), inputs.timezone)
+
+
+def read_customer_table(inputs: Inputs) -> Customers | None:
+    """The customers table, when one is given; uploaded contract ids count as known."""
+    if inputs.customers is None:
+        return None
+    known = [cid for cid, _ in inputs.contract_files]
+    return read_customers(inputs.customers.open(), known_contracts=known)
+
+
+def contract_ids(inputs: Inputs) -> list[str]:
+    """Every contract the user can pick: the uploaded ones first, then the bundled ones."""
+    uploaded = [cid for cid, _ in inputs.contract_files]
+    return uploaded + [c for c in list_contracts() if c not in uploaded]
+
+
+def resolve(inputs: Inputs, contract_id: str) -> Contract:
+    """A contract by id: an uploaded TOML file of that id, else the bundled contract."""
+    for cid, text in inputs.contract_files:
+        if cid == contract_id:
+            return parse_contract(text, cid, f"{cid}.toml")
+    return load_contract(contract_id)
+
+
+def read_contract_file(name: str, content: bytes) -> tuple[str, str]:
+    """Check an uploaded TOML contract; returns its (id, text). Errors name the field."""
+    stem = Path(name).stem.strip().lower().replace(" ", "-")
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ContractError(f"{name}: not a UTF-8 text file") from None
+    parse_contract(text, stem, name)
+    return stem, text
+
+
+def compute(inputs: Inputs, scenario: Scenario | None = None) -> Results:
+    """The results for the inputs, as they are (``scenario=None``) or changed by a scenario."""
+    outages = read(inputs)
+    contract = None if inputs.contract is None else resolve(inputs, inputs.contract)
+    customers = read_customer_table(inputs)
+    if customers is not None:
+        return run(
+            outages,
+            contract,
+            scenario,
+            customers=customers,
+            resolve=lambda cid: resolve(inputs, cid),
+        )
+    return run(
+        outages,
+        contract,
+        scenario,
+        customer=inputs.customer,
+        resolve=lambda cid: resolve(inputs, cid),
+    )
+
+
+def results_csv(results: Results) -> bytes:
+    """The result table as CSV: exact decimals as written, dates as ISO, incident ids joined."""
+    frame = results.to_frame()
+    frame["incident_ids"] = [" ".join(ids) for ids in frame["incident_ids"]]
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def claim_workbook(results: Results) -> bytes:
+    """The Excel claim workbook for the results (the Excel module is imported only here)."""
+    excel: Any = importlib.import_module("slacalc.excel")
+    data = excel.export_excel(results, None)
+    if not isinstance(data, bytes):
+        raise TypeError(f"export_excel returned {type(data).__name__}, not bytes")
+    return data
+
+
+def editor_table(outages: Outages, timezone: str) -> pd.DataFrame:
+    """The counted and excluded windows as an editable table, times naive in ``timezone``."""
+    frame = outages.frame
+    table = pd.DataFrame(
+        {
+            "id": frame["id"],
+            "tenant": frame["tenant"],
+            "service": frame["service"],
+            "cohort": frame["cohort"],
+            "start": frame["start"].dt.tz_convert(timezone).dt.tz_localize(None),
+            "end": frame["end"].dt.tz_convert(timezone).dt.tz_localize(None),
+            "affected_users": frame["affected_users"],
+            "affected_percent": frame["affected_percent"],
+            "excluded": frame["excluded"],
+        }
+    )
+    return table.reset_index(drop=True)
+
+
+def table_upload(table: pd.DataFrame) -> Upload:
+    """An edited table as a CSV upload; its naive times are read in the inputs' zone."""
+    out = table.copy()
+    for name in ("start", "end"):
+        stamps = pd.to_datetime(out[name], errors="coerce")
+        out[name] = [
+            "" if pd.isna(s) else s.strftime("%Y-%m-%d %H:%M:%S") for s in stamps.to_list()
+        ]
+    for name in ("affected_users", "affected_percent"):
+        out[name] = [_number_text(v) for v in out[name].to_list()]
+    return Upload("edited table.csv", out.to_csv(index=False).encode("utf-8"))
+
+
+def _number_text(value: object) -> str:
+    """A cell number as plain decimal text (never ``1e+06``); empty when missing."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return ""
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    return format(number.normalize(), "f")
