@@ -1,0 +1,331 @@
+"""How numbers, contracts and result tables read on screen: formatting and plain words, no widgets.
+
+Display rounding never flatters: availabilities are floored (99.99995 % shows as 99.999 %, never
+100 % while there was downtime) and minutes still needed to reach a tier are rounded up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+import pandas as pd
+
+from slacalc.contract import Contract, Maintenance
+from slacalc.money import minor_unit_digits
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def percent(value: object, places: int = 3) -> str:
+    """An availability for display, floored: ``99.137 %``; exactly 100 shows as ``100 %``."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    if number == 100:
+        return "100 %"
+    shown = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_FLOOR)
+    return f"{shown:.{places}f} %"
+
+
+def commitment(value: object) -> str:
+    """A committed percent as the contract states it: ``99.9 %``."""
+    number = _decimal(value)
+    return "—" if number is None else f"{number.normalize():f} %"
+
+
+def points(value: object, places: int = 3) -> str:
+    """A change of availability in percentage points, signed: ``−0.138 pp``."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    shown = number.quantize(
+        Decimal(1).scaleb(-places), rounding=ROUND_FLOOR if number > 0 else ROUND_CEILING
+    )
+    if shown == 0:
+        return "±0 pp"
+    return f"{shown:+.{places}f} pp".replace("-", "−")
+
+
+def money(value: object, currency: str) -> str:
+    """An amount in its currency's minor unit: ``2,000.00 USD``; ``—`` when there is no fee."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    digits = minor_unit_digits(currency)
+    return f"{number:,.{digits}f} {currency}".strip()
+
+
+def money_change(value: object, currency: str) -> str:
+    """A signed change of money: ``+2,000.00 USD``."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    if number == 0:
+        return f"±0 {currency}".strip()
+    digits = minor_unit_digits(currency)
+    return f"{number:+,.{digits}f} {currency}".replace("-", "−").strip()
+
+
+def minutes_needed(value: object) -> str:
+    """Minutes still needed to reach a tier, rounded up: ``61.52 min (1 h 2 min)``."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    shown = number.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
+    return f"{shown:,.2f} min ({duration(number)})"
+
+
+def duration(minutes: object) -> str:
+    """A length of time in words, rounded up to the minute: ``1 d 4 h 5 min``."""
+    number = _decimal(minutes)
+    if number is None:
+        return "—"
+    total = int(number.to_integral_value(rounding=ROUND_CEILING))
+    days, rest = divmod(total, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{mins} min"]
+    if mins == 0 and (days or hours):
+        parts[2] = ""
+    return " ".join(p for p in parts if p)
+
+
+def count(value: object) -> str:
+    """A whole or decimal count with thousands separators: ``384,300``."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number:,.2f}"
+
+
+def period(label: str) -> str:
+    """``2026-03`` → ``March 2026``; ``2026-Q1`` → ``Q1 2026``."""
+    year, _, part = label.partition("-")
+    if part.upper().startswith("Q"):
+        return f"{part.upper()} {year}"
+    if part.isdigit() and 1 <= int(part) <= 12:
+        return f"{_MONTHS[int(part) - 1]} {year}"
+    return label
+
+
+def day(value: object) -> str:
+    """A date in words: ``30 April 2026``."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return "—" if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
+
+
+def deadline_status(deadline: object, today: dt.date) -> str:
+    """How a claim deadline stands today: ``12 days left``, ``last day today``, ``passed``."""
+    if not isinstance(deadline, dt.date):
+        return ""
+    if isinstance(deadline, dt.datetime):
+        deadline = deadline.date()
+    days = (deadline - today).days
+    if days > 0:
+        return f"{days:,} day{'s' if days != 1 else ''} left"
+    if days == 0:
+        return "last day today"
+    return f"passed {-days:,} day{'s' if days != -1 else ''} ago"
+
+
+def credit_terms(row: dict[str, object]) -> str:
+    """What the credit is, in words: ``25 % of the fee`` or ``3 days of service``."""
+    days = _decimal(row.get("credit_days"))
+    pct = _decimal(row.get("credit_percent"))
+    if days is not None and days > 0:
+        return f"{days.normalize():f} days of service"
+    if pct is not None and pct > 0:
+        return f"{pct.normalize():f} % of the fee"
+    return "no credit"
+
+
+def _decimal(value: object) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return None if value != value else Decimal(repr(value))
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+# --- contracts ------------------------------------------------------------------------------------
+
+_METHODS = {
+    "user_minutes": (
+        "user-minutes: every minute is weighed by the share of users who could not use the "
+        "service (Microsoft 365 style)"
+    ),
+    "time": (
+        "minutes: a minute is down when enough users are affected (tenant-wide, Azure/AWS style)"
+    ),
+}
+
+
+def contract_terms(contract: Contract) -> list[tuple[str, str]]:
+    """The terms of a contract that move a number, as (term, plain words) pairs."""
+    terms = [
+        ("Service", f"{contract.service} ({contract.provider})"),
+        (
+            "Commitment",
+            f"{contract.commitment_percent} % availability each {contract.period}, "
+            f"measured in {contract.timezone}",
+        ),
+        ("Measured in", _METHODS[contract.method]),
+    ]
+    if contract.method == "time":
+        threshold = contract.downtime_threshold
+        terms.append(
+            (
+                "Downtime",
+                f"a minute counts when the affected share is {threshold.operator} "
+                f"{threshold.percent} % of users",
+            )
+        )
+    if contract.minimum_downtime_minutes:
+        terms.append(
+            (
+                "Minimum downtime",
+                f"a run of downtime counts only if it lasts at least "
+                f"{contract.minimum_downtime_minutes} consecutive minutes",
+            )
+        )
+    if contract.counted_cohorts is not None:
+        names = ", ".join(contract.counted_cohorts) or "none"
+        terms.append(("Counted users", f"only these cohorts count toward downtime: {names}"))
+    if contract.maintenance:
+        windows = "; ".join(_maintenance(m) for m in contract.maintenance)
+        terms.append(("Scheduled maintenance (excluded)", windows))
+    terms.append(("Credit cap", _cap(contract)))
+    minimum = contract.minimum_credit
+    if minimum is not None:
+        currency = contract.minimum_credit_currency
+        terms.append(("Minimum credit", f"no credit of {minimum} {currency} or less"))
+    terms.append(("Claim deadline", _claim(contract)))
+    source = contract.source
+    terms.append(("Source", f"{source.url} — {source.version} ({source.confidence})"))
+    return terms
+
+
+def _maintenance(window: Maintenance) -> str:
+    when = window.weekday if window.every == "week" else f"day {window.day}"
+    text = f"every {window.every} on {when} from {window.start} for {window.duration_minutes} min"
+    return f"{text} ({window.description})" if window.description else text
+
+
+def _cap(contract: Contract) -> str:
+    cap = contract.cap
+    parts = []
+    if cap.percent is not None:
+        parts.append(f"{cap.percent} % of the {contract.period}'s fee")
+    if cap.days is not None:
+        parts.append(f"{cap.days} days of service")
+    return " and ".join(parts) or "the terms state no cap"
+
+
+def _claim(contract: Contract) -> str:
+    claim = contract.claim
+    text = claim.describe()
+    return f"{text[0].upper()}{text[1:]}. {claim.how}".strip() if claim.how else text
+
+
+def tier_table(contract: Contract) -> pd.DataFrame:
+    """The credit tiers as a small table: availability condition → credit."""
+    rows = []
+    for tier in contract.tiers:
+        what = {
+            "percent": f"{tier.credit} % of the {contract.period}'s fee",
+            "days": f"{tier.credit} days of service",
+            "multiple": f"{tier.credit}× the fees for the down time",
+        }[tier.kind]
+        rows.append({"Availability": f"{tier.operator} {tier.below} %", "Credit": what})
+    return pd.DataFrame(rows)
+
+
+# --- result tables -------------------------------------------------------------------------------
+
+
+def period_table(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per tenant and period, for reading: formatted text, the columns people ask about."""
+    out = pd.DataFrame(
+        {
+            "Tenant": table["tenant"],
+            "Period": [period(p) for p in table["period"]],
+            "Availability": [percent(v) for v in table["availability_percent"]],
+            "Commitment": [commitment(v) for v in table["commitment_percent"]],
+            "SLA downtime (user-min)": [count(v) for v in table["user_minutes_lost"]],
+            "Impact (user-min)": [count(v) for v in table["impact_user_minutes"]],
+            "Tier": [t or "none" for t in table["tier"]],
+            "Credit": [
+                money(a, c) for a, c in zip(table["credit_amount"], table["currency"], strict=True)
+            ],
+            "Claim by": [
+                day(d) if b else "—"
+                for d, b in zip(table["claim_deadline"], table["breached"], strict=True)
+            ],
+            "Full-outage minutes to next tier": [
+                minutes_needed(m) for m in table["minutes_to_next_tier"]
+            ],
+            "Incidents": [", ".join(ids) for ids in table["incident_ids"]],
+        }
+    )
+    if (table["tenant"] == "").all():
+        out = out.drop(columns=["Tenant"])
+    return out
+
+
+def window_table(frame: pd.DataFrame, timezone: str, columns: Iterable[str]) -> pd.DataFrame:
+    """Evidence or exclusion windows with their times shown in ``timezone`` (naive, for reading)."""
+    out = frame[list(columns)].copy()
+    for name in ("start", "end"):
+        if name in out:
+            out[name] = (
+                pd.to_datetime(out[name], utc=True).dt.tz_convert(timezone).dt.tz_localize(None)
+            )
+    if "incident_ids" in out:
+        out["incident_ids"] = [", ".join(ids) for ids in out["incident_ids"]]
+    for name in ("minutes", "user_minutes_lost", "peak_affected_users"):
+        if name in out:
+            out[name] = [count(v) for v in out[name]]
+    if "tenant" in out and (out["tenant"] == "").all():
+        out = out.drop(columns=["tenant"])
+    if "period" in out:
+        out["period"] = [period(str(p)) for p in out["period"]]
+    return out.rename(columns=_WINDOW_HEADERS)
+
+
+_WINDOW_HEADERS = {
+    "tenant": "Tenant",
+    "period": "Period",
+    "start": "From",
+    "end": "To",
+    "minutes": "Minutes",
+    "peak_affected_users": "Peak users affected",
+    "user_minutes_lost": "User-minutes lost",
+    "incident_ids": "Incidents",
+    "reason": "Reason",
+}
