@@ -1,0 +1,22 @@
+"""slacalc's Streamlit app: ``streamlit run app.py``.
+
+This file only sets the page up and routes; the pages live in ``slacalc/ui/pages/``.
+"""
+
+import streamlit as st
+
+from slacalc.ui import state
+from slacalc.ui.widgets import CLAIM_PAGE, CONTRACT_PAGE, DATA_PAGE, WHATIF_PAGE
+
+st.set_page_config(
+    page_title="slacalc: SLA credits", page_icon=":material/request_quote:", layout="wide"
+)
+state.init()
+st.navigation(
+    [
+        st.Page(CLAIM_PAGE, title="Claim", icon=":material/request_quote:", default=True),
+        st.Page(DATA_PAGE, title="Data", icon=":material/upload_file:"),
+        st.Page(CONTRACT_PAGE, title="Contract", icon=":material/gavel:"),
+        st.Page(WHATIF_PAGE, title="What-if", icon=":material/compare_arrows:"),
+    ]
+).run()

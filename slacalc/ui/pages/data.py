@@ -1,0 +1,385 @@
+"""The data page: outage windows in (upload, bundled example or typed), how they were read, the
+rows that could not be used, and the customer's terms (or a customers table for many tenants)."""
+
+from __future__ import annotations
+
+import dataclasses
+import zoneinfo
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+import streamlit as st
+
+from slacalc.customers import Customers
+from slacalc.errors import SlacalcError
+from slacalc.outages import Outages
+from slacalc.scenarios import Customer
+from slacalc.ui import cached, display, state, widgets
+from slacalc.ui import inputs as pure
+from slacalc.ui.inputs import Inputs, Upload
+from slacalc.ui.state import Model, Widget
+
+#: Above this many windows the table is shown, not edited (an editor that large is slow to use).
+MAX_EDIT_ROWS = 5000
+APP_EXAMPLE = "One customer: Exchange Online, March–April 2026 (the app's example)"
+COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+)
+NEW_TABLE = (
+    b"id,tenant,service,cohort,start,end,affected_users,affected_percent,excluded\n"
+    b"INC-1,,,,2026-03-02 09:00:00,2026-03-02 10:30:00,,,\n"
+)
+
+
+def render() -> None:
+    """The data page."""
+    state.init()
+    st.title("Your data")
+    answer = st.container()
+    _load()
+    current = state.inputs()
+    problem = state.text(Model.DATA_ERROR)
+    if problem:
+        st.error(f"**That file was not used:** {problem}", icon=":material/warning:")
+    _zone(current)
+    current = state.inputs()
+    outages = cached.outages(current)
+    with answer:
+        widgets.source_line(current)
+        _preview(current)
+    _how_read(outages)
+    if current.portfolio:
+        _customers_table(current)
+    else:
+        _customer(current)
+    _editor(current, outages)
+
+
+def _preview(current: Inputs) -> None:
+    """The answer for the data as it stands, so an upload shows its result straight away."""
+    result = cached.results(current)
+    table = result.table
+    if current.portfolio or table["tenant"].nunique() > 1:
+        breached = table[table["breached"]]
+        totals = widgets.totals_by_currency(breached)
+        total = " + ".join(display.money(v, c) for c, v in totals.items()) or "no credit"
+        st.success(
+            f"**{table['tenant'].nunique():,} tenants computed**: "
+            f"{breached['tenant'].nunique():,} with a credit, {total} in total.",
+            icon=":material/request_quote:",
+        )
+    else:
+        widgets.answer(table)
+    st.page_link(
+        widgets.CLAIM_PAGE,
+        label="See the claim, charts and evidence",
+        icon=":material/arrow_forward:",
+    )
+
+
+def _load() -> None:
+    """Upload a file, or load a bundled example; either replaces the data."""
+    limit = int(st.get_option("server.maxUploadSize"))
+    st.subheader("Load outage windows")
+    upload, example = st.columns([3, 2], gap="large")
+    with upload:
+        file = st.file_uploader(
+            "Outage windows: CSV, Excel (.xlsx) or JSON",
+            type=["csv", "txt", "xlsx", "json"],
+            key=Widget.OUTAGE_FILE,
+            help=(
+                "One row per window: start, end, and optionally id, tenant, service, cohort, "
+                "affected_users or affected_percent, excluded. Usual header spellings "
+                "(Start time, Users affected, ...) are recognised."
+            ),
+        )
+        st.caption(
+            f"Files up to {limit} MB each (`server.maxUploadSize` in `.streamlit/config.toml`). "
+            "The upload bar shows progress; reading a large table shows a spinner."
+        )
+        if file is not None and file.file_id != state.text(Model.LAST_UPLOAD):
+            state.set_text(Model.LAST_UPLOAD, file.file_id)
+            current = state.inputs()
+            _try(
+                dataclasses.replace(
+                    current,
+                    label=f"Uploaded file: {file.name}",
+                    outages=Upload(file.name, file.getvalue()),
+                ),
+                file.name,
+            )
+        people = st.file_uploader(
+            "Customers table (optional, for many tenants)",
+            type=["csv", "txt", "xlsx", "json"],
+            key=Widget.CUSTOMERS_FILE,
+            help=(
+                "tenant, contract, users, monthly_fee, currency, and cohort sizes as "
+                "columns named cohort:<name> (e.g. cohort:Outlook Mobile)."
+            ),
+        )
+        if people is not None and people.file_id != state.text(Model.LAST_CUSTOMERS_UPLOAD):
+            state.set_text(Model.LAST_CUSTOMERS_UPLOAD, people.file_id)
+            _use_customers(Upload(people.name, people.getvalue()))
+    with example:
+        on_disk = pure.examples_on_disk()
+        choices = [APP_EXAMPLE, *on_disk]
+        choice = st.selectbox("Or a bundled example", choices, key=Widget.EXAMPLE_CHOICE)
+        if st.button("Load this example", icon=":material/inventory_2:", width="stretch"):
+            current = state.inputs()
+            if choice == APP_EXAMPLE:
+                fresh = dataclasses.replace(pure.example(), contract_files=current.contract_files)
+            else:
+                fresh = pure.from_folder(on_disk[str(choice)], current)
+            _try(fresh, str(choice))
+        if st.button("Start an empty table to type in", icon=":material/edit:", width="stretch"):
+            current = state.inputs()
+            _try(
+                dataclasses.replace(
+                    current,
+                    label="Typed table",
+                    outages=Upload("typed table.csv", NEW_TABLE),
+                    customers=None,
+                    contract=current.contract or pure.EXAMPLE_CONTRACT,
+                ),
+                "a new table",
+            )
+
+
+def _try(candidate: Inputs, name: str) -> None:
+    """Use the candidate inputs if they can be read and computed; otherwise say why not."""
+    try:
+        cached.outages(candidate)
+        cached.customers(candidate)
+        cached.results(candidate)
+    except SlacalcError as exc:
+        state.set_text(Model.DATA_ERROR, f"{name}: {exc}")
+        return
+    state.set_text(Model.DATA_ERROR, "")
+    state.set_inputs(candidate)
+
+
+def _use_customers(upload: Upload) -> None:
+    current = state.inputs()
+    candidate = dataclasses.replace(current, customers=upload)
+    try:
+        table = cached.customers(candidate)
+    except SlacalcError as exc:
+        state.set_text(Model.DATA_ERROR, f"{upload.name}: {exc}")
+        return
+    own = table is not None and bool((table.frame["contract"] != "").all()) and len(table.frame)
+    contract = None if own else (current.contract or pure.EXAMPLE_CONTRACT)
+    _try(dataclasses.replace(candidate, contract=contract), upload.name)
+
+
+def _zone(current: Inputs) -> None:
+    zones = [*COMMON_ZONES, *sorted(zoneinfo.available_timezones() - set(COMMON_ZONES))]
+    state.sync(Widget.TIMEZONE, current.timezone)
+    zone = st.selectbox(
+        "Times without an offset are in",
+        zones,
+        key=Widget.TIMEZONE,
+        help="Times with an offset or Z keep it. Tables and charts show times in this zone.",
+    )
+    if zone and zone != current.timezone:
+        state.set_inputs(dataclasses.replace(current, timezone=str(zone)))
+        state.synced(Widget.TIMEZONE, str(zone))
+
+
+def _how_read(outages: Outages) -> None:
+    st.subheader("How the table was read")
+    counts = outages.counts
+    columns = st.columns(4)
+    columns[0].metric("Rows read", f"{counts['rows_read']:,}")
+    columns[1].metric("Counted", f"{counts['counted']:,}")
+    columns[2].metric("Excluded", f"{counts['excluded']:,}")
+    columns[3].metric("Rejected", f"{counts['rejected']:,}")
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        st.markdown("**Column mapping** (your header → the field it was read as)")
+        mapping = pd.DataFrame(
+            {"Your column": list(outages.mapping), "Read as": list(outages.mapping.values())}
+        )
+        st.dataframe(mapping, hide_index=True, width="stretch")
+    with right:
+        if outages.details:
+            st.markdown(f"**Read as** {outages.details}.")
+        if outages.assumed_timezones:
+            zones = ", ".join(f"{k}: {v}" for k, v in outages.assumed_timezones.items())
+            st.markdown(f"**Zones assumed**: {zones}.")
+        for note in outages.notes:
+            st.info(note, icon=":material/info:")
+    widgets.rejected(outages.rejected, rows_read=outages.rows_read)
+
+
+def _customer(current: Inputs) -> None:
+    st.subheader("The customer")
+    customer = current.customer
+    left, middle, right = st.columns(3)
+    state.sync(Widget.USERS, customer.users)
+    users = left.number_input(
+        "Licensed users", min_value=1, step=1, key=Widget.USERS, help="Seats under the contract."
+    )
+    fee_text = "" if customer.monthly_fee is None else str(customer.monthly_fee)
+    state.sync(Widget.FEE, fee_text)
+    fee = middle.text_input(
+        "Monthly fee",
+        key=Widget.FEE,
+        help="What the customer pays a month for the service; empty: credits in percent only.",
+    )
+    state.sync(Widget.CURRENCY, customer.currency)
+    currency = right.text_input("Currency", max_chars=3, key=Widget.CURRENCY)
+    outages = cached.outages(current)
+    named = [c for c in dict.fromkeys(outages.frame["cohort"]) if c]
+    sizes = dict(customer.cohorts)
+    base = pd.DataFrame(
+        {
+            "cohort": list(dict.fromkeys([*sizes, *named])),
+        }
+    )
+    base["users"] = [sizes.get(c) for c in base["cohort"]]
+    st.markdown("**Cohort sizes** (how many of the licensed users each group has)")
+    edited = st.data_editor(
+        base,
+        key=state.cohorts_key(customer.cohorts),
+        num_rows="dynamic",
+        hide_index=True,
+        column_config={
+            "cohort": st.column_config.TextColumn("cohort", required=True),
+            "users": st.column_config.NumberColumn("users", min_value=0, step=1, format="%d"),
+        },
+        width="stretch",
+    )
+    try:
+        new = Customer(
+            users=int(users or 1),
+            monthly_fee=_fee(fee),
+            currency=(currency or "USD").strip().upper(),
+            cohorts=_cohorts(edited),
+        )
+        Customers.single(
+            contract=current.contract or pure.EXAMPLE_CONTRACT,
+            users=new.users,
+            monthly_fee=new.monthly_fee,
+            currency=new.currency,
+            cohorts=dict(new.cohorts),
+        )
+    except (SlacalcError, ValueError) as exc:
+        st.error(f"**Not used:** {exc}", icon=":material/warning:")
+        return
+    if new != customer:
+        state.set_inputs(dataclasses.replace(current, customer=new))
+        state.synced(Widget.USERS, new.users)
+        state.synced(Widget.FEE, "" if new.monthly_fee is None else str(new.monthly_fee))
+        state.synced(Widget.CURRENCY, new.currency)
+        st.rerun()
+
+
+def _fee(text: str) -> Decimal | None:
+    cleaned = text.replace(",", "").strip()
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"monthly fee: {text!r} is not an amount") from None
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"monthly fee: {text!r} is not an amount of zero or more")
+    return value
+
+
+def _cohorts(table: pd.DataFrame) -> tuple[tuple[str, int], ...]:
+    out = []
+    for name, size in zip(table["cohort"], table["users"], strict=True):
+        if not isinstance(name, str) or not name.strip() or size is None or pd.isna(size):
+            continue
+        out.append((name.strip(), int(size)))
+    return tuple(out)
+
+
+def _customers_table(current: Inputs) -> None:
+    st.subheader("Customers")
+    table = cached.customers(current)
+    assert table is not None
+    counts = table.counts
+    columns = st.columns(3)
+    columns[0].metric("Rows read", f"{counts['rows_read']:,}")
+    columns[1].metric("Tenants", f"{counts['kept']:,}")
+    columns[2].metric("Rejected", f"{counts['rejected']:,}")
+    mapping = pd.DataFrame(
+        {"Your column": list(table.mapping), "Read as": list(table.mapping.values())}
+    )
+    st.dataframe(mapping, hide_index=True, width="stretch")
+    widgets.rejected(table.rejected, rows_read=table.rows_read)
+    if st.button("Use one customer instead of the table", icon=":material/person:"):
+        state.set_inputs(
+            dataclasses.replace(
+                current, customers=None, contract=current.contract or pure.EXAMPLE_CONTRACT
+            )
+        )
+        st.rerun()
+
+
+def _editor(current: Inputs, outages: Outages) -> None:
+    st.subheader("Windows")
+    table = pure.editor_table(outages, current.timezone)
+    if len(table) > MAX_EDIT_ROWS:
+        st.caption(
+            f"{len(table):,} windows: too many to edit here, the first {MAX_EDIT_ROWS:,} are "
+            f"shown (times in {current.timezone}). Edit the file and upload it again."
+        )
+        st.dataframe(table.head(MAX_EDIT_ROWS), hide_index=True, width="stretch")
+        return
+    st.caption(
+        f"Edit, add or delete windows, then apply. Times are in {current.timezone}. Rows that "
+        "were rejected are not in this table."
+    )
+    with st.form(Widget.WINDOWS_FORM):
+        edited = st.data_editor(
+            table,
+            key=state.editor_key(current),
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "id": st.column_config.TextColumn("id", help="Incident id, e.g. EX1256020"),
+                "start": st.column_config.DatetimeColumn(
+                    f"start ({current.timezone})", format="YYYY-MM-DD HH:mm:ss", required=True
+                ),
+                "end": st.column_config.DatetimeColumn(
+                    f"end ({current.timezone})", format="YYYY-MM-DD HH:mm:ss", required=True
+                ),
+                "affected_users": st.column_config.NumberColumn(
+                    "affected_users", min_value=0, step=1, format="%d"
+                ),
+                "affected_percent": st.column_config.NumberColumn(
+                    "affected_percent", min_value=0.0, max_value=100.0, step=0.01
+                ),
+                "excluded": st.column_config.TextColumn(
+                    "excluded", help="Why the window does not count; empty: it counts."
+                ),
+            },
+        )
+        applied = st.form_submit_button(
+            "Apply changes", icon=":material/check_circle:", type="primary"
+        )
+    if applied:
+        label = current.label if current.label.startswith("Edited") else f"Edited: {current.label}"
+        _try(
+            dataclasses.replace(current, label=label, outages=pure.table_upload(edited)),
+            "the edited table",
+        )
+        st.rerun()
+
+
+if __name__ == "__main__":
+    widgets.guarded(render)

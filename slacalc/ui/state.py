@@ -1,0 +1,151 @@
+"""Every session-state key of the app, declared once, with typed access to the values behind them.
+
+Two kinds of keys. *Model* keys hold what the user chose and survive page changes (Streamlit drops
+a widget's state when its page is not shown, so the pages copy widget values into these).
+*Widget* keys name widgets, so tests and the browser can find them and callbacks can read them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+
+import streamlit as st
+
+from slacalc.scenarios import Scenario
+from slacalc.ui.inputs import Inputs, example
+
+
+class Model(StrEnum):
+    """Values the app keeps for the whole session."""
+
+    INPUTS = "model.inputs"
+    """:class:`~slacalc.ui.inputs.Inputs`: what the baseline is computed from."""
+    SCENARIOS = "model.scenarios"
+    """``tuple[Scenario, ...]``: the named what-ifs, in the order they were added."""
+    LAST_UPLOAD = "model.last_upload"
+    """``str``: the uploader file id last turned into inputs, so a file is read once."""
+    LAST_CUSTOMERS_UPLOAD = "model.last_customers_upload"
+    """``str``: the same for the customers table."""
+    LAST_CONTRACT_UPLOAD = "model.last_contract_upload"
+    """``str``: the same for an uploaded contract file."""
+    CONTRACT_ERROR = "model.contract_error"
+    """``str``: why the last uploaded contract file was refused ("" when it was not)."""
+    DATA_ERROR = "model.data_error"
+    """``str``: why the last uploaded outage or customers file was refused ("" when not)."""
+
+
+class Widget(StrEnum):
+    """Keys of widgets that other code (callbacks, tests, the browser test) refers to."""
+
+    OUTAGE_FILE = "widget.outage_file"
+    CUSTOMERS_FILE = "widget.customers_file"
+    EXAMPLE_CHOICE = "widget.example_choice"
+    TIMEZONE = "widget.timezone"
+    USERS = "widget.users"
+    FEE = "widget.fee"
+    CURRENCY = "widget.currency"
+    COHORTS = "widget.cohorts"
+    EDITOR = "widget.editor"  # a prefix: the editor's key also names the data it edits
+    CONTRACT = "widget.contract"
+    CONTRACT_FILE = "widget.contract_file"
+    SCENARIO_FORM = "widget.scenario_form"
+    SCENARIO_NAME = "widget.scenario_name"
+    SCENARIO_TARGET = "widget.scenario_target"
+    SCENARIO_MINUTES = "widget.scenario_minutes"
+    SCENARIO_PERCENT = "widget.scenario_percent"
+    SCENARIO_FACTOR = "widget.scenario_factor"
+    SCENARIO_USERS = "widget.scenario_users"
+    SCENARIO_FEE = "widget.scenario_fee"
+    SCENARIO_CONTRACT = "widget.scenario_contract"
+    SCENARIO_EXCLUSIONS = "widget.scenario_exclusions"
+    PRESET = "widget.preset"  # a prefix: one button per quick scenario
+    REMOVE_SCENARIO = "widget.remove_scenario"  # a prefix: one button per scenario
+    DOWNLOAD = "widget.download"  # a prefix: the download buttons of each page and scenario
+    DOWNLOAD_CHOICE = "widget.download_choice"
+    WINDOWS_FORM = "widget.windows_form"
+    CURVE_PERIOD = "widget.curve_period"
+    FILTER_PERIODS = "widget.filter_periods"
+    FILTER_TIERS = "widget.filter_tiers"
+    FILTER_TENANT = "widget.filter_tenant"
+    TOP_N = "widget.top_n"
+
+
+def init() -> None:
+    """Give every model key its starting value (the bundled example), once per session."""
+    defaults: dict[Model, object] = {
+        Model.INPUTS: example(),
+        Model.SCENARIOS: (),
+        Model.LAST_UPLOAD: "",
+        Model.LAST_CUSTOMERS_UPLOAD: "",
+        Model.LAST_CONTRACT_UPLOAD: "",
+        Model.CONTRACT_ERROR: "",
+        Model.DATA_ERROR: "",
+    }
+    for key, value in defaults.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def inputs() -> Inputs:
+    """The inputs the baseline is computed from."""
+    value = st.session_state[Model.INPUTS]
+    assert isinstance(value, Inputs)
+    return value
+
+
+def set_inputs(value: Inputs) -> None:
+    """Replace the inputs; scenarios naming rows or contracts of the old data stay as they are."""
+    st.session_state[Model.INPUTS] = value
+
+
+def scenarios() -> tuple[Scenario, ...]:
+    """The named what-ifs."""
+    value = st.session_state[Model.SCENARIOS]
+    assert isinstance(value, tuple)
+    return value
+
+
+def set_scenarios(value: tuple[Scenario, ...]) -> None:
+    """Replace the what-ifs."""
+    st.session_state[Model.SCENARIOS] = value
+
+
+def text(key: Model) -> str:
+    """A text model value."""
+    value = st.session_state.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+def set_text(key: Model, value: str) -> None:
+    """Set a text model value."""
+    st.session_state[key] = value
+
+
+def editor_key(inputs_value: Inputs) -> str:
+    """The table editor's key: new data (or a new zone) gives the editor a fresh start."""
+    return f"{Widget.EDITOR}.{inputs_value.outages.digest}.{inputs_value.timezone}"
+
+
+def _mirror(widget: Widget) -> str:
+    """Where the model value a widget last showed is kept (one per widget key, never a widget)."""
+    return f"{widget}.shown"
+
+
+def sync(widget: Widget, value: object) -> None:
+    """Before drawing ``widget``: show the model's ``value`` if it changed elsewhere since the
+    widget last showed it (a loaded example, another page), or if the widget is new."""
+    if widget not in st.session_state or st.session_state.get(_mirror(widget)) != value:
+        st.session_state[widget] = value
+    st.session_state[_mirror(widget)] = value
+
+
+def synced(widget: Widget, value: object) -> None:
+    """After the user changed ``widget`` and the model took its ``value``: nothing to push back."""
+    st.session_state[_mirror(widget)] = value
+
+
+def cohorts_key(cohorts: tuple[tuple[str, int], ...]) -> str:
+    """The cohort editor's key: new sizes from elsewhere give the editor a fresh start."""
+    digest = hashlib.sha256(repr(cohorts).encode()).hexdigest()[:10]
+    return f"{Widget.COHORTS}.{digest}"

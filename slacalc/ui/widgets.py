@@ -1,0 +1,259 @@
+"""Screen pieces more than one page shows: the data line, rejected rows, the answer, downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from slacalc.errors import SlacalcError
+from slacalc.results import Results
+from slacalc.scenarios import Scenario
+from slacalc.tables import RowProblem
+from slacalc.ui import cached, display
+from slacalc.ui.inputs import Inputs
+
+CLAIM_PAGE = "slacalc/ui/pages/claim.py"
+DATA_PAGE = "slacalc/ui/pages/data.py"
+CONTRACT_PAGE = "slacalc/ui/pages/contract.py"
+WHATIF_PAGE = "slacalc/ui/pages/whatif.py"
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def guarded(render: Callable[[], None]) -> None:
+    """Run a page; a :class:`SlacalcError` is shown as its message (the one place it is caught)."""
+    try:
+        render()
+    except SlacalcError as exc:
+        st.error(f"**Cannot compute this:** {exc}", icon=":material/warning:")
+
+
+def source_line(inputs: Inputs) -> None:
+    """What the numbers on the page are computed from, in one line."""
+    who = (
+        "customers table " + inputs.customers.name
+        if inputs.customers is not None
+        else (
+            f"{inputs.customer.users:,} licensed users · "
+            f"{display.money(inputs.customer.monthly_fee, inputs.customer.currency)} a month"
+        )
+    )
+    contract = inputs.contract or "each tenant's own contract"
+    st.caption(
+        f"**Data:** {inputs.label} · naive times read in {inputs.timezone} · {who} · "
+        f"**contract:** {contract}"
+    )
+
+
+def rejected(problems: Sequence[RowProblem], *, rows_read: int | None = None) -> None:
+    """Rows that could not be used, each with its row, column and problem; the rest still counts."""
+    if not problems:
+        return
+    rows = sorted({p.row for p in problems})
+    total = f" of {rows_read:,}" if rows_read else ""
+    st.error(
+        f"**{len(rows):,} row(s){total} could not be used** and are left out; every other row "
+        "is computed. Fix them in the file and upload it again.",
+        icon=":material/block:",
+    )
+    st.dataframe(problem_table(problems), hide_index=True, width="stretch")
+
+
+def problem_table(problems: Sequence[RowProblem]) -> pd.DataFrame:
+    """Rejected rows as a table: row, column, value, problem."""
+    return pd.DataFrame(
+        {
+            "row": [p.row for p in problems],
+            "column": [p.column for p in problems],
+            "value": [p.value for p in problems],
+            "problem": [p.problem for p in problems],
+        }
+    )
+
+
+def answer(table: pd.DataFrame) -> None:
+    """The answer in one sentence: what can be claimed, for which periods, by when."""
+    if table.empty:
+        st.info("No outage falls in a period to measure: nothing to claim.")
+        return
+    breached = table[table["breached"]]
+    if breached.empty:
+        commitment = display.commitment(table["commitment_percent"].iloc[0])
+        st.info(
+            f"**No credit.** Every period met the {commitment} commitment.",
+            icon=":material/check_circle:",
+        )
+        return
+    parts = []
+    today = dt.date.today()
+    for record in _records(breached):
+        deadline = record["claim_deadline"]
+        status = display.deadline_status(deadline, today)
+        by = f", claim by **{display.day(deadline)}** ({status})" if deadline is not None else ""
+        parts.append(
+            f"{display.period(str(record['period']))}: "
+            f"**{display.money(record['credit_amount'], str(record['currency']))}** "
+            f"({display.credit_terms(record)}){by}"
+        )
+    totals = totals_by_currency(breached)
+    total = " + ".join(display.money(v, c) for c, v in totals.items())
+    st.success(
+        f"### Credit earned: {total}\n" + "  \n".join(parts), icon=":material/request_quote:"
+    )
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, object]]:
+    return [{str(k): v for k, v in r.items()} for r in table.to_dict("records")]
+
+
+def totals_by_currency(table: pd.DataFrame) -> dict[str, object]:
+    """Sum of the credit amounts per currency (money stays Decimal)."""
+    known = table[table["credit_amount"].notna()]
+    return {
+        str(c): sum(group["credit_amount"], start=0)
+        for c, group in known.groupby("currency", sort=True)
+    }
+
+
+def period_cards(table: pd.DataFrame) -> None:
+    """A row per period: availability against the commitment, credit, deadline, next tier."""
+    today = dt.date.today()
+    for record in _records(table):
+        with st.container(border=True):
+            head, left, middle, right = st.columns([5, 4, 4, 4], vertical_alignment="top")
+            with head:
+                _period_head(record)
+            change = display.points(
+                _minus(record["availability_percent"], record["commitment_percent"])
+            )
+            commitment = display.commitment(record["commitment_percent"])
+            left.metric(
+                "Availability",
+                display.percent(record["availability_percent"]),
+                delta=f"{change} vs {commitment}".replace("−", "-"),
+                delta_color="normal",
+                help="Floored for display, never rounded up; the exact value decides the tier.",
+            )
+            middle.metric(
+                "Credit",
+                display.money(record["credit_amount"], str(record["currency"])),
+                delta=display.credit_terms(record),
+                delta_color="off",
+                delta_arrow="off",
+            )
+            deadline = record["claim_deadline"]
+            if record["breached"] and deadline is not None:
+                status = display.deadline_status(deadline, today)
+                right.metric(
+                    "Claim by",
+                    display.day(deadline),
+                    delta=status,
+                    delta_color="inverse" if status.startswith("passed") else "off",
+                    delta_arrow="off",
+                )
+            else:
+                right.metric(
+                    "Claim by", "—", delta="nothing to claim", delta_color="off", delta_arrow="off"
+                )
+
+
+def _period_head(record: dict[str, object]) -> None:
+    st.markdown(f"### {display.period(str(record['period']))}")
+    st.markdown(f"**{record['tier']}**" if record["breached"] else "Commitment met")
+    margin = record["minutes_to_next_tier"]
+    if margin is not None and record["next_tier"]:
+        st.caption(
+            f"Another **{display.minutes_needed(margin)}** of full outage (every user) moves "
+            f"this period to **{record['next_tier']}**."
+        )
+    else:
+        st.caption("No further tier can be reached in this period.")
+
+
+def _minus(a: object, b: object) -> object:
+    from decimal import Decimal
+
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return a - b
+    return None
+
+
+def downloads(inputs: Inputs, scenario: Scenario | None, *, key: str) -> None:
+    """The claim workbook and the results CSV for the baseline or a scenario."""
+    name = "baseline" if scenario is None else _slug(scenario.name)
+    left, right = st.columns(2)
+    with left:
+        st.download_button(
+            "Claim workbook (.xlsx)",
+            data=lambda: cached.workbook(inputs, scenario),
+            file_name=f"slacalc-claim-{name}.xlsx",
+            mime=XLSX,
+            icon=":material/table_view:",
+            key=f"{key}.xlsx",
+            on_click="ignore",
+            width="stretch",
+            help="Summary, per-period calculation with live formulas, evidence, contract terms.",
+        )
+    with right:
+        st.download_button(
+            "Results (.csv)",
+            data=cached.results_csv(inputs, scenario),
+            file_name=f"slacalc-results-{name}.csv",
+            mime="text/csv",
+            icon=":material/description:",
+            key=f"{key}.csv",
+            on_click="ignore",
+            width="stretch",
+        )
+
+
+def _slug(text: str) -> str:
+    kept = "".join(ch if ch.isalnum() else "-" for ch in text.lower())
+    return "-".join(part for part in kept.split("-") if part) or "scenario"
+
+
+def page_links() -> None:
+    """Links to the other pages, for the end of a page."""
+    columns = st.columns(4)
+    columns[0].page_link(CLAIM_PAGE, label="Claim", icon=":material/request_quote:")
+    columns[1].page_link(DATA_PAGE, label="Data", icon=":material/upload_file:")
+    columns[2].page_link(CONTRACT_PAGE, label="Contract", icon=":material/gavel:")
+    columns[3].page_link(WHATIF_PAGE, label="What-if", icon=":material/compare_arrows:")
+
+
+def evidence(result: Results, timezone: str) -> None:
+    """The downtime that counted (merged windows with their incident ids) and the excluded time."""
+    if len(result.evidence):
+        st.markdown(f"**Downtime that counted** (merged windows, times in {timezone})")
+        st.dataframe(
+            display.window_table(
+                result.evidence,
+                timezone,
+                [
+                    "tenant",
+                    "period",
+                    "start",
+                    "end",
+                    "minutes",
+                    "peak_affected_users",
+                    "user_minutes_lost",
+                    "incident_ids",
+                ],
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    if len(result.exclusions):
+        st.markdown("**Excluded time** (taken out of both the downtime and the measured time)")
+        st.dataframe(
+            display.window_table(
+                result.exclusions,
+                timezone,
+                ["tenant", "period", "start", "end", "minutes", "reason"],
+            ),
+            hide_index=True,
+            width="stretch",
+        )
