@@ -1,0 +1,387 @@
+"""The Streamlit app driven through ``streamlit.testing.v1.AppTest``: every page, the real widgets.
+
+Uploads go through the real ``st.file_uploader`` (``AppTest.file_uploader[...].set_value``, in
+Streamlit since 1.5x), so the bytes take the same path as in a browser. Downloads are caught where
+Streamlit registers them (the media file manager), so the test opens the very bytes a click serves.
+
+The app's example (``slacalc/ui/examples/exchange-online-2026-03.csv``), worked by hand: one
+customer, 1,000 licensed users, 8,000.00 USD a month, Outlook Mobile 400 users, Outlook for Mac 120,
+Exchange Online terms (< 99.9 % → 25 %, < 99 % → 50 %, < 95 % → 100 %; claim by the end of the
+month after).
+
+March 2026 (44,640 min; the excluded hour 26 Mar 22:00–23:00 leaves 44,580 min, 44,580,000
+user-minutes). Outlook Mobile: 15 users all along from 17 Mar 14:00 (EX1268771) = 20,760 min × 15
+= 311,400, minus the excluded hour 60 × 15 = 900; above those 15: 100 users 14:30–18:30 on 17 Mar
+(85 × 240 = 20,400), 50 users 09:00–17:00 on 19 Mar (35 × 480 = 16,800), 80 users 08:40–12:40 on
+20 Mar (65 × 240 = 15,600) and the overlapping 30-user report to 14:40 (largest count, not the sum:
+15 × 120 = 1,800). Outlook for Mac: 40 users × 240 on 19 Mar and on 24 Mar = 19,200. Lost:
+384,300 user-minutes; availability 44,195,700 / 44,580,000 = 99.1379...% → 25 % → 2,000.00 USD,
+claim by 30 April 2026; 1 % is 445,800 user-minutes, so 61,500 more (61.5 min of every user,
+3,691 s by the '<' rule, 61.52 min shown rounded up) reaches 50 %.
+
+April 2026 (43,200 min, 43,200,000 user-minutes): 15 users × 21,540 min = 323,100, plus 25 Mac
+users × 240 on 7 Apr = 6,000; 329,100 lost → 99.2381...% → 2,000.00 USD, claim by 31 May 2026.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator
+from decimal import ROUND_FLOOR, Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+import slacalc
+from slacalc.ui import inputs
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+DATA = "slacalc/ui/pages/data.py"
+CONTRACT = "slacalc/ui/pages/contract.py"
+WHATIF = "slacalc/ui/pages/whatif.py"
+
+
+def start() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    clean(at)
+    return at
+
+
+def clean(at: AppTest) -> None:
+    """No exception box, no error on the page, no Streamlit widget warning."""
+    assert [e.value for e in at.exception] == []
+    assert [e.value for e in at.error] == []
+    assert not [w.value for w in at.warning if "Session State" in str(w.value)]
+
+
+def metrics(at: AppTest) -> list[tuple[str, str]]:
+    return [(m.label, m.value) for m in at.metric]
+
+
+def test_example_opens_computed_with_the_hand_worked_credit() -> None:
+    at = start()
+    assert metrics(at) == [
+        ("Availability", "99.137 %"),
+        ("Credit", "2,000.00 USD"),
+        ("Claim by", "30 April 2026"),
+        ("Availability", "99.238 %"),
+        ("Credit", "2,000.00 USD"),
+        ("Claim by", "31 May 2026"),
+    ]
+    assert "Credit earned: 4,000.00 USD" in at.success[0].value
+    margins = [c.value for c in at.caption if "of full outage" in c.value]
+    assert "61.52 min" in margins[0]
+    assert "102.92 min" in margins[1]
+
+
+def test_the_example_agrees_with_the_library() -> None:
+    result = slacalc.calculate(
+        inputs.EXAMPLE_FILE,
+        "microsoft-365-exchange-online",
+        users=1000,
+        monthly_fee="8000.00",
+        cohorts={"Outlook Mobile": 400, "Outlook for Mac": 120},
+    )
+    table = result.to_frame()
+    assert table["period"].tolist() == ["2026-03", "2026-04"]
+    assert [float(v) for v in table["user_minutes_lost"]] == [384300, 329100]
+    assert table["availability_percent"].iloc[0] == Decimal("99.1379542395")  # floored, 10 places
+    assert Decimal(44195700) / Decimal(44580000) * 100 >= Decimal("99.1379542395")
+    assert table["availability_percent"].iloc[1] == Decimal("99.2381944444")
+    assert table["credit_amount"].tolist() == [Decimal("2000.00"), Decimal("2000.00")]
+    assert [str(d) for d in table["claim_deadline"]] == ["2026-04-30", "2026-05-31"]
+    assert float(table["minutes_to_next_tier"].iloc[0]) == pytest.approx(3691 / 60)
+
+
+BAD_ROW = (
+    b"id,start,end,affected_users\n"
+    b"A,2026-03-10T10:00:00Z,2026-03-10T14:00:00Z,200\n"
+    b"B,2026-03-12T10:00:00Z,2026-03-12T11:00:00Z,100\n"
+    b"C,2026-03-15T10:00:00Z,2026-03-15T09:00:00Z,50\n"
+)
+
+
+def test_upload_with_one_bad_row_shows_it_and_computes_the_rest() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.outage_file").set_value(("outages.csv", BAD_ROW, "text/csv"))
+    at.run()
+    assert [e.value for e in at.exception] == []
+    assert len(at.error) == 1
+    assert "1 row(s) of 3 could not be used" in at.error[0].value
+    problems = next(d.value for d in at.dataframe if "problem" in d.value.columns)
+    assert problems[["row", "column"]].values.tolist() == [[4, "end"]]
+    assert "not after the start" in problems["problem"].iloc[0]
+    # The good rows: 200 users × 240 min + 100 × 60 = 54,000 of 44,640,000 user-minutes
+    # = 99.8790...% < 99.9 % → 25 % of 8,000.00 USD.
+    assert "Credit earned: 2,000.00 USD" in at.success[0].value
+    assert "March 2026: **2,000.00 USD**" in at.success[0].value
+    mapping = next(d.value for d in at.dataframe if "Read as" in d.value.columns)
+    assert mapping["Read as"].tolist() == ["id", "start", "end", "affected_users"]
+    # The claim page shows the same, with the rejected row.
+    at.switch_page("slacalc/ui/pages/claim.py").run()
+    assert ("Availability", "99.879 %") in metrics(at)
+    assert "1 row(s) of 3 could not be used" in at.error[0].value
+
+
+def test_naive_times_are_read_in_the_chosen_zone() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    # 31 Mar 23:30 to 1 Apr 00:30, no offset: in UTC it splits 30/30 between March and April;
+    # in New York (UTC−4) it is 1 Apr 03:30–04:30 UTC, all April.
+    # Every one of the 1,000 users: UTC gives 30,000 user-minutes to each month (99.932 % of
+    # March's 44,640,000, 99.930 % of April's 43,200,000: no credit); New York gives April all
+    # 60,000 (99.861 % → 25 % → 2,000.00 USD).
+    naive = b"start,end\n2026-03-31 23:30,2026-04-01 00:30\n"
+    at.file_uploader(key="widget.outage_file").set_value(("naive.csv", naive, "text/csv"))
+    at.run()
+    clean(at)
+    assert "No credit" in at.info[0].value
+    at.switch_page("slacalc/ui/pages/claim.py").run()
+    assert [m.value for m in at.metric if m.label == "Availability"] == ["99.932 %", "99.930 %"]
+    at.switch_page(DATA).run()
+    at.selectbox(key="widget.timezone").set_value("America/New_York").run()
+    clean(at)
+    at.switch_page("slacalc/ui/pages/claim.py").run()
+    clean(at)
+    assert [m.value for m in at.metric if m.label == "Availability"] == ["99.861 %"]
+    assert ("Credit", "2,000.00 USD") in metrics(at)
+    assert "America/New_York" in at.caption[0].value
+
+
+def test_a_scenario_that_extends_the_outage_moves_the_credit_up_a_tier() -> None:
+    at = start()
+    at.switch_page(WHATIF).run()
+    # Line 3 is the 100-user Outlook Mobile window (85 users above the persistent 15).
+    # 61,500 more user-minutes reach 1 % of 44,580,000: 723 min × 85 = 61,455 is not enough,
+    # 724 min × 85 = 61,540 is: 445,840 lost → 98.9999...% < 99 % → 50 %.
+    for name, minutes in (("Short", 723), ("Long", 724)):
+        at.text_input(key="widget.scenario_name").set_value(name)
+        at.selectbox(key="widget.scenario_target").set_value("row 3")
+        at.number_input(key="widget.scenario_minutes").set_value(minutes)
+        next(b for b in at.button if b.label == "Add scenario").click().run()
+        clean(at)
+    march = next(d.value for d in at.dataframe if "Scenario" in d.value.columns)
+    rows = {r["Scenario"]: r for r in march.to_dict("records")}
+    assert rows["Baseline"]["Credit"] == "2,000.00 USD"
+    assert rows["Short"]["Tier"] == "< 99.9 % → 25 % of the fee"
+    # 45 user-minutes short: 2.7 s of every user, 3 s by the '<' rule, 0.05 min.
+    assert rows["Short"]["Minutes to next tier"].startswith("0.05 min")
+    assert rows["Long"]["Tier"] == "< 99 % → 50 % of the fee"
+    assert rows["Long"]["Credit"] == "4,000.00 USD"
+    assert rows["Long"]["Δ credit"] == "+2,000.00 USD"
+    assert rows["Long"]["Availability"] == "98.999 %"
+
+
+def test_quick_scenario_another_day() -> None:
+    at = start()
+    at.switch_page(WHATIF).run()
+    at.button(key="widget.preset.Another day").click().run()
+    clean(at)
+    march = next(d.value for d in at.dataframe if "Scenario" in d.value.columns)
+    assert march["Scenario"].tolist() == ["Baseline", "Another day"]
+    assert march["Credit"].tolist() == ["2,000.00 USD", "4,000.00 USD"]
+    at.button(key="widget.remove_scenario.Another day").click().run()
+    clean(at)
+    assert not [d for d in at.dataframe if "Scenario" in d.value.columns]
+
+
+def test_switching_the_contract_changes_the_tier_table() -> None:
+    at = start()
+    at.switch_page(CONTRACT).run()
+    clean(at)
+    tiers = at.table[1].value
+    assert tiers.to_dict("records") == [
+        {"Availability": "< 99.9 %", "Credit": "25 % of the month's fee"},
+        {"Availability": "< 99 %", "Credit": "50 % of the month's fee"},
+        {"Availability": "< 95 %", "Credit": "100 % of the month's fee"},
+    ]
+    at.selectbox(key="widget.contract").set_value("google-workspace").run()
+    clean(at)
+    assert at.table[1].value["Credit"].tolist() == [
+        "3 days of service",
+        "7 days of service",
+        "15 days of service",
+    ]
+    assert at.header[0].value == "Google Workspace"
+    # Under Google Workspace a minute is down when > 5 % of the 1,000 users are affected:
+    # 17 Mar 14:30–18:30 (100 Mobile), 19 Mar 09:00–13:00 (50 + 40), 20 Mar 08:40–12:40 (80),
+    # 24 Mar 13:00–17:00 (40 Mac + the 15 Mobile): 960 of 44,580 minutes → 97.846 % < 99 %
+    # → 7 days of service = 8,000.00 × 7 / 31 = 1,806.45 USD. April never passes 5 %.
+    at.switch_page("slacalc/ui/pages/claim.py").run()
+    clean(at)
+    assert metrics(at)[:2] == [("Availability", "97.846 %"), ("Credit", "1,806.45 USD")]
+    assert ("Availability", "100 %") in metrics(at)
+
+
+def test_an_uploaded_contract_with_a_bad_field_is_refused_by_name() -> None:
+    at = start()
+    at.switch_page(CONTRACT).run()
+    bad = (ROOT / "contracts" / "microsoft-365-exchange-online.toml").read_text()
+    bad = bad.replace("commitment_percent = 99.9", "commitment_percent = 199.9")
+    at.file_uploader(key="widget.contract_file").set_value(
+        ("mine.toml", bad.encode(), "text/plain")
+    )
+    at.run()
+    assert [e.value for e in at.exception] == []
+    assert "commitment_percent" in at.error[0].value
+    good = bad.replace("commitment_percent = 199.9", "commitment_percent = 99.5")
+    at.file_uploader(key="widget.contract_file").set_value(
+        ("mine.toml", good.encode(), "text/plain")
+    )
+    at.run()
+    clean(at)
+    assert at.selectbox(key="widget.contract").value == "mine"
+    assert "99.5 % availability" in at.table[0].value["In plain words"].iloc[1]
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
+    """What each download button would serve, by file name: the bytes a click returns."""
+    got: dict[str, Callable[[], bytes]] = {}
+    add = MediaFileManager.add
+    add_deferred = MediaFileManager.add_deferred
+
+    def spy_add(
+        self: MediaFileManager,
+        data: Any,
+        mimetype: str,
+        coordinates: str,
+        file_name: str | None = None,
+        is_for_static_download: bool = False,
+    ) -> str:
+        if file_name:
+            got[file_name] = lambda data=data: bytes(data)
+        return add(self, data, mimetype, coordinates, file_name, is_for_static_download)
+
+    def spy_deferred(
+        self: MediaFileManager,
+        data_callable: Any,
+        mimetype: str | None,
+        coordinates: str,
+        file_name: str | None = None,
+        **kw: Any,
+    ) -> str:
+        if file_name:
+            got[file_name] = data_callable
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add", spy_add)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy_deferred)
+    return got
+
+
+def test_results_csv_download_matches_the_screen(served: dict[str, Callable[[], bytes]]) -> None:
+    start()
+    text = served["slacalc-results-baseline.csv"]().decode()
+    lines = text.splitlines()
+    assert lines[0].split(",")[:4] == ["tenant", "service", "contract", "period"]
+    assert ",2000.00," in lines[1]
+    assert ",2026-04-30," in lines[1]
+
+
+def _excel_ready() -> bool:
+    try:
+        from slacalc import excel
+    except ImportError:
+        return False
+    return hasattr(excel, "export_excel")
+
+
+@pytest.mark.skipif(not _excel_ready(), reason="slacalc.excel.export_excel is not on main yet")
+def test_claim_workbook_summary_matches_the_screen(served: dict[str, Callable[[], bytes]]) -> None:
+    at = start()
+    shown = metrics(at)
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(served["slacalc-claim-baseline.xlsx"]()), data_only=True
+    )
+    rows = list(_table_rows(workbook["Summary"], "Period"))
+    assert [r["Period"] for r in rows] == ["2026-03", "2026-04"]
+    for row, (avail, credit, deadline) in zip(rows, _by_period(shown), strict=True):
+        exact = Decimal(repr(row["Availability %"])).quantize(Decimal("0.001"), ROUND_FLOOR)
+        assert f"{exact} %" == avail
+        assert f"{Decimal(repr(row['Credit amount'])):,.2f} {row['Currency']}" == credit
+        day = row["Claim deadline"]
+        assert f"{day.day} {day:%B %Y}" == deadline
+
+
+def _by_period(shown: list[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:
+    values = [v for _, v in shown]
+    for i in range(0, len(values), 3):
+        yield values[i], values[i + 1], values[i + 2]
+
+
+def _table_rows(sheet: Any, first_header: str) -> Iterator[dict[str, Any]]:
+    """The rows of the table on ``sheet`` whose header row has ``first_header`` in column D."""
+    header: list[str] | None = None
+    for values in sheet.iter_rows(values_only=True):
+        if header is None:
+            if first_header in values and "Tenant" in values:
+                header = [str(v) for v in values]
+            continue
+        if all(v is None for v in values):
+            break
+        yield dict(zip(header, values, strict=False))
+
+
+def test_provider_side_with_two_thousand_tenants() -> None:
+    # Every tenant: 100 users, 400.00 USD. One region-wide hour (no tenant: it hits every tenant)
+    # of everyone: 6,000 of 4,464,000 user-minutes = 99.865...% → 25 % → 100.00 USD each.
+    people = "tenant,contract,users,monthly_fee,currency\n" + "".join(
+        f"t{i:04d},microsoft-365-exchange-online,100,400.00,USD\n" for i in range(2000)
+    )
+    windows = b"id,start,end\nREGION,2026-03-05T10:00:00Z,2026-03-05T11:00:00Z\n"
+    at = start()
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.outage_file").set_value(("o.csv", windows, "text/csv"))
+    at.file_uploader(key="widget.customers_file").set_value(("c.csv", people.encode(), "text/csv"))
+    at.run()
+    clean(at)
+    assert "2,000 tenants computed" in at.success[0].value
+    assert "200,000.00 USD in total" in at.success[0].value
+    at.switch_page("slacalc/ui/pages/claim.py").run()
+    clean(at)
+    got = dict(metrics(at))
+    assert got["Tenants"] == "2,000"
+    assert got["Credit liability"] == "200,000.00 USD"
+    top = next(d.value for d in at.dataframe if "Lowest availability" in d.value.columns)
+    assert len(top) == 20
+    assert top["Credit"].iloc[0] == "100.00 USD"
+    at.text_input(key="widget.filter_tenant").set_value("t19").run()
+    clean(at)
+    assert dict(metrics(at))["Tenants"] == "100"
+
+
+def test_editor_table_round_trips_in_another_zone() -> None:
+    read = slacalc.read_outages(inputs.EXAMPLE_FILE)
+    table = inputs.editor_table(read, "Europe/London")
+    # 17 Mar is before the UK clocks change (29 Mar): London is UTC; 7 Apr is BST, UTC+1.
+    assert str(table["start"].iloc[0]) == "2026-03-17 14:00:00"
+    assert str(table["start"].iloc[-1]) == "2026-04-07 16:00:00"
+    again = slacalc.read_outages(inputs.table_upload(table).open(), "Europe/London")
+    columns = ["start", "end", "affected_users", "cohort", "excluded", "id"]
+    assert again.frame[columns].equals(read.frame[columns])
+
+
+def test_session_keys_are_declared_in_one_place() -> None:
+    ui = ROOT / "slacalc" / "ui"
+    for path in ui.rglob("*.py"):
+        if path.name == "state.py":
+            continue
+        code = path.read_text()
+        assert "session_state" not in code, f"{path}: use slacalc.ui.state"
+        assert not re.search(r"key=\"", code), f"{path}: widget keys live in state.Widget"
+
+
+def test_only_the_ui_imports_streamlit() -> None:
+    for path in (ROOT / "slacalc").rglob("*.py"):
+        if "ui" in path.relative_to(ROOT / "slacalc").parts:
+            continue
+        assert not re.search(r"^\s*(import|from) streamlit", path.read_text(), re.M), path
