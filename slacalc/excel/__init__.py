@@ -1,0 +1,11 @@
+"""The credit-claim workbook: ``export_excel(results)`` writes an ``.xlsx`` to audit and send.
+
+Sheets: Summary (live totals per currency, breached rows marked), Claim letters, Calculation (the
+engine's arithmetic as live formulas, each carrying the engine's value), the evidence (Downtime
+counted, Excluded time, Outage windows, Rejected rows), Contract terms, Credit tiers and
+Assumptions. Only this package imports openpyxl.
+"""
+
+from slacalc.excel._workbook import export_excel
+
+__all__ = ["export_excel"]

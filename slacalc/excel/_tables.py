@@ -1,0 +1,1021 @@
+"""What the table sheets hold: their columns, the formulas, and the engine's values cached in them.
+
+The Calculation sheet redoes the engine's arithmetic in formulas, one row per tenant, service and
+period, so a person can audit it and try a what-if. The tier is chosen on whole numbers, as the
+engine chooses it on exact fractions: a tier ``< B`` applies when
+
+    downtime × 10,000 × Scale  >  measured × Allowed        (``<=``: at least)
+
+where *downtime* is in ten-thousandths of a second (time method) or of a user-second (user-minute
+method), *measured* in seconds or user-seconds, and ``Allowed = (100 − B) × 100 × Scale`` is a
+whole number (Scale = 1 for boundaries with up to two decimals: 99.9 % → Allowed 10). Every side
+is a whole number below 2**53, which a spreadsheet's doubles hold exactly, so 99.9 % exactly is
+not below 99.9 % in Excel either, however the division ``(user-minutes − downtime) / user-minutes``
+happens to round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import zoneinfo
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from slacalc.contract import Contract
+from slacalc.excel._styles import money_style
+from slacalc.excel._xml import Cell, Column, Table, column_letter
+from slacalc.money import minor_unit_digits
+from slacalc.results import Results
+
+SUMMARY = "Summary"
+LETTERS = "Claim letters"
+CALCULATION = "Calculation"
+DOWNTIME = "Downtime counted"
+EXCLUDED = "Excluded time"
+WINDOWS = "Outage windows"
+REJECTED = "Rejected rows"
+TERMS = "Contract terms"
+TIERS = "Credit tiers"
+ASSUMPTIONS = "Assumptions"
+
+#: Rows turned into XML at a time: bounds memory whatever the size of the results.
+CHUNK = 4096
+#: Downtime and fractions of users are counted in ten-thousandths, as the engine counts them.
+UNITS = 10_000
+
+#: Rows of the Contract terms sheet (one column per contract); formulas look up the marked ones.
+TERMS_ROWS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"),
+    ("provider", "Provider"),
+    ("service", "Service"),
+    ("commitment", "Commitment (availability %)"),
+    ("period", "Measurement period"),
+    ("timezone", "Time zone of the periods"),
+    ("method", "How availability is measured"),
+    ("threshold", "A minute counts as down when"),
+    ("minimum_downtime", "Minimum consecutive downtime that counts (minutes)"),
+    ("cohorts", "User groups whose downtime counts"),
+    ("maintenance", "Scheduled maintenance (excluded)"),
+    ("tiers", "Credit tiers"),
+    ("kind", "Credit kind"),
+    ("cap_percent", "Cap: percent of the period fee"),
+    ("cap_days", "Cap: days of service"),
+    ("minimum", "Minimum credit (no credit at or below it)"),
+    ("minimum_currency", "Minimum credit applies to fees in"),
+    ("claim", "Claim deadline"),
+    ("how", "How to claim"),
+    ("url", "Source address"),
+    ("version", "Terms version"),
+    ("confidence", "Source confidence"),
+    ("unverified", "Unverified terms"),
+    ("notes", "Notes"),
+)
+TERMS_ROW = {key: i + 2 for i, (key, _) in enumerate(TERMS_ROWS)}
+
+_EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
+_KIND_UNIT = {
+    "percent": "% of the period fee",
+    "days": "days of service",
+    "multiple": "× the fees for the down time",
+}
+
+
+def missing(value: object) -> bool:
+    """Whether a result cell is empty (``None``, NaN, NaT)."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def ids_text(ids: object) -> str:
+    """Incident ids as one cell's text."""
+    if missing(ids) or not ids:
+        return ""
+    if isinstance(ids, str):
+        return ids
+    return ", ".join(str(i) for i in ids)  # type: ignore[attr-defined]
+
+
+def _exact_units(
+    method: str, measured: int, users: int, down_s: int, down_us: object
+) -> tuple[int, int]:
+    """(measured, downtime × 10,000) as whole numbers, in seconds or user-seconds."""
+    if method == "time":
+        return measured, down_s * UNITS
+    return measured * users, int(Decimal(str(down_us)) * UNITS)
+
+
+def _availability(total: int, lost: int) -> float:
+    """The exact availability of ``total`` and ``lost`` (10,000ths), as the nearest double."""
+    if total == 0:
+        return 100.0
+    return float(Fraction(100 * (total * UNITS - lost), total * UNITS))
+
+
+def _number(value: object) -> object:
+    """A result cell as a number for the sheet, or ``None``."""
+    return None if missing(value) else value
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the sheets are built from."""
+
+    results: Results
+    now: dt.datetime  # aware
+    contracts: tuple[Contract, ...]  # sorted by id
+    version: str
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The result rows, in the engine's order."""
+        return self.results.table
+
+    def contract(self, contract_id: str) -> Contract:
+        """The contract of a result row."""
+        return self.results.contracts[contract_id]
+
+    def today(self, zone: str) -> dt.date:
+        """Today in ``zone`` as of ``now``: deadlines are days in the contract's zone."""
+        return self.now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+
+    @property
+    def tier_rows(self) -> int:
+        """Rows of the Credit tiers table."""
+        return sum(len(c.tiers) for c in self.contracts)
+
+    def tiers_range(self, column: str) -> str:
+        """A column of the Credit tiers table, absolute."""
+        last = max(self.tier_rows + 1, 2)
+        return f"'{TIERS}'!${column}$2:${column}${last}"
+
+    def term(self, key: str) -> str:
+        """A formula fragment: this row's contract's term ``key`` from the Contract terms sheet."""
+        last = _last_letter(len(self.contracts))
+        row = TERMS_ROW[key]
+        return (
+            f"INDEX('{TERMS}'!$B${row}:${last}${row},"
+            f"MATCH({{contract}},'{TERMS}'!$B$1:${last}$1,0))"
+        )
+
+
+def _last_letter(index: int) -> str:
+    return column_letter(max(index, 1))
+
+
+def _chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(frame), CHUNK):
+        yield frame.iloc[start : start + CHUNK]
+
+
+def serials_utc(stamps: pd.Series) -> list[float]:
+    """Aware timestamps as Excel serials of their UTC wall clock."""
+    values = pd.DatetimeIndex(stamps).tz_convert("UTC").tz_localize(None).as_unit("s")
+    return _serial_list(values.to_numpy())
+
+
+def wall_clock(stamps: pd.Series, zones: Sequence[str]) -> np.ndarray:
+    """Aware timestamps as naive ``datetime64[s]`` wall clocks in each row's zone."""
+    index = pd.DatetimeIndex(stamps)
+    out = np.zeros(len(index), dtype="datetime64[s]")
+    zone_array = np.asarray(zones, dtype=object)
+    for zone in sorted(set(zone_array.tolist())):
+        mask = zone_array == zone
+        local = index[mask].tz_convert(zone).tz_localize(None).as_unit("s")
+        out[mask] = local.to_numpy()
+    return out
+
+
+def serials_local(stamps: pd.Series, zones: Sequence[str]) -> list[float]:
+    """Aware timestamps as Excel serials of the wall clock in each row's zone."""
+    return _serial_list(wall_clock(stamps, zones))
+
+
+def _serial_list(values: np.ndarray) -> list[float]:
+    seconds = (values.astype("datetime64[s]") - _EPOCH).astype(np.int64)
+    days = seconds / 86_400
+    return [int(d) if d == int(d) else float(d) for d in days.tolist()]
+
+
+# --------------------------------------------------------------------------------------------
+# Calculation
+# --------------------------------------------------------------------------------------------
+
+
+def calculation(plan: Plan) -> Table:
+    """One row per tenant, service and period, with the engine's arithmetic as live formulas."""
+    key = plan.tiers_range
+    term = plan.term
+    amount = 'IF({kind}="days",{period_fee}*{credit_days}/{days},{period_fee}*{credit_percent}/100)'
+    columns = (
+        Column("tenant", "Tenant", "text", "text"),
+        Column("service", "Service", "text", "text"),
+        Column("contract", "Contract", "text", "text"),
+        Column("period", "Period", "text", "text", 9),
+        Column("method", "Method", "text", "text", 13),
+        Column("period_start", "Period start (contract zone)", "datetime", "datetime", 19),
+        Column("period_end", "Period end (contract zone)", "datetime", "datetime", 19),
+        Column("timezone", "Time zone", "text", "text"),
+        Column("days", "Days in period", "number", "int", 8),
+        Column("months", "Months in period", "number", "int", 8),
+        Column("excluded_seconds", "Excluded seconds (engine)", "number", "engine_int", 11),
+        Column(
+            "measured_seconds", "Measured seconds (after exclusions)", "number", "int_input", 13
+        ),
+        Column(
+            "measured_minutes",
+            "Measured minutes",
+            "formula",
+            "minutes",
+            12,
+            "{measured_seconds}/60",
+        ),
+        Column("users", "Licensed users", "number", "int_input", 11),
+        Column(
+            "user_minutes", "User-minutes", "formula", "minutes", 15, "{measured_minutes}*{users}"
+        ),
+        Column("downtime_minutes", "Downtime minutes", "number", "minutes", 12),
+        Column("downtime_user_minutes", "Downtime user-minutes", "number", "minutes", 15),
+        Column(
+            "exact_total",
+            "Measured, whole (seconds or user-seconds)",
+            "formula",
+            "exact",
+            16,
+            'IF({method}="time",{measured_seconds},{measured_seconds}*{users})',
+        ),
+        Column(
+            "exact_lost",
+            "Downtime, whole (10,000ths of a second or user-second)",
+            "formula",
+            "exact",
+            18,
+            'IF({method}="time",ROUND({downtime_minutes}*60,0)*10000,'
+            "ROUND({downtime_user_minutes}*600000,0))",
+        ),
+        Column(
+            "availability",
+            "Availability %",
+            "formula",
+            "availability",
+            14,
+            'IF({method}="time",IF({measured_minutes}=0,100,'
+            "({measured_minutes}-{downtime_minutes})*100/{measured_minutes}),"
+            "IF({user_minutes}=0,100,({user_minutes}-{downtime_user_minutes})*100/{user_minutes}))",
+        ),
+        Column(
+            "tier_no",
+            "Tier no. (0 = none)",
+            "formula",
+            "int",
+            8,
+            f"IF({{exact_total}}=0,0,SUMPRODUCT(({key('B')}={{contract}})*"
+            f"(({{exact_lost}}*{key('I')}-{{exact_total}}*{key('J')})>={key('K')})))",
+        ),
+        Column("breached", "Breached", "formula", "text", 9, 'IF({tier_no}>0,"yes","no")'),
+        Column(
+            "tier",
+            "Tier",
+            "formula",
+            "text",
+            26,
+            f'IF({{tier_no}}=0,"",INDEX({key("H")},MATCH({{contract}}&"#"&{{tier_no}},'
+            f"{key('A')},0)))",
+        ),
+        Column(
+            "tier_pays",
+            "Tier pays",
+            "formula",
+            "general",
+            8,
+            f"IF({{tier_no}}=0,0,SUMPRODUCT(({key('B')}={{contract}})*"
+            f"({key('C')}={{tier_no}})*{key('F')}))",
+        ),
+        Column("kind", "Credit kind", "formula", "text", 9, term("kind")),
+        Column("cap_percent", "Cap: % of fee", "formula", "general", 8, term("cap_percent")),
+        Column("cap_days", "Cap: days", "formula", "general", 8, term("cap_days")),
+        Column("minimum", "Minimum credit", "formula", "general", 9, term("minimum")),
+        Column(
+            "minimum_currency",
+            "Minimum applies in",
+            "formula",
+            "text",
+            9,
+            term("minimum_currency"),
+        ),
+        Column(
+            "credit_percent",
+            "Credit % of period fee",
+            "formula",
+            "percent",
+            11,
+            'IF({kind}="days","",IF({tier_no}=0,0,MIN('
+            'IF({kind}="multiple",{tier_pays}*{exact_lost}/({exact_total}*100),{tier_pays}),'
+            "IF(ISNUMBER({cap_percent}),{cap_percent},1E+300),"
+            "IF(ISNUMBER({cap_days}),{cap_days}*100/{days},1E+300))))",
+        ),
+        Column(
+            "credit_days",
+            "Credit days of service",
+            "formula",
+            "general",
+            10,
+            'IF({kind}<>"days","",IF({tier_no}=0,0,'
+            "MIN({tier_pays},IF(ISNUMBER({cap_days}),{cap_days},1E+300))))",
+        ),
+        Column("monthly_fee", "Monthly fee", "number", "money2_input", 13),
+        Column(
+            "period_fee",
+            "Period fee",
+            "formula",
+            "money2",
+            13,
+            'IF({monthly_fee}="","",{monthly_fee}*{months})',
+        ),
+        Column("digits", "Minor-unit digits", "number", "int", 7),
+        Column(
+            "credit_amount",
+            "Credit amount",
+            "formula",
+            "money2",
+            13,
+            'IF({period_fee}="","",IF(AND(ISNUMBER({minimum}),{currency}={minimum_currency},'
+            f"ROUND({amount},{{digits}})<={{minimum}}),0,ROUND({amount},{{digits}})))",
+        ),
+        Column("currency", "Currency", "text", "text", 9),
+        Column(
+            "engine_availability", "Engine: availability %", "number", "engine_availability", 14
+        ),
+        Column("engine_tier", "Engine: tier", "text", "engine_text", 26),
+        Column("engine_credit", "Engine: credit amount", "number", "engine_money2", 13),
+        Column(
+            "check",
+            "Check against engine",
+            "formula",
+            "text",
+            18,
+            "IF(AND(ABS({availability}-{engine_availability})<0.000001,"
+            "{tier}={engine_tier},{credit_amount}={engine_credit}),"
+            '"matches engine","differs from engine")',
+        ),
+        Column(
+            "impact_user_minutes",
+            "Engine: impact user-minutes (all users hit)",
+            "number",
+            "engine_minutes",
+            15,
+        ),
+        Column(
+            "next_tier_minutes",
+            "Engine: minutes of full outage to next tier",
+            "number",
+            "engine_minutes",
+            13,
+        ),
+        Column("next_tier", "Engine: next tier", "text", "engine_text", 26),
+    )
+
+    def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
+        for part in _chunks(plan.table):
+            yield _calculation_values(plan, part)
+
+    return Table(columns=columns, rows=len(plan.table), chunks=chunks)
+
+
+def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
+    contracts = [plan.contract(c) for c in part["contract"].tolist()]
+    zones = part["timezone"].astype(str).tolist()
+    local_start = wall_clock(part["period_start"], zones)
+    local_end = wall_clock(part["period_end"], zones)
+    days = (local_end.astype("datetime64[D]") - local_start.astype("datetime64[D]")).astype(
+        np.int64
+    )
+    months = (local_end.astype("datetime64[M]") - local_start.astype("datetime64[M]")).astype(
+        np.int64
+    )
+    days_list, months_list = days.tolist(), months.tolist()
+    measured = [int(v) for v in part["measured_seconds"].tolist()]
+    users = [int(v) for v in part["licensed_users"].tolist()]
+    down_s = [int(v) for v in part["downtime_seconds"].tolist()]
+    methods = [c.method for c in contracts]
+    exact = [
+        _exact_units(m, t, u, d, du)
+        for m, t, u, d, du in zip(
+            methods, measured, users, down_s, part["downtime_user_seconds"].tolist(), strict=True
+        )
+    ]
+    tiers = part["tier"].fillna("").astype(str).tolist()
+    tier_no = [_tier_index(c, t) for c, t in zip(contracts, tiers, strict=True)]
+    currencies = part["currency"].astype(str).tolist()
+    digits = [minor_unit_digits(c) for c in currencies]
+    period_fee = [_number(v) for v in part["period_fee"].tolist()]
+    monthly = [
+        None if f is None else Decimal(str(f)) / m
+        for f, m in zip(period_fee, months_list, strict=True)
+    ]
+    credit_amount = [_number(v) for v in part["credit_amount"].tolist()]
+    percent = [_number(v) for v in part["credit_percent"].tolist()]
+    credit_days = [_number(v) for v in part["credit_days"].tolist()]
+    kinds = [c.credit_kind for c in contracts]
+    is_user = [m == "user_minutes" for m in methods]
+    money = [money_style(d) for d in digits]
+    return {
+        "tenant": part["tenant"].astype(str).tolist(),
+        "service": part["service"].astype(str).tolist(),
+        "contract": part["contract"].astype(str).tolist(),
+        "period": part["period"].astype(str).tolist(),
+        "method": methods,
+        "period_start": _serial_list(local_start),
+        "period_end": _serial_list(local_end),
+        "timezone": zones,
+        "days": days_list,
+        "months": months_list,
+        "excluded_seconds": [int(v) for v in part["excluded_seconds"].tolist()],
+        "measured_seconds": measured,
+        "measured_minutes": [t / 60 for t in measured],
+        "users": users,
+        "users:style": ["int_input" if u else "int" for u in is_user],
+        "user_minutes": [t * u / 60 for t, u in zip(measured, users, strict=True)],
+        "downtime_minutes": part["downtime_minutes"].tolist(),
+        "downtime_minutes:style": ["minutes" if u else "minutes_input" for u in is_user],
+        "downtime_user_minutes": part["user_minutes_lost"].tolist(),
+        "downtime_user_minutes:style": ["minutes_input" if u else "minutes" for u in is_user],
+        "exact_total": [t for t, _ in exact],
+        "exact_lost": [lost for _, lost in exact],
+        "availability": [_availability(t, lost) for t, lost in exact],
+        "tier_no": tier_no,
+        "breached": ["yes" if n else "no" for n in tier_no],
+        "tier": tiers,
+        "tier_pays": [
+            c.tiers[n - 1].credit if n else 0 for c, n in zip(contracts, tier_no, strict=True)
+        ],
+        "kind": kinds,
+        "cap_percent": [_or_none(c.cap.percent) for c in contracts],
+        "cap_days": [_or_none(c.cap.days) for c in contracts],
+        "minimum": [_or_none(c.minimum_credit) for c in contracts],
+        "minimum_currency": [c.minimum_credit_currency for c in contracts],
+        "credit_percent": ["" if v is None else v for v in percent],
+        "credit_days": ["" if v is None else v for v in credit_days],
+        "monthly_fee": monthly,
+        "monthly_fee:style": [money_style(d, "_input") for d in digits],
+        "period_fee": ["" if v is None else v for v in period_fee],
+        "period_fee:style": money,
+        "digits": digits,
+        "credit_amount": ["" if v is None else v for v in credit_amount],
+        "credit_amount:style": money,
+        "currency": currencies,
+        "engine_availability": part["availability_percent"].tolist(),
+        "engine_tier": tiers,
+        "engine_credit": credit_amount,
+        "engine_credit:style": [money_style(d, "engine") for d in digits],
+        "check": ["matches engine"] * len(part),
+        "impact_user_minutes": [_number(v) for v in part["impact_user_minutes"].tolist()],
+        "next_tier_minutes": [_number(v) for v in part["minutes_to_next_tier"].tolist()],
+        "next_tier": part["next_tier"].fillna("").astype(str).tolist(),
+    }
+
+
+def _or_none(value: Decimal | None) -> object:
+    return "none" if value is None else value
+
+
+def _tier_index(contract: Contract, text: str) -> int:
+    """1-based index of the engine's tier (by its words), 0 for none."""
+    if not text:
+        return 0
+    for i, tier in enumerate(contract.tiers, start=1):
+        if tier.describe() == text:
+            return i
+    raise ValueError(f"{contract.id}: the engine's tier {text!r} is not one of the contract's")
+
+
+# --------------------------------------------------------------------------------------------
+# Summary
+# --------------------------------------------------------------------------------------------
+
+
+def summary(plan: Plan, calc: Table) -> Table:
+    """One row per tenant, service and period, linked to the Calculation rows; totals on top."""
+    currencies = sorted(set(plan.table["currency"].astype(str).tolist())) if len(plan.table) else []
+    top_rows = 4 + len(currencies) + 1  # title, subtitle, blank, totals header, totals, blank
+    header_row = top_rows + 1
+    offset = calc.header_row - header_row
+
+    def link(name: str) -> str:
+        return f"{CALCULATION}!${calc.letter(name)}${{r2}}"
+
+    columns = (
+        Column("tenant", "Tenant", "text", "text"),
+        Column("service", "Service", "text", "text"),
+        Column("contract", "Contract", "text", "text"),
+        Column("period", "Period", "text", "text", 9),
+        Column(
+            "availability", "Availability %", "formula", "availability", 14, link("availability")
+        ),
+        Column("commitment", "Commitment %", "number", "boundary", 12),
+        Column("breached", "Breached", "formula", "text", 9, link("breached")),
+        Column("tier", "Tier", "formula", "text", 26, link("tier")),
+        Column(
+            "credit_percent", "Credit % of fee", "formula", "percent", 10, link("credit_percent")
+        ),
+        Column("credit_days", "Credit days", "formula", "general", 8, link("credit_days")),
+        Column("credit_amount", "Credit amount", "formula", "money2", 14, link("credit_amount")),
+        Column("currency", "Currency", "text", "text", 9),
+        Column("claim_deadline", "Claim deadline", "date", "date", 15),
+        Column(
+            "days_left",
+            "Days left",
+            "formula",
+            "int",
+            8,
+            'IF(OR({breached}<>"yes",{claim_deadline}=""),"",{claim_deadline}-TODAY())',
+        ),
+        Column(
+            "status",
+            "Status",
+            "formula",
+            "text",
+            16,
+            'IF({breached}<>"yes","no credit due",IF({claim_deadline}="","claim open",'
+            'IF({claim_deadline}<TODAY(),"deadline passed","claim open")))',
+        ),
+        Column("incident_ids", "Incident ids", "text", "text"),
+    )
+    shell = Table(
+        columns=columns, rows=len(plan.table), chunks=lambda: iter(()), top=((),) * top_rows
+    )
+
+    def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
+        for part in _chunks(plan.table):
+            yield _summary_values(plan, part)
+
+    top = _summary_top(plan, shell, currencies)
+    return Table(columns=columns, rows=len(plan.table), chunks=chunks, top=top, offset=offset)
+
+
+def _status(plan: Plan, part: pd.DataFrame) -> tuple[list[object], list[str], list[str]]:
+    """Per row: breached ("yes"/"no"), days left to the claim deadline, and the claim status."""
+    breached = ["yes" if bool(b) else "no" for b in part["breached"].tolist()]
+    deadlines = [None if missing(d) else d for d in part["claim_deadline"].tolist()]
+    zones = part["timezone"].astype(str).tolist()
+    today = {z: plan.today(z) for z in set(zones)}
+    days_left: list[object] = []
+    status: list[str] = []
+    for b, d, z in zip(breached, deadlines, zones, strict=True):
+        if b != "yes":
+            days_left.append("")
+            status.append("no credit due")
+        elif d is None:
+            days_left.append("")
+            status.append("claim open")
+        else:
+            left = (d - today[z]).days
+            days_left.append(left)
+            status.append("claim open" if left >= 0 else "deadline passed")
+    return days_left, breached, status
+
+
+def _summary_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
+    days_left, breached, status = _status(plan, part)
+    methods = [plan.contract(c).method for c in part["contract"].tolist()]
+    exact = [
+        _exact_units(m, int(t), int(u), int(d), du)
+        for m, t, u, d, du in zip(
+            methods,
+            part["measured_seconds"].tolist(),
+            part["licensed_users"].tolist(),
+            part["downtime_seconds"].tolist(),
+            part["downtime_user_seconds"].tolist(),
+            strict=True,
+        )
+    ]
+    currencies = part["currency"].astype(str).tolist()
+    return {
+        "tenant": part["tenant"].astype(str).tolist(),
+        "service": part["service"].astype(str).tolist(),
+        "contract": part["contract"].astype(str).tolist(),
+        "period": part["period"].astype(str).tolist(),
+        "availability": [_availability(t, lost) for t, lost in exact],
+        "commitment": part["commitment_percent"].tolist(),
+        "breached": breached,
+        "tier": part["tier"].fillna("").astype(str).tolist(),
+        "credit_percent": _blank(part["credit_percent"]),
+        "credit_days": _blank(part["credit_days"]),
+        "credit_amount": _blank(part["credit_amount"]),
+        "credit_amount:style": [money_style(minor_unit_digits(c)) for c in currencies],
+        "currency": currencies,
+        "claim_deadline": [None if missing(d) else d for d in part["claim_deadline"].tolist()],
+        "days_left": days_left,
+        "status": status,
+        "incident_ids": [ids_text(i) for i in part["incident_ids"].tolist()],
+    }
+
+
+def _blank(values: pd.Series) -> list[object]:
+    """A result column with empty cells as "" (what the formulas give for "not applicable")."""
+    return ["" if missing(v) else v for v in values.tolist()]
+
+
+@dataclass
+class Totals:
+    """The Summary's totals of one currency."""
+
+    periods: int = 0
+    breached: int = 0
+    credits: Decimal = Decimal(0)
+    open: Decimal = Decimal(0)
+    passed: Decimal = Decimal(0)
+
+
+def summary_totals(plan: Plan) -> dict[str, Totals]:
+    """Per currency: periods, breached periods, credits, and credits still claimable or lapsed."""
+    totals: dict[str, Totals] = {}
+    for part in _chunks(plan.table):
+        _, breached, status = _status(plan, part)
+        currencies = part["currency"].astype(str).tolist()
+        amounts = part["credit_amount"].tolist()
+        for cur, b, amount, st in zip(currencies, breached, amounts, status, strict=True):
+            t = totals.setdefault(cur, Totals())
+            t.periods += 1
+            t.breached += b == "yes"
+            if not missing(amount):
+                t.credits += amount
+                if st == "claim open":
+                    t.open += amount
+                elif st == "deadline passed":
+                    t.passed += amount
+    return totals
+
+
+def _summary_top(
+    plan: Plan, shell: Table, currencies: list[str]
+) -> tuple[tuple[Cell | None, ...], ...]:
+    table = plan.table
+    n, breached = len(table), int(table["breached"].sum()) if len(table) else 0
+    tenants = table["tenant"].nunique() if n else 0
+    made = plan.now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    subtitle = (
+        f"{n:,} period{'s' if n != 1 else ''} of {tenants:,} tenant{'s' if tenants != 1 else ''}, "
+        f"{breached:,} breached. Made {made} by slacalc {plan.version}. Figures are live: they "
+        f"follow the Calculation sheet; days left count from today."
+    )
+    # The totals sit above the table columns they add up: counts over Period and Breached,
+    # money over Credit amount, Claim deadline (still claimable) and Status (lapsed).
+    where = {
+        "currency": "tenant",
+        "periods": "period",
+        "breached": "breached",
+        "credits": "credit_amount",
+        "open": "claim_deadline",
+        "passed": "status",
+    }
+    labels = {
+        "currency": "Totals by currency",
+        "periods": "Periods",
+        "breached": "Breached",
+        "credits": "Credits",
+        "open": "Still claimable",
+        "passed": "Deadline passed",
+    }
+    at = {key: [c.name for c in shell.columns].index(col) for key, col in where.items()}
+    width = len(shell.columns)
+
+    def line(cells: Mapping[str, Cell], fill: str | None = None) -> tuple[Cell | None, ...]:
+        by_index = {at[k]: c for k, c in cells.items()}
+        blank = Cell("blank", None, fill) if fill else None
+        return tuple(by_index.get(i, blank) for i in range(width))
+
+    rows: list[tuple[Cell | None, ...]] = [
+        (Cell("text", "SLA credits: summary", "title"),),
+        (Cell("text", subtitle, "subtitle"),),
+        (),
+        line({k: Cell("text", v, "header") for k, v in labels.items()}, "header"),
+    ]
+    cur, amt, brc, sts = (
+        shell.span("currency"),
+        shell.span("credit_amount"),
+        shell.span("breached"),
+        shell.span("status"),
+    )
+    totals = summary_totals(plan)
+    col = column_letter(at["currency"])
+    for i, currency in enumerate(currencies):
+        r = 5 + i
+        t = totals[currency]
+        money = money_style(minor_unit_digits(currency), "_bold")
+        key = f"${col}{r}"
+        rows.append(
+            line(
+                {
+                    "currency": Cell("text", currency, "bold"),
+                    "periods": Cell("formula", t.periods, "int", f"COUNTIF({cur},{key})"),
+                    "breached": Cell(
+                        "formula", t.breached, "int", f'COUNTIFS({cur},{key},{brc},"yes")'
+                    ),
+                    "credits": Cell("formula", t.credits, money, f"SUMIFS({amt},{cur},{key})"),
+                    "open": Cell(
+                        "formula",
+                        t.open,
+                        money,
+                        f'SUMIFS({amt},{cur},{key},{sts},"claim open")',
+                    ),
+                    "passed": Cell(
+                        "formula",
+                        t.passed,
+                        money,
+                        f'SUMIFS({amt},{cur},{key},{sts},"deadline passed")',
+                    ),
+                }
+            )
+        )
+    rows.append(())
+    return tuple(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Credit tiers
+# --------------------------------------------------------------------------------------------
+
+
+def credit_tiers(plan: Plan) -> Table:
+    """Every contract's tiers, with the whole-number form of each boundary the formulas compare."""
+    columns = (
+        Column("key", "Key", "formula", "text", 34, '{contract}&"#"&{tier_no}'),
+        Column("contract", "Contract", "text", "text"),
+        Column("tier_no", "Tier no.", "number", "int", 7),
+        Column("operator", "Applies when availability is", "text", "text_input", 13),
+        Column("boundary", "Boundary %", "number", "boundary_input", 11),
+        Column("pays", "Pays", "number", "figure_input", 8),
+        Column("unit", "Unit", "text", "text", 26),
+        Column("words", "Tier (as the contract states it)", "text", "text", 32),
+        Column(
+            "scale",
+            "Scale",
+            "formula",
+            "int",
+            8,
+            "IF(ROUND({boundary},2)={boundary},1,IF(ROUND({boundary},3)={boundary},10,"
+            "IF(ROUND({boundary},4)={boundary},100,IF(ROUND({boundary},5)={boundary},1000,"
+            "10000))))",
+        ),
+        Column("allowed", "Allowed", "formula", "int", 10, "ROUND((100-{boundary})*100*{scale},0)"),
+        Column("strict", "Strict", "formula", "int", 7, 'IF({operator}="<",1,0)'),
+    )
+    rows: dict[str, list[object]] = {c.name: [] for c in columns}
+    for contract in plan.contracts:
+        for i, tier in enumerate(contract.tiers, start=1):
+            scale, allowed = boundary_integers(tier.below)
+            rows["key"].append(f"{contract.id}#{i}")
+            rows["contract"].append(contract.id)
+            rows["tier_no"].append(i)
+            rows["operator"].append(tier.operator)
+            rows["boundary"].append(tier.below)
+            rows["pays"].append(tier.credit)
+            rows["unit"].append(_KIND_UNIT[tier.kind])
+            rows["words"].append(tier.describe())
+            rows["scale"].append(scale)
+            rows["allowed"].append(allowed)
+            rows["strict"].append(1 if tier.operator == "<" else 0)
+    return Table(columns=columns, rows=plan.tier_rows, chunks=lambda: iter([rows]))
+
+
+def boundary_integers(boundary: Decimal) -> tuple[int, int]:
+    """(Scale, Allowed) of a boundary: ``Allowed = (100 − boundary) × 100 × Scale``, whole."""
+    places = max(0, -int(boundary.normalize().as_tuple().exponent))
+    scale = 10 ** min(max(places - 2, 0), 4)
+    allowed = ((100 - boundary) * 100 * scale).to_integral_value(rounding=ROUND_HALF_UP)
+    return scale, int(allowed)
+
+
+# --------------------------------------------------------------------------------------------
+# Evidence
+# --------------------------------------------------------------------------------------------
+
+
+def _zones_of(plan: Plan, frame: pd.DataFrame) -> list[str]:
+    return [plan.contract(c).timezone for c in frame["contract"].astype(str).tolist()]
+
+
+def downtime(plan: Plan) -> Table:
+    """The downtime that counted, clipped to each period and merged, with incident ids."""
+    frame = plan.results.evidence
+    columns = (
+        Column("tenant", "Tenant", "text", "text"),
+        Column("service", "Service", "text", "text"),
+        Column("contract", "Contract", "text", "text"),
+        Column("period", "Period", "text", "text", 9),
+        Column("start_utc", "Start (UTC)", "datetime", "datetime", 19),
+        Column("end_utc", "End (UTC)", "datetime", "datetime", 19),
+        Column("start_local", "Start (contract zone)", "datetime", "datetime", 19),
+        Column("end_local", "End (contract zone)", "datetime", "datetime", 19),
+        Column("timezone", "Time zone", "text", "text"),
+        Column("minutes", "Minutes", "number", "minutes", 11),
+        Column("users", "Peak affected users", "number", "general", 11),
+        Column("user_minutes", "User-minutes lost", "number", "minutes", 14),
+        Column("incident_ids", "Incident ids", "text", "text"),
+    )
+
+    def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
+        for part in _chunks(frame):
+            zones = _zones_of(plan, part)
+            yield {
+                "tenant": part["tenant"].astype(str).tolist(),
+                "service": part["service"].astype(str).tolist(),
+                "contract": part["contract"].astype(str).tolist(),
+                "period": part["period"].astype(str).tolist(),
+                "start_utc": serials_utc(part["start"]),
+                "end_utc": serials_utc(part["end"]),
+                "start_local": serials_local(part["start"], zones),
+                "end_local": serials_local(part["end"], zones),
+                "timezone": zones,
+                "minutes": part["minutes"].tolist(),
+                "users": part["peak_affected_users"].tolist(),
+                "user_minutes": part["user_minutes_lost"].tolist(),
+                "incident_ids": [ids_text(i) for i in part["incident_ids"].tolist()],
+            }
+
+    return Table(columns=columns, rows=len(frame), chunks=chunks)
+
+
+def excluded(plan: Plan) -> Table:
+    """Time removed from measurement (excluded windows, scheduled maintenance), with reasons."""
+    frame = plan.results.exclusions
+    columns = (
+        Column("tenant", "Tenant", "text", "text"),
+        Column("service", "Service", "text", "text"),
+        Column("contract", "Contract", "text", "text"),
+        Column("period", "Period", "text", "text", 9),
+        Column("start_utc", "Start (UTC)", "datetime", "datetime", 19),
+        Column("end_utc", "End (UTC)", "datetime", "datetime", 19),
+        Column("start_local", "Start (contract zone)", "datetime", "datetime", 19),
+        Column("end_local", "End (contract zone)", "datetime", "datetime", 19),
+        Column("timezone", "Time zone", "text", "text"),
+        Column("minutes", "Minutes", "number", "minutes", 11),
+        Column("reason", "Reason", "text", "text"),
+    )
+
+    def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
+        for part in _chunks(frame):
+            zones = _zones_of(plan, part)
+            yield {
+                "tenant": part["tenant"].astype(str).tolist(),
+                "service": part["service"].astype(str).tolist(),
+                "contract": part["contract"].astype(str).tolist(),
+                "period": part["period"].astype(str).tolist(),
+                "start_utc": serials_utc(part["start"]),
+                "end_utc": serials_utc(part["end"]),
+                "start_local": serials_local(part["start"], zones),
+                "end_local": serials_local(part["end"], zones),
+                "timezone": zones,
+                "minutes": part["minutes"].tolist(),
+                "reason": part["reason"].astype(str).tolist(),
+            }
+
+    return Table(columns=columns, rows=len(frame), chunks=chunks)
+
+
+def windows(plan: Plan) -> Table:
+    """The outage windows as read from the input, normalised, one row per input row."""
+    outages = plan.results.outages
+    frame = outages.frame
+    zone = outages.timezone
+    local = zone != "UTC"
+    columns = [
+        Column("row", "Input row", "number", "int", 8),
+        Column("id", "Incident id", "text", "text"),
+        Column("tenant", "Tenant", "text", "text"),
+        Column("service", "Service", "text", "text"),
+        Column("cohort", "Cohort", "text", "text"),
+        Column("start_utc", "Start (UTC)", "datetime", "datetime", 19),
+        Column("end_utc", "End (UTC)", "datetime", "datetime", 19),
+    ]
+    if local:
+        columns += [
+            Column("start_local", f"Start ({zone})", "datetime", "datetime", 19),
+            Column("end_local", f"End ({zone})", "datetime", "datetime", 19),
+        ]
+    columns += [
+        Column("affected_users", "Affected users", "number", "general", 10),
+        Column("affected_percent", "Affected %", "number", "general", 10),
+        Column("excluded", "Excluded because", "text", "text"),
+    ]
+
+    def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
+        for part in _chunks(frame):
+            values: dict[str, Sequence[object]] = {
+                "row": [int(v) for v in part["row"].tolist()],
+                "id": part["id"].astype(str).tolist(),
+                "tenant": part["tenant"].astype(str).tolist(),
+                "service": part["service"].astype(str).tolist(),
+                "cohort": part["cohort"].astype(str).tolist(),
+                "start_utc": list(serials_utc(part["start"])),
+                "end_utc": list(serials_utc(part["end"])),
+                "affected_users": [_whole(v) for v in part["affected_users"].tolist()],
+                "affected_percent": [_number(v) for v in part["affected_percent"].tolist()],
+                "excluded": part["excluded"].astype(str).tolist(),
+            }
+            if local:
+                values["start_local"] = list(serials_local(part["start"], [zone] * len(part)))
+                values["end_local"] = list(serials_local(part["end"], [zone] * len(part)))
+            yield values
+
+    return Table(columns=tuple(columns), rows=len(frame), chunks=chunks)
+
+
+def _whole(value: object) -> object:
+    if missing(value):
+        return None
+    number = float(str(value))
+    return int(number) if number.is_integer() else number
+
+
+def rejected(plan: Plan) -> Table:
+    """Every input row that could not be used, with the column and the problem."""
+    problems = [("outages", p) for p in plan.results.rejected] + [
+        ("customers", p) for p in plan.results.customers.rejected
+    ]
+    columns = (
+        Column("table", "Table", "text", "text", 10),
+        Column("row", "Row", "number", "int", 7),
+        Column("column", "Column", "text", "text"),
+        Column("value", "Value", "text", "text"),
+        Column("problem", "Problem", "text", "text"),
+    )
+    rows: dict[str, list[object]] = {
+        "table": [t for t, _ in problems],
+        "row": [p.row for _, p in problems],
+        "column": [p.column for _, p in problems],
+        "value": [p.value for _, p in problems],
+        "problem": [p.problem for _, p in problems],
+    }
+    return Table(columns=columns, rows=len(problems), chunks=lambda: iter([rows]))
+
+
+# --------------------------------------------------------------------------------------------
+# Words
+# --------------------------------------------------------------------------------------------
+
+
+def percent_text(value: object, places: int = 6) -> str:
+    """An availability for reading: floored (never flattering), never 100 unless exactly 100."""
+    number = Decimal(str(value))
+    if number == 100:
+        return "100"
+    shown = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_FLOOR)
+    return format(shown.normalize(), "f")
+
+
+def terms_values(contract: Contract) -> dict[str, object]:
+    """The Contract terms column of ``contract``: numbers where formulas read them, else words."""
+    threshold = contract.downtime_threshold
+    if contract.method == "user_minutes":
+        method = (
+            "user-minutes: (user-minutes − downtime user-minutes) / user-minutes × 100; "
+            "each minute counts the users it affected"
+        )
+        down = "users cannot use the service; each affected user counts"
+    else:
+        method = "time: (minutes − downtime minutes) / minutes × 100"
+        op = "more than" if threshold.operator == ">" else "at least"
+        down = (
+            f"{op} {threshold.percent} % of users are affected"
+            if threshold.percent or threshold.operator == ">="
+            else "any users are affected"
+        )
+    maintenance = "\n".join(
+        f"every {m.every} ({m.weekday or f'day {m.day}'}) from {m.start} for "
+        f"{m.duration_minutes} minutes{': ' + m.description if m.description else ''}"
+        for m in contract.maintenance
+    )
+    return {
+        "name": contract.name,
+        "provider": contract.provider,
+        "service": contract.service,
+        "commitment": contract.commitment_percent,
+        "period": f"calendar {contract.period}",
+        "timezone": contract.timezone,
+        "method": method,
+        "threshold": down,
+        "minimum_downtime": contract.minimum_downtime_minutes,
+        "cohorts": ", ".join(contract.counted_cohorts) if contract.counted_cohorts else "all",
+        "maintenance": maintenance or "none",
+        "tiers": "\n".join(t.describe() for t in contract.tiers),
+        "kind": contract.credit_kind,
+        "cap_percent": _or_none(contract.cap.percent),
+        "cap_days": _or_none(contract.cap.days),
+        "minimum": _or_none(contract.minimum_credit),
+        "minimum_currency": contract.minimum_credit_currency,
+        "claim": contract.claim.describe(),
+        "how": contract.claim.how,
+        "url": contract.source.url,
+        "version": contract.source.version,
+        "confidence": contract.source.confidence,
+        "unverified": "\n".join(contract.unverified) or "none",
+        "notes": "\n".join(p for p in (contract.notes.strip(), contract.source.notes) if p),
+    }

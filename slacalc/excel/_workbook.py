@@ -1,0 +1,333 @@
+"""Assemble the workbook: openpyxl lays out the sheets, :mod:`._xml` streams the table rows in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.pagebreak import Break, RowBreak
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.functions import tostring
+
+from slacalc.excel import _tables as tables
+from slacalc.excel._letters import assumptions, letters
+from slacalc.excel._styles import (
+    BREACH_FILL,
+    DIFFERS_FILL,
+    PASSED_FILL,
+    STYLES,
+    register,
+)
+from slacalc.excel._tables import Plan
+from slacalc.excel._xml import (
+    RISKY_START,
+    Cell,
+    SheetRows,
+    Table,
+    clean_text,
+    column_letter,
+    free_rows,
+    table_rows,
+    write_package,
+)
+from slacalc.results import Results
+
+Target = str | os.PathLike[str] | IO[bytes]
+
+
+def export_excel(
+    results: Results,
+    path_or_buffer: Target | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> bytes | None:
+    """Write the credit-claim workbook of ``results``.
+
+    To ``path_or_buffer`` (a path or a binary file object) and return ``None``; or, when it is not
+    given, return the ``.xlsx`` bytes (for a download button). ``now`` is when the workbook is
+    made (default: the current time; a naive value is read as UTC): it stamps the workbook and
+    counts the days left to each claim deadline in the cached values.
+    """
+    import slacalc  # at call time: slacalc/__init__ imports this package
+
+    moment = _aware(now)
+    plan = Plan(
+        results=results,
+        now=moment,
+        contracts=tuple(results.contracts[k] for k in sorted(results.contracts)),
+        version=slacalc.__version__,
+    )
+    buffer = io.BytesIO() if path_or_buffer is None else None
+    target: str | IO[bytes]
+    if buffer is not None:
+        target = buffer
+    elif isinstance(path_or_buffer, str | os.PathLike):
+        target = os.fspath(path_or_buffer)
+    else:
+        target = path_or_buffer  # type: ignore[assignment]
+    _write(plan, target)
+    return None if buffer is None else buffer.getvalue()
+
+
+def _aware(now: dt.datetime | None) -> dt.datetime:
+    if now is None:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return now if now.tzinfo is not None else now.replace(tzinfo=dt.UTC)
+
+
+def _write(plan: Plan, target: str | IO[bytes]) -> None:
+    wb = Workbook()
+    summary_ws = wb.active
+    assert summary_ws is not None
+    summary_ws.title = tables.SUMMARY
+    sheets = {
+        name: wb.create_sheet(name)
+        for name in (
+            tables.LETTERS,
+            tables.CALCULATION,
+            tables.DOWNTIME,
+            tables.EXCLUDED,
+            tables.WINDOWS,
+            tables.REJECTED,
+            tables.TERMS,
+            tables.TIERS,
+            tables.ASSUMPTIONS,
+        )
+    }
+    sheets[tables.SUMMARY] = summary_ws
+    styles = register(summary_ws)
+
+    calc = tables.calculation(plan)
+    grids: dict[str, Table] = {
+        tables.SUMMARY: tables.summary(plan, calc),
+        tables.CALCULATION: calc,
+        tables.DOWNTIME: tables.downtime(plan),
+        tables.EXCLUDED: tables.excluded(plan),
+        tables.WINDOWS: tables.windows(plan),
+        tables.REJECTED: tables.rejected(plan),
+        tables.TIERS: tables.credit_tiers(plan),
+    }
+    heights = {name: _lay_out(sheets[name], table) for name, table in grids.items()}
+    _summary_extras(sheets[tables.SUMMARY], grids[tables.SUMMARY])
+    _calculation_extras(sheets[tables.CALCULATION], calc)
+    sheets[tables.CALCULATION].freeze_panes = "E2"
+    sheets[tables.TIERS].freeze_panes = "C2"
+
+    letter_rows, written, breached = _letters(sheets[tables.LETTERS], plan)
+    _terms(sheets[tables.TERMS], plan)
+    _label_sheet(sheets[tables.ASSUMPTIONS], assumptions(plan, written, breached), 44, 110)
+
+    created = plan.now.astimezone(dt.UTC).replace(tzinfo=None)
+    wb.properties.creator = f"slacalc {plan.version}"
+    wb.properties.title = "SLA credit claim workbook"
+    wb.properties.created = created
+    wb.calculation.fullCalcOnLoad = True
+
+    scaffold = io.BytesIO()
+    wb.save(scaffold)
+    wb.properties.modified = created  # openpyxl stamps the save time; keep the output repeatable
+    core = tostring(wb.properties.to_tree())
+    fills = {
+        sheets[name].path.lstrip("/"): SheetRows(
+            dimension=f"A1:{table.last_column}{table.last_row}",
+            rows=table_rows(table, styles, heights[name]),
+            large=table.rows * len(table.columns) > 10_000_000,
+        )
+        for name, table in grids.items()
+    }
+    fills[sheets[tables.LETTERS].path.lstrip("/")] = SheetRows(
+        dimension=f"A1:B{len(letter_rows)}", rows=free_rows(letter_rows, styles)
+    )
+    scaffold.seek(0)
+    stamp = (created.year, created.month, created.day, created.hour, created.minute, created.second)
+    write_package(
+        scaffold, fills, target, max(stamp, (1980, 1, 1, 0, 0, 0)), {"docProps/core.xml": core}
+    )
+
+
+def _lay_out(ws: Worksheet, table: Table) -> float:
+    """Widths, frozen header, filter and print titles of a table sheet (its rows come later).
+
+    Returns the height the header row needs, in points.
+    """
+    sample = next(iter(table.chunks()), {}) if table.rows else {}
+    lines = 1
+    for i, col in enumerate(table.columns):
+        width = col.width
+        if width is None:
+            values = [str(v) for v in list(sample.get(col.name, ()))[:2000] if v is not None]
+            longest = max((len(v) for v in values), default=0)
+            width = min(max(longest + 2, len(col.header) + 2, 10), 40)
+        ws.column_dimensions[column_letter(i)].width = width
+        lines = max(lines, _wrapped_lines(col.header, width))
+    h = table.header_row
+    ws.freeze_panes = f"A{h + 1}"
+    ws.auto_filter.ref = f"A{h}:{table.last_column}{max(table.last_row, h)}"
+    ws.print_title_rows = f"{h}:{h}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return 15.0 * lines + 3
+
+
+def _wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes when wrapped at word breaks in a column ``width`` characters wide."""
+    room = max(int(width) - 1, 4)
+    lines, used = 1, 0
+    for word in text.split():
+        need = len(word) if used == 0 else used + 1 + len(word)
+        if need <= room or used == 0:
+            used = need
+        else:
+            lines, used = lines + 1, len(word)
+    return lines
+
+
+def _fill(color: str) -> PatternFill:
+    return PatternFill("solid", start_color=color, end_color=color)
+
+
+def _summary_extras(ws: Worksheet, table: Table) -> None:
+    """Frozen header and the first four columns; breached rows stand out, lapsed ones grey."""
+    h = table.header_row
+    ws.freeze_panes = f"E{h + 1}"
+    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 18)
+    if not table.rows:
+        return
+    first = h + 1
+    cells = f"A{first}:{table.last_column}{table.last_row}"
+    status, breached = table.letter("status"), table.letter("breached")
+    ws.conditional_formatting.add(
+        cells,
+        FormulaRule(
+            formula=[f'${status}{first}="deadline passed"'],
+            fill=_fill(PASSED_FILL),
+            font=Font(color="595959"),
+            stopIfTrue=True,
+        ),
+    )
+    ws.conditional_formatting.add(
+        cells,
+        FormulaRule(formula=[f'${breached}{first}="yes"'], fill=_fill(BREACH_FILL)),
+    )
+
+
+def _calculation_extras(ws: Worksheet, table: Table) -> None:
+    """Breached rows and any row that no longer matches the engine stand out."""
+    if not table.rows:
+        return
+    first = h = table.header_row + 1
+    check, breached = table.letter("check"), table.letter("breached")
+    ws.conditional_formatting.add(
+        f"{check}{h}:{check}{table.last_row}",
+        FormulaRule(formula=[f'${check}{first}<>"matches engine"'], fill=_fill(DIFFERS_FILL)),
+    )
+    ws.conditional_formatting.add(
+        f"{breached}{h}:{breached}{table.last_row}",
+        FormulaRule(formula=[f'${breached}{first}="yes"'], fill=_fill(BREACH_FILL)),
+    )
+
+
+def put(ws: Worksheet, row: int, column: int, value: object, style: str) -> None:
+    """Write one cell; text is always text (never a formula), with a quote prefix if risky."""
+    cell = ws.cell(row=row, column=column)
+    quote = False
+    if isinstance(value, str):
+        text = clean_text(value)
+        cell.value = text
+        cell.data_type = "s"  # openpyxl would take "=..." for a formula
+        quote = text.startswith(RISKY_START)
+    else:
+        cell.value = value
+    STYLES[style].apply(cell, quote=quote)
+
+
+def _height(text: str, width: float) -> float | None:
+    """A row height that shows all of ``text`` wrapped in a column ``width`` characters wide."""
+    per_line = max(int(width * 1.2), 10)
+    lines = sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+    return None if lines <= 1 else 15.0 * lines
+
+
+LetterRow = tuple[tuple[Cell | None, ...], float | None]
+
+
+def _letters(ws: Worksheet, plan: Plan) -> tuple[list[LetterRow], int, int]:
+    """The Claim letters sheet: its rows (written later, fast), letters written and breaches.
+
+    One letter per breached period, a page each, with no gridlines.
+    """
+    written, total = letters(plan)
+    ws.sheet_view.showGridLines = False
+    ws.print_options.gridLines = False
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 100
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    made = plan.now.astimezone(dt.UTC).date().isoformat()
+    if not written:
+        text = "No period breached its SLA: there is no credit to claim."
+        return [((Cell("text", text, "letter_title"),), None)], 0, 0
+    intro = (
+        f"{len(written):,} claim letter{'s' if len(written) != 1 else ''}, one per breached "
+        f"period, with the figures slacalc computed on {made}."
+    )
+    if len(written) < total:
+        intro += f" {total - len(written):,} more breached periods are listed on the Summary."
+    rows: list[LetterRow] = [((Cell("text", intro, "subtitle"),), None), ((), None)]
+    breaks: list[Break] = []
+    for letter in written:
+        rows.append(((Cell("text", letter.title, "letter_title"),), 20.0))
+        rows.append(((), None))
+        for label, text in letter.lines:
+            cells = (Cell("text", label, "letter_label"), Cell("text", text, "letter_text"))
+            rows.append((cells, _height(text, 100)))
+        breaks.append(Break(id=len(rows)))
+        rows += [((), None), ((), None)]
+    ws.row_breaks = RowBreak(brk=breaks)  # at once: appending one by one re-checks them all
+    return rows, len(written), total
+
+
+def _terms(ws: Worksheet, plan: Plan) -> None:
+    """One column per contract, one row per term; the formulas read kind, caps and minimum."""
+    put(ws, 1, 1, "Term", "header")
+    ws.column_dimensions["A"].width = 34
+    for j, contract in enumerate(plan.contracts, start=2):
+        put(ws, 1, j, contract.id, "header")
+        ws.column_dimensions[column_letter(j - 1)].width = 60
+        values = tables.terms_values(contract)
+        for key, row in tables.TERMS_ROW.items():
+            value = values[key]
+            put(ws, row, j, value, "text_wrap" if isinstance(value, str) else "general")
+    for key, label in tables.TERMS_ROWS:
+        put(ws, tables.TERMS_ROW[key], 1, label, "label")
+    for key in ("tiers", "notes", "unverified", "maintenance", "method", "how"):
+        longest = max(
+            (str(tables.terms_values(c)[key]) for c in plan.contracts), key=len, default=""
+        )
+        height = _height(longest, 60)
+        if height:
+            ws.row_dimensions[tables.TERMS_ROW[key]].height = min(height, 400)
+    ws.freeze_panes = "B2"
+
+
+def _label_sheet(ws: Worksheet, rows: list[tuple[str, str]], left: float, right: float) -> None:
+    ws.sheet_view.showGridLines = False
+    ws.column_dimensions["A"].width = left
+    ws.column_dimensions["B"].width = right
+    put(ws, 1, 1, "How this workbook was made", "title")
+    for i, (label, text) in enumerate(rows, start=3):
+        put(ws, i, 1, label, "label")
+        put(ws, i, 2, text, "letter_text")
+        height = _height(text, right)
+        if height:
+            ws.row_dimensions[i].height = height
