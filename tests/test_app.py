@@ -385,3 +385,80 @@ def test_only_the_ui_imports_streamlit() -> None:
         if "ui" in path.relative_to(ROOT / "slacalc").parts:
             continue
         assert not re.search(r"^\s*(import|from) streamlit", path.read_text(), re.M), path
+
+
+def test_json_and_excel_uploads_are_read_too() -> None:
+    # One window of 200 users for 4 hours: 48,000 of 44,640,000 → 99.892 % → 25 %.
+    at = start()
+    at.switch_page(DATA).run()
+    json_file = (
+        b'{"incidents": [{"Incident ID": "J1", "Start time": "2026-03-10T10:00:00Z", '
+        b'"End time": "2026-03-10T14:00:00Z", "Users affected": 200}]}'
+    )
+    at.file_uploader(key="widget.outage_file").set_value(("o.json", json_file, "application/json"))
+    at.run()
+    clean(at)
+    assert "Credit earned: 2,000.00 USD" in at.success[0].value
+    mapping = next(d.value for d in at.dataframe if "Read as" in d.value.columns)
+    assert mapping.values.tolist() == [
+        ["Incident ID", "id"],
+        ["Start time", "start"],
+        ["End time", "end"],
+        ["Users affected", "affected_users"],
+    ]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["start", "end", "affected_users"])
+    sheet.append(["2026-04-10T10:00:00Z", "2026-04-10T18:00:00Z", 100])
+    data = io.BytesIO()
+    book.save(data)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at.file_uploader(key="widget.outage_file").set_value(("o.xlsx", data.getvalue(), xlsx))
+    at.run()
+    clean(at)
+    # 100 users × 480 min = 48,000 of April's 43,200,000 → 99.888 % → 25 %.
+    assert "April 2026: **2,000.00 USD**" in at.success[0].value
+
+
+def test_changing_the_licensed_users_recomputes() -> None:
+    # 500 licensed users: 384,300 of 44,580 × 500 = 22,290,000 → 98.275 % → 50 % of 8,000.00.
+    at = start()
+    at.switch_page(DATA).run()
+    at.number_input(key="widget.users").set_value(500).run()
+    clean(at)
+    assert "March 2026: **4,000.00 USD**" in at.success[0].value
+    at.switch_page("slacalc/ui/pages/claim.py").run()
+    assert metrics(at)[:2] == [("Availability", "98.275 %"), ("Credit", "4,000.00 USD")]
+
+
+def test_a_typed_table_and_applying_the_editor() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    next(b for b in at.button if b.label == "Start an empty table to type in").click().run()
+    clean(at)
+    # The starter row: everyone for 90 minutes on 2 March: 90,000 of 44,640,000 → 99.798 %.
+    assert "March 2026: **2,000.00 USD**" in at.success[0].value
+    next(b for b in at.button if b.label == "Apply changes").click().run()
+    clean(at)
+    assert "Edited: Typed table" in at.caption[0].value
+    assert "March 2026: **2,000.00 USD**" in at.success[0].value
+
+
+def test_the_portfolio_contract_page_shows_each_tenants_contract() -> None:
+    people = (
+        b"tenant,contract,users,monthly_fee\n"
+        b"a,microsoft-365-exchange-online,100,400\n"
+        b"b,google-workspace,100,600\n"
+    )
+    windows = b"start,end\n2026-03-05T10:00:00Z,2026-03-05T12:00:00Z\n"
+    at = start()
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.outage_file").set_value(("o.csv", windows, "text/csv"))
+    at.file_uploader(key="widget.customers_file").set_value(("c.csv", people, "text/csv"))
+    at.run()
+    clean(at)
+    at.switch_page(CONTRACT).run()
+    clean(at)
+    assert at.selectbox(key="widget.contract").value.startswith("(each tenant")
+    assert [h.value for h in at.header] == ["Google Workspace", "Microsoft 365 Exchange Online"]
