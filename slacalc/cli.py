@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import importlib
 import importlib.util
 import io
 import json
@@ -449,8 +448,6 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _SUFFIX_FORMATS.get(output.suffix.lower(), "table") if output and not workbook else "table"
     )
 
-    if workbook:
-        _excel_writer()  # fail before the work if workbooks cannot be written
     outages = read_outages(
         args.outages,
         args.timezone,
@@ -529,22 +526,11 @@ def _quarters_allowed(contract_ids: Iterable[str]) -> None:
             )
 
 
-def _excel_writer() -> Callable[[Results, Path], object]:
-    """``slacalc.excel.export_excel``, imported only for a workbook: openpyxl is heavy."""
-    try:
-        writer: Callable[[Results, Path], object] = importlib.import_module(
-            "slacalc.excel"
-        ).export_excel
-    except (ImportError, AttributeError):
-        raise SlacalcError(
-            "--output: this slacalc cannot write Excel workbooks yet; use a .json or .csv file"
-        ) from None
-    return writer
-
-
 def _write_workbook(results: Results, path: Path) -> None:
+    from slacalc.excel import export_excel  # here, not at the top: openpyxl is heavy
+
     try:
-        _excel_writer()(results, path)
+        export_excel(results, path)
     except OSError as exc:
         raise SlacalcError(f"--output: cannot write {path}: {exc.strerror}") from None
 
