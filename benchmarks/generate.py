@@ -202,7 +202,8 @@ def save(work: Workload, n_windows: int, *, csv: bool = True) -> dict[str, Path]
     """Write a workload's Parquet files (and the CSV) under ``benchmarks/data/``."""
     where = paths(n_windows)
     DATA.mkdir(parents=True, exist_ok=True)
-    work.outages.to_parquet(where["parquet"], index=False)
+    # Row groups of 250,000 windows, so Dask (benchmarks/run.py --dask) reads it in parallel.
+    work.outages.to_parquet(where["parquet"], index=False, row_group_size=250_000)
     frame = work.customers.frame.assign(monthly_fee=work.customers.frame["monthly_fee"].astype(str))
     frame.to_parquet(where["customers"], index=False)
     work.customers.cohorts.to_parquet(where["cohorts"], index=False)
