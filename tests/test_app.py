@@ -462,3 +462,15 @@ def test_the_portfolio_contract_page_shows_each_tenants_contract() -> None:
     clean(at)
     assert at.selectbox(key="widget.contract").value.startswith("(each tenant")
     assert [h.value for h in at.header] == ["Google Workspace", "Microsoft 365 Exchange Online"]
+
+
+def test_a_file_that_cannot_be_read_is_refused_and_the_data_stays() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    at.file_uploader(key="widget.outage_file").set_value(("outages.csv", png, "text/csv"))
+    at.run()
+    assert [e.value for e in at.exception] == []
+    assert "That file was not used" in at.error[0].value
+    assert "PNG image" in at.error[0].value
+    assert "Credit earned: 4,000.00 USD" in at.success[0].value  # still the example
