@@ -1,0 +1,189 @@
+"""The real app in a real browser: ``streamlit run app.py`` on localhost, driven by Playwright in
+headless Debian Chromium. Loads the example, uploads a file, adds a what-if, reads the numbers on
+the page, saves a screenshot (``docs/images/app.png``), and checks the server log stays clean.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOT = ROOT / "docs" / "images" / "app.png"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BAD_ROW = (
+    "id,start,end,affected_users\n"
+    "A,2026-03-10T10:00:00Z,2026-03-10T14:00:00Z,200\n"
+    "B,2026-03-12T10:00:00Z,2026-03-12T11:00:00Z,100\n"
+    "C,2026-03-15T10:00:00Z,2026-03-15T09:00:00Z,50\n"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The app served on a free localhost port; yields its address and its log file."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {
+        **os.environ,
+        "PYTHONWARNINGS": "default",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                    if reply.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start:\n{log.read_text()}")
+            time.sleep(0.25)
+        yield url, log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+def test_the_app_in_chromium(server: tuple[str, Path], tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    url, log = server
+    upload = tmp_path / "outages.csv"
+    upload.write_text(BAD_ROW)
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1440, "height": 1000},
+        )
+        try:
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            page.goto(url)
+
+            # Opens on the example, already computed (hand-worked in test_app.py).
+            expect(page.get_by_text("Credit earned: 4,000.00 USD")).to_be_visible()
+            expect(page.get_by_text("99.137 %").first).to_be_visible()
+            expect(page.get_by_text("99.238 %").first).to_be_visible()
+            page.set_viewport_size({"width": 1440, "height": 1440})
+            _settled(page)
+            page.locator("[data-testid='stVegaLiteChart'] svg").first.wait_for()
+            page.wait_for_timeout(1000)  # let Vega finish drawing
+            page.screenshot(path=str(tmp_path / "claim.png"))
+            page.set_viewport_size({"width": 1440, "height": 1000})
+            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(tmp_path / "claim.png", SCREENSHOT)
+            _no_exception(page)
+
+            # Upload a file with one bad row: the row is named, the rest is computed.
+            page.get_by_role("link", name="Data").first.click()
+            expect(page.get_by_text("Load outage windows")).to_be_visible()
+            expect(page.get_by_text("Files up to 50 MB each")).to_be_visible()
+            page.locator("input[type='file']").first.set_input_files(str(upload))
+            expect(page.get_by_text("1 row(s) of 3 could not be used").first).to_be_visible()
+            expect(page.get_by_text("Credit earned: 2,000.00 USD")).to_be_visible()
+            _settled(page)
+            _no_exception(page)
+            page.screenshot(path=str(tmp_path / "data.png"), full_page=True)
+
+            # A what-if: every outage a day longer moves March from 25 % to 50 %.
+            page.get_by_role("link", name="What-if").first.click()
+            expect(page.get_by_text("Build a scenario")).to_be_visible()
+            name = page.get_by_label("Name")
+            name.fill("A day longer")
+            minutes = page.get_by_label("Longer by minutes (negative: shorter)")
+            minutes.fill("1440")
+            page.get_by_role("button", name="Add scenario").click()
+            summary = page.locator("li", has_text="A day longer")
+            expect(summary).to_contain_text("credit 4,000.00 USD (+2,000.00 USD)")
+            expect(summary).to_contain_text("50 % of the fee")
+            _settled(page)
+            _no_exception(page)
+            page.screenshot(path=str(tmp_path / "whatif.png"), full_page=True)
+        finally:
+            context.close()
+    text = log.read_text()
+    assert not re.search(r"Traceback|Error|WARNING|Warning", text), text
+
+
+def _settled(page: object) -> None:
+    """Wait until the script run is over: no running indicator, no stale element left."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    page.wait_for_function(
+        """() => !document.querySelector("[data-stale='true']")
+            && !document.querySelector("[data-testid='stStatusWidget']")""",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(300)
+
+
+def _no_exception(page: object) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "Traceback" not in page.content()
