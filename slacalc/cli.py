@@ -457,7 +457,8 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         ambiguous=args.ambiguous,
         nonexistent=args.nonexistent,
     )
-    _require_rows(outages.frame, outages.rejected, outages.source, "outage window", err)
+    if outages.rejected or not args.period:  # an empty file is fine for --period: 100 %
+        _require_rows(outages.frame, outages.rejected, outages.source, "outage window", err)
     customers = None if args.customers is None else read_customers(args.customers)
     if customers is not None:
         _require_rows(customers.frame, customers.rejected, customers.source, "customer", err)

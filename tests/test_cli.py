@@ -229,6 +229,16 @@ def test_rejected_rows_are_listed_on_stderr_by_row_and_column(tmp_path: Path) ->
     assert f"{path}: row 4, column 'end': " in accepted.stderr
 
 
+def test_a_file_without_outages_reports_the_requested_period_at_100(tmp_path: Path) -> None:
+    empty = tmp_path / "none.csv"
+    empty.write_text("start,end\n", encoding="utf-8")
+    proc = slacalc_run(*one_customer(empty, "--period", "2026-03"))
+    assert proc.returncode == 0, proc.stderr
+    march = next(line for line in proc.stdout.splitlines() if line.startswith("2026-03"))
+    # Nothing down; to fall below 99.9 %: 0.1 % of 2,678,400 s = 2,678.4 s → 2,679 s = 44.65 min.
+    assert march.split() == ["2026-03", "100.0000", "0", "0", "none", "0.00", "USD", "44.65"]
+
+
 def test_a_customers_table_computes_each_tenant_and_names_its_bad_rows(
     outages: Path, tmp_path: Path
 ) -> None:
