@@ -287,15 +287,6 @@ def test_results_csv_download_matches_the_screen(served: dict[str, Callable[[], 
     assert ",2026-04-30," in lines[1]
 
 
-def _excel_ready() -> bool:
-    try:
-        from slacalc import excel
-    except ImportError:
-        return False
-    return hasattr(excel, "export_excel")
-
-
-@pytest.mark.skipif(not _excel_ready(), reason="slacalc.excel.export_excel is not on main yet")
 def test_claim_workbook_summary_matches_the_screen(served: dict[str, Callable[[], bytes]]) -> None:
     at = start()
     shown = metrics(at)

@@ -9,12 +9,10 @@ these calls by their arguments. Nothing here imports streamlit.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -195,10 +193,10 @@ def results_csv(results: Results) -> bytes:
 
 def claim_workbook(results: Results) -> bytes:
     """The Excel claim workbook for the results (the Excel module is imported only here)."""
-    excel: Any = importlib.import_module("slacalc.excel")
-    data = excel.export_excel(results, None)
-    if not isinstance(data, bytes):
-        raise TypeError(f"export_excel returned {type(data).__name__}, not bytes")
+    from slacalc.excel import export_excel  # openpyxl loads only when a workbook is asked for
+
+    data = export_excel(results, None)
+    assert data is not None  # no target given: the bytes come back
     return data
 
 
