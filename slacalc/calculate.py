@@ -388,7 +388,10 @@ def _one_contract(
     counts = ~is_excluded
 
     kind, tz = contract.period, contract.timezone
-    wanted = [parse_period(label, kind, tz) for label in requested]
+    try:
+        wanted = [parse_period(label, kind, tz) for label in requested]
+    except ValueError as exc:
+        raise InputError(f"periods: {exc} (contract {contract.id})") from None
     if not counts.any() and not wanted:
         return _Part(pd.DataFrame(), pd.DataFrame, pd.DataFrame)
     first_candidates, last_candidates = [], []

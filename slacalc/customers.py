@@ -123,7 +123,10 @@ class Customers:
         """One customer given inline (``users=``, ``monthly_fee=``) rather than as a table."""
         if isinstance(users, bool) or not isinstance(users, int | np.integer) or users <= 0:
             raise InputError(f"users: {users!r} is not a positive whole number of licensed users")
-        fee = None if monthly_fee is None else to_decimal(monthly_fee)
+        try:
+            fee = None if monthly_fee is None else to_decimal(monthly_fee)
+        except (TypeError, ValueError):
+            raise InputError(f"monthly_fee: {monthly_fee!r} is not an amount") from None
         if fee is not None and (not fee.is_finite() or fee < 0):
             raise InputError(f"monthly_fee: {monthly_fee!r} is not an amount of zero or more")
         sizes = dict(cohorts or {})
@@ -309,5 +312,3 @@ def _unknown_contract(value: str, allowed: set[str]) -> str:
     near = sorted(a for a in allowed if a.casefold() == value.casefold())
     hint = f" (did you mean {near[0]!r}?)" if near else "; see `slacalc contracts` for the ids"
     return f"unknown contract{hint}"
-
-

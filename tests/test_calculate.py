@@ -6,6 +6,7 @@ Minutes of a 31-day month: 31 × 1,440 = 44,640; a 30-day month: 43,200.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pandas as pd
@@ -481,3 +482,31 @@ def test_teams_tm710778_and_tm710344_against_forum_arithmetic() -> None:
     row = one(slacalc.calculate(short, "microsoft-365-teams", users=10))
     assert (row["downtime_minutes"], row["credit_percent"]) == (695, 50)
     assert row["availability_percent"] == D("98.4431003584")  # 43,945 / 44,640
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"periods": ["2026-13"]}, "periods: period '2026-13' has no month 13"),
+        ({"periods": ["2026-Q1"]}, "periods: period '2026-Q1' is a quarter"),
+        ({"monthly_fee": "abc"}, "monthly_fee: 'abc' is not an amount"),
+        ({"users": 0}, "users: 0 is not a positive whole number"),
+    ],
+)
+def test_bad_arguments_raise_an_input_error_naming_the_argument(
+    kwargs: dict[str, object], message: str
+) -> None:
+    outage = windows(("2026-03-10T10:00Z", "2026-03-10T11:00Z"))
+    arguments: dict[str, object] = {"users": 10, **kwargs}
+    with pytest.raises(slacalc.InputError, match=re.escape(message)):
+        slacalc.calculate(outage, EX, **arguments)  # type: ignore[arg-type]
+
+
+def test_no_outages_give_100_percent_in_the_requested_periods_and_no_rows_otherwise() -> None:
+    empty = pd.DataFrame({"start": [], "end": []})
+    r = slacalc.calculate(empty, EX, users=10, periods=["2026-03"])
+    assert one(r)["availability_percent"] == 100
+    assert one(r)["breached"] is False
+    nothing = slacalc.calculate(empty, EX, users=10).to_frame()
+    assert len(nothing) == 0
+    assert list(nothing.columns) == list(slacalc.results.RESULT_COLUMNS)
