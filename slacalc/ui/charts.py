@@ -124,18 +124,24 @@ def timeline(
     if len(data) > MAX_WINDOWS:
         title += f": the first {MAX_WINDOWS:,} of {len(data):,} windows"
         data = data.sort_values("start").head(MAX_WINDOWS)
-    x_scale = alt.Scale(type="utc")
     counted = data[data["status"] == "counted"] if len(data) else data
+    # Zoom to the windows (a one-day event in a month-long axis would be a sliver); the windows
+    # are already cut at the period edges, and the edges inside this span are drawn.
+    lo, hi = _span(counted if len(counted) else data)
+    x_scale = alt.Scale(type="utc", domain=[_ms(lo), _ms(hi)])
     lanes = sorted(data["lane"].unique()) if len(data) else []
     bars = (
         alt.Chart(counted)
-        .mark_bar(cornerRadius=2, opacity=0.85)
+        .mark_bar(cornerRadius=2, opacity=0.85, clip=True)
         .encode(
             x=alt.X(
                 "start:T",
                 title=f"time ({timezone})",
                 scale=x_scale,
-                axis=alt.Axis(format="%d %b", labelOverlap=True),
+                axis=alt.Axis(
+                    format="%d %b %H:%M" if hi - lo <= pd.Timedelta(days=3) else "%d %b",
+                    labelOverlap=True,
+                ),
             ),
             x2="end:T",
             y=alt.Y("lane:N", title=None, sort=lanes, axis=alt.Axis(labelLimit=260)),
@@ -155,6 +161,8 @@ def timeline(
     layers: list[alt.Chart] = []
     shaded = _exclusion_rects(exclusions, timezone)
     if len(shaded):
+        shaded = shaded[(shaded["end"] > lo) & (shaded["start"] < hi)]
+    if len(shaded):
         tips = [
             alt.Tooltip("reason:N", title="excluded"),
             alt.Tooltip("from:N"),
@@ -162,7 +170,7 @@ def timeline(
         ]
         layers.append(
             alt.Chart(shaded)
-            .mark_rect(color="#9e9e9e", opacity=0.3)
+            .mark_rect(color="#9e9e9e", opacity=0.3, clip=True)
             .encode(x=alt.X("start:T", scale=x_scale), x2="end:T", tooltip=tips)
         )
         # A marker too: an excluded hour is thinner than a pixel on a two-month axis.
@@ -173,6 +181,7 @@ def timeline(
         )
     layers.append(bars)
     edges = _period_edges(periods, timezone)
+    edges = edges[(edges["at"] > lo) & (edges["at"] < hi)] if len(edges) else edges
     if len(edges):
         layers.append(
             alt.Chart(edges)
@@ -181,6 +190,21 @@ def timeline(
         )
     # A step, not a fixed height: with yOffset, Vega-Lite squashes a fixed-height layer.
     return alt.layer(*layers).properties(title=title, height=alt.Step(18))
+
+
+def _span(data: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The drawn time span: the windows' extent with a little room on each side."""
+    if not len(data):
+        now = pd.Timestamp("2026-01-01")
+        return now, now + pd.Timedelta(days=1)
+    lo, hi = pd.Timestamp(data["start"].min()), pd.Timestamp(data["end"].max())
+    room = max((hi - lo) * 0.04, pd.Timedelta(minutes=30))
+    return lo - room, hi + room
+
+
+def _ms(stamp: pd.Timestamp) -> int:
+    """A naive wall-clock time as epoch milliseconds, as Vega reads it on a UTC scale."""
+    return int(stamp.tz_localize("UTC").value // 1_000_000)
 
 
 def _exclusion_rects(exclusions: pd.DataFrame, timezone: str) -> pd.DataFrame:
@@ -292,7 +316,12 @@ def availability_spread(table: pd.DataFrame, contract: Contract) -> Chart:
         .mark_rule(color="#e45756", strokeDash=[6, 4])
         .encode(x=alt.X("below:Q", scale=x_scale), tooltip=[alt.Tooltip("label:N", title="tier")])
     )
-    return alt.layer(bars, lines).properties(
+    names = (
+        alt.Chart(visible)
+        .mark_text(align="right", baseline="top", dx=-4, dy=4, color="#e45756")
+        .encode(x=alt.X("below:Q", scale=x_scale), y=alt.value(0), text="label:N")
+    )
+    return alt.layer(bars, lines, names).properties(
         title="Tenants by availability (dashed: tier thresholds)", height=300
     )
 
