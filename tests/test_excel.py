@@ -198,6 +198,11 @@ def test_calculation_redoes_the_arithmetic_in_formulas(formulas: openpyxl.Workbo
     assert row["Cap: % of fee"] == (
         "=INDEX('Contract terms'!$B$15:$B$15,MATCH(C2,'Contract terms'!$B$1:$B$1,0))"
     )
+    # Each formula is written once per column, shared down the rows as Excel fills them down.
+    assert ws["M3"].value == "=L3/60"
+    assert ws["T3"].value == (
+        '=IF(E3="time",IF(M3=0,100,(M3-P3)*100/M3),IF(O3=0,100,(O3-Q3)*100/O3))'
+    )
     # The inputs a what-if changes are values, not formulas.
     for name in ("Measured seconds (after exclusions)", "Licensed users", "Monthly fee"):
         assert not str(row[name]).startswith("=")

@@ -185,7 +185,9 @@ class _Encoder:
 
     The hot loop of a large export: each cell is the text before its row number (constant per
     column) and the text after it, which depends only on the style and the value, so repeated
-    values (services, periods, zones) are encoded once.
+    values (services, periods, zones) are encoded once. A formula that refers to its own row
+    only is written once per column as a shared formula (as Excel itself writes a filled-down
+    column); every other cell of the column points to it and carries its cached value.
     """
 
     def __init__(
@@ -195,8 +197,11 @@ class _Encoder:
         letters: Mapping[str, str],
         styles: Mapping[str, int],
         offset: int,
+        span: tuple[int, int],
+        shared: int,
     ) -> None:
         self.letter, self.column, self.styles, self.offset = letter, column, styles, offset
+        self.first, self.last, self.shared = span[0], span[1], shared
         # Style id → the id of its quote-prefix twin, for text that starts like a formula.
         self.quoted = {sid: styles[f"{n}!q"] for n, sid in styles.items() if not n.endswith("!q")}
         self.template = ""
@@ -225,18 +230,32 @@ class _Encoder:
         get = cache.get
         out: list[str] = []
         append = out.append
+        if self.shared >= 0:
+            si, first, letter = self.shared, self.first, self.letter
+            for r, v, s in zip(rows, values, sids):  # noqa: B905 (sids may be endless)
+                key = (s, v)
+                tails = formula_cache.get(key)
+                if tails is None:
+                    t, cached = _cached_tail(s, v)
+                    tails = formula_cache[key] = (f'" s="{s}"{t}>', f"{cached}</c>")
+                if r == first:
+                    span = f"{letter}{first}:{letter}{self.last}"
+                    text = self.template.format(r=r)
+                    shared = f'<f t="shared" ref="{span}" si="{si}">{text}</f>'
+                else:
+                    shared = f'<f t="shared" si="{si}"/>'
+                append(f"{lead}{r}{tails[0]}{shared}{tails[1]}")
+            return out
         if self.column.kind == "formula":
             template, offset = self.template, self.offset
-            parts = None if "{r2}" in template else template.split("{r}")
             for r, v, s in zip(rows, values, sids):  # noqa: B905 (sids may be endless)
                 key = (s, v)
                 tails = formula_cache.get(key)
                 if tails is None:
                     t, cached = _cached_tail(s, v)
                     tails = formula_cache[key] = (f'" s="{s}"{t}><f>', f"</f>{cached}</c>")
-                row = str(r)
-                text = row.join(parts) if parts else template.format(r=r, r2=r + offset)
-                append(f"{lead}{row}{tails[0]}{text}{tails[1]}")
+                text = template.format(r=r, r2=r + offset)
+                append(f"{lead}{r}{tails[0]}{text}{tails[1]}")
             return out
         kind = self.column.kind
         for r, v, s in zip(rows, values, sids):  # noqa: B905 (sids may be endless)
@@ -332,10 +351,20 @@ def table_rows(
     height = f' ht="{header_height:g}" customHeight="1"' if header_height else ""
     yield f'<row r="{h}"{height}>{header}</row>'
     letters = {col.name: column_letter(i) for i, col in enumerate(table.columns)}
-    encoders = [
-        _Encoder(letters[col.name], col, letters, styles, table.offset) for col in table.columns
-    ]
     first = h + 1
+    shared = itertools.count()  # shared-formula ids, 0, 1, 2, … as Excel numbers them
+    encoders = [
+        _Encoder(
+            letters[c.name],
+            c,
+            letters,
+            styles,
+            table.offset,
+            (first, table.last_row),
+            next(shared) if c.kind == "formula" and "{r2}" not in c.formula else -1,
+        )
+        for c in table.columns
+    ]
     written = 0
     for chunk in table.chunks():
         n = len(chunk[table.columns[0].name])
