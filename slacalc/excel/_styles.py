@@ -16,6 +16,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
+FONT = "Calibri"  # the workbook's default font; a style that names none prints in a serif
 INPUT_FILL = "FFF2CC"
 ENGINE_FILL = "EDEDED"
 HEADER_FILL = "DCE6F1"
@@ -53,9 +54,10 @@ class Style:
         cell.number_format = self.number_format
         if self.bold or self.italic or self.size or self.color or self.underline:
             cell.font = Font(
+                name=FONT,
                 bold=self.bold,
                 italic=self.italic,
-                size=self.size,
+                size=self.size or 11,
                 color=self.color,
                 underline="single" if self.underline else None,
             )
@@ -80,6 +82,7 @@ def _money(digits: int, **kw: object) -> Style:
 
 STYLES: dict[str, Style] = {
     "text": Style(),
+    "code": Style(horizontal="center"),
     "text_wrap": Style(wrap=True, top=True),
     "title": Style(bold=True, size=14),
     "subtitle": Style(italic=True, color="595959"),

@@ -278,7 +278,7 @@ def calculation(plan: Plan) -> Table:
             f"IF({{exact_total}}=0,0,SUMPRODUCT(({key('B')}={{contract}})*"
             f"(({{exact_lost}}*{key('I')}-{{exact_total}}*{key('J')})>={key('K')})))",
         ),
-        Column("breached", "Breached", "formula", "text", 9, 'IF({tier_no}>0,"yes","no")'),
+        Column("breached", "Breached", "formula", "code", 9, 'IF({tier_no}>0,"yes","no")'),
         Column(
             "tier",
             "Tier",
@@ -348,7 +348,7 @@ def calculation(plan: Plan) -> Table:
             'IF({period_fee}="","",IF(AND(ISNUMBER({minimum}),{currency}={minimum_currency},'
             f"ROUND({amount},{{digits}})<={{minimum}}),0,ROUND({amount},{{digits}})))",
         ),
-        Column("currency", "Currency", "text", "text", 9),
+        Column("currency", "Currency", "text", "code", 9),
         Column(
             "engine_availability", "Engine: availability %", "number", "engine_availability", 14
         ),
@@ -519,14 +519,14 @@ def summary(plan: Plan, calc: Table) -> Table:
             "availability", "Availability %", "formula", "availability", 14, link("availability")
         ),
         Column("commitment", "Commitment %", "number", "boundary", 12),
-        Column("breached", "Breached", "formula", "text", 9, link("breached")),
+        Column("breached", "Breached", "formula", "code", 9, link("breached")),
         Column("tier", "Tier", "formula", "text", 26, link("tier")),
         Column(
             "credit_percent", "Credit % of fee", "formula", "percent", 10, link("credit_percent")
         ),
         Column("credit_days", "Credit days", "formula", "general", 8, link("credit_days")),
         Column("credit_amount", "Credit amount", "formula", "money2", 14, link("credit_amount")),
-        Column("currency", "Currency", "text", "text", 9),
+        Column("currency", "Currency", "text", "code", 9),
         Column("claim_deadline", "Claim deadline", "date", "date", 15),
         Column(
             "days_left",

@@ -20,6 +20,7 @@ from slacalc.excel._letters import assumptions, letters
 from slacalc.excel._styles import (
     BREACH_FILL,
     DIFFERS_FILL,
+    FONT,
     PASSED_FILL,
     STYLES,
     register,
@@ -114,7 +115,7 @@ def _write(plan: Plan, target: str | IO[bytes]) -> None:
         tables.TIERS: tables.credit_tiers(plan),
     }
     heights = {name: _lay_out(sheets[name], table) for name, table in grids.items()}
-    _summary_extras(sheets[tables.SUMMARY], grids[tables.SUMMARY])
+    _summary_extras(sheets[tables.SUMMARY], grids[tables.SUMMARY], plan)
     _calculation_extras(sheets[tables.CALCULATION], calc)
     sheets[tables.CALCULATION].freeze_panes = "E2"
     sheets[tables.TIERS].freeze_panes = "C2"
@@ -170,6 +171,7 @@ def _lay_out(ws: Worksheet, table: Table) -> float:
     ws.freeze_panes = f"A{h + 1}"
     ws.auto_filter.ref = f"A{h}:{table.last_column}{max(table.last_row, h)}"
     ws.print_title_rows = f"{h}:{h}"
+    ws.print_options.gridLines = True  # printed tables look as they do on screen
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -194,11 +196,17 @@ def _fill(color: str) -> PatternFill:
     return PatternFill("solid", start_color=color, end_color=color)
 
 
-def _summary_extras(ws: Worksheet, table: Table) -> None:
+def _summary_extras(ws: Worksheet, table: Table, plan: Plan) -> None:
     """Frozen header and the first four columns; breached rows stand out, lapsed ones grey."""
     h = table.header_row
     ws.freeze_panes = f"E{h + 1}"
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 18)
+    # A credit is a percent of the fee or days of service: hide the column no contract uses.
+    kinds = {c.credit_kind for c in plan.contracts}
+    if "days" not in kinds:
+        ws.column_dimensions[table.letter("credit_days")].hidden = True
+    if kinds == {"days"}:
+        ws.column_dimensions[table.letter("credit_percent")].hidden = True
     if not table.rows:
         return
     first = h + 1
@@ -209,7 +217,7 @@ def _summary_extras(ws: Worksheet, table: Table) -> None:
         FormulaRule(
             formula=[f'${status}{first}="deadline passed"'],
             fill=_fill(PASSED_FILL),
-            font=Font(color="595959"),
+            font=Font(name=FONT, color="595959"),
             stopIfTrue=True,
         ),
     )
