@@ -23,7 +23,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 import slacalc
-from slacalc.excel import _tables, export_excel
+from slacalc.excel import _tables, _workbook, export_excel
 from slacalc.excel._tables import boundary_integers
 from slacalc.outages import RowProblem
 from tests import spreadsheet
@@ -398,6 +398,24 @@ def test_chunks_join_into_one_table(monkeypatch: pytest.MonkeyPatch) -> None:
     whole = export_excel(results, now=NOW)
     monkeypatch.setattr(_tables, "CHUNK", 1)
     assert export_excel(results, now=NOW) == whole
+
+
+def test_evidence_longer_than_a_sheet_continues_on_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_workbook, "_SHEET_ROWS", 2)  # Excel's is 1,048,575
+    data = export_excel(exchange_results(), now=NOW)
+    assert data is not None
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == [*SHEETS[:6], "Outage windows (2)", *SHEETS[6:]]
+    assert [c.value for c in wb["Outage windows"]["B"]] == ["Incident id", "EX1", "EX2"]
+    assert [c.value for c in wb["Outage windows (2)"]["B"]] == ["Incident id", "MNT"]
+
+
+def test_too_many_result_rows_for_one_sheet_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_workbook, "MAX_ROWS", 8)  # the header is row 7, so one row fits
+    with pytest.raises(slacalc.SlacalcError, match="2 result rows do not fit in one Excel sheet"):
+        export_excel(exchange_results(), now=NOW)
 
 
 def test_no_periods_at_all() -> None:

@@ -797,14 +797,28 @@ def boundary_integers(boundary: Decimal) -> tuple[int, int]:
 # Evidence
 # --------------------------------------------------------------------------------------------
 
+#: Every row; evidence longer than a sheet holds continues on further sheets, a slice each.
+ALL = slice(None)
+
+
+def evidence_sizes(plan: Plan) -> dict[str, int]:
+    """Rows of each evidence table."""
+    results = plan.results
+    return {
+        DOWNTIME: len(results.evidence),
+        EXCLUDED: len(results.exclusions),
+        WINDOWS: len(results.outages.frame),
+        REJECTED: len(results.rejected) + len(results.customers.rejected),
+    }
+
 
 def _zones_of(plan: Plan, frame: pd.DataFrame) -> list[str]:
     return [plan.contract(c).timezone for c in frame["contract"].astype(str).tolist()]
 
 
-def downtime(plan: Plan) -> Table:
+def downtime(plan: Plan, part: slice = ALL) -> Table:
     """The downtime that counted, clipped to each period and merged, with incident ids."""
-    frame = plan.results.evidence
+    frame = plan.results.evidence.iloc[part]
     columns = (
         Column("tenant", "Tenant", "text", "text"),
         Column("service", "Service", "text", "text"),
@@ -843,9 +857,9 @@ def downtime(plan: Plan) -> Table:
     return Table(columns=columns, rows=len(frame), chunks=chunks)
 
 
-def excluded(plan: Plan) -> Table:
+def excluded(plan: Plan, part: slice = ALL) -> Table:
     """Time removed from measurement (excluded windows, scheduled maintenance), with reasons."""
-    frame = plan.results.exclusions
+    frame = plan.results.exclusions.iloc[part]
     columns = (
         Column("tenant", "Tenant", "text", "text"),
         Column("service", "Service", "text", "text"),
@@ -880,10 +894,10 @@ def excluded(plan: Plan) -> Table:
     return Table(columns=columns, rows=len(frame), chunks=chunks)
 
 
-def windows(plan: Plan) -> Table:
+def windows(plan: Plan, part: slice = ALL) -> Table:
     """The outage windows as read from the input, normalised, one row per input row."""
     outages = plan.results.outages
-    frame = outages.frame
+    frame = outages.frame.iloc[part]
     zone = outages.timezone
     local = zone != "UTC"
     columns = [
@@ -935,11 +949,12 @@ def _whole(value: object) -> object:
     return int(number) if number.is_integer() else number
 
 
-def rejected(plan: Plan) -> Table:
+def rejected(plan: Plan, part: slice = ALL) -> Table:
     """Every input row that could not be used, with the column and the problem."""
-    problems = [("outages", p) for p in plan.results.rejected] + [
-        ("customers", p) for p in plan.results.customers.rejected
-    ]
+    problems = (
+        [("outages", p) for p in plan.results.rejected]
+        + [("customers", p) for p in plan.results.customers.rejected]
+    )[part]
     columns = (
         Column("table", "Table", "text", "text", 10),
         Column("row", "Row", "number", "int", 7),

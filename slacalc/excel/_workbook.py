@@ -15,6 +15,7 @@ from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
+from slacalc.errors import SlacalcError
 from slacalc.excel import _tables as tables
 from slacalc.excel._letters import assumptions, letters
 from slacalc.excel._styles import (
@@ -27,6 +28,7 @@ from slacalc.excel._styles import (
 )
 from slacalc.excel._tables import Plan
 from slacalc.excel._xml import (
+    MAX_ROWS,
     RISKY_START,
     Cell,
     SheetRows,
@@ -40,6 +42,15 @@ from slacalc.excel._xml import (
 from slacalc.results import Results
 
 Target = str | os.PathLike[str] | IO[bytes]
+
+#: Data rows per evidence sheet: Excel's limit less the header.
+_SHEET_ROWS = MAX_ROWS - 1
+_EVIDENCE = {
+    tables.DOWNTIME: tables.downtime,
+    tables.EXCLUDED: tables.excluded,
+    tables.WINDOWS: tables.windows,
+    tables.REJECTED: tables.rejected,
+}
 
 
 def export_excel(
@@ -83,37 +94,31 @@ def _aware(now: dt.datetime | None) -> dt.datetime:
 
 
 def _write(plan: Plan, target: str | IO[bytes]) -> None:
+    calc = tables.calculation(plan)
+    summary = tables.summary(plan, calc)
+    if summary.last_row > MAX_ROWS:
+        raise SlacalcError(
+            f"{len(plan.table):,} result rows do not fit in one Excel sheet (at most "
+            f"{MAX_ROWS - summary.header_row:,}); export fewer tenants or periods at a time"
+        )
+    grids: dict[str, Table] = {tables.SUMMARY: summary, tables.CALCULATION: calc}
+    for name, size in tables.evidence_sizes(plan).items():
+        make = _EVIDENCE[name]
+        for i, start in enumerate(range(0, max(size, 1), _SHEET_ROWS)):
+            grids[name if i == 0 else f"{name} ({i + 1})"] = make(
+                plan, slice(start, start + _SHEET_ROWS)
+            )
+    grids[tables.TIERS] = tables.credit_tiers(plan)
+
     wb = Workbook()
     summary_ws = wb.active
     assert summary_ws is not None
     summary_ws.title = tables.SUMMARY
-    sheets = {
-        name: wb.create_sheet(name)
-        for name in (
-            tables.LETTERS,
-            tables.CALCULATION,
-            tables.DOWNTIME,
-            tables.EXCLUDED,
-            tables.WINDOWS,
-            tables.REJECTED,
-            tables.TERMS,
-            tables.TIERS,
-            tables.ASSUMPTIONS,
-        )
-    }
-    sheets[tables.SUMMARY] = summary_ws
+    order = [tables.LETTERS, *[n for n in grids if n not in (tables.SUMMARY, tables.TIERS)]]
+    order += [tables.TERMS, tables.TIERS, tables.ASSUMPTIONS]
+    sheets = {tables.SUMMARY: summary_ws} | {name: wb.create_sheet(name) for name in order}
     styles = register(summary_ws)
 
-    calc = tables.calculation(plan)
-    grids: dict[str, Table] = {
-        tables.SUMMARY: tables.summary(plan, calc),
-        tables.CALCULATION: calc,
-        tables.DOWNTIME: tables.downtime(plan),
-        tables.EXCLUDED: tables.excluded(plan),
-        tables.WINDOWS: tables.windows(plan),
-        tables.REJECTED: tables.rejected(plan),
-        tables.TIERS: tables.credit_tiers(plan),
-    }
     heights = {name: _lay_out(sheets[name], table) for name, table in grids.items()}
     _summary_extras(sheets[tables.SUMMARY], grids[tables.SUMMARY], plan)
     _calculation_extras(sheets[tables.CALCULATION], calc)
