@@ -27,6 +27,7 @@ from slacalc.excel import _tables, _workbook, export_excel
 from slacalc.excel._tables import boundary_integers
 from slacalc.outages import RowProblem
 from tests import spreadsheet
+from tests.conftest import variant
 from tests.spreadsheet import recalculate
 
 NOW = dt.datetime(2026, 4, 15, 9, 0, tzinfo=dt.UTC)
@@ -416,6 +417,30 @@ def test_too_many_result_rows_for_one_sheet_is_an_error(monkeypatch: pytest.Monk
     monkeypatch.setattr(_workbook, "MAX_ROWS", 8)  # the header is row 7, so one row fits
     with pytest.raises(slacalc.SlacalcError, match="2 result rows do not fit in one Excel sheet"):
         export_excel(exchange_results(), now=NOW)
+
+
+def test_times_in_the_contracts_zone_with_daylight_saving() -> None:
+    # Exchange Online read in Los Angeles: March 2026 runs from 1 March 08:00 UTC to 1 April
+    # 07:00 UTC, 44,580 minutes (the clocks go forward on 8 March). A window from 31 March 22:00
+    # to 1 April 02:00 PDT (UTC−7) is split at local midnight: 2 hours in each month.
+    la = variant("microsoft-365-exchange-online", timezone="America/Los_Angeles")
+    outages = io.StringIO("id,start,end\nLA1,2026-03-31T22:00:00-07:00,2026-04-01T02:00:00-07:00\n")
+    data = export_excel(slacalc.calculate(outages, la, users=100, monthly_fee="100"), now=NOW)
+    assert data is not None
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    march = record(wb["Calculation"], 1, 2)
+    assert march["Period start (contract zone)"] == dt.datetime(2026, 3, 1)
+    assert march["Period end (contract zone)"] == dt.datetime(2026, 4, 1)
+    assert march["Time zone"] == "America/Los_Angeles"
+    assert march["Days in period"] == 31
+    assert march["Measured seconds (after exclusions)"] == 44_580 * 60
+    window = record(wb["Downtime counted"], 1, 2)
+    assert window["Start (UTC)"] == dt.datetime(2026, 4, 1, 5, 0)
+    assert window["End (UTC)"] == dt.datetime(2026, 4, 1, 7, 0)
+    assert window["Start (contract zone)"] == dt.datetime(2026, 3, 31, 22, 0)
+    assert window["End (contract zone)"] == dt.datetime(2026, 4, 1, 0, 0)
+    letters = [c.value for c in wb["Claim letters"]["B"] if c.value]
+    assert "2026-03-31 22:00:00 to 2026-04-01 00:00:00" in letters
 
 
 def test_no_periods_at_all() -> None:
