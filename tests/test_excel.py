@@ -381,6 +381,22 @@ def test_bytes_buffer_and_path_give_the_same_workbook(workbook_path: Path) -> No
     assert buffer.getvalue() == data == workbook_path.read_bytes()  # repeatable, given now
 
 
+def test_a_failed_export_leaves_no_file(tmp_path: Path) -> None:
+    r = exchange_results()
+    broken = slacalc.Results(
+        table=r.table.assign(tier="not a tier of the contract"),
+        evidence=r.evidence,
+        exclusions=r.exclusions,
+        rejected=r.rejected,
+        contracts=r.contracts,
+        outages=r.outages,
+        customers=r.customers,
+    )
+    with pytest.raises(ValueError, match="not the contract's"):
+        export_excel(broken, tmp_path / "claims.xlsx", now=NOW)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_no_macros_no_external_links(workbook_path: Path) -> None:
     with zipfile.ZipFile(workbook_path) as package:
         names = package.namelist()

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,8 @@ CHUNK = 4096
 #: Downtime and fractions of users are counted in ten-thousandths, as the engine counts them.
 UNITS = 10_000
 
-#: Rows of the Contract terms sheet (one column per contract); formulas look up the marked ones.
+#: Rows of the Contract terms sheet (one column per contract); the Calculation's formulas look up
+#: the credit kind, the caps and the minimum credit here.
 TERMS_ROWS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),
     ("provider", "Provider"),
@@ -140,6 +142,22 @@ class Plan:
     def contract(self, contract_id: str) -> Contract:
         """The contract of a result row."""
         return self.results.contracts[contract_id]
+
+    @cached_property
+    def _tier_numbers(self) -> dict[str, dict[str, int]]:
+        return {
+            cid: {tier.describe(): i for i, tier in enumerate(c.tiers, start=1)}
+            for cid, c in self.results.contracts.items()
+        }
+
+    def tier_number(self, contract_id: str, words: str) -> int:
+        """1-based number of the engine's tier (given by its words) in the contract, 0 for none."""
+        if not words:
+            return 0
+        found = self._tier_numbers[contract_id].get(words)
+        if found is None:
+            raise ValueError(f"{contract_id}: the engine's tier {words!r} is not the contract's")
+        return found
 
     def today(self, zone: str) -> dt.date:
         """Today in ``zone`` as of ``now``: deadlines are days in the contract's zone."""
@@ -411,7 +429,10 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
         )
     ]
     tiers = part["tier"].fillna("").astype(str).tolist()
-    tier_no = [_tier_index(c, t) for c, t in zip(contracts, tiers, strict=True)]
+    tier_no = [
+        plan.tier_number(c, t)
+        for c, t in zip(part["contract"].astype(str).tolist(), tiers, strict=True)
+    ]
     currencies = part["currency"].astype(str).tolist()
     digits = [minor_unit_digits(c) for c in currencies]
     period_fee = [_number(v) for v in part["period_fee"].tolist()]
@@ -483,16 +504,6 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
 
 def _or_none(value: Decimal | None) -> object:
     return "none" if value is None else value
-
-
-def _tier_index(contract: Contract, text: str) -> int:
-    """1-based index of the engine's tier (by its words), 0 for none."""
-    if not text:
-        return 0
-    for i, tier in enumerate(contract.tiers, start=1):
-        if tier.describe() == text:
-            return i
-    raise ValueError(f"{contract.id}: the engine's tier {text!r} is not one of the contract's")
 
 
 # --------------------------------------------------------------------------------------------

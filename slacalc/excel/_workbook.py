@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
 import os
+import secrets
 from typing import IO
 
 from openpyxl import Workbook
@@ -75,16 +77,27 @@ def export_excel(
         contracts=tuple(results.contracts[k] for k in sorted(results.contracts)),
         version=slacalc.__version__,
     )
-    buffer = io.BytesIO() if path_or_buffer is None else None
-    target: str | IO[bytes]
-    if buffer is not None:
-        target = buffer
-    elif isinstance(path_or_buffer, str | os.PathLike):
-        target = os.fspath(path_or_buffer)
-    else:
-        target = path_or_buffer  # type: ignore[assignment]
-    _write(plan, target)
-    return None if buffer is None else buffer.getvalue()
+    if path_or_buffer is None:
+        buffer = io.BytesIO()
+        _write(plan, buffer)
+        return buffer.getvalue()
+    if isinstance(path_or_buffer, str | os.PathLike):
+        # Write beside the target and move it into place, so a failure never leaves half a file.
+        # (Not mkstemp: its file is private to the user, and the workbook should not be.)
+        path = os.path.abspath(os.fspath(path_or_buffer))
+        folder, name = os.path.split(path)
+        partial = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.partial")
+        try:
+            with open(partial, "xb") as out:
+                _write(plan, out)
+            os.replace(partial, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
+            raise
+        return None
+    _write(plan, path_or_buffer)
+    return None
 
 
 def _aware(now: dt.datetime | None) -> dt.datetime:
@@ -93,7 +106,7 @@ def _aware(now: dt.datetime | None) -> dt.datetime:
     return now if now.tzinfo is not None else now.replace(tzinfo=dt.UTC)
 
 
-def _write(plan: Plan, target: str | IO[bytes]) -> None:
+def _write(plan: Plan, target: IO[bytes]) -> None:
     calc = tables.calculation(plan)
     summary = tables.summary(plan, calc)
     if summary.last_row > MAX_ROWS:
