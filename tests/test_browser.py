@@ -1,6 +1,7 @@
 """The real app in a real browser: ``streamlit run app.py`` on localhost, driven by Playwright in
-headless Debian Chromium. Loads the example, uploads a file, adds a what-if, reads the numbers on
-the page, saves a screenshot (``docs/images/app.png``), and checks the server log stays clean.
+headless Debian Chromium. Loads the example, uploads a file, edits a window in the table, adds a
+what-if, reads the numbers on the page, saves a screenshot (``docs/images/app.png``), and checks
+the server log stays clean.
 """
 
 from __future__ import annotations
@@ -147,6 +148,28 @@ def test_the_app_in_chromium(server: tuple[str, Path], tmp_path: Path) -> None:
             _settled(page)
             _no_exception(page)
             page.screenshot(path=str(tmp_path / "data.png"), full_page=True)
+
+            # Edit a window in the table: row A hits 300 users, not 200. 300 × 240 + 100 × 60 =
+            # 78,000 of 44,640,000 user-minutes → 99.825 %.
+            grid = page.locator("[data-testid='stDataFrame']").last
+            grid.scroll_into_view_if_needed()
+            box = grid.bounding_box()
+            assert box is not None
+            page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)  # first row, id column
+            for _ in range(6):  # id → tenant → service → cohort → start → end → affected_users
+                page.keyboard.press("ArrowRight")
+            page.keyboard.press("Enter")  # opens the cell's editor
+            page.wait_for_timeout(300)
+            page.keyboard.press("Control+A")
+            page.keyboard.type("300", delay=30)
+            page.keyboard.press("Tab")  # commits the cell
+            page.wait_for_timeout(500)
+            page.get_by_role("button", name="Apply changes").click()
+            _settled(page)
+            page.get_by_role("link", name="Claim").first.click()
+            expect(page.get_by_text("99.825 %").first).to_be_visible()
+            _settled(page)
+            _no_exception(page)
 
             # A what-if: every outage a day longer moves March from 25 % to 50 %.
             page.get_by_role("link", name="What-if").first.click()
