@@ -90,6 +90,7 @@ STYLES: dict[str, Style] = {
     "header": Style(bold=True, fill=HEADER_FILL, wrap=True, top=True),
     "note": Style(italic=True, color="595959", wrap=True, top=True),
     "general": Style(),
+    "number_left": Style(horizontal="left", top=True),
     "int": Style(number_format="#,##0"),
     "int_input": Style(number_format="#,##0", fill=INPUT_FILL),
     "minutes": Style(number_format="#,##0.00"),

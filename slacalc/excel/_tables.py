@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -997,6 +998,11 @@ def percent_text(value: object, places: int = 6) -> str:
     return format(shown.normalize(), "f")
 
 
+def _reflow(text: str) -> str:
+    """Text wrapped by hand in a contract file, rejoined where a line breaks mid-sentence."""
+    return re.sub(r"(?<![\n.:;!?])\n(?!\n)", " ", text.strip())
+
+
 def terms_values(contract: Contract) -> dict[str, object]:
     """The Contract terms column of ``contract``: numbers where formulas read them, else words."""
     threshold = contract.downtime_threshold
@@ -1043,5 +1049,7 @@ def terms_values(contract: Contract) -> dict[str, object]:
         "version": contract.source.version,
         "confidence": contract.source.confidence,
         "unverified": "\n".join(contract.unverified) or "none",
-        "notes": "\n".join(p for p in (contract.notes.strip(), contract.source.notes) if p),
+        "notes": "\n".join(
+            _reflow(p) for p in (contract.notes.strip(), contract.source.notes) if p
+        ),
     }

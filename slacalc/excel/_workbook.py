@@ -140,7 +140,7 @@ def _write(plan: Plan, target: IO[bytes]) -> None:
 
     letter_rows, written, breached = _letters(sheets[tables.LETTERS], plan)
     _terms(sheets[tables.TERMS], plan)
-    _label_sheet(sheets[tables.ASSUMPTIONS], assumptions(plan, written, breached), 44, 110)
+    _label_sheet(sheets[tables.ASSUMPTIONS], assumptions(plan, written, breached), 52, 100)
 
     created = plan.now.astimezone(dt.UTC).replace(tzinfo=None)
     wb.properties.creator = f"slacalc {plan.version}"
@@ -190,10 +190,7 @@ def _lay_out(ws: Worksheet, table: Table) -> float:
     ws.auto_filter.ref = f"A{h}:{table.last_column}{max(table.last_row, h)}"
     ws.print_title_rows = f"{h}:{h}"
     ws.print_options.gridLines = True  # printed tables look as they do on screen
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_one_page_wide(ws, "landscape")
     return 15.0 * lines + 3
 
 
@@ -295,10 +292,7 @@ def _letters(ws: Worksheet, plan: Plan) -> tuple[list[LetterRow], int, int]:
     ws.print_options.gridLines = False
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 100
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_one_page_wide(ws, "portrait")
     made = plan.now.astimezone(dt.UTC).date().isoformat()
     if not written:
         text = "No period breached its SLA: there is no credit to claim."
@@ -326,28 +320,34 @@ def _letters(ws: Worksheet, plan: Plan) -> tuple[list[LetterRow], int, int]:
 def _terms(ws: Worksheet, plan: Plan) -> None:
     """One column per contract, one row per term; the formulas read kind, caps and minimum."""
     put(ws, 1, 1, "Term", "header")
-    ws.column_dimensions["A"].width = 34
-    for j, contract in enumerate(plan.contracts, start=2):
+    ws.column_dimensions["A"].width = max(len(label) for _, label in tables.TERMS_ROWS) + 2
+    _print_one_page_wide(ws, "landscape")
+    columns = [tables.terms_values(c) for c in plan.contracts]
+    for j, (contract, values) in enumerate(zip(plan.contracts, columns, strict=True), start=2):
         put(ws, 1, j, contract.id, "header")
         ws.column_dimensions[column_letter(j - 1)].width = 60
-        values = tables.terms_values(contract)
         for key, row in tables.TERMS_ROW.items():
             value = values[key]
-            put(ws, row, j, value, "text_wrap" if isinstance(value, str) else "general")
+            put(ws, row, j, value, "text_wrap" if isinstance(value, str) else "number_left")
     for key, label in tables.TERMS_ROWS:
-        put(ws, tables.TERMS_ROW[key], 1, label, "label")
-    for key in ("tiers", "notes", "unverified", "maintenance", "method", "how"):
-        longest = max(
-            (str(tables.terms_values(c)[key]) for c in plan.contracts), key=len, default=""
-        )
-        height = _height(longest, 60)
-        if height:
-            ws.row_dimensions[tables.TERMS_ROW[key]].height = min(height, 400)
+        row = tables.TERMS_ROW[key]
+        put(ws, row, 1, label, "label")
+        heights = [_height(str(values[key]), 60) or 0 for values in columns]
+        if max(heights, default=0):
+            ws.row_dimensions[row].height = min(max(heights), 400)
     ws.freeze_panes = "B2"
+
+
+def _print_one_page_wide(ws: Worksheet, orientation: str) -> None:
+    ws.page_setup.orientation = orientation
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _label_sheet(ws: Worksheet, rows: list[tuple[str, str]], left: float, right: float) -> None:
     ws.sheet_view.showGridLines = False
+    _print_one_page_wide(ws, "portrait")
     ws.column_dimensions["A"].width = left
     ws.column_dimensions["B"].width = right
     put(ws, 1, 1, "How this workbook was made", "title")
