@@ -304,7 +304,7 @@ def _weights(
         for i in np.flatnonzero(mask & ~bad):
             where = f" (tenant {tenants[i]!r})" if tenants[i] else ""
             column = headers.get(field, field)
-            problems.append(RowProblem(int(rows[i]), column, _text(values[i]), why(i) + where))
+            problems.append(RowProblem(int(rows[i]), column, _text(values[i]), why(int(i)) + where))
         bad[mask] = True
 
     reject(

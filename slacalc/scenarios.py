@@ -32,7 +32,7 @@ from slacalc.customers import Customers
 from slacalc.errors import InputError
 from slacalc.money import round_money
 from slacalc.outages import Outages
-from slacalc.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
+from slacalc.results import Results
 
 _WHOLE = 10_000  # factors and percents are handled in 1/10,000 so every step is integer-exact
 _MAX_PERCENT = Decimal(1000)
@@ -272,8 +272,6 @@ def run(
             cohorts=dict(customer.cohorts),
         )
         changed = apply_outages(outages, scenario, single, single=True)
-        if changed.frame.empty:
-            return _nothing(changed, {chosen.id: chosen}, single)
         return calculate(
             changed,
             apply_contract(chosen, scenario),
@@ -284,8 +282,6 @@ def run(
         )
     assert customers is not None
     changed = apply_outages(outages, scenario, customers, single=False)
-    if changed.frame.empty:
-        return _nothing(changed, {} if chosen is None else {chosen.id: chosen}, customers)
     if chosen is None:
         if scenario.exclusions:
             return calculate(changed, customers=customers)
@@ -294,23 +290,6 @@ def run(
             raise InputError("exclusions off needs one contract for every tenant; pick one")
         chosen = resolve(ids[0])
     return calculate(changed, apply_contract(chosen, scenario), customers=customers)
-
-
-def _nothing(outages: Outages, contracts: Mapping[str, Contract], customers: Customers) -> Results:
-    """Results with no rows: no usable outage window is left, so no period has downtime."""
-
-    def empty(columns: tuple[str, ...]) -> pd.DataFrame:
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
-
-    return Results(
-        table=empty(RESULT_COLUMNS),
-        evidence=empty(EVIDENCE_COLUMNS),
-        exclusions=empty(EXCLUSION_COLUMNS),
-        rejected=tuple(sorted(outages.rejected, key=lambda p: p.row)),
-        contracts=contracts,
-        outages=outages,
-        customers=customers,
-    )
 
 
 #: Columns of :func:`compare`.
