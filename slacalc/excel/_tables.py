@@ -813,6 +813,12 @@ def boundary_integers(boundary: Decimal) -> tuple[int, int]:
 ALL = slice(None)
 
 
+def _rows(frame: pd.DataFrame, part: slice) -> pd.DataFrame:
+    """The rows of ``frame`` in ``part``: the frame itself when that is all of it (no copy)."""
+    start, stop, _ = part.indices(len(frame))
+    return frame if (start, stop) == (0, len(frame)) else frame.iloc[start:stop]
+
+
 def evidence_sizes(plan: Plan) -> dict[str, int]:
     """Rows of each evidence table."""
     results = plan.results
@@ -830,7 +836,7 @@ def _zones_of(plan: Plan, frame: pd.DataFrame) -> list[str]:
 
 def downtime(plan: Plan, part: slice = ALL) -> Table:
     """The downtime that counted, clipped to each period and merged, with incident ids."""
-    frame = plan.results.evidence.iloc[part]
+    frame = _rows(plan.results.evidence, part)
     columns = (
         Column("tenant", "Tenant", "text", "text"),
         Column("service", "Service", "text", "text"),
@@ -871,7 +877,7 @@ def downtime(plan: Plan, part: slice = ALL) -> Table:
 
 def excluded(plan: Plan, part: slice = ALL) -> Table:
     """Time removed from measurement (excluded windows, scheduled maintenance), with reasons."""
-    frame = plan.results.exclusions.iloc[part]
+    frame = _rows(plan.results.exclusions, part)
     columns = (
         Column("tenant", "Tenant", "text", "text"),
         Column("service", "Service", "text", "text"),
@@ -909,7 +915,7 @@ def excluded(plan: Plan, part: slice = ALL) -> Table:
 def windows(plan: Plan, part: slice = ALL) -> Table:
     """The outage windows as read from the input, normalised, one row per input row."""
     outages = plan.results.outages
-    frame = outages.frame.iloc[part]
+    frame = _rows(outages.frame, part)
     zone = outages.timezone
     local = zone != "UTC"
     columns = [
