@@ -16,6 +16,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import openpyxl
 import pandas as pd
@@ -548,6 +549,21 @@ def test_input_text_never_becomes_a_formula() -> None:
                 for formula in re.findall(r"<f>(.*?)</f>", xml):
                     assert "HYPERLINK" not in formula
                     assert "cmd" not in formula
+
+
+def test_every_part_is_well_formed_xml() -> None:
+    data = export_excel(hostile_results(), now=NOW)
+    assert data is not None
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for name in package.namelist():
+            if name.endswith((".xml", ".rels")):
+                ElementTree.fromstring(package.read(name))  # raises if not well formed
+
+
+def test_a_naive_now_is_utc() -> None:
+    results = exchange_results()
+    naive = export_excel(results, now=NOW.replace(tzinfo=None))
+    assert naive == export_excel(results, now=NOW)
 
 
 def test_control_characters_are_replaced_not_fatal() -> None:
