@@ -26,6 +26,7 @@ from slacalc.excel._tables import (
     ids_text,
     missing,
     percent_text,
+    texts,
 )
 from slacalc.money import ROUNDING_RULE, minor_unit_digits
 
@@ -88,9 +89,7 @@ def _windows_of(plan: Plan, keys: set[tuple[str, ...]]) -> dict[tuple[str, ...],
     found: dict[tuple[str, ...], _Windows] = {}
     if evidence.empty or not keys:
         return found
-    columns = [
-        evidence[c].astype(str).tolist() for c in ("tenant", "service", "contract", "period")
-    ]
+    columns = [texts(evidence[c]) for c in ("tenant", "service", "contract", "period")]
     starts, ends = evidence["start"].tolist(), evidence["end"].tolist()
     minutes, peaks = evidence["minutes"].tolist(), evidence["peak_affected_users"].tolist()
     ids = evidence["incident_ids"].tolist()

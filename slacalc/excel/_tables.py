@@ -96,6 +96,11 @@ def missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+def texts(values: pd.Series) -> list[str]:
+    """A text column as a list of str, empty cells as "" (kept as Python str, not Arrow)."""
+    return [v if type(v) is str else "" if missing(v) else str(v) for v in values.tolist()]
+
+
 def ids_text(ids: object) -> str:
     """Incident ids as one cell's text."""
     if missing(ids) or not ids:
@@ -409,7 +414,7 @@ def calculation(plan: Plan) -> Table:
 
 def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
     contracts = [plan.contract(c) for c in part["contract"].tolist()]
-    zones = part["timezone"].astype(str).tolist()
+    zones = texts(part["timezone"])
     local_start = wall_clock(part["period_start"], zones)
     local_end = wall_clock(part["period_end"], zones)
     days = (local_end.astype("datetime64[D]") - local_start.astype("datetime64[D]")).astype(
@@ -429,12 +434,9 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
             methods, measured, users, down_s, part["downtime_user_seconds"].tolist(), strict=True
         )
     ]
-    tiers = part["tier"].fillna("").astype(str).tolist()
-    tier_no = [
-        plan.tier_number(c, t)
-        for c, t in zip(part["contract"].astype(str).tolist(), tiers, strict=True)
-    ]
-    currencies = part["currency"].astype(str).tolist()
+    tiers = texts(part["tier"])
+    tier_no = [plan.tier_number(c, t) for c, t in zip(texts(part["contract"]), tiers, strict=True)]
+    currencies = texts(part["currency"])
     digits = [minor_unit_digits(c) for c in currencies]
     period_fee = [_number(v) for v in part["period_fee"].tolist()]
     monthly = [
@@ -448,10 +450,10 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
     is_user = [m == "user_minutes" for m in methods]
     money = [money_style(d) for d in digits]
     return {
-        "tenant": part["tenant"].astype(str).tolist(),
-        "service": part["service"].astype(str).tolist(),
-        "contract": part["contract"].astype(str).tolist(),
-        "period": part["period"].astype(str).tolist(),
+        "tenant": texts(part["tenant"]),
+        "service": texts(part["service"]),
+        "contract": texts(part["contract"]),
+        "period": texts(part["period"]),
         "method": methods,
         "period_start": _serial_list(local_start),
         "period_end": _serial_list(local_end),
@@ -499,7 +501,7 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
         "check": ["matches engine"] * len(part),
         "impact_user_minutes": [_number(v) for v in part["impact_user_minutes"].tolist()],
         "next_tier_minutes": [_number(v) for v in part["minutes_to_next_tier"].tolist()],
-        "next_tier": part["next_tier"].fillna("").astype(str).tolist(),
+        "next_tier": texts(part["next_tier"]),
     }
 
 
@@ -514,7 +516,7 @@ def _or_none(value: Decimal | None) -> object:
 
 def summary(plan: Plan, calc: Table) -> Table:
     """One row per tenant, service and period, linked to the Calculation rows; totals on top."""
-    currencies = sorted(set(plan.table["currency"].astype(str).tolist())) if len(plan.table) else []
+    currencies = sorted(set(texts(plan.table["currency"]))) if len(plan.table) else []
     top_rows = 4 + len(currencies) + 1  # title, subtitle, blank, totals header, totals, blank
     header_row = top_rows + 1
     offset = calc.header_row - header_row
@@ -575,7 +577,7 @@ def _status(plan: Plan, part: pd.DataFrame) -> tuple[list[object], list[str], li
     """Per row: breached ("yes"/"no"), days left to the claim deadline, and the claim status."""
     breached = ["yes" if bool(b) else "no" for b in part["breached"].tolist()]
     deadlines = [None if missing(d) else d for d in part["claim_deadline"].tolist()]
-    zones = part["timezone"].astype(str).tolist()
+    zones = texts(part["timezone"])
     today = {z: plan.today(z) for z in set(zones)}
     days_left: list[object] = []
     status: list[str] = []
@@ -607,16 +609,16 @@ def _summary_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object
             strict=True,
         )
     ]
-    currencies = part["currency"].astype(str).tolist()
+    currencies = texts(part["currency"])
     return {
-        "tenant": part["tenant"].astype(str).tolist(),
-        "service": part["service"].astype(str).tolist(),
-        "contract": part["contract"].astype(str).tolist(),
-        "period": part["period"].astype(str).tolist(),
+        "tenant": texts(part["tenant"]),
+        "service": texts(part["service"]),
+        "contract": texts(part["contract"]),
+        "period": texts(part["period"]),
         "availability": [_availability(t, lost) for t, lost in exact],
         "commitment": part["commitment_percent"].tolist(),
         "breached": breached,
-        "tier": part["tier"].fillna("").astype(str).tolist(),
+        "tier": texts(part["tier"]),
         "credit_percent": _blank(part["credit_percent"]),
         "credit_days": _blank(part["credit_days"]),
         "credit_amount": _blank(part["credit_amount"]),
@@ -650,7 +652,7 @@ def summary_totals(plan: Plan) -> dict[str, Totals]:
     totals: dict[str, Totals] = {}
     for part in _chunks(plan.table):
         _, breached, status = _status(plan, part)
-        currencies = part["currency"].astype(str).tolist()
+        currencies = texts(part["currency"])
         amounts = part["credit_amount"].tolist()
         for cur, b, amount, st in zip(currencies, breached, amounts, status, strict=True):
             t = totals.setdefault(cur, Totals())
@@ -831,7 +833,7 @@ def evidence_sizes(plan: Plan) -> dict[str, int]:
 
 
 def _zones_of(plan: Plan, frame: pd.DataFrame) -> list[str]:
-    return [plan.contract(c).timezone for c in frame["contract"].astype(str).tolist()]
+    return [plan.contract(c).timezone for c in texts(frame["contract"])]
 
 
 def downtime(plan: Plan, part: slice = ALL) -> Table:
@@ -857,10 +859,10 @@ def downtime(plan: Plan, part: slice = ALL) -> Table:
         for part in _chunks(frame):
             zones = _zones_of(plan, part)
             yield {
-                "tenant": part["tenant"].astype(str).tolist(),
-                "service": part["service"].astype(str).tolist(),
-                "contract": part["contract"].astype(str).tolist(),
-                "period": part["period"].astype(str).tolist(),
+                "tenant": texts(part["tenant"]),
+                "service": texts(part["service"]),
+                "contract": texts(part["contract"]),
+                "period": texts(part["period"]),
                 "start_utc": serials_utc(part["start"]),
                 "end_utc": serials_utc(part["end"]),
                 "start_local": serials_local(part["start"], zones),
@@ -896,17 +898,17 @@ def excluded(plan: Plan, part: slice = ALL) -> Table:
         for part in _chunks(frame):
             zones = _zones_of(plan, part)
             yield {
-                "tenant": part["tenant"].astype(str).tolist(),
-                "service": part["service"].astype(str).tolist(),
-                "contract": part["contract"].astype(str).tolist(),
-                "period": part["period"].astype(str).tolist(),
+                "tenant": texts(part["tenant"]),
+                "service": texts(part["service"]),
+                "contract": texts(part["contract"]),
+                "period": texts(part["period"]),
                 "start_utc": serials_utc(part["start"]),
                 "end_utc": serials_utc(part["end"]),
                 "start_local": serials_local(part["start"], zones),
                 "end_local": serials_local(part["end"], zones),
                 "timezone": zones,
                 "minutes": part["minutes"].tolist(),
-                "reason": part["reason"].astype(str).tolist(),
+                "reason": texts(part["reason"]),
             }
 
     return Table(columns=columns, rows=len(frame), chunks=chunks)
@@ -942,15 +944,15 @@ def windows(plan: Plan, part: slice = ALL) -> Table:
         for part in _chunks(frame):
             values: dict[str, Sequence[object]] = {
                 "row": [int(v) for v in part["row"].tolist()],
-                "id": part["id"].astype(str).tolist(),
-                "tenant": part["tenant"].astype(str).tolist(),
-                "service": part["service"].astype(str).tolist(),
-                "cohort": part["cohort"].astype(str).tolist(),
+                "id": texts(part["id"]),
+                "tenant": texts(part["tenant"]),
+                "service": texts(part["service"]),
+                "cohort": texts(part["cohort"]),
                 "start_utc": list(serials_utc(part["start"])),
                 "end_utc": list(serials_utc(part["end"])),
                 "affected_users": [_whole(v) for v in part["affected_users"].tolist()],
                 "affected_percent": [_number(v) for v in part["affected_percent"].tolist()],
-                "excluded": part["excluded"].astype(str).tolist(),
+                "excluded": texts(part["excluded"]),
             }
             if local:
                 values["start_local"] = list(serials_local(part["start"], [zone] * len(part)))

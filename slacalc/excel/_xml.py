@@ -34,9 +34,10 @@ Value = str | int | float | Decimal | Fraction | dt.date | None
 _INF = float("inf")
 _EPOCH = dt.datetime(1899, 12, 30)
 _EPOCH_DATE = _EPOCH.date()
-# XML 1.0 forbids most C0 controls; keep tab, newline and carriage return.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# XML 1.0 forbids most C0 controls (tab, newline and carriage return are kept) and two
+# non-characters; UTF-8 cannot hold a lone surrogate.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def column_letter(index: int) -> str:
