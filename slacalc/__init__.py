@@ -16,12 +16,15 @@ Modules, each with one job; imports point one way (left to right)::
         → credits, claims → results → calculate → scenarios → excel, cli, ui
 """
 
+from typing import Any as _Any
+
 from slacalc.calculate import calculate
 from slacalc.contract import Contract, contract_schema, list_contracts, load_contract
-from slacalc.customers import Customers
+from slacalc.customers import Customers, read_customers
 from slacalc.errors import CalculationError, ContractError, InputError, SlacalcError
 from slacalc.outages import Outages, RowProblem, read_outages
 from slacalc.results import Results
+from slacalc.scenarios import Scenario
 
 __version__ = "0.1.0"
 
@@ -34,11 +37,27 @@ __all__ = [
     "Outages",
     "Results",
     "RowProblem",
+    "Scenario",
     "SlacalcError",
     "__version__",
     "calculate",
     "contract_schema",
+    "export_excel",
     "list_contracts",
     "load_contract",
+    "read_customers",
     "read_outages",
 ]
+
+
+def __getattr__(name: str) -> _Any:
+    """``export_excel`` loads openpyxl only when it is first used."""
+    if name == "export_excel":
+        from slacalc.excel import export_excel
+
+        return export_excel
+    raise AttributeError(f"module 'slacalc' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "export_excel"})

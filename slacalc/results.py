@@ -12,6 +12,7 @@ from slacalc.outages import Outages, RowProblem
 
 #: The columns of ``Results.to_frame()``, in order. Seconds are exact integers; minutes are
 #: floats for reading (they only measure); availability, commitment and money are ``Decimal``.
+#: ``tier_number`` is 1 for the contract's first tier, 0 when no tier applies.
 RESULT_COLUMNS = (
     "tenant",
     "service",
@@ -20,6 +21,8 @@ RESULT_COLUMNS = (
     "period_start",
     "period_end",
     "timezone",
+    "period_days",
+    "period_months",
     "licensed_users",
     "measured_seconds",
     "measured_minutes",
@@ -33,10 +36,12 @@ RESULT_COLUMNS = (
     "availability_percent",
     "commitment_percent",
     "breached",
+    "tier_number",
     "tier",
     "credit_percent",
     "credit_days",
     "credit_amount",
+    "monthly_fee",
     "period_fee",
     "currency",
     "claim_deadline",

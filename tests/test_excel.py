@@ -382,19 +382,13 @@ def test_bytes_buffer_and_path_give_the_same_workbook(workbook_path: Path) -> No
     assert buffer.getvalue() == data == workbook_path.read_bytes()  # repeatable, given now
 
 
-def test_a_failed_export_leaves_no_file(tmp_path: Path) -> None:
-    r = exchange_results()
-    broken = slacalc.Results(
-        table=r.table.assign(tier="not a tier of the contract"),
-        evidence=r.evidence,
-        exclusions=r.exclusions,
-        rejected=r.rejected,
-        contracts=r.contracts,
-        outages=r.outages,
-        customers=r.customers,
-    )
-    with pytest.raises(ValueError, match="not the contract's"):
-        export_excel(broken, tmp_path / "claims.xlsx", now=NOW)
+def test_a_failed_export_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_: object) -> None:
+        raise RuntimeError("the disk filled up halfway")
+
+    monkeypatch.setattr("slacalc.excel._tables._calculation_values", fail)
+    with pytest.raises(RuntimeError, match="halfway"):
+        export_excel(exchange_results(), tmp_path / "claims.xlsx", now=NOW)
     assert list(tmp_path.iterdir()) == []
 
 

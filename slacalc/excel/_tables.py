@@ -24,7 +24,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -148,22 +147,6 @@ class Plan:
     def contract(self, contract_id: str) -> Contract:
         """The contract of a result row."""
         return self.results.contracts[contract_id]
-
-    @cached_property
-    def _tier_numbers(self) -> dict[str, dict[str, int]]:
-        return {
-            cid: {tier.describe(): i for i, tier in enumerate(c.tiers, start=1)}
-            for cid, c in self.results.contracts.items()
-        }
-
-    def tier_number(self, contract_id: str, words: str) -> int:
-        """1-based number of the engine's tier (given by its words) in the contract, 0 for none."""
-        if not words:
-            return 0
-        found = self._tier_numbers[contract_id].get(words)
-        if found is None:
-            raise ValueError(f"{contract_id}: the engine's tier {words!r} is not the contract's")
-        return found
 
     def today(self, zone: str) -> dt.date:
         """Today in ``zone`` as of ``now``: deadlines are days in the contract's zone."""
@@ -417,13 +400,8 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
     zones = texts(part["timezone"])
     local_start = wall_clock(part["period_start"], zones)
     local_end = wall_clock(part["period_end"], zones)
-    days = (local_end.astype("datetime64[D]") - local_start.astype("datetime64[D]")).astype(
-        np.int64
-    )
-    months = (local_end.astype("datetime64[M]") - local_start.astype("datetime64[M]")).astype(
-        np.int64
-    )
-    days_list, months_list = days.tolist(), months.tolist()
+    days_list = [int(v) for v in part["period_days"].tolist()]
+    months_list = [int(v) for v in part["period_months"].tolist()]
     measured = [int(v) for v in part["measured_seconds"].tolist()]
     users = [int(v) for v in part["licensed_users"].tolist()]
     down_s = [int(v) for v in part["downtime_seconds"].tolist()]
@@ -435,14 +413,11 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
         )
     ]
     tiers = texts(part["tier"])
-    tier_no = [plan.tier_number(c, t) for c, t in zip(texts(part["contract"]), tiers, strict=True)]
+    tier_no = [int(v) for v in part["tier_number"].tolist()]
     currencies = texts(part["currency"])
     digits = [minor_unit_digits(c) for c in currencies]
     period_fee = [_number(v) for v in part["period_fee"].tolist()]
-    monthly = [
-        None if f is None else Decimal(str(f)) / m
-        for f, m in zip(period_fee, months_list, strict=True)
-    ]
+    monthly = [_number(v) for v in part["monthly_fee"].tolist()]
     credit_amount = [_number(v) for v in part["credit_amount"].tolist()]
     percent = [_number(v) for v in part["credit_percent"].tolist()]
     credit_days = [_number(v) for v in part["credit_days"].tolist()]
