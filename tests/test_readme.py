@@ -23,3 +23,10 @@ def test_the_library_quick_start_runs_and_prints_the_numbers_it_states(capsys) -
     assert "4000.00" in out
     assert "2026-04-30" in out
     assert "98.0055555555" in out  # (43,200,000 − 861,600) / 43,200,000, floored
+
+
+def test_every_file_the_readme_links_to_exists() -> None:
+    links = re.findall(r"\]\(([^)#]+)\)", README)
+    assert links, "the README links to its docs and pictures"
+    missing = [link for link in links if not (ROOT / link).exists()]
+    assert missing == []
