@@ -13,7 +13,7 @@ the evidence behind them out::
 Modules, each with one job; imports point one way (left to right)::
 
     errors, money, periods → contract → outages, customers → availability, maintenance
-        → credits, claims → results → calculate → scenarios → excel, cli, ui
+        → credits, claims → results → calculate → scenarios, distributed (Dask) → excel, cli, ui
 """
 
 from typing import Any as _Any

@@ -203,7 +203,10 @@ def measure(
     part = ~whole
     all_cohorts = _cohort_total(seg[part], cohort[part], weight[part], n)
     sla_part = part & counted
-    sla_cohorts = _cohort_total(seg[sla_part], cohort[sla_part], weight[sla_part], n)
+    if sla_part.sum() == part.sum():  # every cohort counts (the usual contract): same sums
+        sla_cohorts = all_cohorts
+    else:
+        sla_cohorts = _cohort_total(seg[sla_part], cohort[sla_part], weight[sla_part], n)
     cap = licensed_units[seg_sub]
     impact_weight = np.minimum(np.maximum(all_cohorts, whole_max), cap)
     sla_weight = np.minimum(np.maximum(sla_cohorts, whole_max), cap)

@@ -65,6 +65,20 @@ def calculate(
     ``periods`` adds periods to report (``"2026-03"``, ``"2026-Q1"``) besides those an outage
     touches.
     """
+    if type(outages).__module__.startswith("dask."):  # a Dask DataFrame: the same engine per
+        from slacalc.distributed import calculate_dask  # partition of tenants on a cluster
+
+        return calculate_dask(
+            outages,
+            contract,
+            users=users,
+            monthly_fee=monthly_fee,
+            currency=currency,
+            periods=periods,
+            customers=customers,
+            cohorts=cohorts,
+            timezone=timezone,
+        )
     table = outages if isinstance(outages, Outages) else read_outages(outages, timezone)
     custs = _customers(contract, customers, users, monthly_fee, currency, cohorts)
     given = {contract.id: contract} if isinstance(contract, Contract) else {}
@@ -186,8 +200,16 @@ def _match(
     """
     n_rows, n_subs = len(frame), len(subs.users)
     row_tenant = np.full(n_rows, "", dtype=object) if single else frame["tenant"].to_numpy(object)
-    tenant_codes, tenant_names = pd.factorize(np.concatenate([subs.tenant, row_tenant]))
-    sub_tenant, rows_tenant = tenant_codes[:n_subs], tenant_codes[n_subs:]
+    # Factorise the column itself (Arrow hashing), then place the subscriptions' tenants.
+    rows_tenant, row_names = (
+        pd.factorize(frame["tenant"])
+        if not single
+        else (np.zeros(n_rows, np.int64), np.array([""], dtype=object))
+    )
+    extra = pd.Index(subs.tenant).difference(pd.Index(row_names)).to_numpy(dtype=object)
+    tenant_names = np.concatenate([np.asarray(row_names, dtype=object), extra])
+    sub_tenant = pd.Index(tenant_names).get_indexer(subs.tenant)
+    rows_tenant = np.asarray(rows_tenant, dtype=np.int64)
     service_codes, service_values = pd.factorize(frame["service"].to_numpy(object))
     folded = [str(v).casefold() for v in service_values]
     canonical = {name: i for i, name in reversed(list(enumerate(folded)))}
@@ -275,12 +297,11 @@ def _weights(
     size_keys = table_tenant[known] * len(names) + codes[len(row_cohort) :][known]
     size_values = cohorts["users"].to_numpy(dtype=np.int64)[known]
     lookup = pairs.tenant_of_sub[sub] * len(names) + cohort_code
-    order = np.argsort(size_keys)
-    size_keys, size_values = size_keys[order], size_values[order]
-    at = np.minimum(np.searchsorted(size_keys, lookup), max(len(size_keys) - 1, 0))
-    found = (size_keys[at] == lookup) if len(size_keys) else np.zeros(len(idx), dtype=bool)
+    # A dense (tenant × cohort name) table of sizes: one gather per pair, no search.
+    table = np.full(len(pairs.tenant_names) * len(names), -1, dtype=np.int64)
+    table[size_keys] = size_values
     whole = cohort_code == blank
-    sized = np.where(found, size_values[at] if len(size_values) else 0, -1)
+    sized = table[lookup]
     population = np.where(whole, licensed, sized).astype(np.int64)
 
     users = frame["affected_users"].to_numpy(dtype=np.float64)[idx]
@@ -519,8 +540,11 @@ def _table(
     )
     described = np.array(["", *(t.describe() for t in contract.tiers)], dtype=object)
     deadlines = [_date(claim_deadline(contract, p)) for p in plist]
-    starts = [pd.Timestamp(p.start.isoformat()).tz_convert(contract.timezone) for p in plist]
-    ends = [pd.Timestamp(p.end.isoformat()).tz_convert(contract.timezone) for p in plist]
+    # Period edges as one small DatetimeIndex, taken per row: no Timestamp objects per row.
+    edge_seconds = [int(p.start.timestamp()) for p in plist] + [int(plist[-1].end.timestamp())]
+    edge_index = (
+        pd.to_datetime(edge_seconds, unit="s", utc=True).tz_convert(contract.timezone).as_unit("us")
+    )
     incident_ids = _incident_ids(m, window_idx, ids, len(plist))
     return pd.DataFrame(
         {
@@ -528,8 +552,8 @@ def _table(
             "service": contract.service,
             "contract": contract.id,
             "period": [plist[i].label for i in pi.tolist()],
-            "period_start": [starts[i] for i in pi.tolist()],
-            "period_end": [ends[i] for i in pi.tolist()],
+            "period_start": edge_index[:-1].take(pi),
+            "period_end": edge_index[1:].take(pi),
             "timezone": contract.timezone,
             "period_days": period_days,
             "period_months": months,
@@ -558,9 +582,7 @@ def _table(
             "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
             "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
             "next_tier": described[target + 1],
-            "incident_ids": [
-                incident_ids.get(key, ()) for key in zip(sub.tolist(), pi.tolist(), strict=True)
-            ],
+            "incident_ids": incident_ids,
         }
     )
 
@@ -599,35 +621,38 @@ class _Ids:
 
     @classmethod
     def of(cls, frame: pd.DataFrame) -> _Ids:
-        codes, names = pd.factorize(frame["id"].to_numpy(dtype=object), sort=True)
+        # Unsorted codes: hashing is cheap, sorting a million distinct ids is not; each group's
+        # few ids are sorted when its tuple is built.
+        codes, names = pd.factorize(frame["id"])
         return cls(np.asarray(codes, dtype=np.int64), np.asarray(names, dtype=object))
 
-    def by_group(self, group: I64, rows: I64) -> dict[int, tuple[str, ...]]:
-        """The sorted distinct non-empty ids of the ``rows`` in each group, on integer codes."""
+    def by_group(self, group: I64, rows: I64, wanted: I64) -> list[tuple[str, ...]]:
+        """For each of the sorted ``wanted`` groups, the sorted distinct non-empty ids of its
+        ``rows``; ``group`` and ``rows`` are pairs, grouped by row (as the sweep emits them)."""
         codes = self.codes[rows]
-        blank = _code_of("", self.names)
-        keep = codes != blank
+        keep = codes != _code_of("", self.names)
+        # Pairs come in runs of one row over consecutive segments: drop repeats without a sort.
+        keep[1:] &= (group[1:] != group[:-1]) | (rows[1:] != rows[:-1])
         if not keep.any():
-            return {}
+            return [()] * len(wanted)
         width = np.int64(len(self.names))
         keys = distinct(group[keep] * width + codes[keep])
         groups, names = keys // width, self.names[keys % width].tolist()
-        firsts = np.flatnonzero(np.append(True, groups[1:] != groups[:-1]))
-        bounds = np.append(firsts, len(groups)).tolist()
-        return {
-            int(k): tuple(names[a:b])
-            for k, a, b in zip(groups[firsts].tolist(), bounds[:-1], bounds[1:], strict=True)
-        }
+        lo = np.searchsorted(groups, wanted, side="left").tolist()
+        hi = np.searchsorted(groups, wanted, side="right").tolist()
+        return [
+            tuple(sorted(names[a:b])) if b - a > 1 else tuple(names[a:b])
+            for a, b in zip(lo, hi, strict=True)
+        ]
 
 
 def _incident_ids(
     m: Measurement, window_idx: I64, ids: _Ids, n_periods: int
-) -> dict[tuple[int, int], tuple[str, ...]]:
-    """Ids of the windows that were SLA downtime, per (subscription, period)."""
+) -> list[tuple[str, ...]]:
+    """Ids of the windows that were SLA downtime, per result row (subscription, period)."""
     owner, seg = m.window_segments
     group = m.segments.sub[seg] * n_periods + m.segments.period[seg]
-    by_group = ids.by_group(group, window_idx[owner])
-    return {(k // n_periods, k % n_periods): v for k, v in by_group.items()}
+    return ids.by_group(group, window_idx[owner], m.sub * n_periods + m.period)
 
 
 def _evidence(
@@ -664,7 +689,7 @@ def _evidence(
     # Incident ids per merged window, through the (window, segment) pairs that were down.
     owner, wseg = m.window_segments
     pos = np.searchsorted(down, wseg)
-    ids_by_run = ids.by_group(run[pos], window_idx[owner])
+    ids_by_run = ids.by_group(run[pos], window_idx[owner], np.arange(n, dtype=np.int64))
     return pd.DataFrame(
         {
             "tenant": subs.tenant[s[new]],
@@ -676,7 +701,7 @@ def _evidence(
             "minutes": (end - start) / 60,
             "peak_affected_users": peak / UNITS_PER_USER,
             "user_minutes_lost": lost / (60 * UNITS_PER_USER),
-            "incident_ids": [ids_by_run.get(r, ()) for r in range(n)],
+            "incident_ids": ids_by_run,
         }
     )
 

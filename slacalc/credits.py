@@ -102,8 +102,9 @@ def credits(
             value = _capped(contract, Fraction(t.credit), int(days_in_period))
             ratio = value / 100 if kind == "percent" else value / int(days_in_period)
             ratio_num[sel], ratio_den[sel] = ratio.numerator, ratio.denominator
+            figure = _decimal(value)  # one figure per tier and period length, not per row
             for i in sel.tolist():
-                shown[i] = _decimal(value)
+                shown[i] = figure
     filled: list[Decimal | None] = [s if s is not None else Decimal(0) for s in shown]
     nothing: list[Decimal | None] = [None] * n
     percent, days = (nothing, filled) if kind == "days" else (filled, nothing)
@@ -146,10 +147,13 @@ def _amounts(
     if not known:
         return out
     idx = np.array(known, dtype=np.int64)
-    pairs = [f.as_integer_ratio() for f in (fee[i] for i in known) if f is not None]
+    # A portfolio repeats each tenant's fee and currency on every period: convert each once.
+    ratio_of = {f: f.as_integer_ratio() for f in set(fee) if f is not None}
+    digits_of = {c: minor_unit_digits(c) for c in set(currency)}
+    pairs = [ratio_of[f] for f in (fee[i] for i in known) if f is not None]
     fee_num = np.array([p[0] for p in pairs], dtype=object)
     fee_den = np.array([p[1] for p in pairs], dtype=object)
-    digits = np.array([minor_unit_digits(currency[i]) for i in known], dtype=np.int64)
+    digits = np.array([digits_of[currency[i]] for i in known], dtype=np.int64)
     scale = np.array([10 ** int(d) for d in digits], dtype=object)
     p = fee_num * ratio_num[idx] * scale
     q = fee_den * ratio_den[idx]
@@ -159,8 +163,13 @@ def _amounts(
         same = np.array([currency[i] == contract.minimum_credit_currency for i in known])
         floor = np.array([int(minimum * s) for s in scale.tolist()], dtype=object)
         minor = np.where(same & (minor * 1 <= floor), 0, minor)
+    made: dict[tuple[int, int], Decimal] = {}  # most rows share an amount (zero, or a tier's)
     for i, units, d in zip(known, minor.tolist(), digits.tolist(), strict=True):
-        out[i] = Decimal(int(units)).scaleb(-int(d))
+        key = (units, d)
+        amount = made.get(key)
+        if amount is None:
+            amount = made[key] = Decimal(int(units)).scaleb(-int(d))
+        out[i] = amount
     return out
 
 
