@@ -232,7 +232,7 @@ def measure(
         sla_weight = np.where(down, cap, 0)  # a down minute counts as a full outage
 
     period = np.clip(np.searchsorted(edges, seg_start, side="right") - 1, 0, len(edges) - 2)
-    slot, hit = _slots(active, len(edges) - 1, seg_sub, period)
+    slot, hit = slots(active, len(edges) - 1, seg_sub, period)
     hit &= real
     downtime_seconds = np.zeros(len(active_sub), dtype=np.int64)
     downtime_units = np.zeros(len(active_sub), dtype=np.int64)
@@ -272,7 +272,7 @@ def _long_enough(down: Bool, sub: I64, duration: I64, minimum: int) -> Bool:
     return np.asarray(length[run] >= minimum, dtype=bool)
 
 
-def _slots(active: tuple[I64, I64], n_periods: int, sub: I64, period: I64) -> tuple[I64, Bool]:
+def slots(active: tuple[I64, I64], n_periods: int, sub: I64, period: I64) -> tuple[I64, Bool]:
     """Where each (sub, period) sits among the sorted active pairs, and whether it is one."""
     wanted = active[0] * n_periods + active[1]
     group = sub * n_periods + period
@@ -282,11 +282,61 @@ def _slots(active: tuple[I64, I64], n_periods: int, sub: I64, period: I64) -> tu
     return slot, wanted[slot] == group
 
 
-def excluded_seconds(exclusions: tuple[I64, I64, I64], edges: I64, active: tuple[I64, I64]) -> I64:
-    """Seconds of each active (sub, period) covered by the union of its exclusions."""
-    s, a, b = union_intervals(*clip_intervals(exclusions, edges[0], edges[-1]))
+def shared_overlaps(
+    sub: I64, start: I64, end: I64, shared: tuple[I64, I64]
+) -> tuple[I64, I64, I64]:
+    """The ``shared`` intervals (sorted, disjoint, the same for every subscription, such as a
+    contract's maintenance) that overlap some interval of each subscription, once per
+    subscription: the sweep needs their edges only where there is something to cut."""
+    s_start, s_end = shared
+    if len(s_start) == 0 or len(sub) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    first = np.searchsorted(s_end, start, side="right")
+    last = np.searchsorted(s_start, end, side="left")
+    owner, k = _explode(first.astype(np.int64), np.maximum(last - first, 0).astype(np.int64))
+    width = np.int64(len(s_start))
+    keys = distinct(sub[owner] * width + k)
+    return keys // width, s_start[keys % width], s_end[keys % width]
+
+
+def excluded_seconds(
+    exclusions: tuple[I64, I64, I64],
+    shared: tuple[I64, I64],
+    edges: I64,
+    active: tuple[I64, I64],
+) -> I64:
+    """Seconds of each active (sub, period) covered by its own exclusions or the shared ones.
+
+    |own ∪ shared| = |shared| + |own| − |own ∩ shared|, so the shared intervals are summed once
+    per period rather than once per subscription.
+    """
+    n_periods = len(edges) - 1
     out = np.zeros(len(active[0]), dtype=np.int64)
-    _, s, a, b, period = split_at_edges(s, a, b, edges)
-    slot, hit = _slots(active, len(edges) - 1, s, period)
-    np.add.at(out, slot[hit], (b - a)[hit])
+    zero = np.zeros(len(shared[0]), dtype=np.int64)
+    _, _, a, b, period = split_at_edges(
+        *clip_intervals((zero, *shared), edges[0], edges[-1]), edges
+    )
+    per_period = np.zeros(n_periods, dtype=np.int64)
+    np.add.at(per_period, period, b - a)
+    out += per_period[active[1]]
+    own = union_intervals(*clip_intervals(exclusions, edges[0], edges[-1]))
+    overlap = _overlaps(own, shared)
+    for sign, (s, a, b) in ((1, own), (-1, overlap)):
+        _, s, a, b, period = split_at_edges(s, a, b, edges)
+        slot, hit = slots(active, n_periods, s, period)
+        np.add.at(out, slot[hit], sign * (b - a)[hit])
     return out
+
+
+def _overlaps(own: tuple[I64, I64, I64], shared: tuple[I64, I64]) -> tuple[I64, I64, I64]:
+    """The pieces where each (disjoint) own interval meets the (disjoint) shared intervals."""
+    sub, start, end = own
+    s_start, s_end = shared
+    if len(s_start) == 0 or len(sub) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    first = np.searchsorted(s_end, start, side="right")
+    last = np.searchsorted(s_start, end, side="left")
+    owner, k = _explode(first.astype(np.int64), np.maximum(last - first, 0).astype(np.int64))
+    return sub[owner], np.maximum(start[owner], s_start[k]), np.minimum(end[owner], s_end[k])

@@ -28,6 +28,8 @@ from slacalc.availability import (
     distinct,
     excluded_seconds,
     measure,
+    shared_overlaps,
+    slots,
     split_at_edges,
     union_intervals,
 )
@@ -437,13 +439,19 @@ def _one_contract(
     keys = distinct(act_sub * n_periods + act_period)
     active = (keys // n_periods, keys % n_periods)
 
-    # Exclusions: excluded rows and the contract's scheduled maintenance, per subscription.
+    # Exclusions: each subscription's excluded rows, and the contract's scheduled maintenance,
+    # which is the same for every subscription: the sweep gets it only where a window meets it.
     m_start, m_end, m_reason = maintenance_windows(contract, plist[0].start, plist[-1].end)
-    touched = distinct(active[0])
-    ex_sub = np.concatenate([sub[is_excluded], np.repeat(touched, len(m_start))])
-    ex_start = np.concatenate([starts[is_excluded], np.tile(m_start, len(touched))])
-    ex_end = np.concatenate([ends[is_excluded], np.tile(m_end, len(touched))])
-    exclusions = (ex_sub, ex_start, ex_end)
+    zero = np.zeros(len(m_start), dtype=np.int64)
+    _, shared_start, shared_end = union_intervals(zero, m_start, m_end)
+    shared = (shared_start, shared_end)
+    own = (sub[is_excluded], starts[is_excluded], ends[is_excluded])
+    met = shared_overlaps(sub[counts], starts[counts], ends[counts], shared)
+    exclusions = (
+        np.concatenate([own[0], met[0]]),
+        np.concatenate([own[1], met[1]]),
+        np.concatenate([own[2], met[2]]),
+    )
 
     counted_cohorts = contract.counted_cohorts
     names = weighted.cohort_names
@@ -470,7 +478,7 @@ def _one_contract(
     )
     licensed_units = subs.users * UNITS_PER_USER
     m = measure(windows, exclusions, licensed_units, edges, active, rules)
-    excl = excluded_seconds(exclusions, edges, active)
+    excl = excluded_seconds(own, shared, edges, active)
     counted_idx = idx[counts]
     ids = _Ids.of(frame)
     table = _table(contract, subs, plist, m, excl, counted_idx, ids)
@@ -479,19 +487,24 @@ def _one_contract(
         return _evidence(contract, subs, plist, m, counted_idx, ids)
 
     def ex_table() -> pd.DataFrame:
+        touched = distinct(active[0])
         return _exclusion_table(
             contract,
             subs,
             plist,
             edges,
-            exclusions,
             active,
-            sub,
-            is_excluded,
-            frame,
-            idx,
-            m_reason,
-            touched,
+            (
+                np.concatenate([own[0], np.repeat(touched, len(m_start))]),
+                np.concatenate([own[1], np.tile(m_start, len(touched))]),
+                np.concatenate([own[2], np.tile(m_end, len(touched))]),
+            ),
+            np.concatenate(
+                [
+                    frame["excluded"].to_numpy(dtype=object)[idx[is_excluded]],
+                    np.tile(np.array(m_reason, dtype=object), len(touched)),
+                ]
+            ),
         )
 
     return _Part(table, evidence, ex_table)
@@ -711,36 +724,22 @@ def _exclusion_table(
     subs: _Subs,
     plist: list[Period],
     edges: I64,
-    exclusions: tuple[I64, I64, I64],
     active: tuple[I64, I64],
-    sub: I64,
-    is_excluded: np.ndarray,
-    frame: pd.DataFrame,
-    idx: I64,
-    m_reason: list[str],
-    touched: I64,
+    exclusions: tuple[I64, I64, I64],
+    reasons: np.ndarray,
 ) -> pd.DataFrame:
     """Excluded time per period, clipped to the reported periods, with the reason for each piece."""
-    reasons = np.concatenate(
-        [
-            frame["excluded"].to_numpy(dtype=object)[idx[is_excluded]],
-            np.tile(np.array(m_reason, dtype=object), len(touched)),
-        ]
-    )
     ex_sub, ex_start, ex_end = exclusions
     lo, hi = edges[0], edges[-1]
     keep = (ex_end > lo) & (ex_start < hi)
     origin, s, a, b, p = split_at_edges(
         ex_sub[keep], np.maximum(ex_start[keep], lo), np.minimum(ex_end[keep], hi), edges
     )
-    n_periods = len(edges) - 1
-    wanted = set((active[0] * n_periods + active[1]).tolist())
-    shown = np.array([int(x) in wanted for x in s * n_periods + p], dtype=bool)
+    _, shown = slots(active, len(edges) - 1, s, p)
     if not shown.any():
         return pd.DataFrame()
     r = reasons[keep][origin][shown]
     s, a, b, p = s[shown], a[shown], b[shown], p[shown]
-    _ = union_intervals
     return pd.DataFrame(
         {
             "tenant": subs.tenant[s],

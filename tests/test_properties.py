@@ -151,3 +151,40 @@ def test_user_weighting_with_everyone_affected_equals_the_time_method(
     timed = variant(EX, method="time", id="ex-time-prop")
     a, b = run(rows), run(rows, timed)
     assert availability(a) == availability(b)
+
+
+WEEKLY = {"every": "week", "weekday": "tuesday", "start": "01:00", "duration_minutes": 300}
+# The Tuesdays of March 2026 (3, 10, 17, 24, 31) from 01:00 to 06:00 UTC, written as rows.
+MAINTENANCE_ROWS = pd.DataFrame(
+    {
+        "id": [f"M{d}" for d in (3, 10, 17, 24, 31)],
+        "start": [pd.Timestamp(f"2026-03-{d:02d}T01:00Z") for d in (3, 10, 17, 24, 31)],
+        "end": [pd.Timestamp(f"2026-03-{d:02d}T06:00Z") for d in (3, 10, 17, 24, 31)],
+        "affected_users": [None] * 5,
+        "cohort": [""] * 5,
+        "excluded": ["maintenance"] * 5,
+    }
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(window, max_size=6), st.lists(window, max_size=2))
+def test_scheduled_maintenance_counts_like_the_same_windows_given_as_excluded_rows(
+    rows: list[tuple[int, int, int | None, str]], excluded: list[tuple[int, int, int | None, str]]
+) -> None:
+    base = table(rows).assign(excluded="")
+    own = table(excluded).assign(excluded="customer", id=[f"X{i}" for i in range(len(excluded))])
+    kwargs = {"users": 200, "cohorts": {"mobile": 120, "mac": 80}, "periods": ["2026-03"]}
+    scheduled = variant(EX, maintenance=[WEEKLY], id="ex-weekly")
+    a = slacalc.calculate(pd.concat([base, own], ignore_index=True), scheduled, **kwargs)
+    b = slacalc.calculate(pd.concat([base, own, MAINTENANCE_ROWS], ignore_index=True), EX, **kwargs)
+    cols = [
+        "measured_seconds",
+        "excluded_seconds",
+        "downtime_seconds",
+        "user_minutes_lost",
+        "availability_percent",
+        "credit_percent",
+    ]
+    left, right = a.to_frame().set_index("period"), b.to_frame().set_index("period")
+    pd.testing.assert_frame_equal(left.loc[["2026-03"], cols], right.loc[["2026-03"], cols])
