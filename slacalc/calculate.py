@@ -201,7 +201,6 @@ def _match(
     tenant. Strings are compared once, when they are factorised; matching runs on integer codes.
     """
     n_rows, n_subs = len(frame), len(subs.users)
-    row_tenant = np.full(n_rows, "", dtype=object) if single else frame["tenant"].to_numpy(object)
     # Factorise the column itself (Arrow hashing), then place the subscriptions' tenants.
     rows_tenant, row_names = (
         pd.factorize(frame["tenant"])
@@ -212,7 +211,7 @@ def _match(
     tenant_names = np.concatenate([np.asarray(row_names, dtype=object), extra])
     sub_tenant = pd.Index(tenant_names).get_indexer(subs.tenant)
     rows_tenant = np.asarray(rows_tenant, dtype=np.int64)
-    service_codes, service_values = pd.factorize(frame["service"].to_numpy(object))
+    service_codes, service_values = pd.factorize(frame["service"])
     folded = [str(v).casefold() for v in service_values]
     canonical = {name: i for i, name in reversed(list(enumerate(folded)))}
     rows_service = np.array([canonical[f] for f in folded], dtype=np.int64)[service_codes]
@@ -247,7 +246,7 @@ def _match(
     known_tenants = set(subs.tenant)
     row_numbers = frame["row"].to_numpy(dtype=np.int64)
     for i in np.flatnonzero(~matched):
-        tenant = str(row_tenant[i])
+        tenant = "" if single else str(frame["tenant"].iat[int(i)])
         if tenant and tenant not in known_tenants:
             column, value, why = "tenant", tenant, "unknown tenant: not in the customers table"
         else:
@@ -288,15 +287,17 @@ def _weights(
     idx, sub = pairs.idx, pairs.sub
     licensed = subs.users[sub]
     # Cohort codes over the outage rows and the cohort table together; "" is the whole population.
-    row_cohort = frame["cohort"].to_numpy(dtype=object)
+    row_codes, row_names = pd.factorize(frame["cohort"])
     table_cohort = cohorts["cohort"].to_numpy(dtype=object)
-    codes, names = pd.factorize(np.concatenate([row_cohort, table_cohort]), sort=True)
+    extra = pd.Index(table_cohort).difference(pd.Index(row_names)).to_numpy(dtype=object)
+    names = np.concatenate([np.asarray(row_names, dtype=object), extra])
+    table_codes = pd.Index(names).get_indexer(table_cohort)
     blank = _code_of("", names)
-    cohort_code = codes[: len(row_cohort)][idx]
+    cohort_code = np.asarray(row_codes, dtype=np.int64)[idx]
     # Cohort sizes by (tenant code, cohort code).
     table_tenant = pd.Index(pairs.tenant_names).get_indexer(cohorts["tenant"].to_numpy(object))
     known = table_tenant >= 0
-    size_keys = table_tenant[known] * len(names) + codes[len(row_cohort) :][known]
+    size_keys = table_tenant[known] * len(names) + table_codes[known]
     size_values = cohorts["users"].to_numpy(dtype=np.int64)[known]
     lookup = pairs.tenant_of_sub[sub] * len(names) + cohort_code
     # A dense (tenant × cohort name) table of sizes: one gather per pair, no search.
@@ -319,7 +320,7 @@ def _weights(
 
     rows = frame["row"].to_numpy(dtype=np.int64)[idx]
     tenants = subs.tenant[sub]
-    cohort_of = row_cohort[idx]
+    cohort_of = np.asarray(names, dtype=object)[cohort_code]
     problems: list[RowProblem] = []
     bad = np.zeros(len(idx), dtype=bool)
 
@@ -407,7 +408,7 @@ def _one_contract(
     idx, sub = weighted.idx[mine], weighted.sub[mine]
     starts = _epoch_seconds(frame["start"])[idx]
     ends = _epoch_seconds(frame["end"])[idx]
-    is_excluded = frame["excluded"].to_numpy(dtype=object)[idx] != ""
+    is_excluded = (frame["excluded"] != "").to_numpy(dtype=bool)[idx]
     counts = ~is_excluded
 
     kind, tz = contract.period, contract.timezone
