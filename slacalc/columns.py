@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -110,9 +111,14 @@ def check_flag(values: pd.Series, reason: str) -> Checked:
 
 def check_whole(values: pd.Series, what: str) -> Checked:
     """Whole numbers of zero or more (``120``, ``120.0``); float64 values, NaN where not given."""
-    fast = _arrow_whole(values)
-    if fast is not None:
-        return fast
+    split = _split_numbers(values, _WHOLE_TEXT, _whole_floats)
+    if split is None:
+        return _whole_cells(values, what)
+    return _merge(values, split, lambda cells: _whole_cells(cells, what))
+
+
+def _whole_cells(values: pd.Series, what: str) -> Checked:
+    """:func:`check_whole` cell by cell from the text: the general path, and why a cell fails."""
     text = as_text(values)
     given = (text != "").to_numpy(dtype=bool)
     problem = np.full(len(text), "", dtype=object)
@@ -134,31 +140,25 @@ def check_whole(values: pd.Series, what: str) -> Checked:
     return Checked(number, given, problem)
 
 
-def _arrow_whole(values: pd.Series) -> Checked | None:
-    """All-or-nothing pyarrow cast of an Arrow string column of plain non-negative integers."""
-    array = getattr(values.array, "_pa_array", None)
-    if array is None:
-        return None
-    try:
-        pa = importlib.import_module("pyarrow")
-        pc = importlib.import_module("pyarrow.compute")
-        cast = pc.cast(array, pa.int64())
-        low = pc.min(cast).as_py()
-        high = pc.max(cast).as_py()
-    except Exception:  # anything but plain integers: the general path says why per cell
-        return None
-    if low is not None and (low < 0 or high > 2**53):
-        return None
-    numbers = pd.Series(cast.to_numpy(zero_copy_only=False)).astype(np.float64)
-    given = numbers.notna().to_numpy(dtype=bool)
-    return Checked(numbers, given, np.full(len(numbers), "", dtype=object))
-
-
 def check_percent(values: pd.Series) -> Checked:
     """Percents from 0 to 100 with at most 2 decimals (``12.5``, ``12.5 %``); float64, NaN if none.
 
     The decimals are counted on the text, not on a float: ``12.345`` is refused, ``12.50`` is not.
     """
+    split = _split_numbers(values, _PERCENT_TEXT, _percent_floats)
+    if split is None:
+        return _percent_cells(values)
+    checked = _merge(values, split, _percent_cells)
+    numbers, _, fast = split
+    outside = fast & (numbers > 100)  # the fast text is never negative; 100.01–999.99 get here
+    if outside.any():
+        checked.problem[outside] = "outside 0–100 %"
+        checked.values[outside] = np.nan
+    return checked
+
+
+def _percent_cells(values: pd.Series) -> Checked:
+    """:func:`check_percent` cell by cell from the text: the general path, and why a cell fails."""
     text = as_text(values)
     given = (text != "").to_numpy(dtype=bool)
     problem = np.full(len(text), "", dtype=object)
@@ -180,6 +180,90 @@ def check_percent(values: pd.Series) -> Checked:
             problem[i] = "more than 2 decimal places; round the percent"
     number[problem != ""] = np.nan
     return Checked(number, given, problem)
+
+
+# The fast path of the number checks. A column is split, vectorised, into blank cells, cells whose
+# value is certainly fine (plain ASCII digits in text, or typed floats that pass a numeric test
+# equivalent to the text rules), and the rest; only the rest go through the per-cell path above,
+# which says why they fail (or accepts them: the fast tests are strict, never looser than it).
+
+#: Text the fast path takes as a whole number: up to 15 ASCII digits (below 2**53).
+_WHOLE_TEXT = r"^[0-9]{1,15}$"
+#: Text the fast path takes as a percent: 0–999 with at most 2 decimals (then range-checked).
+_PERCENT_TEXT = r"^[0-9]{1,3}(?:\.[0-9]{1,2}0{0,20})?(?: {0,8}%)?$"
+
+_Split = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _whole_floats(numbers: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        whole = (numbers >= 0) & (numbers <= 2**53) & (np.floor(numbers) == numbers)
+    return np.asarray(whole, dtype=bool)
+
+
+def _percent_floats(numbers: np.ndarray) -> np.ndarray:
+    # x is exactly the double nearest k/100 for a whole k: the text of x (its repr) then has at
+    # most 2 decimals, as the text rule wants; anything else is left to the per-cell path.
+    with np.errstate(invalid="ignore", over="ignore"):
+        cents = np.rint(numbers * 100)
+        cents_only = (numbers >= 0) & (numbers <= 100) & (cents / 100 == numbers)
+    return np.asarray(cents_only, dtype=bool)
+
+
+def _split_numbers(
+    values: pd.Series, pattern: str, accept: Callable[[np.ndarray], np.ndarray]
+) -> _Split | None:
+    """``(numbers, blank, fast)`` for an Arrow text or a float64 column, else None.
+
+    ``numbers`` holds the value of the ``fast`` cells (NaN elsewhere); ``blank`` cells hold nothing.
+    """
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "f":
+        numbers = values.to_numpy(dtype=np.float64)
+        blank = np.isnan(numbers)
+        fast = ~blank & np.isfinite(numbers) & accept(numbers)
+        return np.where(fast, numbers + 0.0, np.nan), blank, fast
+    array = _arrow_text(values)
+    if array is None:
+        return None
+    pa = importlib.import_module("pyarrow")
+    pc = importlib.import_module("pyarrow.compute")
+    blank = pc.fill_null(pc.equal(array, ""), True).to_numpy(zero_copy_only=False)
+    fast = pc.fill_null(pc.match_substring_regex(array, pattern), False)
+    text = pc.if_else(fast, array, None)
+    if pc.any(pc.match_substring(text, "%")).as_py():
+        text = pc.replace_substring_regex(text, " *%$", "")
+    numbers = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    return (
+        np.asarray(numbers, dtype=np.float64),
+        np.asarray(blank, dtype=bool),
+        np.asarray(fast.to_numpy(zero_copy_only=False), dtype=bool),
+    )
+
+
+def _merge(values: pd.Series, split: _Split, cells: Callable[[pd.Series], Checked]) -> Checked:
+    """The fast split, with the cells it did not settle checked one by one by ``cells``."""
+    numbers, blank, fast = split
+    given = ~blank
+    problem = np.full(len(numbers), "", dtype=object)
+    rest = np.flatnonzero(~blank & ~fast)
+    if len(rest):
+        numbers = numbers.copy()
+        slow = cells(values.reset_index(drop=True).iloc[rest])
+        numbers[rest] = slow.values.to_numpy(dtype=np.float64)
+        given[rest] = slow.given
+        problem[rest] = slow.problem
+    return Checked(pd.Series(numbers), given, problem)
+
+
+def _arrow_text(values: pd.Series) -> Any:
+    """The pyarrow string array behind an Arrow-backed text column, or None."""
+    array = getattr(values.array, "_pa_array", None)
+    if array is None:
+        return None
+    pa = importlib.import_module("pyarrow")
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return None
+    return array
 
 
 def check_amount(values: pd.Series) -> Checked:
