@@ -49,7 +49,6 @@ import pandas as pd
 
 from slacalc.columns import (
     Checked,
-    as_text,
     cell_text,
     check_flag,
     check_percent,
@@ -521,9 +520,9 @@ class _Check:
             self.open_mask = still_open
         both = (problem == "") & (start.problem == "") & ~start.empty
         order = both & ~np.isnat(finish) & ~np.isnat(begin) & (finish <= begin)
-        start_text = as_text(starts)
+        # the start as text only for the rows that fail (never a whole typed column)
         for i in np.flatnonzero(order):
-            problem[i] = f"the end is not after the start ({start_text.iloc[i]})"
+            problem[i] = f"the end is not after the start ({cell_text(starts.iloc[i])})"
         self.reject("end", problem)
         if self.assumed:
             columns = " and ".join(repr(self.map.header(n)) for n in self.assumed)
