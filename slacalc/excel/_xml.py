@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -269,6 +270,107 @@ class _Encoder:
             append(f"{lead}{r}{tail}" if tail else "")
         return out
 
+    def fragment(
+        self, rows: range, values: Sequence[object], styles: Sequence[object] | None, field: int
+    ) -> tuple[str, list[Sequence[object]]]:
+        """This column's part of a row template for ``rows``, and the lists that fill its fields.
+
+        In the template ``{0}`` is the row number and ``{1}`` the linked row's; this column's
+        fields are numbered from ``field``. A column whose cells differ only in their value (and
+        perhaps a style id) is written as constant XML around the value, so a whole chunk of rows
+        is formatted by ``str.format`` in C; any other column falls back to :meth:`encode`, one
+        whole ``<c>`` element (or nothing) per row. Both give the same bytes.
+        """
+        column, ids = self.column, self.styles
+        if styles is None:
+            style: str | None = str(ids[column.style])
+        else:
+            names = set(map(str, styles))
+            style = str(ids[names.pop()]) if len(names) == 1 else None
+        sid, args = (f"{{{field}}}", []) if style is None else (style, [])
+        if style is None:
+            args.append([ids[str(s)] for s in styles])  # type: ignore[union-attr]
+        at = f"{{{field + len(args)}}}"
+        lead = f'<c r="{self.letter}{{0}}" s="{sid}"'
+        if column.kind == "formula":
+            if self.shared >= 0 and rows.start <= self.first:
+                return self._general(rows, values, styles, field)
+            cached = _fast_cached(values)
+            if cached is None:
+                return self._general(rows, values, styles, field)
+            kind, shown = cached
+            if self.shared >= 0:
+                f = f'<f t="shared" si="{self.shared}"/>'
+            else:
+                f = "<f>" + self.template.replace("{r}", "{0}").replace("{r2}", "{1}") + "</f>"
+            return f"{lead}{kind}>{f}<v>{at}</v></c>", [*args, shown]
+        if column.kind == "blank":
+            return self._general(rows, values, styles, field)
+        numbers = _fast_numbers(values)
+        if numbers is not None:
+            return f"{lead}><v>{at}</v></c>", [*args, numbers]
+        if _fast_text(values, inline=True):
+            return f'{lead} t="inlineStr"><is><t>{at}</t></is></c>', [*args, values]
+        return self._general(rows, values, styles, field)
+
+    def _general(
+        self, rows: range, values: Sequence[object], styles: Sequence[object] | None, field: int
+    ) -> tuple[str, list[Sequence[object]]]:
+        return f"{{{field}}}", [self.encode(rows, values, styles)]
+
+
+_NUMBER_TYPES = frozenset((int, float))
+_EXACT_TYPES = frozenset((int, float, Decimal, Fraction))
+# Text that needs no escaping, no quote prefix and no preserved space, joined by newlines: a
+# match means some value needs the careful path (a newline inside a value may match too).
+_CAREFUL = re.compile(
+    "[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]" r"|^[\s=+\-@]|\s$", re.M
+)
+_CAREFUL_CACHED = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _fast_numbers(values: Sequence[object]) -> Sequence[object] | None:
+    """The ``<v>`` texts of a column of finite numbers (ints and floats as they are), or None."""
+    kinds = set(map(type, values))
+    if not kinds:
+        return None
+    if kinds <= _NUMBER_TYPES:
+        # A sum of finite numbers is finite unless it overflows (then take the careful path).
+        try:
+            total = math.fsum(values)  # type: ignore[arg-type]
+        except OverflowError:
+            return None
+        return values if math.isfinite(total) else None
+    if kinds <= _EXACT_TYPES:
+        try:
+            return [number_text(v) for v in values]  # type: ignore[arg-type]
+        except ValueError:
+            return None
+    return None
+
+
+def _fast_text(values: Sequence[object], *, inline: bool) -> bool:
+    """Whether a column of text can be written as it is (no empty cell, nothing to escape)."""
+    kinds = set(map(type, values))
+    if kinds != {str}:
+        return False
+    if inline and "" in values:
+        return False
+    if max(map(len, values)) > MAX_CELL_TEXT:  # type: ignore[arg-type]
+        return False
+    joined = "\n".join(values)  # type: ignore[arg-type]
+    return (_CAREFUL if inline else _CAREFUL_CACHED).search(joined) is None
+
+
+def _fast_cached(values: Sequence[object]) -> tuple[str, Sequence[object]] | None:
+    """The type attribute and ``<v>`` texts of a formula column's cached values, or None."""
+    numbers = _fast_numbers(values)
+    if numbers is not None:
+        return "", numbers
+    if values and _fast_text(values, inline=False):
+        return ' t="str"', values
+    return None
+
 
 def _value_tail(quoted: Mapping[int, int], style: int, kind: Kind, value: object) -> str:
     """What follows the row number in a value cell's XML."""
@@ -369,16 +471,42 @@ def table_rows(
     written = 0
     for chunk in table.chunks():
         n = len(chunk[table.columns[0].name])
-        rows = range(first + written, first + written + n)
-        cells = [
-            enc.encode(rows, chunk[enc.column.name], chunk.get(f"{enc.column.name}:style"))
-            for enc in encoders
-        ]
-        for r, row in zip(rows, zip(*cells, strict=True), strict=True):
-            yield f'<row r="{r}">{"".join(row)}</row>'
+        # The first data row alone: it holds the shared formulas' masters.
+        for lo, hi in ((0, 1), (1, n)) if written == 0 and n > 1 else ((0, n),):
+            rows = range(first + written + lo, first + written + hi)
+            yield _chunk_rows(encoders, rows, chunk, slice(lo, hi), table.offset)
         written += n
     if written != table.rows:
         raise RuntimeError(f"table promised {table.rows} rows but gave {written}")
+
+
+def _chunk_rows(
+    encoders: Sequence[_Encoder],
+    rows: range,
+    chunk: Mapping[str, Sequence[object]],
+    part: slice,
+    offset: int,
+) -> str:
+    """The ``<row>`` elements of ``rows``: one row template, filled column-wise by str.format."""
+    if not rows:
+        return ""
+    whole = part == slice(0, len(rows))
+    template = ['<row r="{0}">']
+    fields: list[Sequence[object]] = [
+        list(map(str, rows)),
+        list(map(str, range(rows.start + offset, rows.stop + offset))),
+    ]
+    for enc in encoders:
+        values = chunk[enc.column.name]
+        styles = chunk.get(f"{enc.column.name}:style")
+        if not whole:
+            values = values[part]
+            styles = None if styles is None else styles[part]
+        text, args = enc.fragment(rows, values, styles, len(fields))
+        template.append(text)
+        fields += args
+    template.append("</row>")
+    return "".join(map("".join(template).format, *fields))
 
 
 def free_rows(
