@@ -306,20 +306,37 @@ def empty_frame() -> pd.DataFrame:
 
 def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Give an already-valid table the exact dtypes of the normalised layout."""
-    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
-    out["row"] = np.asarray(frame["row"], dtype=np.int64)
+    return _normalised({name: frame[name] for name in COLUMNS}, len(frame), copy=True)
+
+
+def _normalised(columns: dict[str, Any], n: int, *, copy: bool) -> pd.DataFrame:
+    """The normalised table from its columns (Series or arrays of ``n`` values, by position).
+
+    ``copy=False`` is for arrays made by the check itself: the table then takes them as they are.
+    """
+    out: dict[str, Any] = {"row": np.asarray(columns["row"], dtype=np.int64)}
     for name in TEXT_COLUMNS:
-        column = frame[name]
-        if len(frame) and column.dtype != object and pd.api.types.is_string_dtype(column.dtype):
+        column = columns[name]
+        if not isinstance(column, pd.Series):
+            column = pd.Series(column)
+        if n and column.dtype != object and pd.api.types.is_string_dtype(column.dtype):
             # already text: keep it as is rather than round-trip through Python objects
             out[name] = column.fillna("").reset_index(drop=True).astype("str")
         else:
             out[name] = pd.Series(column, dtype=object).fillna("").astype(str).to_numpy()
     for name in ("start", "end"):
-        out[name] = pd.to_datetime(frame[name].to_numpy(), utc=True).as_unit("ns")
+        times = columns[name]
+        if isinstance(times, pd.Series) and isinstance(times.dtype, pd.DatetimeTZDtype):
+            # aware already: convert as a column (to_numpy would give Timestamp objects)
+            out[name] = pd.DatetimeIndex(times.dt.tz_convert("UTC")).as_unit("ns")
+        else:
+            stamps = times.to_numpy() if isinstance(times, pd.Series) else np.asarray(times)
+            out[name] = pd.to_datetime(stamps, utc=True).as_unit("ns")
     for name in ("affected_users", "affected_percent"):
-        out[name] = pd.to_numeric(frame[name], errors="raise").astype(np.float64).to_numpy()
-    return out[list(COLUMNS)]
+        out[name] = pd.to_numeric(columns[name], errors="raise").astype(np.float64)
+        if isinstance(out[name], pd.Series):
+            out[name] = out[name].to_numpy()
+    return pd.DataFrame(out, index=pd.RangeIndex(n), copy=copy)[list(COLUMNS)]
 
 
 def read_outages(
@@ -664,13 +681,13 @@ class _Check:
     def frame(self) -> pd.DataFrame:
         """The rows that passed, in the normalised layout."""
         keep = np.flatnonzero(~self.bad)
-        good = pd.DataFrame({"row": self.table.rows[keep]})
+        good: dict[str, Any] = {"row": self.table.rows[keep]}
         for name in COLUMNS[1:]:
             values = self.values[name]
             if len(keep) < self.n:
                 values = _at(values, keep)
             good[name] = values.reset_index(drop=True) if isinstance(values, pd.Series) else values
-        return normalise_frame(good)
+        return _normalised(good, len(keep), copy=False)
 
 
 _KEY = (

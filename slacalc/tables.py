@@ -350,10 +350,19 @@ def _csv_fast(utf8: bytes, text: str, delimiter: str) -> tuple[list[str], pd.Dat
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    body = text.rstrip("\n")
-    if "\n\n" in body or body.startswith("\n"):
-        return None
-    lines = body.count("\n") + 1
+        body = text.rstrip("\n")
+        if "\n\n" in body or body.startswith("\n"):
+            return None
+        lines = body.count("\n") + 1
+    else:
+        # The same tests on the UTF-8 bytes, where a newline is always the one byte 0x0A:
+        # no copy of the text, and bytes.find/count scan with memchr.
+        end = len(utf8)
+        while end and utf8[end - 1] == 0x0A:
+            end -= 1
+        if utf8.find(b"\n\n", 0, end) >= 0 or (end and utf8[0] == 0x0A):
+            return None
+        lines = utf8.count(b"\n", 0, end) + 1
     options: dict[str, Any] = {
         "sep": delimiter,
         "header": None,
