@@ -39,6 +39,7 @@ times as :mod:`slacalc.times` describes. Every data row ends in exactly one of: 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -642,7 +643,7 @@ class _Check:
         if "id" not in self.map.fields:
             return
         ids = self.values["id"]
-        repeated = (ids.duplicated(keep=False) & (ids != "")).to_numpy(dtype=bool) & ~self.bad
+        repeated = _repeats(ids) & (ids != "").to_numpy(dtype=bool) & ~self.bad
         if not repeated.any():
             return
         window = ["id", "tenant", "service", "cohort"]
@@ -720,6 +721,18 @@ def _repeated(frame: pd.DataFrame, key: list[str]) -> list[tuple[int, int]]:
     return [
         (int(p), int(f)) for p, f in zip(subset["_pos"], firsts, strict=True) if int(p) != int(f)
     ]
+
+
+def _repeats(values: pd.Series) -> np.ndarray:
+    """Which values occur more than once: ``duplicated(keep=False)``, by Arrow's hash codes."""
+    array = getattr(values.array, "_pa_array", None)
+    if array is None or array.null_count or not len(values):
+        return np.asarray(values.duplicated(keep=False).to_numpy(dtype=bool), dtype=bool)
+    pc = importlib.import_module("pyarrow.compute")
+    encoded = pc.dictionary_encode(array)
+    chunks = getattr(encoded, "chunks", [encoded])
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
+    return np.asarray(np.bincount(codes)[codes] > 1, dtype=bool)
 
 
 def _unknown(name: str, value: str, allowed: set[str]) -> str:

@@ -132,7 +132,7 @@ def infer_dayfirst(columns: Sequence[pd.Series]) -> bool | None:
         if text is None:
             continue
         # Only values with a separator as 2nd or 3rd character can be d/m/y (cheap, vectorised).
-        maybe = text.str.slice(1, 3).str.contains(r"[/.\-]").fillna(False).to_numpy(dtype=bool)
+        maybe = _separator_second_or_third(text)
         if not maybe.any():
             continue
         parts = text[maybe].str.extract(_NUMERIC_DATE.pattern)
@@ -142,6 +142,18 @@ def infer_dayfirst(columns: Sequence[pd.Series]) -> bool | None:
         day |= bool(((a > 12) & (b <= 12)).any())
         month |= bool(((b > 12) & (a <= 12)).any())
     return True if day and not month else False if month and not day else None
+
+
+def _separator_second_or_third(text: pd.Series) -> np.ndarray:
+    """Which values have ``/``, ``.`` or ``-`` as their 2nd or 3rd character."""
+    array = getattr(text.array, "_pa_array", None)
+    if array is not None:
+        pc = importlib.import_module("pyarrow.compute")
+        # one RE2 pass over the Arrow column; (?s) so that "." is any character, as in a slice
+        found = pc.fill_null(pc.match_substring_regex(array, r"(?s)^..?[/.\-]"), False)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+    sliced = text.str.slice(1, 3).str.contains(r"[/.\-]")
+    return np.asarray(sliced.fillna(False).to_numpy(dtype=bool), dtype=bool)
 
 
 def parse_times(
