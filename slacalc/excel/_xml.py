@@ -14,13 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import operator
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import IO, Literal
+
+import numpy as np
 
 #: Excel's limits: rows per sheet and characters per cell.
 MAX_ROWS = 1_048_576
@@ -272,29 +277,30 @@ class _Encoder:
 
     def fragment(
         self, rows: range, values: Sequence[object], styles: Sequence[object] | None, field: int
-    ) -> tuple[str, list[Sequence[object]]]:
+    ) -> Fragment:
         """This column's part of a row template for ``rows``, and the lists that fill its fields.
 
         In the template ``{0}`` is the row number and ``{1}`` the linked row's; this column's
         fields are numbered from ``field``. A column whose cells differ only in their value (and
-        perhaps a style id) is written as constant XML around the value, so a whole chunk of rows
-        is formatted by ``str.format`` in C; any other column falls back to :meth:`encode`, one
-        whole ``<c>`` element (or nothing) per row. Both give the same bytes.
+        perhaps a style id), empty cells apart, is written as constant XML around the value, so
+        a whole chunk of rows is formatted by ``str.format`` in C; any other column falls back to
+        :meth:`encode`, one whole ``<c>`` element (or nothing) per row. Both give the same bytes.
         """
         column, ids = self.column, self.styles
+        if column.kind == "blank" or (self.shared >= 0 and rows.start <= self.first):
+            return self._general(rows, values, styles, field)
         if styles is None:
             style: str | None = str(ids[column.style])
         else:
             names = set(map(str, styles))
             style = str(ids[names.pop()]) if len(names) == 1 else None
-        sid, args = (f"{{{field}}}", []) if style is None else (style, [])
+        args: list[Sequence[object]] = []
         if style is None:
             args.append([ids[str(s)] for s in styles])  # type: ignore[union-attr]
+        sid = f"{{{field}}}" if style is None else style
         at = f"{{{field + len(args)}}}"
         lead = f'<c r="{self.letter}{{0}}" s="{sid}"'
         if column.kind == "formula":
-            if self.shared >= 0 and rows.start <= self.first:
-                return self._general(rows, values, styles, field)
             cached = _fast_cached(values)
             if cached is None:
                 return self._general(rows, values, styles, field)
@@ -303,30 +309,58 @@ class _Encoder:
                 f = f'<f t="shared" si="{self.shared}"/>'
             else:
                 f = "<f>" + self.template.replace("{r}", "{0}").replace("{r2}", "{1}") + "</f>"
-            return f"{lead}{kind}>{f}<v>{at}</v></c>", [*args, shown]
-        if column.kind == "blank":
-            return self._general(rows, values, styles, field)
-        numbers = _fast_numbers(values)
+            return Fragment(f"{lead}{kind}>{f}<v>{at}</v></c>", [*args, shown])
+        present: list[bool] | None = None
+        given = values
+        if None in values or "" in values:
+            present = [v is not None and v != "" for v in values]
+            given = list(itertools.compress(values, present))
+            if not given:
+                return Fragment("", [], present)
+        numbers = _fast_numbers(given)
         if numbers is not None:
-            return f"{lead}><v>{at}</v></c>", [*args, numbers]
-        if _fast_text(values, inline=True):
-            return f'{lead} t="inlineStr"><is><t>{at}</t></is></c>', [*args, values]
+            if present is not None:  # absent cells' fields are never read
+                numbers = _spread(numbers, present)
+            return Fragment(f"{lead}><v>{at}</v></c>", [*args, numbers], present)
+        shown_text: Sequence[object] | None = _fast_text(given)
+        if shown_text is not None:
+            if present is not None:
+                shown_text = _spread(shown_text, present)
+            return Fragment(
+                f'{lead} t="inlineStr"><is><t>{at}</t></is></c>', [*args, shown_text], present
+            )
         return self._general(rows, values, styles, field)
 
     def _general(
         self, rows: range, values: Sequence[object], styles: Sequence[object] | None, field: int
-    ) -> tuple[str, list[Sequence[object]]]:
-        return f"{{{field}}}", [self.encode(rows, values, styles)]
+    ) -> Fragment:
+        return Fragment(f"{{{field}}}", [self.encode(rows, values, styles)])
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A column's part of a row template, the lists that fill its fields, and which rows have it.
+
+    ``present`` is None when every row has the cell; else per row whether it does (a row
+    without it is formatted with a template that leaves the cell out).
+    """
+
+    text: str
+    args: list[Sequence[object]]
+    present: list[bool] | None = None
+
+
+def _spread(values: Sequence[object], present: Sequence[bool]) -> list[object]:
+    """``values`` of the present rows, placed back among all rows (None where absent)."""
+    it = iter(values)
+    return [next(it) if p else None for p in present]
 
 
 _NUMBER_TYPES = frozenset((int, float))
 _EXACT_TYPES = frozenset((int, float, Decimal, Fraction))
-# Text that needs no escaping, no quote prefix and no preserved space, joined by newlines: a
-# match means some value needs the careful path (a newline inside a value may match too).
-_CAREFUL = re.compile(
-    "[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]" r"|^[\s=+\-@]|\s$", re.M
-)
-_CAREFUL_CACHED = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Text, joined by newlines, that needs a quote prefix or preserved space: a match sends the
+# column to the careful path (a newline inside a value may match too; that only costs time).
+_EDGE = re.compile(r"^[\s=+\-@]|\s$", re.M)
 
 
 def _fast_numbers(values: Sequence[object]) -> Sequence[object] | None:
@@ -349,17 +383,24 @@ def _fast_numbers(values: Sequence[object]) -> Sequence[object] | None:
     return None
 
 
-def _fast_text(values: Sequence[object], *, inline: bool) -> bool:
-    """Whether a column of text can be written as it is (no empty cell, nothing to escape)."""
-    kinds = set(map(type, values))
-    if kinds != {str}:
-        return False
-    if inline and "" in values:
-        return False
-    if max(map(len, values)) > MAX_CELL_TEXT:  # type: ignore[arg-type]
-        return False
-    joined = "\n".join(values)  # type: ignore[arg-type]
-    return (_CAREFUL if inline else _CAREFUL_CACHED).search(joined) is None
+def _escaped(values: Sequence[str]) -> Sequence[str] | None:
+    """Text values as XML character data, or None if some value is too long for a cell."""
+    if max(map(len, values), default=0) > MAX_CELL_TEXT:
+        return None
+    joined = "\n".join(values)
+    if _SPECIAL.search(joined) is None:
+        return values
+    distinct = {v: escape(v) for v in set(values)}
+    return [distinct[v] for v in values]
+
+
+def _fast_text(values: Sequence[object]) -> Sequence[str] | None:
+    """Inline text as written (escaped), or None if some value needs a quote prefix or space."""
+    if set(map(type, values)) != {str}:
+        return None
+    if _EDGE.search("\n".join(values)) is not None:  # type: ignore[arg-type]
+        return None
+    return _escaped(values)  # type: ignore[arg-type]
 
 
 def _fast_cached(values: Sequence[object]) -> tuple[str, Sequence[object]] | None:
@@ -367,8 +408,10 @@ def _fast_cached(values: Sequence[object]) -> tuple[str, Sequence[object]] | Non
     numbers = _fast_numbers(values)
     if numbers is not None:
         return "", numbers
-    if values and _fast_text(values, inline=False):
-        return ' t="str"', values
+    if values and set(map(type, values)) == {str}:
+        shown = _escaped(values)  # type: ignore[arg-type]
+        if shown is not None:
+            return ' t="str"', shown
     return None
 
 
@@ -487,26 +530,53 @@ def _chunk_rows(
     part: slice,
     offset: int,
 ) -> str:
-    """The ``<row>`` elements of ``rows``: one row template, filled column-wise by str.format."""
+    """The ``<row>`` elements of ``rows``: row templates filled column-wise by str.format.
+
+    Rows that leave out the same cells (empty values) share a template; most chunks need one.
+    """
     if not rows:
         return ""
-    whole = part == slice(0, len(rows))
-    template = ['<row r="{0}">']
+    whole = part == slice(0, len(chunk[encoders[0].column.name]))
     fields: list[Sequence[object]] = [
         list(map(str, rows)),
         list(map(str, range(rows.start + offset, rows.stop + offset))),
     ]
+    fragments: list[Fragment] = []
     for enc in encoders:
         values = chunk[enc.column.name]
         styles = chunk.get(f"{enc.column.name}:style")
         if not whole:
             values = values[part]
             styles = None if styles is None else styles[part]
-        text, args = enc.fragment(rows, values, styles, len(fields))
-        template.append(text)
-        fields += args
-    template.append("</row>")
-    return "".join(map("".join(template).format, *fields))
+        fragment = enc.fragment(rows, values, styles, len(fields))
+        fragments.append(fragment)
+        fields += fragment.args
+    optional = [(i, f.present) for i, f in enumerate(fragments) if f.present is not None]
+    if not optional:
+        template = '<row r="{0}">' + "".join(f.text for f in fragments) + "</row>"
+        return "".join(map(template.format, *fields))
+    # Group the rows by which of the optional cells they have.
+    keys = np.zeros(len(rows), dtype=np.int64)
+    for bit, (_, present) in enumerate(optional):
+        keys |= np.asarray(present, dtype=np.int64) << bit
+    texts: list[str] = []
+    order: list[np.ndarray] = []
+    for key in np.unique(keys).tolist():
+        leave_out = {i for bit, (i, _) in enumerate(optional) if not key >> bit & 1}
+        template = (
+            '<row r="{0}">'
+            + "".join(f.text for i, f in enumerate(fragments) if i not in leave_out)
+            + "</row>"
+        )
+        where = np.flatnonzero(keys == key)
+        if len(where) == len(rows):
+            return "".join(map(template.format, *fields))
+        take = operator.itemgetter(*where.tolist())
+        picked = [take(f) for f in fields] if len(where) > 1 else [(take(f),) for f in fields]
+        texts += map(template.format, *picked)
+        order.append(where)
+    back = np.argsort(np.concatenate(order), kind="stable")
+    return "".join(operator.itemgetter(*back.tolist())(texts)) if len(texts) > 1 else texts[0]
 
 
 def free_rows(
@@ -587,7 +657,10 @@ def write_package(
             setattr(
                 info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel", 1
             )
-            with package.open(info, "w", force_zip64=fill.large) as out:
+            with (
+                package.open(info, "w", force_zip64=fill.large) as part,
+                _Behind(part) as out,
+            ):
                 out.write(head.encode("utf-8"))
                 out.write(b"<sheetData>")
                 batch: list[str] = []
@@ -601,3 +674,40 @@ def write_package(
                 out.write("".join(batch).encode("utf-8"))
                 out.write(b"</sheetData>")
                 out.write(parts[1].encode("utf-8"))
+
+
+class _Behind:
+    """Writes to ``out`` in a second thread, so a part is compressed while its next rows are made.
+
+    ``zlib`` releases the GIL while it compresses and checksums, so the second core does that
+    work. At most a few batches wait in the queue: memory stays bounded.
+    """
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=3)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="xlsx-writer", daemon=True)
+
+    def _run(self) -> None:
+        while (data := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.out.write(data)
+                except BaseException as error:  # handed to the caller's thread
+                    self.error = error
+
+    def write(self, data: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(data)
+
+    def __enter__(self) -> _Behind:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and exc[0] is None:
+            raise self.error
