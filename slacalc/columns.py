@@ -132,7 +132,8 @@ def _whole_cells(values: pd.Series, what: str) -> Checked:
     ok = given & ~bad
     negative = ok & (numbers < 0)
     problem[negative] = f"negative {what}"
-    fractional = ok & ~negative & (np.mod(numbers, 1) != 0)
+    with np.errstate(invalid="ignore"):  # NaN and inf are already "bad" and not looked at
+        fractional = ok & ~negative & (np.mod(numbers, 1) != 0)
     problem[fractional] = f"not a whole number of {what}"
     huge = ok & (numbers > 2**53)
     problem[huge] = f"too many {what} to count exactly"

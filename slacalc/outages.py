@@ -352,6 +352,7 @@ def read_outages(
     licensed_users: int | None = None,
     known_tenants: Collection[str] | None = None,
     known_services: Collection[str] | None = None,
+    max_rows: int | None = None,
 ) -> Outages:
     """Read outage windows from CSV, ``.xlsx`` or JSON (a path, bytes or open file) or a DataFrame.
 
@@ -362,6 +363,12 @@ def read_outages(
     ``ambiguous`` and ``nonexistent`` say what to do with local times that a DST change makes
     happen twice or never; ``"raise"`` rejects those rows. ``licensed_users``,
     ``known_tenants`` and ``known_services``, when given, reject rows that do not fit them.
+
+    Size: a file is refused above :data:`slacalc.tables.MAX_BYTES` bytes or
+    :data:`slacalc.tables.MAX_ROWS` rows (5 million), since it may be an untrusted upload. A
+    DataFrame is held to ``MAX_ROWS`` too unless the program passes ``max_rows=`` (a larger
+    number, e.g. ``len(frame)``): it may also have come from an upload, and checking it takes a
+    few times the memory of its columns, so accepting more is the caller's explicit decision.
 
     Rows that cannot be used are returned in ``rejected``; an input that cannot be used at all
     raises :class:`~slacalc.errors.InputError`.
@@ -379,7 +386,7 @@ def read_outages(
     cutoff = None
     if as_of is not None:
         cutoff = parse_instant(as_of, timezone, what="as_of", ambiguous=ambiguous)
-    table = read_table(source, sheet=sheet)
+    table = read_table(source, sheet=sheet, max_rows=max_rows)
     if not table.headers:
         return _outages(table, None, empty_frame(), list(table.rejected), timezone, cutoff)
     header_map = map_headers(table.headers, OUTAGE_FIELDS, table.source)

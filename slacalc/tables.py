@@ -15,6 +15,14 @@ every later cell, so no cell of it can be trusted.
 
 Limits (module constants, so a test or a server can lower them): files above :data:`MAX_BYTES`
 and tables above :data:`MAX_ROWS` data rows are refused with :class:`~slacalc.errors.InputError`.
+
+The limits are there for files: bytes that may be an untrusted upload, where the reader, not the
+caller, decides how much memory and time to spend. A DataFrame is already in the caller's memory,
+but it may just as well have been built from an upload (a Parquet file, a web form), and checking
+it takes a few times its own memory; so a DataFrame is held to :data:`MAX_ROWS` too by default,
+and a program that made the DataFrame itself and has the memory lifts the limit explicitly with
+``max_rows=`` (for example ``read_outages(frame, max_rows=len(frame))``). ``max_rows=`` applies
+only to DataFrames: a file never gets past :data:`MAX_ROWS` or :data:`MAX_BYTES`.
 """
 
 from __future__ import annotations
@@ -115,16 +123,27 @@ class RawTable:
         return len(self.cells) + len({p.row for p in self.rejected})
 
 
-def read_table(source: TableSource, *, sheet: str | int | None = None) -> RawTable:
+def read_table(
+    source: TableSource, *, sheet: str | int | None = None, max_rows: int | None = None
+) -> RawTable:
     """Read ``source`` (a path, bytes, a file-like object or a DataFrame) as a raw table.
 
     The format comes from the content, checked against the file name's extension when there is
     one; an unusable input raises :class:`InputError` with a message saying what to do.
+    ``max_rows`` replaces :data:`MAX_ROWS` for a DataFrame (see the module's notes on limits).
     """
+    if max_rows is not None and (
+        isinstance(max_rows, bool) or not isinstance(max_rows, int | np.integer) or max_rows < 1
+    ):
+        raise InputError(f"max_rows={max_rows!r}: give a whole number of rows above zero")
     if isinstance(source, pd.DataFrame):
         if sheet is not None:
             raise InputError("sheet= applies only to Excel workbooks, not to a DataFrame")
-        return _from_dataframe(source)
+        return _from_dataframe(source, MAX_ROWS if max_rows is None else int(max_rows))
+    if max_rows is not None:
+        raise InputError(
+            f"max_rows= applies only to a DataFrame; a file is limited to {MAX_ROWS:,} rows"
+        )
     data, name = _read_bytes(source)
     origin = name or "the input"
     expected = _expected_kind(name)
@@ -621,9 +640,12 @@ def _json_cell(value: object) -> object:
 # --- DataFrame ----------------------------------------------------------------------------------
 
 
-def _from_dataframe(frame: pd.DataFrame) -> RawTable:
-    if len(frame) > MAX_ROWS:
-        raise InputError(f"the DataFrame has {len(frame):,} rows, above the limit of {MAX_ROWS:,}")
+def _from_dataframe(frame: pd.DataFrame, limit: int) -> RawTable:
+    if len(frame) > limit:
+        raise InputError(
+            f"the DataFrame has {len(frame):,} rows, above the limit of {limit:,}; a program "
+            "that has the memory can pass max_rows= to accept more"
+        )
     if frame.shape[1] == 0:
         raise InputError("the DataFrame has no columns")
     headers = [
@@ -633,7 +655,9 @@ def _from_dataframe(frame: pd.DataFrame) -> RawTable:
     cells = frame.reset_index(drop=True)
     cells.columns = pd.RangeIndex(cells.shape[1])
     rows = np.arange(1, len(cells) + 1, dtype=np.int64)
-    return _finish(headers, cells, rows, "DataFrame", "dataframe", "pandas DataFrame", [])
+    return _finish(
+        headers, cells, rows, "DataFrame", "dataframe", "pandas DataFrame", [], limit=limit
+    )
 
 
 # --- common -------------------------------------------------------------------------------------
@@ -647,9 +671,11 @@ def _finish(
     fmt: Format,
     details: str,
     rejected: list[RowProblem],
+    *,
+    limit: int | None = None,
 ) -> RawTable:
     """Drop the rows with no value at all, check the row limit, and build the table."""
-    if len(cells) > MAX_ROWS:
+    if len(cells) > (MAX_ROWS if limit is None else limit):
         raise InputError(f"{origin}: more than {MAX_ROWS:,} rows, above the limit")
     blank = np.ones(len(cells), dtype=bool)
     for position in range(cells.shape[1]):

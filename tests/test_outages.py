@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from slacalc import tables
+from slacalc.columns import cell_text
 from slacalc.errors import InputError, SlacalcError
 from slacalc.outages import COLUMNS, Outages, read_outages
 
@@ -610,6 +611,65 @@ def test_limits(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         read_outages(path)
     with pytest.raises(InputError, match=r"2 rows, above the limit of 1"):
         read_outages(pd.DataFrame({"start": ["a", "b"], "end": ["c", "d"]}))
+
+
+def test_dataframe_row_limit_is_lifted_only_by_the_caller(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    frame = pd.DataFrame(
+        {"start": ["2026-03-01T10:00Z", "2026-03-02T10:00Z"], "end": ["2026-03-01T11:00Z"] * 2}
+    )
+    monkeypatch.setattr(tables, "MAX_ROWS", 1)
+    with pytest.raises(InputError, match=r"2 rows, above the limit of 1; .* pass max_rows="):
+        read_outages(frame)
+    lifted = read_outages(frame, max_rows=len(frame))
+    assert lifted.counts == {"rows_read": 2, "counted": 1, "excluded": 0, "rejected": 1}
+    with pytest.raises(InputError, match=r"2 rows, above the limit of 1\b"):
+        read_outages(frame, max_rows=1)
+    path = tmp_path / "two.csv"
+    frame.to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"max_rows= applies only to a DataFrame"):
+        read_outages(path, max_rows=10)
+    with pytest.raises(InputError, match=r"more than 1 rows"):
+        read_outages(path)
+    for wrong in (0, -1, 1.5, True):
+        with pytest.raises(InputError, match=r"max_rows="):
+            read_outages(frame, max_rows=wrong)  # type: ignore[arg-type]
+
+
+def test_typed_dataframe_is_checked_as_its_text() -> None:
+    """Datetime and float columns give the outcome their text would, row by row."""
+    start = pd.Timestamp("2026-03-01 10:00", tz="UTC") + pd.to_timedelta(np.arange(9), unit="h")
+    typed = pd.DataFrame(
+        {
+            "id": [f"EX{i}" for i in range(9)],
+            "start": start,
+            "end": start + pd.Timedelta("30min"),
+            "users": [3.0, np.nan, 1.5, -2.0, np.inf, 2.0**53 + 2, 0.0, np.nan, 7.0],
+            "percent": [np.nan, 12.34, 12.345, 101.0, 100.0, np.nan, -0.0, 0.07, np.nan],
+        }
+    )
+    typed.loc[8, "end"] = typed.loc[8, "start"]
+    text = typed.astype({"users": object, "percent": object})
+    for name in ("users", "percent"):
+        text[name] = [cell_text(v) for v in typed[name]]
+    text["start"] = [cell_text(v) for v in typed["start"]]
+    text["end"] = [cell_text(v) for v in typed["end"]]
+    got, expected = read_outages(typed), read_outages(text)
+    pd.testing.assert_frame_equal(got.frame, expected.frame)
+    assert got.rejected == expected.rejected
+    assert [(p.row, p.field) for p in got.rejected] == [
+        (3, "affected_users"),
+        (3, "affected_percent"),
+        (4, "affected_users"),
+        (4, "affected_percent"),
+        (5, "affected_users"),
+        (6, "affected_users"),
+        (9, "end"),
+    ]
+    assert got.frame["row"].tolist() == [1, 2, 7, 8]
+    assert got.frame["affected_percent"].fillna(-1).tolist() == [-1, 12.34, 0.0, 0.07]
+    assert not np.signbit(got.frame["affected_percent"].fillna(1)).any()  # -0.0 read as 0
 
 
 def test_outages_pass_through() -> None:
