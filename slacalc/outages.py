@@ -68,6 +68,7 @@ from slacalc.times import (
     check_policy,
     describe_zone,
     infer_dayfirst,
+    parse_aware_column,
     parse_instant,
     parse_times,
 )
@@ -498,16 +499,20 @@ class _Check:
 
     def times(self) -> None:
         starts, ends = self.raw("start"), self.raw("end")
+        # columns of only ISO times with offsets are read in one cast, and hold no d/m/y value
+        aware = {"start": parse_aware_column(starts), "end": parse_aware_column(ends)}
         dayfirst = self.dayfirst
         if dayfirst is None:
-            dayfirst = infer_dayfirst([starts, ends])
+            dayfirst = infer_dayfirst(
+                [raw for name, raw in (("start", starts), ("end", ends)) if aware[name] is None]
+            )
             if dayfirst is not None:
                 order = "day" if dayfirst else "month"
                 self.notes.append(f"dates such as 03/04/2026 read {order} first, as others settle")
         parsed: dict[str, ParsedTimes] = {}
         for name, raw in (("start", starts), ("end", ends)):
             zone = self.map.zones.get(name, self.timezone)
-            got = parse_times(
+            got = aware[name] or parse_times(
                 raw,
                 zone,
                 dayfirst=dayfirst,

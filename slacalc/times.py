@@ -227,6 +227,13 @@ class _Out:
         return ParsedTimes(utc, self.empty, self.problem, self.naive, self.serial)
 
 
+def parse_aware_column(values: pd.Series) -> ParsedTimes | None:
+    """What :func:`parse_times` gives for a column of only ISO times with offsets (or empty), read
+    in one pyarrow cast; None for any other column. No value of such a column is d/m/y, so
+    :func:`infer_dayfirst` need not look at it."""
+    return _arrow_aware(values.reset_index(drop=True))
+
+
 def _arrow_aware(values: pd.Series) -> ParsedTimes | None:
     """All-or-nothing pyarrow cast of an Arrow string column holding only offset times."""
     array = getattr(values.array, "_pa_array", None)
