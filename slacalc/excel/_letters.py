@@ -89,6 +89,12 @@ def _windows_of(plan: Plan, keys: set[tuple[str, ...]]) -> dict[tuple[str, ...],
     found: dict[tuple[str, ...], _Windows] = {}
     if evidence.empty or not keys:
         return found
+    # Only the letters' tenants' rows (a vectorised filter; order kept), not all the evidence.
+    tenants = sorted({k[0] for k in keys})
+    mine = evidence["tenant"].isin(tenants)
+    if "" in tenants:
+        mine |= evidence["tenant"].isna()
+    evidence = evidence[mine.to_numpy(dtype=bool)]
     columns = [texts(evidence[c]) for c in ("tenant", "service", "contract", "period")]
     starts, ends = evidence["start"].tolist(), evidence["end"].tolist()
     minutes, peaks = evidence["minutes"].tolist(), evidence["peak_affected_users"].tolist()

@@ -102,6 +102,11 @@ def texts(values: pd.Series) -> list[str]:
 
 def ids_text(ids: object) -> str:
     """Incident ids as one cell's text."""
+    if type(ids) is tuple:
+        try:
+            return ", ".join(ids)  # ids are text: no str() per id
+        except TypeError:
+            return ", ".join(str(i) for i in ids)
     if missing(ids) or not ids:
         return ""
     if isinstance(ids, str):

@@ -358,9 +358,12 @@ def _spread(values: Sequence[object], present: Sequence[bool]) -> list[object]:
 
 _NUMBER_TYPES = frozenset((int, float))
 _EXACT_TYPES = frozenset((int, float, Decimal, Fraction))
-# Text, joined by newlines, that needs a quote prefix or preserved space: a match sends the
-# column to the careful path (a newline inside a value may match too; that only costs time).
-_EDGE = re.compile(r"^[\s=+\-@]|\s$", re.M)
+# After a newline: a value's first character that needs a quote prefix or preserved space
+# (searched in the reversed text too, for a last character that is a space).
+_LEADING = re.compile(r"\n[\s=+\-@]")
+_TRAILING = re.compile(r"\n\s")
+# UTF-8 bytes that XML character data holds as they are (tab, newline, printable but & < >).
+_PLAIN = bytes(b for b in range(256) if b in (9, 10) or (b >= 0x20 and b not in b"&<>"))
 
 
 def _fast_numbers(values: Sequence[object]) -> Sequence[object] | None:
@@ -383,24 +386,33 @@ def _fast_numbers(values: Sequence[object]) -> Sequence[object] | None:
     return None
 
 
-def _escaped(values: Sequence[str]) -> Sequence[str] | None:
+def _escaped(values: Sequence[str], distinct: set[str]) -> Sequence[str] | None:
     """Text values as XML character data, or None if some value is too long for a cell."""
-    if max(map(len, values), default=0) > MAX_CELL_TEXT:
+    if max(map(len, distinct), default=0) > MAX_CELL_TEXT:
         return None
-    joined = "\n".join(values)
-    if _SPECIAL.search(joined) is None:
+    try:
+        data = "\n".join(distinct).encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: escape() replaces it
+        data = b"\x00"
+    if (
+        not data.translate(None, _PLAIN)
+        and b"\xef\xbf\xbe" not in data
+        and b"\xef\xbf\xbf" not in data
+    ):
         return values
-    distinct = {v: escape(v) for v in set(values)}
-    return [distinct[v] for v in values]
+    escaped = {v: escape(v) for v in distinct}
+    return [escaped[v] for v in values]
 
 
 def _fast_text(values: Sequence[object]) -> Sequence[str] | None:
     """Inline text as written (escaped), or None if some value needs a quote prefix or space."""
     if set(map(type, values)) != {str}:
         return None
-    if _EDGE.search("\n".join(values)) is not None:  # type: ignore[arg-type]
+    distinct: set[str] = set(values)  # type: ignore[arg-type]
+    joined = "\n" + "\n".join(distinct) + "\n"
+    if _LEADING.search(joined) or _TRAILING.search(joined[::-1]):
         return None
-    return _escaped(values)  # type: ignore[arg-type]
+    return _escaped(values, distinct)  # type: ignore[arg-type]
 
 
 def _fast_cached(values: Sequence[object]) -> tuple[str, Sequence[object]] | None:
@@ -409,7 +421,7 @@ def _fast_cached(values: Sequence[object]) -> tuple[str, Sequence[object]] | Non
     if numbers is not None:
         return "", numbers
     if values and set(map(type, values)) == {str}:
-        shown = _escaped(values)  # type: ignore[arg-type]
+        shown = _escaped(values, set(values))  # type: ignore[arg-type]
         if shown is not None:
             return ' t="str"', shown
     return None
