@@ -91,7 +91,10 @@ def _windows_of(plan: Plan, keys: set[tuple[str, ...]]) -> dict[tuple[str, ...],
         return found
     # Only the letters' tenants' rows (a vectorised filter; order kept), not all the evidence.
     tenants = sorted({k[0] for k in keys})
-    mine = evidence["tenant"].isin(tenants)
+    try:
+        mine = evidence["tenant"].isin(tenants)
+    except UnicodeEncodeError:  # a name Arrow cannot hold (a lone surrogate): read every row
+        mine = pd.Series(True, index=evidence.index)
     if "" in tenants:
         mine |= evidence["tenant"].isna()
     evidence = evidence[mine.to_numpy(dtype=bool)]
