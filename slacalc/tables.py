@@ -367,6 +367,7 @@ def _csv_fast(utf8: bytes, text: str, delimiter: str) -> tuple[list[str], pd.Dat
     one line; that holds exactly when there is no empty line and the record count equals the line
     count. Anything else (blank lines, values spanning lines, ragged rows) takes the slow path.
     """
+    engine = "pyarrow" if importlib.util.find_spec("pyarrow") else "c"
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         body = text.rstrip("\n")
@@ -374,12 +375,14 @@ def _csv_fast(utf8: bytes, text: str, delimiter: str) -> tuple[list[str], pd.Dat
             return None
         lines = body.count("\n") + 1
     else:
-        # The same tests on the UTF-8 bytes, where a newline is always the one byte 0x0A:
-        # no copy of the text, and bytes.find/count scan with memchr.
+        # The same on the UTF-8 bytes, where a newline is always the one byte 0x0A: no copy of
+        # the text, and bytes.count scans with memchr. The search for an empty line (0.06 s per
+        # 78 MB) is needed only by the C engine: pyarrow skips empty lines, so a file that has
+        # one gives fewer records than lines and takes the slow path below anyway.
         end = len(utf8)
         while end and utf8[end - 1] == 0x0A:
             end -= 1
-        if utf8.find(b"\n\n", 0, end) >= 0 or (end and utf8[0] == 0x0A):
+        if engine == "c" and (utf8.find(b"\n\n", 0, end) >= 0 or (end and utf8[0] == 0x0A)):
             return None
         lines = utf8.count(b"\n", 0, end) + 1
     options: dict[str, Any] = {
@@ -389,7 +392,6 @@ def _csv_fast(utf8: bytes, text: str, delimiter: str) -> tuple[list[str], pd.Dat
         "keep_default_na": False,
         "na_values": [],
     }
-    engine = "pyarrow" if importlib.util.find_spec("pyarrow") else "c"
     if engine == "c":
         options["skip_blank_lines"] = False
     try:
