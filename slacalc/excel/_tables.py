@@ -97,6 +97,14 @@ def missing(value: object) -> bool:
 
 def texts(values: pd.Series) -> list[str]:
     """A text column as a list of str, empty cells as "" (kept as Python str, not Arrow)."""
+    if len(values) >= 256:
+        # Most text columns repeat a few values (tenants, periods, reasons): hash them in
+        # Arrow and make each distinct str once, instead of a Python object per cell.
+        codes, uniques = pd.factorize(values)
+        if len(uniques) * 4 <= len(values):
+            names = [v if type(v) is str else str(v) for v in uniques.tolist()]
+            names.append("")  # code -1: empty
+            return list(map(names.__getitem__, codes.tolist()))
     return [v if type(v) is str else "" if missing(v) else str(v) for v in values.tolist()]
 
 
@@ -212,7 +220,10 @@ def serials_local(stamps: pd.Series, zones: Sequence[str]) -> list[float]:
 def _serial_list(values: np.ndarray) -> list[float]:
     seconds = (values.astype("datetime64[s]") - _EPOCH).astype(np.int64)
     days = seconds / 86_400
-    return [int(d) if d == int(d) else float(d) for d in days.tolist()]
+    out: list[float] = days.tolist()
+    for i in np.flatnonzero(seconds % 86_400 == 0).tolist():  # whole days: written as ints
+        out[i] = int(out[i])
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -930,8 +941,8 @@ def windows(plan: Plan, part: slice = ALL) -> Table:
                 "cohort": texts(part["cohort"]),
                 "start_utc": list(serials_utc(part["start"])),
                 "end_utc": list(serials_utc(part["end"])),
-                "affected_users": [_whole(v) for v in part["affected_users"].tolist()],
-                "affected_percent": [_number(v) for v in part["affected_percent"].tolist()],
+                "affected_users": _wholes(part["affected_users"]),
+                "affected_percent": _numbers(part["affected_percent"]),
                 "excluded": texts(part["excluded"]),
             }
             if local:
@@ -940,6 +951,30 @@ def windows(plan: Plan, part: slice = ALL) -> Table:
             yield values
 
     return Table(columns=tuple(columns), rows=len(frame), chunks=chunks)
+
+
+def _numbers(values: pd.Series) -> list[object]:
+    """A number column as a list, empty cells as None (NaN found at once for a float column)."""
+    if values.dtype != np.float64:
+        return [_number(v) for v in values.tolist()]
+    array = values.to_numpy()
+    out: list[object] = array.tolist()
+    for i in np.flatnonzero(np.isnan(array)).tolist():
+        out[i] = None
+    return out
+
+
+def _wholes(values: pd.Series) -> list[object]:
+    """Like :func:`_whole` per value: counts as ints, other numbers as they are, empty as None."""
+    if values.dtype != np.float64:
+        return [_whole(v) for v in values.tolist()]
+    array = values.to_numpy()
+    out = _numbers(values)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(array) & (array == np.floor(array))
+    for i in np.flatnonzero(whole).tolist():
+        out[i] = int(array[i])
+    return out
 
 
 def _whole(value: object) -> object:
