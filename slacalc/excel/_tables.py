@@ -95,9 +95,12 @@ def missing(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def texts(values: pd.Series) -> list[str]:
-    """A text column as a list of str, empty cells as "" (kept as Python str, not Arrow)."""
-    if len(values) >= 256:
+def texts(values: pd.Series, *, repeated: bool = True) -> list[str]:
+    """A text column as a list of str, empty cells as "" (kept as Python str, not Arrow).
+
+    ``repeated=False`` for a column of mostly distinct values (ids): hashing would not pay.
+    """
+    if repeated and len(values) >= 256:
         # Most text columns repeat a few values (tenants, periods, reasons): hash them in
         # Arrow and make each distinct str once, instead of a Python object per cell.
         codes, uniques = pd.factorize(values)
@@ -192,6 +195,11 @@ def _last_letter(index: int) -> str:
 def _chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
     for start in range(0, len(frame), CHUNK):
         yield frame.iloc[start : start + CHUNK]
+
+
+def _chunks_from(frame: pd.DataFrame) -> Iterator[tuple[int, pd.DataFrame]]:
+    for start in range(0, len(frame), CHUNK):
+        yield start, frame.iloc[start : start + CHUNK]
 
 
 def serials_utc(stamps: pd.Series) -> list[float]:
@@ -827,6 +835,39 @@ def _zones_of(plan: Plan, frame: pd.DataFrame) -> list[str]:
     return [plan.contract(c).timezone for c in texts(frame["contract"])]
 
 
+class _Texts:
+    """Text columns of a whole frame, each distinct value made a Python str once.
+
+    Hashing a column once (in Arrow) beats converting every chunk's cells: evidence columns
+    repeat a few values (tenants, periods, reasons) over a million rows. A column with mostly
+    distinct values is converted chunk by chunk instead. Codes are int32: 4 bytes a cell.
+    """
+
+    def __init__(self, frame: pd.DataFrame, names: Sequence[str]) -> None:
+        self.coded: dict[str, tuple[np.ndarray, list[str]]] = {}
+        for name in names:
+            codes, uniques = pd.factorize(frame[name])
+            if len(uniques) * 4 <= len(frame):
+                distinct = [v if type(v) is str else str(v) for v in uniques.tolist()]
+                distinct.append("")  # code -1: an empty cell
+                self.coded[name] = (codes.astype(np.int32), distinct)
+
+    def of(self, part: pd.DataFrame, name: str, start: int) -> list[str]:
+        """Column ``name`` of ``part``, the rows of the frame from ``start``."""
+        if name not in self.coded:
+            return texts(part[name])
+        codes, distinct = self.coded[name]
+        return list(map(distinct.__getitem__, codes[start : start + len(part)].tolist()))
+
+    def zones(self, plan: Plan, part: pd.DataFrame, start: int) -> list[str]:
+        """Each row's contract's time zone."""
+        if "contract" not in self.coded:
+            return _zones_of(plan, part)
+        codes, distinct = self.coded["contract"]
+        zones = [plan.contract(c).timezone if c else "" for c in distinct]
+        return list(map(zones.__getitem__, codes[start : start + len(part)].tolist()))
+
+
 def downtime(plan: Plan, part: slice = ALL) -> Table:
     """The downtime that counted, clipped to each period and merged, with incident ids."""
     frame = _rows(plan.results.evidence, part)
@@ -847,13 +888,14 @@ def downtime(plan: Plan, part: slice = ALL) -> Table:
     )
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
-        for part in _chunks(frame):
-            zones = _zones_of(plan, part)
+        text = _Texts(frame, ("tenant", "service", "contract", "period"))
+        for start, part in _chunks_from(frame):
+            zones = text.zones(plan, part, start)
             yield {
-                "tenant": texts(part["tenant"]),
-                "service": texts(part["service"]),
-                "contract": texts(part["contract"]),
-                "period": texts(part["period"]),
+                "tenant": text.of(part, "tenant", start),
+                "service": text.of(part, "service", start),
+                "contract": text.of(part, "contract", start),
+                "period": text.of(part, "period", start),
                 "start_utc": serials_utc(part["start"]),
                 "end_utc": serials_utc(part["end"]),
                 "start_local": serials_local(part["start"], zones),
@@ -886,20 +928,21 @@ def excluded(plan: Plan, part: slice = ALL) -> Table:
     )
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
-        for part in _chunks(frame):
-            zones = _zones_of(plan, part)
+        text = _Texts(frame, ("tenant", "service", "contract", "period", "reason"))
+        for start, part in _chunks_from(frame):
+            zones = text.zones(plan, part, start)
             yield {
-                "tenant": texts(part["tenant"]),
-                "service": texts(part["service"]),
-                "contract": texts(part["contract"]),
-                "period": texts(part["period"]),
+                "tenant": text.of(part, "tenant", start),
+                "service": text.of(part, "service", start),
+                "contract": text.of(part, "contract", start),
+                "period": text.of(part, "period", start),
                 "start_utc": serials_utc(part["start"]),
                 "end_utc": serials_utc(part["end"]),
                 "start_local": serials_local(part["start"], zones),
                 "end_local": serials_local(part["end"], zones),
                 "timezone": zones,
                 "minutes": part["minutes"].tolist(),
-                "reason": texts(part["reason"]),
+                "reason": text.of(part, "reason", start),
             }
 
     return Table(columns=columns, rows=len(frame), chunks=chunks)
@@ -932,18 +975,19 @@ def windows(plan: Plan, part: slice = ALL) -> Table:
     ]
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
-        for part in _chunks(frame):
+        text = _Texts(frame, ("tenant", "service", "cohort", "excluded"))
+        for start, part in _chunks_from(frame):
             values: dict[str, Sequence[object]] = {
                 "row": [int(v) for v in part["row"].tolist()],
-                "id": texts(part["id"]),
-                "tenant": texts(part["tenant"]),
-                "service": texts(part["service"]),
-                "cohort": texts(part["cohort"]),
+                "id": texts(part["id"], repeated=False),
+                "tenant": text.of(part, "tenant", start),
+                "service": text.of(part, "service", start),
+                "cohort": text.of(part, "cohort", start),
                 "start_utc": list(serials_utc(part["start"])),
                 "end_utc": list(serials_utc(part["end"])),
                 "affected_users": _wholes(part["affected_users"]),
                 "affected_percent": _numbers(part["affected_percent"]),
-                "excluded": texts(part["excluded"]),
+                "excluded": text.of(part, "excluded", start),
             }
             if local:
                 values["start_local"] = list(serials_local(part["start"], [zone] * len(part)))
