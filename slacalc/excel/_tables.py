@@ -46,7 +46,7 @@ TIERS = "Credit tiers"
 ASSUMPTIONS = "Assumptions"
 
 #: Rows turned into XML at a time: bounds memory whatever the size of the results.
-CHUNK = 4096
+CHUNK = 8192
 #: Downtime and fractions of users are counted in ten-thousandths, as the engine counts them.
 UNITS = 10_000
 
