@@ -31,7 +31,7 @@ import pandas as pd
 from slacalc.columns import as_text, cell_text, check_amount, check_text, check_whole, first_rows
 from slacalc.contract import list_contracts
 from slacalc.errors import InputError
-from slacalc.headers import Fields, map_headers, suggest_missing
+from slacalc.headers import TENANT_SPELLINGS, Fields, map_headers, suggest_missing
 from slacalc.money import to_decimal
 from slacalc.outages import RowProblem
 from slacalc.tables import TableSource, read_table
@@ -39,25 +39,7 @@ from slacalc.tables import TableSource, read_table
 #: The fields of a customers table and the header spellings each is recognised by.
 CUSTOMER_FIELDS = Fields(
     spellings={
-        "tenant": (
-            "tenant id",
-            "tenant name",
-            "customer",
-            "customer id",
-            "customer name",
-            "client",
-            "client id",
-            "client name",
-            "account",
-            "account id",
-            "account name",
-            "organisation",
-            "organization",
-            "org",
-            "org id",
-            "subscription",
-            "subscription id",
-        ),
+        "tenant": TENANT_SPELLINGS,
         "contract": ("contract id", "sla", "sla id", "plan", "agreement", "contract name"),
         "users": (
             "licensed users",

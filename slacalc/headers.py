@@ -31,6 +31,28 @@ _OFFSET = re.compile(r"^(?:utc|gmt)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d
 _NOT_A_ZONE = {"", "local", "local time", "time", "date", "datetime", "date time"}
 
 
+#: How tables name the customer: the same spellings in outage and customers tables.
+TENANT_SPELLINGS = (
+    "tenant id",
+    "tenant name",
+    "customer",
+    "customer id",
+    "customer name",
+    "client",
+    "client id",
+    "client name",
+    "account",
+    "account id",
+    "account name",
+    "organisation",
+    "organization",
+    "org",
+    "org id",
+    "subscription",
+    "subscription id",
+)
+
+
 def normalise(header: str) -> str:
     """A header as lower-case words: ``"Start Time (UTC)"`` → ``"start time utc"``."""
     text = _CAMEL.sub(" ", header.replace("%", " percent ").replace("#", " number "))

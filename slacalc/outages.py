@@ -58,7 +58,14 @@ from slacalc.columns import (
     first_rows,
 )
 from slacalc.errors import InputError
-from slacalc.headers import Fields, HeaderMap, map_headers, suggest_missing, zone_of
+from slacalc.headers import (
+    TENANT_SPELLINGS,
+    Fields,
+    HeaderMap,
+    map_headers,
+    suggest_missing,
+    zone_of,
+)
 from slacalc.tables import RawTable, TableSource, read_table
 from slacalc.tables import RowProblem as RowProblem  # re-exported: the engine reads it here
 from slacalc.times import (
@@ -109,25 +116,7 @@ OUTAGE_FIELDS = Fields(
             "ref",
             "outage id",
         ),
-        "tenant": (
-            "tenant id",
-            "tenant name",
-            "customer",
-            "customer id",
-            "customer name",
-            "client",
-            "client id",
-            "client name",
-            "account",
-            "account id",
-            "account name",
-            "organisation",
-            "organization",
-            "org",
-            "org id",
-            "subscription",
-            "subscription id",
-        ),
+        "tenant": TENANT_SPELLINGS,
         "service": (
             "service name",
             "workload",
