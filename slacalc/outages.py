@@ -692,17 +692,7 @@ class _Check:
         return _normalised(good, len(keep), copy=False)
 
 
-_KEY = (
-    "id",
-    "tenant",
-    "service",
-    "cohort",
-    "start",
-    "end",
-    "affected_users",
-    "affected_percent",
-    "excluded",
-)
+_KEY = COLUMNS[1:]  # every field but the row number
 
 
 def _at(values: pd.Series | np.ndarray, positions: np.ndarray) -> pd.Series | np.ndarray:
