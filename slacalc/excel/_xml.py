@@ -296,7 +296,7 @@ class _Encoder:
             style = str(ids[names.pop()]) if len(names) == 1 else None
         args: list[Sequence[object]] = []
         if style is None:
-            args.append([ids[str(s)] for s in styles])  # type: ignore[union-attr]
+            args.append(list(map(ids.__getitem__, map(str, styles))))  # type: ignore[arg-type]
         sid = f"{{{field}}}" if style is None else style
         at = f"{{{field + len(args)}}}"
         lead = f'<c r="{self.letter}{{0}}" s="{sid}"'
@@ -358,6 +358,7 @@ def _spread(values: Sequence[object], present: Sequence[bool]) -> list[object]:
 
 _NUMBER_TYPES = frozenset((int, float))
 _EXACT_TYPES = frozenset((int, float, Decimal, Fraction))
+_STR_TYPES = frozenset((int, float, Decimal))
 # After a newline: a value's first character that needs a quote prefix or preserved space
 # (searched in the reversed text too, for a last character that is a space).
 _LEADING = re.compile(r"\n[\s=+\-@]")
@@ -378,6 +379,13 @@ def _fast_numbers(values: Sequence[object]) -> Sequence[object] | None:
         except OverflowError:
             return None
         return values if math.isfinite(total) else None
+    if kinds <= _STR_TYPES:
+        # str() of these is number_text() unless a Decimal needs an exponent ("1E+2") or a
+        # value is not finite ("NaN", "inf", "Infinity" all hold an n): then the careful way.
+        shown = list(map(str, values))
+        joined = "".join(shown)
+        if "E" not in joined and "n" not in joined and "N" not in joined:
+            return shown
     if kinds <= _EXACT_TYPES:
         try:
             return [number_text(v) for v in values]  # type: ignore[arg-type]
