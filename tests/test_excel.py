@@ -769,3 +769,69 @@ def test_recalculate_skips_without_libreoffice_but_fails_under_ci(
 
 def _summary_header(ws: Worksheet) -> int:
     return next(r for r in range(1, 30) if ws.cell(r, 1).value == "Tenant")
+
+
+def test_row_templates_write_what_cell_by_cell_encoding_writes() -> None:
+    """The fast path (a row template per set of cells present) gives the careful path's bytes.
+
+    Every column here mixes what sends a chunk to one path or the other: blanks, text to escape,
+    text that needs a quote prefix or kept spaces, Decimals with and without an exponent,
+    per-row styles, and formulas with cached text, numbers and blanks.
+    """
+    from slacalc.excel import _xml
+
+    styles = {"text": 1, "text!q": 2, "int": 3, "int!q": 4, "money": 5, "money!q": 6}
+    styles |= {"header": 7, "header!q": 8}
+    values: dict[str, list[Any]] = {
+        "plain": ["a", "b", "a", "c", "a", "b"],
+        "blanks": ["x", "", None, "y", "", "x"],
+        "escape": ["<b>", "a & b", "ok", "", "\u00e9t\u00e9", "\ud800 \x01"],
+        "risky": ["=1+1", "ok", " lead", "trail ", "@x", "-2"],
+        "numbers": [1, 2.5, None, 0.1, -0.0, 10**20],
+        "decimals": [Decimal("1.50"), Decimal("1E+2"), Decimal("0.00"), 3, 2.25, None],
+        "money": [Decimal("1"), Decimal("2.5"), Decimal("0"), Decimal("4"), None, Decimal("6")],
+        "money:style": ["money", "int", "money", "money", "int", "money"],
+        "own_row": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        "linked": ["yes", "no", "", "yes", "no", "yes"],
+        "mixed": [1, "", "no", None, Decimal("2"), "a&b"],
+    }
+    columns = (
+        _xml.Column("plain", "Plain", "text", "text"),
+        _xml.Column("blanks", "Blanks", "text", "text"),
+        _xml.Column("escape", "Escape", "text", "text"),
+        _xml.Column("risky", "Risky", "text", "text"),
+        _xml.Column("numbers", "Numbers", "number", "int"),
+        _xml.Column("decimals", "Decimals", "number", "int"),
+        _xml.Column("money", "Money", "number", "money"),
+        _xml.Column("own_row", "Own row", "formula", "int", formula="{numbers}*2"),
+        _xml.Column("linked", "Linked", "formula", "text", formula="Other!$A${r2}"),
+        _xml.Column("mixed", "Mixed", "formula", "int", formula="{plain}&{r}"),
+    )
+    table = _xml.Table(columns=columns, rows=6, chunks=lambda: iter([values]), offset=3)
+    fast = "".join(_xml.table_rows(table, styles))
+
+    letters = {c.name: _xml.column_letter(i) for i, c in enumerate(columns)}
+    shared = iter(range(len(columns)))  # shared-formula ids in column order, as Excel numbers
+    careful = [
+        _xml._Encoder(
+            letters[c.name],
+            c,
+            letters,
+            styles,
+            3,
+            (2, 7),
+            next(shared) if c.kind == "formula" and "{r2}" not in c.formula else -1,
+        )
+        for c in columns
+    ]
+    rows = range(2, 8)
+    cells = [
+        e.encode(rows, values[e.column.name], values.get(f"{e.column.name}:style")) for e in careful
+    ]
+    header = next(iter(_xml.table_rows(table, styles)))
+    expected = header + "".join(
+        f'<row r="{r}">{"".join(row)}</row>'
+        for r, row in zip(rows, zip(*cells, strict=True), strict=True)
+    )
+    assert fast == expected
+    ElementTree.fromstring(f"<sheetData>{fast}</sheetData>")  # well-formed
