@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -93,10 +94,21 @@ def calculate(
     weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
     problems += more
     requested = tuple(periods or ())
-    parts = [
-        _one_contract(contracts[cid], subs, weights, table.frame, requested)
+    ids = _Ids.of(table.frame)
+    groups = [
+        (contracts[cid], group)
         for cid in sorted(contracts)
+        for group in _groups(subs.contract == cid, weights, len(table.frame))
     ]
+    with ThreadPoolExecutor(max_workers=min(len(groups), _THREADS)) as pool:
+        parts = list(
+            pool.map(
+                lambda job: _one_contract(
+                    job[0], subs, job[1], weights, table.frame, ids, requested
+                ),
+                groups,
+            )
+        )
     frames = [p.table for p in parts]
     result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     result = result.reindex(columns=list(RESULT_COLUMNS))
@@ -112,6 +124,8 @@ def calculate(
 
 
 def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
+    """The parts' rows in one table: each part is in subscription then time order, and the parts
+    are contracts (by id) or contiguous ranges of subscriptions, so the whole is too."""
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame({c: [] for c in columns})
@@ -394,15 +408,33 @@ def _epoch_seconds(column: pd.Series) -> I64:
     return np.asarray(pd.DatetimeIndex(column).as_unit("s").asi8, dtype=np.int64)
 
 
+_THREADS = 2
+_SPLIT_AT = 200_000  # windows; below this, one thread per contract is as fast
+
+
+def _groups(in_contract: np.ndarray, weighted: _Weighted, n_rows: int) -> list[np.ndarray]:
+    """The contract's subscriptions, split into two contiguous halves by window count when there
+    are enough windows for two threads to pay (numpy releases the GIL in the sweep)."""
+    if n_rows < _SPLIT_AT or in_contract.sum() < 2:
+        return [in_contract]
+    ids = np.flatnonzero(in_contract)
+    load = np.bincount(weighted.sub, minlength=len(in_contract))[ids].cumsum()
+    cut = int(ids[min(np.searchsorted(load, load[-1] / 2), len(ids) - 2)]) + 1
+    first = in_contract.copy()
+    first[cut:] = False
+    return [first, in_contract & ~first]
+
+
 def _one_contract(
     contract: Contract,
     subs: _Subs,
+    in_contract: np.ndarray,
     weighted: _Weighted,
     frame: pd.DataFrame,
+    ids: _Ids,
     requested: tuple[str, ...],
 ) -> _Part:
-    """Everything for the subscriptions under one contract (one zone, one period kind)."""
-    in_contract = subs.contract == contract.id
+    """Everything for a group of subscriptions under one contract (one zone, one period kind)."""
     sub_ids = np.flatnonzero(in_contract).astype(np.int64)
     mine = in_contract[weighted.sub]
     idx, sub = weighted.idx[mine], weighted.sub[mine]
@@ -481,7 +513,6 @@ def _one_contract(
     m = measure(windows, exclusions, licensed_units, edges, active, rules)
     excl = excluded_seconds(own, shared, edges, active)
     counted_idx = idx[counts]
-    ids = _Ids.of(frame)
     table = _table(contract, subs, plist, m, excl, counted_idx, ids)
 
     def evidence() -> pd.DataFrame:
@@ -741,6 +772,8 @@ def _exclusion_table(
         return pd.DataFrame()
     r = reasons[keep][origin][shown]
     s, a, b, p = s[shown], a[shown], b[shown], p[shown]
+    order = np.lexsort((b, a, s))  # subscription, then time: the order of the evidence
+    r, s, a, b, p = r[order], s[order], a[order], b[order], p[order]
     return pd.DataFrame(
         {
             "tenant": subs.tenant[s],

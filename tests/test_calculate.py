@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from decimal import Decimal
 
 import pandas as pd
@@ -510,3 +511,45 @@ def test_no_outages_give_100_percent_in_the_requested_periods_and_no_rows_otherw
     nothing = slacalc.calculate(empty, EX, users=10).to_frame()
     assert len(nothing) == 0
     assert list(nothing.columns) == list(slacalc.results.RESULT_COLUMNS)
+
+
+def test_splitting_the_tenants_over_two_threads_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    weekly = {"every": "week", "weekday": "monday", "start": "09:00", "duration_minutes": 90}
+    contract = variant(EX, maintenance=[weekly], id="ex-split")
+    tenants = ["a", "b", "c", "d"]
+    customers = slacalc.Customers(
+        frame=pd.DataFrame(
+            {
+                "row": [2, 3, 4, 5],
+                "tenant": tenants,
+                "contract": [contract.id] * 4,
+                "users": [100, 200, 300, 400],
+                "monthly_fee": pd.Series([D(1000)] * 4, dtype=object),
+                "currency": ["USD"] * 4,
+            }
+        ),
+        cohorts=pd.DataFrame({"tenant": tenants, "cohort": ["m"] * 4, "users": [50] * 4}),
+    )
+    rows = [
+        (
+            f"{t}{k}",
+            t,
+            f"2026-03-{2 + 3 * k:02d}T08:{10 * i:02d}Z",
+            f"2026-03-{3 + 3 * k:02d}T10:00Z",
+            "m" if k % 2 else "",
+            "customer" if k == 4 else "",
+        )
+        for i, t in enumerate(tenants)
+        for k in range(6)
+    ]
+    outage = windows(*rows, columns=("id", "tenant", "start", "end", "cohort", "excluded"))
+    module = sys.modules["slacalc.calculate"]
+    whole = slacalc.calculate(outage, contract, customers=customers)
+    monkeypatch.setattr(module, "_SPLIT_AT", 0)
+    split = slacalc.calculate(outage, contract, customers=customers)
+    assert len(whole.table) == 4  # one March row per tenant
+    pd.testing.assert_frame_equal(split.table, whole.table)
+    pd.testing.assert_frame_equal(split.evidence, whole.evidence)
+    pd.testing.assert_frame_equal(split.exclusions, whole.exclusions)
