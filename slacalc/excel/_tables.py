@@ -868,40 +868,53 @@ class _Texts:
         return list(map(zones.__getitem__, codes[start : start + len(part)].tolist()))
 
 
+#: The columns every per-period window sheet starts with (downtime that counted, excluded time).
+_PERIOD_WINDOW_COLUMNS = (
+    Column("tenant", "Tenant", "text", "text"),
+    Column("service", "Service", "text", "text"),
+    Column("contract", "Contract", "text", "text"),
+    Column("period", "Period", "text", "text", 9),
+    Column("start_utc", "Start (UTC)", "datetime", "datetime", 19),
+    Column("end_utc", "End (UTC)", "datetime", "datetime", 19),
+    Column("start_local", "Start (contract zone)", "datetime", "datetime", 19),
+    Column("end_local", "End (contract zone)", "datetime", "datetime", 19),
+    Column("timezone", "Time zone", "text", "text"),
+    Column("minutes", "Minutes", "number", "minutes", 11),
+)
+_PERIOD_WINDOW_TEXTS = ("tenant", "service", "contract", "period")
+
+
+def _period_window_cells(
+    plan: Plan, text: _Texts, part: pd.DataFrame, start: int
+) -> dict[str, Sequence[object]]:
+    """The cells of ``_PERIOD_WINDOW_COLUMNS`` for one chunk of rows."""
+    zones = text.zones(plan, part, start)
+    return {
+        **{name: text.of(part, name, start) for name in _PERIOD_WINDOW_TEXTS},
+        "start_utc": serials_utc(part["start"]),
+        "end_utc": serials_utc(part["end"]),
+        "start_local": serials_local(part["start"], zones),
+        "end_local": serials_local(part["end"], zones),
+        "timezone": zones,
+        "minutes": part["minutes"].tolist(),
+    }
+
+
 def downtime(plan: Plan, part: slice = ALL) -> Table:
     """The downtime that counted, clipped to each period and merged, with incident ids."""
     frame = _rows(plan.results.evidence, part)
     columns = (
-        Column("tenant", "Tenant", "text", "text"),
-        Column("service", "Service", "text", "text"),
-        Column("contract", "Contract", "text", "text"),
-        Column("period", "Period", "text", "text", 9),
-        Column("start_utc", "Start (UTC)", "datetime", "datetime", 19),
-        Column("end_utc", "End (UTC)", "datetime", "datetime", 19),
-        Column("start_local", "Start (contract zone)", "datetime", "datetime", 19),
-        Column("end_local", "End (contract zone)", "datetime", "datetime", 19),
-        Column("timezone", "Time zone", "text", "text"),
-        Column("minutes", "Minutes", "number", "minutes", 11),
+        *_PERIOD_WINDOW_COLUMNS,
         Column("users", "Peak affected users", "number", "general", 11),
         Column("user_minutes", "User-minutes lost", "number", "minutes", 14),
         Column("incident_ids", "Incident ids", "text", "text"),
     )
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
-        text = _Texts(frame, ("tenant", "service", "contract", "period"))
+        text = _Texts(frame, _PERIOD_WINDOW_TEXTS)
         for start, part in _chunks_from(frame):
-            zones = text.zones(plan, part, start)
             yield {
-                "tenant": text.of(part, "tenant", start),
-                "service": text.of(part, "service", start),
-                "contract": text.of(part, "contract", start),
-                "period": text.of(part, "period", start),
-                "start_utc": serials_utc(part["start"]),
-                "end_utc": serials_utc(part["end"]),
-                "start_local": serials_local(part["start"], zones),
-                "end_local": serials_local(part["end"], zones),
-                "timezone": zones,
-                "minutes": part["minutes"].tolist(),
+                **_period_window_cells(plan, text, part, start),
                 "users": part["peak_affected_users"].tolist(),
                 "user_minutes": part["user_minutes_lost"].tolist(),
                 "incident_ids": [ids_text(i) for i in part["incident_ids"].tolist()],
@@ -913,35 +926,13 @@ def downtime(plan: Plan, part: slice = ALL) -> Table:
 def excluded(plan: Plan, part: slice = ALL) -> Table:
     """Time removed from measurement (excluded windows, scheduled maintenance), with reasons."""
     frame = _rows(plan.results.exclusions, part)
-    columns = (
-        Column("tenant", "Tenant", "text", "text"),
-        Column("service", "Service", "text", "text"),
-        Column("contract", "Contract", "text", "text"),
-        Column("period", "Period", "text", "text", 9),
-        Column("start_utc", "Start (UTC)", "datetime", "datetime", 19),
-        Column("end_utc", "End (UTC)", "datetime", "datetime", 19),
-        Column("start_local", "Start (contract zone)", "datetime", "datetime", 19),
-        Column("end_local", "End (contract zone)", "datetime", "datetime", 19),
-        Column("timezone", "Time zone", "text", "text"),
-        Column("minutes", "Minutes", "number", "minutes", 11),
-        Column("reason", "Reason", "text", "text"),
-    )
+    columns = (*_PERIOD_WINDOW_COLUMNS, Column("reason", "Reason", "text", "text"))
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
-        text = _Texts(frame, ("tenant", "service", "contract", "period", "reason"))
+        text = _Texts(frame, (*_PERIOD_WINDOW_TEXTS, "reason"))
         for start, part in _chunks_from(frame):
-            zones = text.zones(plan, part, start)
             yield {
-                "tenant": text.of(part, "tenant", start),
-                "service": text.of(part, "service", start),
-                "contract": text.of(part, "contract", start),
-                "period": text.of(part, "period", start),
-                "start_utc": serials_utc(part["start"]),
-                "end_utc": serials_utc(part["end"]),
-                "start_local": serials_local(part["start"], zones),
-                "end_local": serials_local(part["end"], zones),
-                "timezone": zones,
-                "minutes": part["minutes"].tolist(),
+                **_period_window_cells(plan, text, part, start),
                 "reason": text.of(part, "reason", start),
             }
 
