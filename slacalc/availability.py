@@ -24,7 +24,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-UNITS_PER_USER = 10_000
+UNITS_DIGITS = 4
+UNITS_PER_USER = 10**UNITS_DIGITS
 """Affected users are counted in 1/10,000 of a user: exact for percents with two decimals."""
 
 MAX_LICENSED_USERS = 100_000_000
@@ -282,6 +283,15 @@ def slots(active: tuple[I64, I64], n_periods: int, sub: I64, period: I64) -> tup
     return slot, wanted[slot] == group
 
 
+def _meetings(start: I64, end: I64, shared: tuple[I64, I64]) -> tuple[I64, I64]:
+    """(interval, shared interval) index pairs that overlap; ``shared`` is sorted and disjoint,
+    so each interval meets one contiguous run of it."""
+    s_start, s_end = shared
+    first = np.searchsorted(s_end, start, side="right").astype(np.int64)
+    last = np.searchsorted(s_start, end, side="left").astype(np.int64)
+    return _explode(first, np.maximum(last - first, 0))
+
+
 def shared_overlaps(
     sub: I64, start: I64, end: I64, shared: tuple[I64, I64]
 ) -> tuple[I64, I64, I64]:
@@ -289,12 +299,7 @@ def shared_overlaps(
     contract's maintenance) that overlap some interval of each subscription, once per
     subscription: the sweep needs their edges only where there is something to cut."""
     s_start, s_end = shared
-    if len(s_start) == 0 or len(sub) == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    first = np.searchsorted(s_end, start, side="right")
-    last = np.searchsorted(s_start, end, side="left")
-    owner, k = _explode(first.astype(np.int64), np.maximum(last - first, 0).astype(np.int64))
+    owner, k = _meetings(start, end, shared)
     width = np.int64(len(s_start))
     keys = distinct(sub[owner] * width + k)
     return keys // width, s_start[keys % width], s_end[keys % width]
@@ -333,10 +338,5 @@ def _overlaps(own: tuple[I64, I64, I64], shared: tuple[I64, I64]) -> tuple[I64, 
     """The pieces where each (disjoint) own interval meets the (disjoint) shared intervals."""
     sub, start, end = own
     s_start, s_end = shared
-    if len(s_start) == 0 or len(sub) == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    first = np.searchsorted(s_end, start, side="right")
-    last = np.searchsorted(s_start, end, side="left")
-    owner, k = _explode(first.astype(np.int64), np.maximum(last - first, 0).astype(np.int64))
+    owner, k = _meetings(start, end, shared)
     return sub[owner], np.maximum(start[owner], s_start[k]), np.minimum(end[owner], s_end[k])

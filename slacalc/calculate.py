@@ -22,6 +22,7 @@ import pendulum
 from slacalc.availability import (
     I64,
     MAX_LICENSED_USERS,
+    UNITS_DIGITS,
     UNITS_PER_USER,
     Measurement,
     Rules,
@@ -41,7 +42,7 @@ from slacalc.customers import Customers
 from slacalc.errors import CalculationError, InputError
 from slacalc.maintenance import maintenance_windows
 from slacalc.outages import Outages, RowProblem, read_outages
-from slacalc.periods import Period, make_period, parse_period, period_containing, periods_between
+from slacalc.periods import Period, parse_period, period_containing, periods_between
 from slacalc.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
 
 OutageSource = Outages | pd.DataFrame | str | Path | IO[str] | IO[bytes]
@@ -609,7 +610,7 @@ def _table(
             "downtime_seconds": down_s,
             "downtime_minutes": down_s / 60,
             "user_minutes": measured * users.astype(np.float64) / 60,
-            "downtime_user_seconds": _decimals(down_u.astype(object), UNITS_PER_USER),
+            "downtime_user_seconds": _decimals(down_u, UNITS_DIGITS),
             "user_minutes_lost": down_u / (60 * UNITS_PER_USER),
             "impact_user_minutes": m.impact_units / (60 * UNITS_PER_USER),
             "availability_percent": avail.percent(),
@@ -632,25 +633,13 @@ def _table(
     )
 
 
-def _decimals(num: np.ndarray, den: int, places: int = 6) -> list[Decimal]:
-    """``num / den`` per row as Decimal: exact when it has at most ``places`` decimals, else
-    rounded half-even to ``places`` (used for minutes, which only measure)."""
-    scaled = num * 10**places
-    q, r = scaled // den, scaled % den
-    up = (2 * r > den) | ((2 * r == den) & (q % 2 == 1))
-    q = np.where(up, q + 1, q)
-    whole = num % den == 0
-    out = []
-    for value, is_whole, is_exact in zip(
-        q.tolist(), whole.tolist(), (r == 0).tolist(), strict=True
-    ):
-        if is_whole:
-            out.append(Decimal(value // 10**places))
-        elif is_exact:
-            out.append(Decimal(value).scaleb(-places).normalize())
-        else:
-            out.append(Decimal(value).scaleb(-places))
-    return out
+def _decimals(units: np.ndarray, places: int) -> list[Decimal]:
+    """Integers counted in ``10**-places`` as exact Decimals (``112500`` at 4 places: 11.25)."""
+    whole = (units % 10**places == 0).tolist()
+    return [
+        Decimal(u // 10**places) if w else Decimal(u).scaleb(-places).normalize()
+        for u, w in zip(units.tolist(), whole, strict=True)
+    ]
 
 
 def _date(day: pendulum.Date | None) -> dt.date | None:
@@ -786,6 +775,3 @@ def _exclusion_table(
             "reason": r,
         }
     )
-
-
-_ = make_period
