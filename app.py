@@ -1,12 +1,12 @@
 """slacalc's Streamlit app: ``streamlit run app.py``.
 
-This file only sets the page up and routes; the pages live in ``slacalc/ui/pages/``.
+This file only sets the page up and routes; the pages live in ``slacalc/app/pages/``.
 """
 
 import streamlit as st
 
-from slacalc.ui import state
-from slacalc.ui.widgets import CLAIM_PAGE, CONTRACT_PAGE, DATA_PAGE, WHATIF_PAGE
+from slacalc.app import state
+from slacalc.app.widgets import CLAIM_PAGE, CONTRACT_PAGE, DATA_PAGE, WHATIF_PAGE
 
 st.set_page_config(
     page_title="slacalc: SLA credits", page_icon=":material/request_quote:", layout="wide"

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 import slacalc
-from slacalc.contract import Contract, Maintenance
+from slacalc.model.contract import Contract, Maintenance
 
 DATA = Path(__file__).resolve().parent / "data"
 SEED = 20260101

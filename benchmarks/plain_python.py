@@ -23,7 +23,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from slacalc.contract import Contract
+from slacalc.model.contract import Contract
 
 UTC = dt.UTC
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -43,8 +43,8 @@ if str(ROOT) not in sys.path:  # ``python benchmarks/run.py`` puts only benchmar
 
 import slacalc  # noqa: E402
 from benchmarks import generate, plain_python  # noqa: E402
-from slacalc.scenarios import Scenario  # noqa: E402
-from slacalc.scenarios import run as run_scenario  # noqa: E402
+from slacalc.engine.scenarios import Scenario  # noqa: E402
+from slacalc.engine.scenarios import run as run_scenario  # noqa: E402
 
 PLAIN_SAMPLE_TENANTS = 300  # tenants whose windows the pure-Python peer is timed on
 CHECK_TENANTS = 300  # tenants on which the peers are checked against slacalc
@@ -132,12 +132,12 @@ def read_workload(
 ) -> tuple[slacalc.Outages, generate.Workload, dict[str, Path]]:
     """The workload, validated through ``read_outages`` once (not timed here).
 
-    ``read_outages`` refuses more than ``slacalc.tables.MAX_ROWS`` rows at once, so a larger
+    ``read_outages`` refuses more than ``slacalc.io.tables.MAX_ROWS`` rows at once, so a larger
     workload is read in chunks of at most that many and the checked tables are joined, numbered
     on from chunk to chunk (the generator makes no duplicate windows across chunks).
     """
     work, where = generate.load(n_windows, csv=csv)
-    limit = getattr(importlib.import_module("slacalc.tables"), "MAX_ROWS", n_windows)
+    limit = getattr(importlib.import_module("slacalc.io.tables"), "MAX_ROWS", n_windows)
     chunks = []
     for lo in range(0, n_windows, limit):
         part = slacalc.read_outages(work.outages.iloc[lo : lo + limit])
@@ -479,7 +479,7 @@ def measure_main(report: Report, n_windows: int, runs: int, *, excel: bool) -> d
             "≤ 20 s",
         )
 
-    # What-ifs through slacalc.scenarios: every window an hour longer, one tenant or all.
+    # What-ifs through slacalc.engine.scenarios: every window an hour longer, one tenant or all.
     contract = generate.contract_for("1m")
     longer = Scenario("an hour longer", extend_minutes=60)
     counts = outages.frame["tenant"].value_counts()

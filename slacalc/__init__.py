@@ -18,13 +18,13 @@ Modules, each with one job; imports point one way (left to right)::
 
 from typing import Any as _Any
 
-from slacalc.calculate import calculate
-from slacalc.contract import Contract, contract_schema, list_contracts, load_contract
-from slacalc.customers import Customers, read_customers
-from slacalc.errors import CalculationError, ContractError, InputError, SlacalcError
-from slacalc.outages import Outages, RowProblem, read_outages
-from slacalc.results import Results
-from slacalc.scenarios import Scenario
+from slacalc.engine.calculate import calculate
+from slacalc.engine.results import Results
+from slacalc.engine.scenarios import Scenario
+from slacalc.errors import CalculationError, ContractError, InputError, RowProblem, SlacalcError
+from slacalc.io.customers import Customers, read_customers
+from slacalc.io.outages import Outages, read_outages
+from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 
 __version__ = "0.1.0"
 

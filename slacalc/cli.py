@@ -31,12 +31,12 @@ from typing import Any, TextIO
 
 import pandas as pd
 
-from slacalc.calculate import calculate
-from slacalc.contract import Contract, contract_schema, list_contracts, load_contract
-from slacalc.customers import read_customers
-from slacalc.errors import SlacalcError
-from slacalc.outages import RowProblem, read_outages
-from slacalc.results import RESULT_COLUMNS, Results
+from slacalc.engine.calculate import calculate
+from slacalc.engine.results import RESULT_COLUMNS, Results
+from slacalc.errors import RowProblem, SlacalcError
+from slacalc.io.customers import read_customers
+from slacalc.io.outages import read_outages
+from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 
 #: Exit statuses: success, an unexpected failure (a bug), bad input or usage.
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2

@@ -21,10 +21,10 @@ How the rows travel:
 5. The client concatenates the partitions' tables; a problem with a row every partition saw is
    reported once.
 
-The returned :class:`~slacalc.results.Results` has the same ``table`` as the pandas path, row for
-row. ``evidence`` and ``exclusions`` hold the same rows, ordered by contract, customer and time.
-``outages`` carries the row counts and problems but an empty ``frame``: the validated windows stay
-on the cluster.
+The returned :class:`~slacalc.engine.results.Results` has the same ``table`` as the pandas path,
+row for row. ``evidence`` and ``exclusions`` hold the same rows, ordered by contract, customer and
+time. ``outages`` carries the row counts and problems but an empty ``frame``: the validated
+windows stay on the cluster.
 """
 
 from __future__ import annotations
@@ -38,15 +38,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from slacalc.calculate import calculate
-from slacalc.columns import as_text
-from slacalc.contract import Contract
-from slacalc.customers import Customers
-from slacalc.errors import InputError
-from slacalc.headers import map_headers
-from slacalc.outages import OUTAGE_FIELDS, Outages, empty_frame, read_outages
-from slacalc.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
-from slacalc.tables import RowProblem
+from slacalc.engine.calculate import calculate
+from slacalc.engine.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
+from slacalc.errors import InputError, RowProblem
+from slacalc.io.cells import as_text
+from slacalc.io.customers import Customers
+from slacalc.io.headers import map_headers
+from slacalc.io.outages import OUTAGE_FIELDS, Outages, empty_frame, read_outages
+from slacalc.model.contract import Contract
 
 _ROW, _GROUP = "_slacalc_row", "_slacalc_group"
 
@@ -82,7 +81,7 @@ def calculate_dask(
     if customers is None:
         return calculate(outages.compute(), contract, **options)
     if not isinstance(customers, Customers):
-        from slacalc.customers import read_customers
+        from slacalc.io.customers import read_customers
 
         customers = read_customers(customers)
     from dask.delayed import delayed

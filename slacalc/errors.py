@@ -13,6 +13,8 @@ problem) returned beside the results, so one bad row never hides the others.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class SlacalcError(Exception):
     """Base class of every error slacalc raises on purpose; the message is meant for the user."""
@@ -28,3 +30,21 @@ class InputError(SlacalcError):
 
 class CalculationError(SlacalcError):
     """Valid inputs that cannot be combined, e.g. a tenant with no licensed users."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """Why one input row was rejected: where it is, what it held, what is wrong with it.
+
+    ``column`` is the column as the user named it in the input (its header); ``field`` is the
+    slacalc field it was read as (``"end"``, ``"affected_users"``, ...), when there is one.
+    """
+
+    row: int
+    column: str
+    value: str
+    problem: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column!r} ({self.value!r}): {self.problem}"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import slacalc
-from slacalc.contract import Contract
+from slacalc.model.contract import Contract
 
 
 def windows(*rows: tuple[Any, ...], columns: tuple[str, ...] = ("start", "end")) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from pathlib import Path
 import slacalc
 
 ENGINE = Path(slacalc.__file__).parent
-EDGE_ONLY = {"streamlit": {"ui"}, "openpyxl": {"excel", "tables", "reading"}, "altair": {"ui"}}
+EDGE_ONLY = {"streamlit": {"app"}, "openpyxl": {"excel", "io"}, "altair": {"app"}}
 
 
 def test_all_is_sorted_and_names_exactly_what_the_package_exports() -> None:

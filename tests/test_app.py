@@ -4,7 +4,7 @@ Uploads go through the real ``st.file_uploader`` (``AppTest.file_uploader[...].s
 Streamlit since 1.5x), so the bytes take the same path as in a browser. Downloads are caught where
 Streamlit registers them (the media file manager), so the test opens the very bytes a click serves.
 
-The app's example (``slacalc/ui/examples/exchange-online-2026-03.csv``), worked by hand: one
+The app's example (``slacalc/app/examples/exchange-online-2026-03.csv``), worked by hand: one
 customer, 1,000 licensed users, 8,000.00 USD a month, Outlook Mobile 400 users, Outlook for Mac 120,
 Exchange Online terms (< 99.9 % → 25 %, < 99 % → 50 %, < 95 % → 100 %; claim by the end of the
 month after).
@@ -38,13 +38,13 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import slacalc
-from slacalc.ui import inputs
+from slacalc.app import inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-DATA = "slacalc/ui/pages/data.py"
-CONTRACT = "slacalc/ui/pages/contract.py"
-WHATIF = "slacalc/ui/pages/whatif.py"
+DATA = "slacalc/app/pages/data.py"
+CONTRACT = "slacalc/app/pages/contract.py"
+WHATIF = "slacalc/app/pages/whatif.py"
 
 
 def start() -> AppTest:
@@ -126,7 +126,7 @@ def test_upload_with_one_bad_row_shows_it_and_computes_the_rest() -> None:
     mapping = next(d.value for d in at.dataframe if "Read as" in d.value.columns)
     assert mapping["Read as"].tolist() == ["id", "start", "end", "affected_users"]
     # The claim page shows the same, with the rejected row.
-    at.switch_page("slacalc/ui/pages/claim.py").run()
+    at.switch_page("slacalc/app/pages/claim.py").run()
     assert ("Availability", "99.879 %") in metrics(at)
     assert "1 row(s) of 3 could not be used" in at.error[0].value
 
@@ -144,12 +144,12 @@ def test_naive_times_are_read_in_the_chosen_zone() -> None:
     at.run()
     clean(at)
     assert "No credit" in at.info[0].value
-    at.switch_page("slacalc/ui/pages/claim.py").run()
+    at.switch_page("slacalc/app/pages/claim.py").run()
     assert [m.value for m in at.metric if m.label == "Availability"] == ["99.932 %", "99.930 %"]
     at.switch_page(DATA).run()
     at.selectbox(key="widget.timezone").set_value("America/New_York").run()
     clean(at)
-    at.switch_page("slacalc/ui/pages/claim.py").run()
+    at.switch_page("slacalc/app/pages/claim.py").run()
     clean(at)
     assert [m.value for m in at.metric if m.label == "Availability"] == ["99.861 %"]
     assert ("Credit", "2,000.00 USD") in metrics(at)
@@ -215,7 +215,7 @@ def test_switching_the_contract_changes_the_tier_table() -> None:
     # 17 Mar 14:30–18:30 (100 Mobile), 19 Mar 09:00–13:00 (50 + 40), 20 Mar 08:40–12:40 (80),
     # 24 Mar 13:00–17:00 (40 Mac + the 15 Mobile): 960 of 44,580 minutes → 97.846 % < 99 %
     # → 7 days of service = 8,000.00 × 7 / 31 = 1,806.45 USD. April never passes 5 %.
-    at.switch_page("slacalc/ui/pages/claim.py").run()
+    at.switch_page("slacalc/app/pages/claim.py").run()
     clean(at)
     assert metrics(at)[:2] == [("Availability", "97.846 %"), ("Credit", "1,806.45 USD")]
     assert ("Availability", "100 %") in metrics(at)
@@ -337,7 +337,7 @@ def test_provider_side_with_two_thousand_tenants() -> None:
     clean(at)
     assert "2,000 tenants computed" in at.success[0].value
     assert "200,000.00 USD in total" in at.success[0].value
-    at.switch_page("slacalc/ui/pages/claim.py").run()
+    at.switch_page("slacalc/app/pages/claim.py").run()
     clean(at)
     got = dict(metrics(at))
     assert got["Tenants"] == "2,000"
@@ -362,18 +362,18 @@ def test_editor_table_round_trips_in_another_zone() -> None:
 
 
 def test_session_keys_are_declared_in_one_place() -> None:
-    ui = ROOT / "slacalc" / "ui"
+    ui = ROOT / "slacalc" / "app"
     for path in ui.rglob("*.py"):
         if path.name == "state.py":
             continue
         code = path.read_text()
-        assert "session_state" not in code, f"{path}: use slacalc.ui.state"
+        assert "session_state" not in code, f"{path}: use slacalc.app.state"
         assert not re.search(r"key=\"", code), f"{path}: widget keys live in state.Widget"
 
 
-def test_only_the_ui_imports_streamlit() -> None:
+def test_only_the_app_imports_streamlit() -> None:
     for path in (ROOT / "slacalc").rglob("*.py"):
-        if "ui" in path.relative_to(ROOT / "slacalc").parts:
+        if "app" in path.relative_to(ROOT / "slacalc").parts:
             continue
         assert not re.search(r"^\s*(import|from) streamlit", path.read_text(), re.M), path
 
@@ -419,7 +419,7 @@ def test_changing_the_licensed_users_recomputes() -> None:
     at.number_input(key="widget.users").set_value(500).run()
     clean(at)
     assert "March 2026: **4,000.00 USD**" in at.success[0].value
-    at.switch_page("slacalc/ui/pages/claim.py").run()
+    at.switch_page("slacalc/app/pages/claim.py").run()
     assert metrics(at)[:2] == [("Availability", "98.275 %"), ("Credit", "4,000.00 USD")]
 
 

@@ -510,7 +510,7 @@ def test_no_outages_give_100_percent_in_the_requested_periods_and_no_rows_otherw
     assert one(r)["breached"] is False
     nothing = slacalc.calculate(empty, EX, users=10).to_frame()
     assert len(nothing) == 0
-    assert list(nothing.columns) == list(slacalc.results.RESULT_COLUMNS)
+    assert list(nothing.columns) == list(slacalc.engine.results.RESULT_COLUMNS)
 
 
 def test_splitting_the_tenants_over_two_threads_changes_nothing(
@@ -545,7 +545,7 @@ def test_splitting_the_tenants_over_two_threads_changes_nothing(
         for k in range(6)
     ]
     outage = windows(*rows, columns=("id", "tenant", "start", "end", "cohort", "excluded"))
-    module = sys.modules["slacalc.calculate"]
+    module = sys.modules["slacalc.engine.calculate"]
     whole = slacalc.calculate(outage, contract, customers=customers)
     monkeypatch.setattr(module, "_SPLIT_AT", 0)
     split = slacalc.calculate(outage, contract, customers=customers)

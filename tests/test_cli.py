@@ -27,8 +27,8 @@ import pytest
 
 import slacalc
 from slacalc import cli
+from slacalc.engine.results import RESULT_COLUMNS
 from slacalc.errors import SlacalcError
-from slacalc.results import RESULT_COLUMNS
 
 EXCHANGE = "microsoft-365-exchange-online"
 OUTAGES = """\

@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from slacalc.contract import (
+from slacalc.errors import ContractError
+from slacalc.model.contract import (
     Contract,
     contract_schema,
     list_contracts,
     load_contract,
     parse_contract,
 )
-from slacalc.errors import ContractError
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "contracts"
 

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from slacalc import calculate
-from slacalc.customers import Customers, read_customers
 from slacalc.errors import InputError, SlacalcError
-from slacalc.outages import read_outages
+from slacalc.io.customers import Customers, read_customers
+from slacalc.io.outages import read_outages
 
 EXO = "microsoft-365-exchange-online"
 TABLE = (

@@ -24,9 +24,9 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 import slacalc
+from slacalc.errors import RowProblem
 from slacalc.excel import _tables, _workbook, export_excel
 from slacalc.excel._tables import boundary_integers
-from slacalc.outages import RowProblem
 from tests import spreadsheet
 from tests.conftest import variant
 from tests.spreadsheet import recalculate

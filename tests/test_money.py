@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import pytest
 
-from slacalc.money import minor_unit_digits, round_money, to_decimal
+from slacalc.model.money import minor_unit_digits, round_money, to_decimal
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from slacalc import tables
-from slacalc.columns import cell_text
 from slacalc.errors import InputError, SlacalcError
-from slacalc.outages import COLUMNS, Outages, read_outages
+from slacalc.io import tables
+from slacalc.io.cells import cell_text
+from slacalc.io.outages import COLUMNS, Outages, read_outages
 
 UTC = "UTC"
 BASIC = (

@@ -2,7 +2,7 @@
 
 import pytest
 
-from slacalc.periods import parse_period, period_containing, periods_between
+from slacalc.model.periods import parse_period, period_containing, periods_between
 
 
 def test_march_in_los_angeles_loses_the_hour_of_the_spring_change() -> None:

@@ -15,9 +15,7 @@ import pandas as pd
 import pytest
 
 import slacalc
-from slacalc.customers import Customers, read_customers
-from slacalc.errors import InputError
-from slacalc.scenarios import (
+from slacalc.engine.scenarios import (
     COMPARE_COLUMNS,
     Customer,
     Scenario,
@@ -29,6 +27,8 @@ from slacalc.scenarios import (
     scale_affected,
     selected,
 )
+from slacalc.errors import InputError
+from slacalc.io.customers import Customers, read_customers
 
 EXCHANGE = "microsoft-365-exchange-online"
 CUSTOMER = Customer(users=1000, monthly_fee=Decimal("8000.00"), cohorts=(("Mobile", 400),))

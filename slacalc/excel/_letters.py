@@ -28,7 +28,7 @@ from slacalc.excel._tables import (
     percent_text,
     texts,
 )
-from slacalc.money import ROUNDING_RULE, minor_unit_digits
+from slacalc.model.money import ROUNDING_RULE, minor_unit_digits
 
 #: Most letters written; past this the Summary still lists every breached period.
 MAX_LETTERS = 2_000

@@ -28,11 +28,11 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from slacalc.contract import Contract
+from slacalc.engine.results import Results
 from slacalc.excel._styles import money_style
 from slacalc.excel._xml import Cell, Column, Table, column_letter
-from slacalc.money import minor_unit_digits
-from slacalc.results import Results
+from slacalc.model.contract import Contract
+from slacalc.model.money import minor_unit_digits
 
 SUMMARY = "Summary"
 LETTERS = "Claim letters"

@@ -17,6 +17,7 @@ from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
+from slacalc.engine.results import Results
 from slacalc.errors import SlacalcError
 from slacalc.excel import _tables as tables
 from slacalc.excel._letters import assumptions, letters
@@ -41,7 +42,6 @@ from slacalc.excel._xml import (
     table_rows,
     write_package,
 )
-from slacalc.results import Results
 
 Target = str | os.PathLike[str] | IO[bytes]
 

@@ -15,8 +15,8 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from slacalc.contract import Contract
-from slacalc.money import minor_unit_digits
+from slacalc.model.contract import Contract
+from slacalc.model.money import minor_unit_digits
 
 Obj = npt.NDArray[np.object_]
 I64 = npt.NDArray[np.int64]
@@ -177,3 +177,37 @@ def _decimal(value: Fraction) -> Decimal:
     """A tier or cap figure as Decimal (exact for terminating values, else 10 places)."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     return _plain(exact) if Fraction(exact) == value else exact.quantize(Decimal("1e-10"))
+
+
+def seconds_to_next_tier(
+    contract: Contract,
+    tier: I64,
+    up: Obj,
+    total: Obj,
+    per_second: Obj,
+    up_seconds: I64,
+) -> tuple[I64, I64]:
+    """Seconds of extra full outage that move each row to its next tier, and that tier (−1: none).
+
+    The availability is ``100 × up / total`` and each extra second of full outage takes
+    ``per_second`` from ``up``; it must fit in the ``up_seconds`` that were not down yet.
+    """
+    n = len(tier)
+    seconds = np.full(n, -1, dtype=np.int64)
+    target = np.full(n, -1, dtype=np.int64)
+    minimum = max(1, int(np.ceil(float(contract.minimum_downtime_minutes) * 60)))
+    for index, t in enumerate(contract.tiers):
+        rows = np.flatnonzero(tier + 1 == index)
+        if len(rows) == 0 or t.kind == "multiple":
+            continue
+        b = Fraction(t.below)
+        # After x seconds: 100·(up − x·per_second)/total  op  b
+        #   ⇔  x·per_second·100·den  >(=)  100·den·up − num·total
+        need = 100 * b.denominator * up[rows] - b.numerator * total[rows]
+        step = 100 * b.denominator * per_second[rows]
+        x = need // step + 1 if t.operator == "<" else -((-need) // step)
+        x = np.maximum(np.asarray(x, dtype=object), minimum)
+        fits = np.asarray(x <= up_seconds[rows], dtype=bool)
+        seconds[rows[fits]] = np.asarray(x[fits], dtype=np.int64)
+        target[rows[fits]] = index
+    return seconds, target

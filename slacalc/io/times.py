@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -35,16 +36,40 @@ import numpy as np
 import pandas as pd
 
 from slacalc.errors import InputError
-from slacalc.headers import zone_of
+from slacalc.io.cells import EXCEL_ERRORS
+
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$", re.I)
+
+
+def zone_of(name: str) -> tzinfo:
+    """The tzinfo of an IANA name (``Europe/Paris``), ``UTC``, ``GMT``, ``Z`` or ``+01:00``.
+
+    Raises :class:`InputError` for anything else, with an example of what works.
+    """
+    text = name.strip()
+    if text.upper() in ("UTC", "GMT", "Z"):
+        return UTC
+    match = _OFFSET.match(text)
+    if match:
+        minutes = int(match["h"]) * 60 + int(match["m"] or 0)
+        if minutes > 18 * 60:
+            raise InputError(f"time zone {name!r}: an offset is at most 18 hours")
+        sign = -1 if match["sign"] == "-" else 1
+        return timezone(timedelta(minutes=sign * minutes))
+    try:
+        return zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        raise InputError(
+            f"unknown time zone {name!r}: use an IANA name such as 'Europe/Paris' or "
+            "'America/New_York', 'UTC', or an offset such as '+01:00'"
+        ) from None
+
 
 Ambiguous = Literal["raise", "earliest", "latest"]
 Nonexistent = Literal["raise", "shift_forward"]
 
 SERIAL_MIN = 25569  # 1970-01-01 in Excel's 1900 system
 SERIAL_MAX = 73050  # 2099-12-31
-EXCEL_ERRORS = frozenset(
-    {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
-)
 ISO_HINT = "use ISO 8601, e.g. 2026-03-17T14:00:00Z"
 
 _CLOCK = (

@@ -8,17 +8,16 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from slacalc.errors import SlacalcError
-from slacalc.results import Results
-from slacalc.scenarios import Scenario
-from slacalc.tables import RowProblem
-from slacalc.ui import cached, display
-from slacalc.ui.inputs import Inputs
+from slacalc.app import cached, display
+from slacalc.app.inputs import Inputs
+from slacalc.engine.results import Results
+from slacalc.engine.scenarios import Scenario
+from slacalc.errors import RowProblem, SlacalcError
 
-CLAIM_PAGE = "slacalc/ui/pages/claim.py"
-DATA_PAGE = "slacalc/ui/pages/data.py"
-CONTRACT_PAGE = "slacalc/ui/pages/contract.py"
-WHATIF_PAGE = "slacalc/ui/pages/whatif.py"
+CLAIM_PAGE = "slacalc/app/pages/claim.py"
+DATA_PAGE = "slacalc/app/pages/data.py"
+CONTRACT_PAGE = "slacalc/app/pages/contract.py"
+WHATIF_PAGE = "slacalc/app/pages/whatif.py"
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

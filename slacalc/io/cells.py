@@ -23,8 +23,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from slacalc.times import EXCEL_ERRORS
-
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 FALSY = frozenset({"", "no", "n", "false", "0", "none", "-"})
@@ -38,6 +36,11 @@ class Checked:
     values: pd.Series
     given: np.ndarray
     problem: np.ndarray
+
+
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
 
 
 def cell_text(value: object) -> str:

@@ -2,8 +2,8 @@
 
 Everything the screen shows is a function of one :class:`Inputs` (the data as bytes, the zone its
 naive times are in, the contract, the customer or customers table) and, for a what-if, one
-:class:`~slacalc.scenarios.Scenario`. Both are frozen and hashable, so the Streamlit layer can cache
-these calls by their arguments. Nothing here imports streamlit.
+:class:`~slacalc.engine.scenarios.Scenario`. Both are frozen and hashable, so the Streamlit layer
+can cache these calls by their arguments. Nothing here imports streamlit.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from slacalc.contract import Contract, list_contracts, load_contract, parse_contract
-from slacalc.customers import Customers, read_customers
+from slacalc.engine.results import Results
+from slacalc.engine.scenarios import Customer, Scenario, run
 from slacalc.errors import ContractError, InputError
-from slacalc.outages import Outages, read_outages
-from slacalc.results import Results
-from slacalc.scenarios import Customer, Scenario, run
+from slacalc.io.customers import Customers, read_customers
+from slacalc.io.outages import Outages, read_outages
+from slacalc.model.contract import Contract, list_contracts, load_contract, parse_contract
 
 EXAMPLES = Path(__file__).with_name("examples")
 

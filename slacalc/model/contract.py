@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from slacalc.errors import ContractError
-from slacalc.periods import PeriodKind
+from slacalc.model.periods import PeriodKind
 
 Percent = Annotated[Decimal, Field(ge=0, le=100)]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -231,8 +231,9 @@ class Contract(_Frozen):
 
 
 def _bundled_dir() -> Path:
-    packaged = Path(__file__).with_name("_contracts")
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "contracts"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "_contracts"
+    return packaged if packaged.is_dir() else package.parent / "contracts"
 
 
 def list_contracts() -> list[str]:

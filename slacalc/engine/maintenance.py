@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pendulum
 
-from slacalc.availability import I64
-from slacalc.contract import Contract
+from slacalc.engine.sweep import I64
+from slacalc.model.contract import Contract
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 

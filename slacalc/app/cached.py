@@ -1,4 +1,4 @@
-"""Cached calls: each wraps one pure function of :mod:`slacalc.ui.inputs` or the engine.
+"""Cached calls: each wraps one pure function of :mod:`slacalc.app.inputs` or the engine.
 
 Arguments are frozen, hashable values (inputs with the data as bytes, a scenario, a contract id),
 never a pydantic object or an open file, and every cache is bounded by ``max_entries``. A call that
@@ -11,13 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from slacalc.contract import Contract
-from slacalc.customers import Customers
-from slacalc.outages import Outages
-from slacalc.results import Results
-from slacalc.scenarios import Scenario, compare, credit_steps
-from slacalc.ui import inputs as pure
-from slacalc.ui.inputs import Inputs
+from slacalc.app import inputs as pure
+from slacalc.app.inputs import Inputs
+from slacalc.engine.results import Results
+from slacalc.engine.scenarios import Scenario, compare, credit_steps
+from slacalc.io.customers import Customers
+from slacalc.io.outages import Outages
+from slacalc.model.contract import Contract
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the outage table…")

@@ -12,8 +12,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import pandas as pd
 
-from slacalc.contract import Contract, Maintenance
-from slacalc.money import minor_unit_digits
+from slacalc.model.contract import Contract, Maintenance
+from slacalc.model.money import minor_unit_digits
 
 _MONTHS = (
     "January",

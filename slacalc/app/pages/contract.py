@@ -8,12 +8,12 @@ import json
 import pandas as pd
 import streamlit as st
 
-from slacalc.contract import contract_schema
+from slacalc.app import cached, display, state, widgets
+from slacalc.app import inputs as pure
+from slacalc.app.inputs import Inputs
+from slacalc.app.state import Model, Widget
 from slacalc.errors import SlacalcError
-from slacalc.ui import cached, display, state, widgets
-from slacalc.ui import inputs as pure
-from slacalc.ui.inputs import Inputs
-from slacalc.ui.state import Model, Widget
+from slacalc.model.contract import contract_schema
 
 #: The picker's choice for "each tenant's own contract, from the customers table".
 OWN = "(each tenant's own contract, from the customers table)"

@@ -28,13 +28,12 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from slacalc.columns import as_text, cell_text, check_amount, check_text, check_whole, first_rows
-from slacalc.contract import list_contracts
-from slacalc.errors import InputError
-from slacalc.headers import TENANT_SPELLINGS, Fields, map_headers, suggest_missing
-from slacalc.money import to_decimal
-from slacalc.outages import RowProblem
-from slacalc.tables import TableSource, read_table
+from slacalc.errors import InputError, RowProblem
+from slacalc.io.cells import as_text, cell_text, check_amount, check_text, check_whole, first_rows
+from slacalc.io.headers import TENANT_SPELLINGS, Fields, map_headers, suggest_missing
+from slacalc.io.tables import TableSource, read_table
+from slacalc.model.contract import list_contracts
+from slacalc.model.money import to_decimal
 
 #: The fields of a customers table and the header spellings each is recognised by.
 CUSTOMER_FIELDS = Fields(

@@ -1,8 +1,8 @@
 """``calculate``: outages, customers and contracts in; availability, credits and claims out.
 
 This module joins the tables (which window belongs to which subscription, how many users it hit),
-hands whole arrays to :mod:`slacalc.availability`, and turns the per-period sums into the result
-table with :mod:`slacalc.credits` and :mod:`slacalc.claims`.
+hands whole arrays to :mod:`slacalc.engine.sweep`, and turns the per-period sums into the result
+table with :mod:`slacalc.engine.credits` and :mod:`slacalc.engine.deadlines`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ import numpy as np
 import pandas as pd
 import pendulum
 
-from slacalc.availability import (
+from slacalc.engine.credits import Availability, choose_tiers, credits, seconds_to_next_tier
+from slacalc.engine.deadlines import claim_deadline
+from slacalc.engine.maintenance import maintenance_windows
+from slacalc.engine.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
+from slacalc.engine.sweep import (
     I64,
     MAX_LICENSED_USERS,
     UNITS_DIGITS,
@@ -35,15 +39,11 @@ from slacalc.availability import (
     split_at_edges,
     union_intervals,
 )
-from slacalc.claims import claim_deadline, seconds_to_next_tier
-from slacalc.contract import Contract, load_contract
-from slacalc.credits import Availability, choose_tiers, credits
-from slacalc.customers import Customers
-from slacalc.errors import CalculationError, InputError
-from slacalc.maintenance import maintenance_windows
-from slacalc.outages import Outages, RowProblem, read_outages
-from slacalc.periods import Period, parse_period, period_containing, periods_between
-from slacalc.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
+from slacalc.errors import CalculationError, InputError, RowProblem
+from slacalc.io.customers import Customers
+from slacalc.io.outages import Outages, read_outages
+from slacalc.model.contract import Contract, load_contract
+from slacalc.model.periods import Period, parse_period, period_containing, periods_between
 
 OutageSource = Outages | pd.DataFrame | str | Path | IO[str] | IO[bytes]
 _DISPLAY_PLACES = Decimal("1e-10")
@@ -156,7 +156,7 @@ def _customers(
             cohorts=cohorts,
         )
     if not isinstance(customers, Customers):
-        from slacalc.customers import read_customers
+        from slacalc.io.customers import read_customers
 
         customers = read_customers(customers)
     if contract_id is not None:

@@ -10,14 +10,14 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 import streamlit as st
 
-from slacalc.customers import Customers
+from slacalc.app import cached, display, state, widgets
+from slacalc.app import inputs as pure
+from slacalc.app.inputs import Inputs, Upload
+from slacalc.app.state import Model, Widget
+from slacalc.engine.scenarios import Customer
 from slacalc.errors import SlacalcError
-from slacalc.outages import Outages
-from slacalc.scenarios import Customer
-from slacalc.ui import cached, display, state, widgets
-from slacalc.ui import inputs as pure
-from slacalc.ui.inputs import Inputs, Upload
-from slacalc.ui.state import Model, Widget
+from slacalc.io.customers import Customers
+from slacalc.io.outages import Outages
 
 #: Above this many windows the table is shown, not edited (an editor that large is slow to use).
 MAX_EDIT_ROWS = 5000

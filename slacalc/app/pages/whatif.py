@@ -7,13 +7,13 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 import streamlit as st
 
+from slacalc.app import cached, charts, display, state, widgets
+from slacalc.app import inputs as pure
+from slacalc.app.inputs import Inputs
+from slacalc.app.state import Widget
+from slacalc.engine.results import Results
+from slacalc.engine.scenarios import Scenario
 from slacalc.errors import SlacalcError
-from slacalc.results import Results
-from slacalc.scenarios import Scenario
-from slacalc.ui import cached, charts, display, state, widgets
-from slacalc.ui import inputs as pure
-from slacalc.ui.inputs import Inputs
-from slacalc.ui.state import Widget
 
 ALL = "All outages"
 SAME = "(the baseline's)"

@@ -17,17 +17,15 @@ from __future__ import annotations
 
 import difflib
 import re
-import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta, timezone, tzinfo
 
 from slacalc.errors import InputError
+from slacalc.io.times import zone_of
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _BRACKET = re.compile(r"^(?P<base>.*?)\s*[\(\[]\s*(?P<tag>[^\)\]]*?)\s*[\)\]]\s*$")
 _TRAILING_ZONE = re.compile(r"^(?P<base>.*?)[\s_\-]+(?P<tag>utc|gmt)$", re.IGNORECASE)
-_OFFSET = re.compile(r"^(?:utc|gmt)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$", re.I)
 _NOT_A_ZONE = {"", "local", "local time", "time", "date", "datetime", "date time"}
 
 
@@ -57,30 +55,6 @@ def normalise(header: str) -> str:
     """A header as lower-case words: ``"Start Time (UTC)"`` → ``"start time utc"``."""
     text = _CAMEL.sub(" ", header.replace("%", " percent ").replace("#", " number "))
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
-
-
-def zone_of(name: str) -> tzinfo:
-    """The tzinfo of an IANA name (``Europe/Paris``), ``UTC``, ``GMT``, ``Z`` or ``+01:00``.
-
-    Raises :class:`InputError` for anything else, with an example of what works.
-    """
-    text = name.strip()
-    if text.upper() in ("UTC", "GMT", "Z"):
-        return UTC
-    match = _OFFSET.match(text)
-    if match:
-        minutes = int(match["h"]) * 60 + int(match["m"] or 0)
-        if minutes > 18 * 60:
-            raise InputError(f"time zone {name!r}: an offset is at most 18 hours")
-        sign = -1 if match["sign"] == "-" else 1
-        return timezone(timedelta(minutes=sign * minutes))
-    try:
-        return zoneinfo.ZoneInfo(text)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        raise InputError(
-            f"unknown time zone {name!r}: use an IANA name such as 'Europe/Paris' or "
-            "'America/New_York', 'UTC', or an offset such as '+01:00'"
-        ) from None
 
 
 @dataclass(frozen=True)

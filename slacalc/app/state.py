@@ -12,15 +12,15 @@ from enum import StrEnum
 
 import streamlit as st
 
-from slacalc.scenarios import Scenario
-from slacalc.ui.inputs import Inputs, example
+from slacalc.app.inputs import Inputs, example
+from slacalc.engine.scenarios import Scenario
 
 
 class Model(StrEnum):
     """Values the app keeps for the whole session."""
 
     INPUTS = "model.inputs"
-    """:class:`~slacalc.ui.inputs.Inputs`: what the baseline is computed from."""
+    """:class:`~slacalc.app.inputs.Inputs`: what the baseline is computed from."""
     SCENARIOS = "model.scenarios"
     """``tuple[Scenario, ...]``: the named what-ifs, in the order they were added."""
     LAST_UPLOAD = "model.last_upload"

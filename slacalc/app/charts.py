@@ -5,7 +5,7 @@
 * :func:`availability`: each period's availability against the contract's tier thresholds (or, for
   many tenants, how the tenants spread around them);
 * :func:`credit_steps`: the credit as a function of extra full outage, a step per tier, with the
-  current point marked (the steps come from :func:`slacalc.scenarios.credit_steps`).
+  current point marked (the steps come from :func:`slacalc.engine.scenarios.credit_steps`).
 
 Times are drawn in the zone the user chose: converted there and drawn on a UTC scale, so the axis
 shows that zone's wall-clock time whatever the browser's own zone is.
@@ -19,8 +19,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from slacalc.contract import Contract
-from slacalc.ui import display
+from slacalc.app import display
+from slacalc.model.contract import Contract
 
 #: What the chart functions return (any Altair top-level chart Streamlit can draw).
 Chart = alt.Chart | alt.LayerChart | alt.FacetChart

@@ -17,8 +17,8 @@ column             dtype                       meaning
 =================  ==========================  ===============================================
 
 Reading (:func:`read_outages`) accepts CSV, Excel ``.xlsx``, JSON or a DataFrame (see
-:mod:`slacalc.tables`), recognises the usual header spellings (:data:`OUTAGE_FIELDS`), and reads
-times as :mod:`slacalc.times` describes. Every data row ends in exactly one of: counted, excluded
+:mod:`slacalc.io.tables`), recognises the usual header spellings (:data:`OUTAGE_FIELDS`), and reads
+times as :mod:`slacalc.io.times` describes. Every data row ends in exactly one of: counted, excluded
 (with its reason) or rejected (a :class:`RowProblem` per bad cell, all of them at once), so
 ``counted + excluded + rejected == rows_read``. Rules decided here:
 
@@ -48,7 +48,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from slacalc.columns import (
+from slacalc.errors import InputError, RowProblem
+from slacalc.io.cells import (
     Checked,
     cell_text,
     check_flag,
@@ -57,18 +58,15 @@ from slacalc.columns import (
     check_whole,
     first_rows,
 )
-from slacalc.errors import InputError
-from slacalc.headers import (
+from slacalc.io.headers import (
     TENANT_SPELLINGS,
     Fields,
     HeaderMap,
     map_headers,
     suggest_missing,
-    zone_of,
 )
-from slacalc.tables import RawTable, TableSource, read_table
-from slacalc.tables import RowProblem as RowProblem  # re-exported: the engine reads it here
-from slacalc.times import (
+from slacalc.io.tables import RawTable, TableSource, read_table
+from slacalc.io.times import (
     Ambiguous,
     Nonexistent,
     ParsedTimes,
@@ -78,6 +76,7 @@ from slacalc.times import (
     parse_aware_column,
     parse_instant,
     parse_times,
+    zone_of,
 )
 
 COLUMNS = (
@@ -354,8 +353,8 @@ def read_outages(
     happen twice or never; ``"raise"`` rejects those rows. ``licensed_users``,
     ``known_tenants`` and ``known_services``, when given, reject rows that do not fit them.
 
-    Size: a file is refused above :data:`slacalc.tables.MAX_BYTES` bytes or
-    :data:`slacalc.tables.MAX_ROWS` rows (5 million), since it may be an untrusted upload. A
+    Size: a file is refused above :data:`slacalc.io.tables.MAX_BYTES` bytes or
+    :data:`slacalc.io.tables.MAX_ROWS` rows (5 million), since it may be an untrusted upload. A
     DataFrame is held to ``MAX_ROWS`` too unless the program passes ``max_rows=`` (a larger
     number, e.g. ``len(frame)``): it may also have come from an upload, and checking it takes a
     few times the memory of its columns, so accepting more is the caller's explicit decision.

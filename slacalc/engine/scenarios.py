@@ -23,16 +23,15 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from slacalc.availability import UNITS_PER_USER
-from slacalc.calculate import calculate
-from slacalc.claims import seconds_to_next_tier
-from slacalc.contract import Contract, load_contract
-from slacalc.credits import Availability, choose_tiers, credits
-from slacalc.customers import Customers
+from slacalc.engine.calculate import calculate
+from slacalc.engine.credits import Availability, choose_tiers, credits, seconds_to_next_tier
+from slacalc.engine.results import Results
+from slacalc.engine.sweep import UNITS_PER_USER
 from slacalc.errors import InputError
-from slacalc.money import round_money
-from slacalc.outages import Outages
-from slacalc.results import Results
+from slacalc.io.customers import Customers
+from slacalc.io.outages import Outages
+from slacalc.model.contract import Contract, load_contract
+from slacalc.model.money import round_money
 
 _WHOLE = 10_000  # factors and percents are handled in 1/10,000 so every step is integer-exact
 _MAX_PERCENT = Decimal(1000)

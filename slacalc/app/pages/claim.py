@@ -9,10 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from slacalc.results import Results
-from slacalc.ui import cached, charts, display, state, widgets
-from slacalc.ui.inputs import Inputs
-from slacalc.ui.state import Widget
+from slacalc.app import cached, charts, display, state, widgets
+from slacalc.app.inputs import Inputs
+from slacalc.app.state import Widget
+from slacalc.engine.results import Results
 
 
 def render() -> None:

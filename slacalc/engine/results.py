@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterator, Mapping
 
 import pandas as pd
 
-from slacalc.contract import Contract
-from slacalc.customers import Customers
-from slacalc.outages import Outages, RowProblem
+from slacalc.errors import RowProblem
+from slacalc.io.customers import Customers
+from slacalc.io.outages import Outages
+from slacalc.model.contract import Contract
 
 #: The columns of ``Results.to_frame()``, in order. Seconds are exact integers; minutes are
 #: floats for reading (they only measure); availability, commitment and money are ``Decimal``.

@@ -44,7 +44,7 @@ from typing import IO, Any, Literal
 import numpy as np
 import pandas as pd
 
-from slacalc.errors import InputError
+from slacalc.errors import InputError, RowProblem
 
 #: Largest file read, in bytes (200 MiB); a bigger one is refused before it is parsed.
 MAX_BYTES = 200 * 1024 * 1024
@@ -80,24 +80,6 @@ _UNSUPPORTED_EXTENSIONS = {
     ".parquet": "a Parquet file; read it with pandas and pass the DataFrame",
 }
 _JSON_LIST_KEYS = ("incidents", "outages", "windows", "customers", "tenants", "value", "data")
-
-
-@dataclass(frozen=True, slots=True)
-class RowProblem:
-    """Why one input row was rejected: where it is, what it held, what is wrong with it.
-
-    ``column`` is the column as the user named it in the input (its header); ``field`` is the
-    slacalc field it was read as (``"end"``, ``"affected_users"``, ...), when there is one.
-    """
-
-    row: int
-    column: str
-    value: str
-    problem: str
-    field: str = ""
-
-    def __str__(self) -> str:
-        return f"row {self.row}, column {self.column!r} ({self.value!r}): {self.problem}"
 
 
 @dataclass(frozen=True)
