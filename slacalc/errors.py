@@ -4,7 +4,8 @@
 
     SlacalcError
     ├── ContractError        a contract file or id is unusable
-    ├── InputError           an outage or customers table is unusable as a whole
+    ├── InputError           an outage or customers table is unusable as a whole (also a
+    │                        ValueError, so code that validates with ``except ValueError`` works)
     └── CalculationError     the inputs are valid but cannot be combined
 
 A single bad row is not an exception: it becomes a ``RowProblem`` record (row, column, value,
@@ -13,6 +14,7 @@ problem) returned beside the results, so one bad row never hides the others.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -24,8 +26,16 @@ class ContractError(SlacalcError):
     """A contract could not be found, read or validated."""
 
 
-class InputError(SlacalcError):
-    """Outage or customer data that cannot be used at all (wrong format, empty, too large)."""
+class InputError(SlacalcError, ValueError):
+    """Outage or customer data that cannot be used at all (wrong format, empty, too large).
+
+    ``problems`` lists the rejected rows behind the error, when there are any (e.g. every
+    customer row was rejected), so a front end can show them beside the message.
+    """
+
+    def __init__(self, message: str, problems: Iterable[RowProblem] = ()) -> None:
+        super().__init__(message)
+        self.problems: tuple[RowProblem, ...] = tuple(problems)
 
 
 class CalculationError(SlacalcError):

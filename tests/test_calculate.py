@@ -20,6 +20,7 @@ D = Decimal
 
 EX = "microsoft-365-exchange-online"
 COHORTED = ("id", "start", "end", "affected_users", "cohort")
+TSE = ("tenant", "start", "end")
 
 
 def one(results: slacalc.Results, period: str | None = None) -> dict[str, object]:
@@ -553,3 +554,13 @@ def test_splitting_the_tenants_over_two_threads_changes_nothing(
     pd.testing.assert_frame_equal(split.table, whole.table)
     pd.testing.assert_frame_equal(split.evidence, whole.evidence)
     pd.testing.assert_frame_equal(split.exclusions, whole.exclusions)
+
+
+def test_a_portfolio_whose_every_customer_row_was_rejected_is_an_input_error() -> None:
+    customers = pd.DataFrame({"tenant": ["contoso", "fabrikam"], "users": ["0", "many"]})
+    outage = windows(("contoso", "2026-04-10T10:00Z", "2026-04-10T11:00Z"), columns=TSE)
+    with pytest.raises(slacalc.InputError, match="all 2 customer rows were rejected") as caught:
+        slacalc.calculate(outage, EX, customers=customers)
+    assert isinstance(caught.value, ValueError)  # input errors are ValueErrors too
+    # A DataFrame's rows count from 1 (there is no header line).
+    assert [(p.row, p.column) for p in caught.value.problems] == [(1, "users"), (2, "users")]

@@ -85,6 +85,8 @@ def calculate(
         )
     table = outages if isinstance(outages, Outages) else read_outages(outages, timezone)
     custs = _customers(contract, customers, users, monthly_fee, currency, cohorts)
+    if custs.frame.empty:
+        raise _no_customers(custs)
     given = {contract.id: contract} if isinstance(contract, Contract) else {}
     contracts = {
         cid: given.get(cid) or load_contract(cid) for cid in custs.frame["contract"].unique()
@@ -121,6 +123,18 @@ def calculate(
         contracts=contracts,
         outages=table,
         customers=custs,
+    )
+
+
+def _no_customers(custs: Customers) -> InputError:
+    """Nothing to compute: every customer row was rejected, or the table had none."""
+    if not custs.rejected:
+        return InputError(f"{custs.source or 'customers'}: the customers table has no rows")
+    rows = len({p.row for p in custs.rejected})
+    return InputError(
+        f"{custs.source or 'customers'}: all {rows} customer rows were rejected, so there is "
+        "nothing to compute; the rejected rows below say why",
+        custs.rejected,
     )
 
 
