@@ -25,6 +25,7 @@ from slacalc.errors import CalculationError, ContractError, InputError, RowProbl
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.outages import Outages, read_outages
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
+from slacalc.model.registry import ContractRegistry
 
 __version__ = "0.1.0"
 
@@ -32,6 +33,7 @@ __all__ = [
     "CalculationError",
     "Contract",
     "ContractError",
+    "ContractRegistry",
     "Customers",
     "InputError",
     "Outages",

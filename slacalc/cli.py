@@ -37,6 +37,7 @@ from slacalc.errors import RowProblem, SlacalcError
 from slacalc.io.customers import read_customers
 from slacalc.io.outages import read_outages
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
+from slacalc.model.registry import ContractRegistry
 
 #: Exit statuses: success, an unexpected failure (a bug), bad input or usage.
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
@@ -126,6 +127,8 @@ examples:
         --users 1000 --fee 4000 --currency USD
   a portfolio, each tenant under the contract its row names:
     slacalc calculate outages.csv --customers customers.csv --format json
+  a portfolio whose table names contracts of your own (my-sla.toml in ./contracts):
+    slacalc calculate outages.csv --customers customers.csv --contracts ./contracts
   report a month with no outage too, and write the claim workbook:
     slacalc calculate outages.csv --contract aws-ec2-region --users 1 --fee 2500 \\
         --period 2025-10 2025-11 --output claims.xlsx
@@ -201,6 +204,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--contract",
         metavar="ID_OR_PATH",
         help="bundled contract id or .toml file (with --customers: replaces every tenant's)",
+    )
+    calc.add_argument(
+        "--contracts",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="your own contracts: a .toml file or a folder of them (repeatable); the customers "
+        "table and --contract may name them by id (the file name without .toml)",
+    )
+    calc.add_argument(
+        "--replace-bundled",
+        action="store_true",
+        help="let a --contracts file named like a bundled contract replace it (else refused)",
     )
     who = calc.add_mutually_exclusive_group(required=True)
     who.add_argument(
@@ -459,12 +475,14 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     if outages.rejected or not args.period:  # an empty file is fine for --period: 100 %
         _require_rows(outages.frame, outages.rejected, outages.source, "outage window", err)
-    customers = None if args.customers is None else read_customers(args.customers)
-    if customers is not None:
+    registry = ContractRegistry.of(args.contracts, replace_bundled=args.replace_bundled)
+    customers = None
+    if args.customers is not None:
+        customers = read_customers(args.customers, known_contracts=registry)
         _require_rows(customers.frame, customers.rejected, customers.source, "customer", err)
     if any("Q" in p for p in args.period):
         tables = [] if customers is None else list(customers.frame["contract"].unique())
-        _quarters_allowed([args.contract] if args.contract else tables)
+        _quarters_allowed([args.contract] if args.contract else tables, registry)
     results = calculate(
         outages,
         args.contract,
@@ -474,6 +492,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         periods=args.period or None,
         customers=customers,
         timezone=args.timezone,
+        contracts=registry,
     )
     for line in _input_notes(results):
         print(line, file=err)
@@ -517,10 +536,10 @@ def _require_rows(
     raise SlacalcError(f"{source}: no {what} to calculate from: {why}")
 
 
-def _quarters_allowed(contract_ids: Iterable[str]) -> None:
+def _quarters_allowed(contract_ids: Iterable[str], registry: ContractRegistry) -> None:
     """A quarter label names no period of a monthly contract: say so before calculating."""
     for cid in contract_ids:
-        contract = load_contract(cid)
+        contract = registry.resolve(cid)
         if contract.period == "month":
             raise SlacalcError(
                 f"--period: {contract.id} measures calendar months; name months like 2026-03"

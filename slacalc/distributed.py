@@ -46,6 +46,7 @@ from slacalc.io.customers import Customers
 from slacalc.io.headers import map_headers
 from slacalc.io.outages import OUTAGE_FIELDS, Outages, empty_frame, read_outages
 from slacalc.model.contract import Contract
+from slacalc.model.registry import ContractRegistry, ContractSources
 
 _ROW, _GROUP = "_slacalc_row", "_slacalc_group"
 
@@ -61,6 +62,7 @@ def calculate_dask(
     customers: Customers | pd.DataFrame | str | Path | None = None,
     cohorts: Mapping[str, int] | None = None,
     timezone: str = "UTC",
+    contracts: ContractSources | None = None,
     partitions: int | None = None,
 ) -> Results:
     """:func:`slacalc.calculate` for a ``dask.dataframe.DataFrame`` of outage windows.
@@ -77,13 +79,14 @@ def calculate_dask(
         "periods": None if periods is None else tuple(periods),
         "cohorts": cohorts,
         "timezone": timezone,
+        "contracts": ContractRegistry.of(contracts),  # read once, sent to every partition
     }
     if customers is None:
         return calculate(outages.compute(), contract, **options)
     if not isinstance(customers, Customers):
         from slacalc.io.customers import read_customers
 
-        customers = read_customers(customers)
+        customers = read_customers(customers, known_contracts=options["contracts"])
     from dask.delayed import delayed
 
     bounds = _group_bounds(customers, partitions or outages.npartitions)

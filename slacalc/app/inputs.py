@@ -21,7 +21,8 @@ from slacalc.engine.scenarios import Customer, Scenario, run
 from slacalc.errors import ContractError, InputError
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.outages import Outages, read_outages
-from slacalc.model.contract import Contract, list_contracts, load_contract, parse_contract
+from slacalc.model.contract import Contract, parse_contract
+from slacalc.model.registry import ContractRegistry
 
 EXAMPLES = Path(__file__).with_name("examples")
 
@@ -133,32 +134,38 @@ def read_customer_table(inputs: Inputs) -> Customers | None:
     """The customers table, when one is given; uploaded contract ids count as known."""
     if inputs.customers is None:
         return None
-    known = [cid for cid, _ in inputs.contract_files]
-    return read_customers(inputs.customers.open(), known_contracts=known)
+    return read_customers(inputs.customers.open(), known_contracts=registry(inputs))
+
+
+def registry(inputs: Inputs) -> ContractRegistry:
+    """The bundled contracts and the uploaded ones (an upload never shadows a bundled id)."""
+    return ContractRegistry.of(
+        parse_contract(text, cid, f"{cid}.toml") for cid, text in inputs.contract_files
+    )
 
 
 def contract_ids(inputs: Inputs) -> list[str]:
     """Every contract the user can pick: the uploaded ones first, then the bundled ones."""
-    uploaded = [cid for cid, _ in inputs.contract_files]
-    return uploaded + [c for c in list_contracts() if c not in uploaded]
+    return list(registry(inputs))
 
 
 def resolve(inputs: Inputs, contract_id: str) -> Contract:
     """A contract by id: an uploaded TOML file of that id, else the bundled contract."""
-    for cid, text in inputs.contract_files:
-        if cid == contract_id:
-            return parse_contract(text, cid, f"{cid}.toml")
-    return load_contract(contract_id)
+    return registry(inputs).resolve(contract_id)
 
 
 def read_contract_file(name: str, content: bytes) -> tuple[str, str]:
-    """Check an uploaded TOML contract; returns its (id, text). Errors name the field."""
+    """Check an uploaded TOML contract; returns its (id, text). Errors name the field.
+
+    A file named like a bundled contract but with other terms is refused (rename it): a customers
+    table naming that id means the published terms.
+    """
     stem = Path(name).stem.strip().lower().replace(" ", "-")
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ContractError(f"{name}: not a UTF-8 text file") from None
-    parse_contract(text, stem, name)
+    ContractRegistry.of(parse_contract(text, stem, name))
     return stem, text
 
 
@@ -173,15 +180,9 @@ def compute(inputs: Inputs, scenario: Scenario | None = None) -> Results:
             contract,
             scenario,
             customers=customers,
-            resolve=lambda cid: resolve(inputs, cid),
+            contracts=registry(inputs),
         )
-    return run(
-        outages,
-        contract,
-        scenario,
-        customer=inputs.customer,
-        resolve=lambda cid: resolve(inputs, cid),
-    )
+    return run(outages, contract, scenario, customer=inputs.customer, contracts=registry(inputs))
 
 
 def results_csv(results: Results) -> bytes:

@@ -42,8 +42,9 @@ from slacalc.engine.sweep import (
 from slacalc.errors import CalculationError, InputError, RowProblem
 from slacalc.io.customers import Customers
 from slacalc.io.outages import Outages, read_outages
-from slacalc.model.contract import Contract, load_contract
+from slacalc.model.contract import Contract
 from slacalc.model.periods import Period, parse_period, period_containing, periods_between
+from slacalc.model.registry import ContractRegistry, ContractSources
 
 OutageSource = Outages | pd.DataFrame | str | Path | IO[str] | IO[bytes]
 _DISPLAY_PLACES = Decimal("1e-10")
@@ -60,14 +61,17 @@ def calculate(
     customers: Customers | pd.DataFrame | str | Path | None = None,
     cohorts: Mapping[str, int] | None = None,
     timezone: str = "UTC",
+    contracts: ContractSources | None = None,
 ) -> Results:
     """Availability and credits per tenant, service and period.
 
     One customer: ``calculate(outages, "microsoft-365-exchange-online", users=1000,
     monthly_fee="8000")``. A portfolio: ``calculate(outages, customers=table)``, each tenant under
     its own contract (a ``contract`` given as well replaces every tenant's, for a what-if).
-    ``periods`` adds periods to report (``"2026-03"``, ``"2026-Q1"``) besides those an outage
-    touches.
+    ``contracts`` adds the user's own contracts to the bundled ones, for ids in the customers table
+    or ``contract``: ``Contract`` objects, ``.toml`` files, folders of them, or a
+    :class:`~slacalc.model.registry.ContractRegistry`. ``periods`` adds periods to report
+    (``"2026-03"``, ``"2026-Q1"``) besides those an outage touches.
     """
     if type(outages).__module__.startswith("dask."):  # a Dask DataFrame: the same engine per
         from slacalc.distributed import calculate_dask  # partition of tenants on a cluster
@@ -82,16 +86,19 @@ def calculate(
             customers=customers,
             cohorts=cohorts,
             timezone=timezone,
+            contracts=contracts,
         )
+    registry = ContractRegistry.of(contracts)
     table = outages if isinstance(outages, Outages) else read_outages(outages, timezone)
-    custs = _customers(contract, customers, users, monthly_fee, currency, cohorts)
+    chosen = None if contract is None else registry.resolve(contract)
+    custs = _customers(chosen, customers, users, monthly_fee, currency, cohorts, registry)
     if custs.frame.empty:
         raise _no_customers(custs)
-    given = {contract.id: contract} if isinstance(contract, Contract) else {}
-    contracts = {
-        cid: given.get(cid) or load_contract(cid) for cid in custs.frame["contract"].unique()
+    contracts_by_id = {
+        cid: chosen if chosen is not None and cid == chosen.id else registry.resolve(cid)
+        for cid in custs.frame["contract"].unique()
     }
-    subs = _subscriptions(custs, contracts)
+    subs = _subscriptions(custs, contracts_by_id)
     headers = {field: header for header, field in table.mapping.items()}
     pairs, problems = _match(table.frame, subs, headers, single=customers is None)
     weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
@@ -99,8 +106,8 @@ def calculate(
     requested = tuple(periods or ())
     ids = _Ids.of(table.frame)
     groups = [
-        (contracts[cid], group)
-        for cid in sorted(contracts)
+        (contracts_by_id[cid], group)
+        for cid in sorted(contracts_by_id)
         for group in _groups(subs.contract == cid, weights, len(table.frame))
     ]
     with ThreadPoolExecutor(max_workers=min(len(groups), _THREADS)) as pool:
@@ -120,7 +127,7 @@ def calculate(
         evidence=lambda: _concat([p.evidence() for p in parts], EVIDENCE_COLUMNS),
         exclusions=lambda: _concat([p.exclusions() for p in parts], EXCLUSION_COLUMNS),
         rejected=tuple(sorted(table.rejected + tuple(problems), key=lambda p: p.row)),
-        contracts=contracts,
+        contracts=contracts_by_id,
         outages=table,
         customers=custs,
     )
@@ -148,17 +155,17 @@ def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFram
 
 
 def _customers(
-    contract: str | Path | Contract | None,
+    contract: Contract | None,
     customers: Customers | pd.DataFrame | str | Path | None,
     users: int | None,
     monthly_fee: Decimal | int | str | None,
     currency: str,
     cohorts: Mapping[str, int] | None,
+    registry: ContractRegistry,
 ) -> Customers:
-    """The customers to compute: a table, or one customer given inline."""
-    contract_id = None
-    if contract is not None:
-        contract_id = contract.id if isinstance(contract, Contract) else str(contract)
+    """The customers to compute: a table (its contract ids checked against ``registry``), or one
+    customer given inline."""
+    contract_id = None if contract is None else contract.id
     if customers is None:
         if contract_id is None or users is None:
             raise InputError("give a contract and users= for one customer, or customers= a table")
@@ -172,7 +179,7 @@ def _customers(
     if not isinstance(customers, Customers):
         from slacalc.io.customers import read_customers
 
-        customers = read_customers(customers)
+        customers = read_customers(customers, known_contracts=registry)
     if contract_id is not None:
         frame = customers.frame.assign(contract=contract_id)
         customers = Customers(frame=frame, cohorts=customers.cohorts, rejected=customers.rejected)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,8 +30,9 @@ from slacalc.engine.sweep import UNITS_PER_USER
 from slacalc.errors import InputError
 from slacalc.io.customers import Customers
 from slacalc.io.outages import Outages
-from slacalc.model.contract import Contract, load_contract
+from slacalc.model.contract import Contract
 from slacalc.model.money import round_money
+from slacalc.model.registry import ContractRegistry
 
 _WHOLE = 10_000  # factors and percents are handled in 1/10,000 so every step is integer-exact
 _MAX_PERCENT = Decimal(1000)
@@ -248,17 +249,19 @@ def run(
     *,
     customer: Customer | None = None,
     customers: Customers | None = None,
-    resolve: Callable[[str], Contract] = load_contract,
+    contracts: ContractRegistry | None = None,
 ) -> Results:
     """Compute the baseline (``scenario=None``) or a scenario, for one customer or a portfolio.
 
     ``contract`` is the baseline contract (``None`` with ``customers``: each tenant's own);
-    ``resolve`` turns a scenario's contract id into a contract (uploaded contracts included).
+    ``contracts`` holds the user's contracts besides the bundled ones (uploaded contracts), for a
+    scenario's contract id and the ids in the customers table.
     """
     if (customer is None) == (customers is None):
         raise InputError("give either customer= (one customer) or customers= (a table)")
     scenario = scenario or Scenario("Baseline")
-    chosen = resolve(scenario.contract) if scenario.contract else contract
+    registry = ContractRegistry.of(contracts)
+    chosen = registry.resolve(scenario.contract) if scenario.contract else contract
     if customer is not None:
         if chosen is None:
             raise InputError("choose a contract for the customer")
@@ -283,12 +286,14 @@ def run(
     changed = apply_outages(outages, scenario, customers, single=False)
     if chosen is None:
         if scenario.exclusions:
-            return calculate(changed, customers=customers)
+            return calculate(changed, customers=customers, contracts=registry)
         ids = sorted(set(customers.frame["contract"]))
         if len(ids) > 1:
             raise InputError("exclusions off needs one contract for every tenant; pick one")
-        chosen = resolve(ids[0])
-    return calculate(changed, apply_contract(chosen, scenario), customers=customers)
+        chosen = registry.resolve(ids[0])
+    return calculate(
+        changed, apply_contract(chosen, scenario), customers=customers, contracts=registry
+    )
 
 
 #: Columns of :func:`compare`.

@@ -10,7 +10,8 @@ formats, limits and row checks as outages. Cohort sizes are columns named ``coho
 JSON also ``{"cohorts": {"Outlook Mobile": 120}}``). Rules decided here:
 
 * A tenant on two rows rejects both rows: which one is right cannot be known.
-* ``contract`` must be a bundled contract id (or one of ``known_contracts``); a path inside a
+* ``contract`` must be a bundled contract id (or one of ``known_contracts``, e.g. a
+  :class:`~slacalc.model.registry.ContractRegistry` of the user's contracts); a path inside a
   table is refused, so an uploaded table cannot make slacalc read files. An empty contract (or no
   contract column) means "the contract given to ``calculate``".
 * ``monthly_fee`` is parsed from its text into a Decimal, never through a float; Excel numeric
@@ -148,7 +149,8 @@ def read_customers(
     and ``cohort:<name>`` sizes, from CSV, ``.xlsx`` or JSON (path, bytes or open file) or a
     DataFrame.
 
-    ``known_contracts`` adds contract ids to the bundled ones. Rows that cannot be used are in
+    ``known_contracts`` adds contract ids to the bundled ones (a ``ContractRegistry`` is a
+    collection of its ids). Rows that cannot be used are in
     ``rejected``; an input that cannot be used at all raises :class:`InputError`.
     """
     if isinstance(source, Customers):

@@ -295,10 +295,15 @@ def load_contract(id_or_path: str | Path | Contract) -> Contract:
         if not path.is_file():
             raise ContractError(f"{path}: no such contract file")
         return _load_path(path.resolve())
-    bundled = _bundled_dir() / f"{text}.toml"
-    if not bundled.is_file():
+    return bundled_contract(text)
+
+
+def bundled_contract(contract_id: str) -> Contract:
+    """The bundled contract of this id (never a path)."""
+    bundled = _bundled_dir() / f"{contract_id}.toml"
+    if contract_id not in list_contracts():
         known = ", ".join(list_contracts())
-        raise ContractError(f"unknown contract {text!r}; bundled contracts are: {known}")
+        raise ContractError(f"unknown contract {contract_id!r}; bundled contracts are: {known}")
     return _load_path(bundled)
 
 
