@@ -25,7 +25,7 @@ import sys
 import textwrap
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -33,10 +33,11 @@ import pandas as pd
 
 from slacalc.engine.calculate import calculate
 from slacalc.engine.results import RESULT_COLUMNS, Results
-from slacalc.errors import RowProblem, SlacalcError
+from slacalc.errors import InputError, RowProblem, SlacalcError
 from slacalc.io.customers import read_customers
 from slacalc.io.outages import read_outages
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
+from slacalc.model.money import parse_amount
 from slacalc.model.registry import ContractRegistry
 
 #: Exit statuses: success, an unexpected failure (a bug), bad input or usage.
@@ -60,13 +61,11 @@ def _positive_int(text: str) -> int:
 
 
 def _amount(text: str) -> Decimal:
+    """An amount by the rules of the customers table and the app (:func:`parse_amount`)."""
     try:
-        value = Decimal(text.replace(",", "").strip())
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an amount such as 4000.00") from None
-    if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an amount of zero or more")
-    return value
+        return parse_amount(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _currency(text: str) -> str:

@@ -98,7 +98,7 @@ def test_bad_rows_are_all_reported() -> None:
         "tenant,contract,users,monthly_fee,currency,cohort:Mobile\n"
         f"contoso,{EXO},1000,8000,USD,\n"  # 2 duplicate tenant
         f"contoso,{EXO},10,1,USD,\n"  # 3 duplicate tenant
-        'tailspin,nope,12.5,"1,200.00",US,\n'  # 4 four problems
+        'tailspin,nope,12.5,"1,200",US,\n'  # 4 four problems
         f"wing,{EXO},0,-1,USD,\n"  # 5 zero users, negative fee
         f"adatum,{EXO},10,10,USD,11\n"  # 6 cohort above users
         "evil,../../etc/passwd.toml,10,10,USD,\n"  # 7 a path
@@ -116,12 +116,12 @@ def test_bad_rows_are_all_reported() -> None:
         (
             4,
             "monthly_fee",
-            "not an amount, e.g. 1200.00: write it without thousands separators, "
-            "with '.' for decimals",
+            "'1,200' is ambiguous: 1200 or 1.200? Write 1200 or 1.2, or give the decimals as "
+            "well (1,200.00)",
         ),
         (4, "currency", "not a currency code: give three letters, e.g. USD or EUR"),
         (5, "users", "zero licensed users"),
-        (5, "monthly_fee", "a negative amount"),
+        (5, "monthly_fee", "'-1' is a negative amount"),
         (6, "cohort:Mobile", "11 users, more than the 10 licensed"),
         (
             7,

@@ -22,6 +22,7 @@ from slacalc.errors import ContractError, InputError
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.outages import Outages, read_outages
 from slacalc.model.contract import Contract, parse_contract
+from slacalc.model.money import parse_amount
 from slacalc.model.registry import ContractRegistry
 
 EXAMPLES = Path(__file__).with_name("examples")
@@ -167,6 +168,16 @@ def read_contract_file(name: str, content: bytes) -> tuple[str, str]:
         raise ContractError(f"{name}: not a UTF-8 text file") from None
     ContractRegistry.of(parse_contract(text, stem, name))
     return stem, text
+
+
+def monthly_fee(text: str) -> Decimal | None:
+    """A fee typed in the app, by the CLI's and the customers table's rules; None if blank."""
+    if not text.strip():
+        return None
+    try:
+        return parse_amount(text)
+    except InputError as exc:
+        raise InputError(f"monthly fee: {exc}") from None
 
 
 def compute(inputs: Inputs, scenario: Scenario | None = None) -> Results:

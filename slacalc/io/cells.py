@@ -13,7 +13,6 @@ and refusing is safer than quietly changing what the user typed.
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -23,8 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from slacalc.errors import InputError
+from slacalc.model.money import parse_amount
+
 _FORMULA_STARTS = ("=", "+", "-", "@")
-_PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 FALSY = frozenset({"", "no", "n", "false", "0", "none", "-"})
 TRUTHY = frozenset({"yes", "y", "true", "1", "x"})
 
@@ -276,7 +277,8 @@ def _arrow_text(values: pd.Series) -> Any:
 
 
 def check_amount(values: pd.Series) -> Checked:
-    """Exact amounts of zero or more as Decimals, read from the text (never via a binary float)."""
+    """Exact amounts of zero or more as Decimals, by :func:`~slacalc.model.money.parse_amount`:
+    text by its rules, numbers a reader already holds (Excel, JSON) by their shortest form."""
     text = as_text(values)
     given = (text != "").to_numpy(dtype=bool)
     out: list[Decimal | None] = []
@@ -285,25 +287,13 @@ def check_amount(values: pd.Series) -> Checked:
         if not value:
             out.append(None)
             continue
-        amount = _decimal(raw if isinstance(raw, Decimal) else value)
-        if amount is None or not amount.is_finite():
-            problem[i] = _not_a_number(value, "an amount, e.g. 1200.00")
-        elif amount < 0:
-            problem[i] = "a negative amount"
-        out.append(amount if not problem[i] else None)
+        number = isinstance(raw, Decimal | int | float) and not isinstance(raw, bool)
+        try:
+            out.append(parse_amount(raw if number else value))
+        except InputError as exc:
+            problem[i] = _spreadsheet_error(value) or str(exc)
+            out.append(None)
     return Checked(pd.Series(out, dtype=object), given, problem)
-
-
-def _decimal(value: object) -> Decimal | None:
-    if isinstance(value, Decimal):
-        return value
-    text = str(value).strip()
-    if not re.fullmatch(_PLAIN_NUMBER, text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
 
 
 def _decimals(text: str) -> int:
@@ -314,9 +304,16 @@ def _decimals(text: str) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 99
 
 
-def _not_a_number(value: str, wanted: str) -> str:
+def _spreadsheet_error(value: str) -> str:
+    """The message for a cell holding a spreadsheet error (``#N/A``), else ``""``."""
     if value.upper() in EXCEL_ERRORS:
         return f"the cell holds the spreadsheet error {value.upper()}"
+    return ""
+
+
+def _not_a_number(value: str, wanted: str) -> str:
+    if error := _spreadsheet_error(value):
+        return error
     if "," in value and value.replace(",", "").replace(".", "").isdigit():
         return f"not {wanted}: write it without thousands separators, with '.' for decimals"
     return f"not {wanted}"

@@ -14,8 +14,10 @@ JSON also ``{"cohorts": {"Outlook Mobile": 120}}``). Rules decided here:
   :class:`~slacalc.model.registry.ContractRegistry` of the user's contracts); a path inside a
   table is refused, so an uploaded table cannot make slacalc read files. An empty contract (or no
   contract column) means "the contract given to ``calculate``".
-* ``monthly_fee`` is parsed from its text into a Decimal, never through a float; Excel numeric
-  cells (binary floats) are taken by their shortest decimal form. An empty fee is ``None``.
+* ``monthly_fee`` is read by :func:`slacalc.model.money.parse_amount`, the rules the CLI and the
+  app use too (``1,200.00`` yes, the ambiguous ``1,200`` no), into a Decimal, never through a
+  float; Excel numeric cells (binary floats) are taken by their shortest decimal form. An empty
+  fee is ``None``.
 * ``currency`` is three letters, upper-cased; empty means USD.
 """
 
@@ -34,7 +36,7 @@ from slacalc.io.cells import as_text, cell_text, check_amount, check_text, check
 from slacalc.io.headers import TENANT_SPELLINGS, Fields, map_headers, suggest_missing
 from slacalc.io.tables import TableSource, read_table
 from slacalc.model.contract import list_contracts
-from slacalc.model.money import to_decimal
+from slacalc.model.money import parse_amount
 
 #: The fields of a customers table and the header spellings each is recognised by.
 CUSTOMER_FIELDS = Fields(
@@ -106,11 +108,9 @@ class Customers:
         if isinstance(users, bool) or not isinstance(users, int | np.integer) or users <= 0:
             raise InputError(f"users: {users!r} is not a positive whole number of licensed users")
         try:
-            fee = None if monthly_fee is None else to_decimal(monthly_fee)
-        except (TypeError, ValueError):
-            raise InputError(f"monthly_fee: {monthly_fee!r} is not an amount") from None
-        if fee is not None and (not fee.is_finite() or fee < 0):
-            raise InputError(f"monthly_fee: {monthly_fee!r} is not an amount of zero or more")
+            fee = None if monthly_fee is None else parse_amount(monthly_fee)
+        except InputError as exc:
+            raise InputError(f"monthly_fee: {exc}") from None
         sizes = dict(cohorts or {})
         for name, size in sizes.items():
             if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 0:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import zoneinfo
-from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 import streamlit as st
@@ -262,7 +261,7 @@ def _customer(current: Inputs) -> None:
     try:
         new = Customer(
             users=int(users or 1),
-            monthly_fee=_fee(fee),
+            monthly_fee=pure.monthly_fee(fee),
             currency=(currency or "USD").strip().upper(),
             cohorts=_cohorts(edited),
         )
@@ -282,19 +281,6 @@ def _customer(current: Inputs) -> None:
         state.synced(Widget.FEE, "" if new.monthly_fee is None else str(new.monthly_fee))
         state.synced(Widget.CURRENCY, new.currency)
         st.rerun()
-
-
-def _fee(text: str) -> Decimal | None:
-    cleaned = text.replace(",", "").strip()
-    if not cleaned:
-        return None
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"monthly fee: {text!r} is not an amount") from None
-    if not value.is_finite() or value < 0:
-        raise ValueError(f"monthly fee: {text!r} is not an amount of zero or more")
-    return value
 
 
 def _cohorts(table: pd.DataFrame) -> tuple[tuple[str, int], ...]:

@@ -172,10 +172,7 @@ def _form(current: Inputs, baseline: Results) -> None:
 
 
 def _changed_fee(text: str, current: Inputs) -> Decimal | None:
-    cleaned = text.replace(",", "").strip()
-    if not cleaned:
-        return None
-    value = Decimal(cleaned)
+    value = pure.monthly_fee(text)
     return None if value == current.customer.monthly_fee else value
 
 
