@@ -493,6 +493,7 @@ def test_teams_tm710778_and_tm710344_against_forum_arithmetic() -> None:
         ({"periods": ["2026-Q1"]}, "periods: period '2026-Q1' is a quarter"),
         ({"monthly_fee": "abc"}, "monthly_fee: 'abc' is not an amount"),
         ({"users": 0}, "users: 0 is not a positive whole number"),
+        ({"users": 10**23}, f"users: {10**23} is too many users to count exactly"),
     ],
 )
 def test_bad_arguments_raise_an_input_error_naming_the_argument(

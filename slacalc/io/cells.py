@@ -28,6 +28,8 @@ from slacalc.model.money import parse_amount
 _FORMULA_STARTS = ("=", "+", "-", "@")
 FALSY = frozenset({"", "no", "n", "false", "0", "none", "-"})
 TRUTHY = frozenset({"yes", "y", "true", "1", "x"})
+#: The largest whole number (of users) read: every whole number up to it is exact as a float64.
+MAX_WHOLE = 2**53
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ def _whole_cells(values: pd.Series, what: str) -> Checked:
     with np.errstate(invalid="ignore"):  # NaN and inf are already "bad" and not looked at
         fractional = ok & ~negative & (np.mod(numbers, 1) != 0)
     problem[fractional] = f"not a whole number of {what}"
-    huge = ok & (numbers > 2**53)
+    huge = ok & (numbers > MAX_WHOLE)
     problem[huge] = f"too many {what} to count exactly"
     number[problem != ""] = np.nan
     return Checked(number, given, problem)
@@ -202,7 +204,7 @@ _Split = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 def _whole_floats(numbers: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
-        whole = (numbers >= 0) & (numbers <= 2**53) & (np.floor(numbers) == numbers)
+        whole = (numbers >= 0) & (numbers <= MAX_WHOLE) & (np.floor(numbers) == numbers)
     return np.asarray(whole, dtype=bool)
 
 

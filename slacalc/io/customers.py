@@ -32,7 +32,15 @@ import numpy as np
 import pandas as pd
 
 from slacalc.errors import InputError, RowProblem
-from slacalc.io.cells import as_text, cell_text, check_amount, check_text, check_whole, first_rows
+from slacalc.io.cells import (
+    MAX_WHOLE,
+    as_text,
+    cell_text,
+    check_amount,
+    check_text,
+    check_whole,
+    first_rows,
+)
 from slacalc.io.headers import TENANT_SPELLINGS, Fields, map_headers, suggest_missing
 from slacalc.io.tables import TableSource, read_table
 from slacalc.model.contract import list_contracts
@@ -107,6 +115,8 @@ class Customers:
         """One customer given inline (``users=``, ``monthly_fee=``) rather than as a table."""
         if isinstance(users, bool) or not isinstance(users, int | np.integer) or users <= 0:
             raise InputError(f"users: {users!r} is not a positive whole number of licensed users")
+        if users > MAX_WHOLE:
+            raise InputError(f"users: {users} is too many users to count exactly")
         try:
             fee = None if monthly_fee is None else parse_amount(monthly_fee)
         except InputError as exc:
