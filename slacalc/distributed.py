@@ -14,7 +14,7 @@ How the rows travel:
    :func:`slacalc.read_outages` numbers a DataFrame) and the group of its tenant, read as
    :func:`slacalc.read_outages` reads it (text, stripped).
 3. ``set_index`` on the group, with the groups as divisions, moves each row to its partition. A row
-   without a tenant applies to every tenant (design.md), so those rows are gathered once and added
+   without a tenant applies to every tenant, so those rows are gathered once and added
    to every partition instead.
 4. Per partition: ``read_outages`` checks the rows (so duplicates within a tenant are still found),
    the row numbers are put back, and ``calculate`` runs with that group's customers.
@@ -30,7 +30,7 @@ windows stay on the cluster.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -87,11 +87,13 @@ def calculate_dask(
         from slacalc.io.customers import read_customers
 
         customers = read_customers(customers, known_contracts=options["contracts"])
+    from dask.dataframe import dispatch  # defines what the docs list as ..utils.make_meta
     from dask.delayed import delayed
 
     bounds = _group_bounds(customers, partitions or outages.npartitions)
     tenant_at = _tenant_position(list(outages.columns))
-    meta = _keyed(outages._meta, tenant_at, bounds)
+    empty_like: Callable[[Any], pd.DataFrame] = dispatch.make_meta  # its columns, no rows
+    meta = _keyed(empty_like(outages), tenant_at, bounds)
     keyed = outages.map_partitions(_keyed, tenant_at, bounds, meta=meta)
     keyed[_ROW] = keyed[_ROW].cumsum()  # row numbers across partitions, from 1
     everyone = keyed[keyed[_GROUP] < 0].to_delayed()

@@ -652,17 +652,16 @@ def write_package(
     replace = replace or {}
     with (
         zipfile.ZipFile(scaffold) as source,
-        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as package,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package,
     ):
         names = source.namelist()
         # [Content_Types].xml first, as every other writer does; some readers sniff for it.
         names.sort(key=lambda n: n != "[Content_Types].xml")
         for name in names:
-            info = zipfile.ZipInfo(name, date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
             data = replace.get(name, source.read(name))
             if name not in sheets:
-                package.writestr(info, data)
+                info = zipfile.ZipInfo(name, date_time)
+                package.writestr(info, data, zipfile.ZIP_DEFLATED, compresslevel=6)
                 continue
             fill = sheets[name]
             text = data.decode("utf-8")
@@ -670,15 +669,13 @@ def write_package(
             if len(parts) != 2:
                 raise RuntimeError(f"{name}: expected one empty <sheetData> from openpyxl")
             head = _DIMENSION.sub(f'<dimension ref="{fill.dimension}"/>', parts[0], count=1)
-            # Fast compression for the big parts: the level-6 default costs seconds at 100k rows
-            # and saves little on such repetitive XML. ZIP64 only when needed: some older
-            # readers call a small ZIP64 package corrupt.
-            # (ZipInfo.compress_level is public from Python 3.13; before, _compresslevel.)
-            setattr(
-                info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel", 1
-            )
+            # Fast compression for the big parts: level 6 saves little on such repetitive XML
+            # and costs much more time. Opened by name, a part takes the package's level (1);
+            # a ZipInfo's own level is public only from Python 3.13, so these parts carry the
+            # ZipInfo default time, 1980-01-01, which keeps the package repeatable all the same.
+            # ZIP64 only when needed: some older readers call a small ZIP64 package corrupt.
             with (
-                package.open(info, "w", force_zip64=fill.large) as part,
+                package.open(name, "w", force_zip64=fill.large) as part,
                 _Behind(part) as out,
             ):
                 out.write(head.encode("utf-8"))

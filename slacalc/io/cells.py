@@ -267,9 +267,22 @@ def _merge(values: pd.Series, split: _Split, cells: Callable[[pd.Series], Checke
     return Checked(pd.Series(numbers), given, problem)
 
 
+def arrow_data(values: pd.Series) -> Any:
+    """The pyarrow ``ChunkedArray`` behind an Arrow-backed column, or None for any other column.
+
+    Read through pyarrow's public ``__arrow_array__`` protocol, which an Arrow-backed pandas array
+    answers with the data it holds (no copy); NumPy-backed columns are left to pandas.
+    """
+    dtype = values.dtype
+    storage = str(getattr(dtype, "storage", "")) if isinstance(dtype, pd.StringDtype) else ""
+    if not (isinstance(dtype, pd.ArrowDtype) or storage.startswith("pyarrow")):
+        return None
+    return values.array.__arrow_array__()
+
+
 def _arrow_text(values: pd.Series) -> Any:
     """The pyarrow string array behind an Arrow-backed text column, or None."""
-    array = getattr(values.array, "_pa_array", None)
+    array = arrow_data(values)
     if array is None:
         return None
     pa = importlib.import_module("pyarrow")

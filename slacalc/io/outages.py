@@ -51,6 +51,7 @@ import pandas as pd
 from slacalc.errors import InputError, RowProblem
 from slacalc.io.cells import (
     Checked,
+    arrow_data,
     cell_text,
     check_flag,
     check_percent,
@@ -715,7 +716,7 @@ def _repeated(frame: pd.DataFrame, key: list[str]) -> list[tuple[int, int]]:
 
 def _repeats(values: pd.Series) -> np.ndarray:
     """Which values occur more than once: ``duplicated(keep=False)``, by Arrow's hash codes."""
-    array = getattr(values.array, "_pa_array", None)
+    array = arrow_data(values)
     if array is None or array.null_count or not len(values):
         return np.asarray(values.duplicated(keep=False).to_numpy(dtype=bool), dtype=bool)
     pc = importlib.import_module("pyarrow.compute")

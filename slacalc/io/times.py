@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from slacalc.errors import InputError
-from slacalc.io.cells import EXCEL_ERRORS
+from slacalc.io.cells import EXCEL_ERRORS, arrow_data
 
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$", re.I)
 
@@ -171,7 +171,7 @@ def infer_dayfirst(columns: Sequence[pd.Series]) -> bool | None:
 
 def _separator_second_or_third(text: pd.Series) -> np.ndarray:
     """Which values have ``/``, ``.`` or ``-`` as their 2nd or 3rd character."""
-    array = getattr(text.array, "_pa_array", None)
+    array = arrow_data(text)
     if array is not None:
         pc = importlib.import_module("pyarrow.compute")
         # one RE2 pass over the Arrow column; (?s) so that "." is any character, as in a slice
@@ -261,7 +261,7 @@ def parse_aware_column(values: pd.Series) -> ParsedTimes | None:
 
 def _arrow_aware(values: pd.Series) -> ParsedTimes | None:
     """All-or-nothing pyarrow cast of an Arrow string column holding only offset times."""
-    array = getattr(values.array, "_pa_array", None)
+    array = arrow_data(values)
     if array is None:
         return None
     try:
