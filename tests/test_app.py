@@ -465,3 +465,36 @@ def test_a_file_that_cannot_be_read_is_refused_and_the_data_stays() -> None:
     assert "That file was not used" in at.error[0].value
     assert "PNG image" in at.error[0].value
     assert "Credit earned: 4,000.00 USD" in at.success[0].value  # still the example
+
+
+def test_an_uploaded_contract_named_by_an_uploaded_customers_table_is_used() -> None:
+    # my-la: Exchange Online's terms in Los Angeles months. 31 Mar 23:00 → 1 Apr 02:00 -07:00:
+    # March 60 of 44,580 min → 99.865 %, April 120 of 43,200 → 99.722 %; 25 % of 100.00 each.
+    terms = (ROOT / "contracts" / "microsoft-365-exchange-online.toml").read_text()
+    terms = terms.replace('timezone = "UTC"', 'timezone = "America/Los_Angeles"')
+    people = b"tenant,contract,users,monthly_fee\ncontoso,my-la,10,100.00\n"
+    windows = b"start,end\n2026-03-31T23:00:00-07:00,2026-04-01T02:00:00-07:00\n"
+    at = start()
+    at.switch_page(CONTRACT).run()
+    at.file_uploader(key="widget.contract_file").set_value(
+        ("my-la.toml", terms.encode(), "text/plain")
+    )
+    at.run()
+    clean(at)
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.outage_file").set_value(("o.csv", windows, "text/csv"))
+    at.file_uploader(key="widget.customers_file").set_value(("c.csv", people, "text/csv"))
+    at.run()
+    clean(at)
+    assert "**1 tenants computed**: 1 with a credit, 50.00 USD in total." in at.success[0].value
+
+
+def test_the_fee_field_reads_amounts_as_the_cli_and_tables_do() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    at.text_input(key="widget.fee").set_value("1,200").run()
+    assert "'1,200' is ambiguous" in at.error[0].value
+    # 1,200.00: March 99.137 % → 25 % of 1,200.00 = 300.00.
+    at.text_input(key="widget.fee").set_value("1,200.00").run()
+    clean(at)
+    assert "March 2026: **300.00 USD**" in at.success[0].value
