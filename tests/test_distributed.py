@@ -89,3 +89,23 @@ def test_one_customer_is_computed_in_this_process(
         monthly_fee="4000",
     )
     pd.testing.assert_frame_equal(got.table, want.table)
+
+
+def test_a_customers_table_naming_a_contract_passed_in(
+    client: object, workload: tuple[pd.DataFrame, slacalc.Customers]
+) -> None:
+    frame, customers = workload
+    mine = generate.contract_for("1m")  # not bundled: known only through contracts=
+    named = slacalc.Customers(
+        frame=customers.frame.assign(contract=mine.id), cohorts=customers.cohorts
+    )
+    want = slacalc.calculate(frame, customers=named, contracts=[mine], periods=generate.PERIODS)
+    got = calculate_dask(
+        dd.from_pandas(frame, npartitions=5),
+        customers=named,
+        contracts=[mine],
+        periods=generate.PERIODS,
+        partitions=3,
+    )
+    assert set(got.table["contract"]) == {mine.id}
+    pd.testing.assert_frame_equal(got.table, want.table)
