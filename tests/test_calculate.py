@@ -494,6 +494,11 @@ def test_teams_tm710778_and_tm710344_against_forum_arithmetic() -> None:
         ({"monthly_fee": "abc"}, "monthly_fee: 'abc' is not an amount"),
         ({"users": 0}, "users: 0 is not a positive whole number"),
         ({"users": 10**23}, f"users: {10**23} is too many users to count exactly"),
+        ({"currency": "us"}, "currency: 'us' is not a three-letter currency code such as USD"),
+        ({"currency": 5}, "currency: 5 is not a three-letter currency code such as USD"),
+        ({"periods": [5]}, "periods: 5 is not a period label such as '2026-03' or '2026-Q1'"),
+        ({"cohorts": "x"}, "cohorts: give a mapping of cohort name to its users"),
+        ({"timezone": None}, "unknown time zone None"),
     ],
 )
 def test_bad_arguments_raise_an_input_error_naming_the_argument(
@@ -503,6 +508,12 @@ def test_bad_arguments_raise_an_input_error_naming_the_argument(
     arguments: dict[str, object] = {"users": 10, **kwargs}
     with pytest.raises(slacalc.InputError, match=re.escape(message)):
         slacalc.calculate(outage, EX, **arguments)  # type: ignore[arg-type]
+
+
+def test_one_period_label_may_be_given_as_a_string() -> None:
+    outage = windows(("2026-03-10T10:00Z", "2026-03-10T11:00Z"))
+    r = slacalc.calculate(outage, EX, users=10, periods="2026-04")
+    assert r.to_frame()["period"].tolist() == ["2026-03", "2026-04"]
 
 
 def test_no_outages_give_100_percent_in_the_requested_periods_and_no_rows_otherwise() -> None:

@@ -175,6 +175,12 @@ def test_sources_that_hold_no_contract_are_refused(name: str, message: str, tmp_
         ContractRegistry.of(tmp_path / name)
 
 
+@pytest.mark.parametrize("sources", [5, [5], [None]])
+def test_sources_of_another_type_are_a_contract_error(sources: object) -> None:
+    with pytest.raises(ContractError, match="contracts: give Contract objects, .toml files or "):
+        ContractRegistry.of(sources)  # type: ignore[arg-type]
+
+
 # The command line (in process) ----------------------------------------------------------------
 
 

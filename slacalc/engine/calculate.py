@@ -57,7 +57,7 @@ def calculate(
     users: int | None = None,
     monthly_fee: Decimal | int | str | None = None,
     currency: str = "USD",
-    periods: Iterable[str] | None = None,
+    periods: Iterable[str] | str | None = None,
     customers: Customers | pd.DataFrame | str | Path | None = None,
     cohorts: Mapping[str, int] | None = None,
     timezone: str = "UTC",
@@ -103,7 +103,7 @@ def calculate(
     pairs, problems = _match(table.frame, subs, headers, single=customers is None)
     weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
     problems += more
-    requested = tuple(periods or ())
+    requested = _labels(periods)
     ids = _Ids.of(table.frame)
     groups = [
         (contracts_by_id[cid], group)
@@ -131,6 +131,17 @@ def calculate(
         outages=table,
         customers=custs,
     )
+
+
+def _labels(periods: Iterable[str] | str | None) -> tuple[str, ...]:
+    """The period labels asked for; one label may be given alone."""
+    labels = (periods,) if isinstance(periods, str) else tuple(periods or ())
+    for label in labels:
+        if not isinstance(label, str):
+            raise InputError(
+                f"periods: {label!r} is not a period label such as '2026-03' or '2026-Q1'"
+            )
+    return labels
 
 
 def _no_customers(custs: Customers) -> InputError:

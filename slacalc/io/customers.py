@@ -121,7 +121,14 @@ class Customers:
             fee = None if monthly_fee is None else parse_amount(monthly_fee)
         except InputError as exc:
             raise InputError(f"monthly_fee: {exc}") from None
-        sizes = dict(cohorts or {})
+        if not isinstance(currency, str) or not re.fullmatch(r"[A-Za-z]{3}", currency):
+            raise InputError(
+                f"currency: {currency!r} is not a three-letter currency code such as USD"
+            )
+        try:
+            sizes = dict(cohorts or {})
+        except (TypeError, ValueError):
+            raise InputError("cohorts: give a mapping of cohort name to its users") from None
         for name, size in sizes.items():
             if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 0:
                 raise InputError(f"cohorts: size of {name!r} ({size!r}) is not a whole number")

@@ -46,7 +46,7 @@ def zone_of(name: str) -> tzinfo:
 
     Raises :class:`InputError` for anything else, with an example of what works.
     """
-    text = name.strip()
+    text = name.strip() if isinstance(name, str) else ""
     if text.upper() in ("UTC", "GMT", "Z"):
         return UTC
     match = _OFFSET.match(text)

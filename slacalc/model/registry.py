@@ -55,8 +55,10 @@ class ContractRegistry(Mapping[str, Contract]):
             items: list[ContractSource] = []
         elif isinstance(sources, Contract | str | Path):
             items = [sources]
-        else:
+        elif isinstance(sources, Iterable):
             items = list(sources)
+        else:
+            items = [sources]  # refused below, by type
         bundled = set(list_contracts())
         user: dict[str, Contract] = {}
         origins: dict[str, str] = {}
@@ -127,6 +129,10 @@ def _contracts_in(source: ContractSource) -> list[tuple[str, Contract]]:
     """``(origin, contract)`` for a contract, a ``.toml`` file, or each ``.toml`` in a folder."""
     if isinstance(source, Contract):
         return [(f"contract {source.id!r}", source)]
+    if not isinstance(source, str | Path):
+        raise ContractError(
+            f"contracts: give Contract objects, .toml files or folders of them, not {source!r}"
+        )
     path = Path(source)
     if path.is_dir():
         files = sorted(p for p in path.glob("*.toml") if p.is_file())
