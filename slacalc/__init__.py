@@ -12,7 +12,7 @@ the evidence behind them out::
 
 Modules, each with one job; imports point one way (left to right)::
 
-    errors, money, periods → contract → outages, customers → availability, maintenance
+    errors, money, periods → contract, registry → outages, customers → availability, maintenance
         → credits, claims → results → calculate → scenarios, distributed (Dask) → excel, cli, ui
 """
 
