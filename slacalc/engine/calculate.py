@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 import pendulum
 
-from slacalc.engine.credits import Availability, choose_tiers, credits, seconds_to_next_tier
+from slacalc.engine.credits import (
+    Availability,
+    choose_tiers,
+    credits,
+    fee_days,
+    seconds_to_next_tier,
+)
 from slacalc.engine.deadlines import claim_deadline
 from slacalc.engine.maintenance import maintenance_windows
 from slacalc.engine.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
@@ -175,6 +181,7 @@ class _Subs:
     users: I64
     fee: np.ndarray  # Decimal | None
     currency: np.ndarray
+    billing_day: I64  # the day of the month each customer's billing cycles start
 
 
 def _subscriptions(custs: Customers, contracts: Mapping[str, Contract]) -> _Subs:
@@ -193,6 +200,11 @@ def _subscriptions(custs: Customers, contracts: Mapping[str, Contract]) -> _Subs
         users=users,
         fee=frame["monthly_fee"].to_numpy(dtype=object),
         currency=frame["currency"].to_numpy(dtype=object),
+        billing_day=(
+            frame["billing_day"].to_numpy(dtype=np.int64)
+            if "billing_day" in frame
+            else np.ones(len(frame), dtype=np.int64)
+        ),
     )
 
 
@@ -572,20 +584,75 @@ def _table(
     empty = total == 0  # a fully excluded period: nothing measured, nothing lost
     total = np.where(empty, 1, total)
     avail = Availability(up=total - lost, total=total)
-    tier = choose_tiers(contract, avail)
     fees = subs.fee[sub]
     period_fee = [
         None if f is None else f * int(k) for f, k in zip(fees, months.tolist(), strict=True)
     ]
     currency = [str(c) for c in subs.currency[sub]]
-    credit = credits(
-        contract, tier, Availability(up=lost, total=total), period_days, period_fee, currency
+    none = np.zeros(0, dtype=np.int64)
+    first_down = _first_downtime(m, len(plist)) if _any_incident_clock(contract) else (none, none)
+    # Each period is measured under the text in force on its first day (rule: versions by date).
+    text_of_period = np.array(
+        [contract.version_index(p.start.date()) for p in plist], dtype=np.int64
     )
-    margin, target = seconds_to_next_tier(
-        contract, tier, avail.up, total, per_second, measured - down_s
-    )
-    described = np.array(["", *(t.describe() for t in contract.tiers)], dtype=object)
-    deadlines = [_date(claim_deadline(contract, p)) for p in plist]
+    text_of_row = text_of_period[pi]
+    tier = np.full(n, -1, dtype=np.int64)
+    margin = np.full(n, -1, dtype=np.int64)
+    target = np.full(n, -1, dtype=np.int64)
+    credit_percent: list[Decimal | None] = [None] * n
+    credit_days: list[Decimal | None] = [None] * n
+    credit_amount: list[Decimal | None] = [None] * n
+    tier_words = np.full(n, "", dtype=object)
+    next_words = np.full(n, "", dtype=object)
+    commitment = np.empty(n, dtype=object)
+    version = np.empty(n, dtype=object)
+    deadline: list[dt.date | None] = [None] * n
+    for text_index in np.unique(text_of_row).tolist():
+        terms = contract.text(int(text_index))
+        rows = np.flatnonzero(text_of_row == text_index)
+        part = Availability(up=avail.up[rows], total=total[rows])
+        tier[rows] = choose_tiers(terms, part)
+        days = fee_days(terms, period_days[rows], months[rows])
+        credit = credits(
+            terms,
+            tier[rows],
+            Availability(up=lost[rows], total=total[rows]),
+            days,
+            [period_fee[i] for i in rows.tolist()],
+            [currency[i] for i in rows.tolist()],
+        )
+        margin[rows], target[rows] = seconds_to_next_tier(
+            terms, tier[rows], part.up, part.total, per_second[rows], (measured - down_s)[rows]
+        )
+        described = np.array(["", *(t.describe() for t in terms.tiers)], dtype=object)
+        tier_words[rows] = described[tier[rows] + 1]
+        next_words[rows] = described[target[rows] + 1]
+        commitment[rows] = terms.commitment_percent
+        version[rows] = terms.source.version
+        if len(rows) == n:  # one text for every row: take the columns whole
+            credit_percent, credit_days, credit_amount = credit.percent, credit.days, credit.amount
+        else:
+            for j, i in enumerate(rows.tolist()):
+                credit_percent[i] = credit.percent[j]
+                credit_days[i] = credit.days[j]
+                credit_amount[i] = credit.amount[j]
+        if terms.claim.from_incident:
+            keys = sub[rows] * len(plist) + pi[rows]
+            found = np.searchsorted(first_down[0], keys)
+            found = np.minimum(found, max(len(first_down[0]) - 1, 0))
+            hit = (
+                (first_down[0][found] == keys) if len(first_down[0]) else np.zeros(len(rows), bool)
+            )
+            for j, i in enumerate(rows.tolist()):
+                when = pendulum.from_timestamp(int(first_down[1][found[j]])) if hit[j] else None
+                day = int(subs.billing_day[sub[i]])
+                deadline[i] = _date(claim_deadline(terms, plist[int(pi[i])], when, day))
+        else:
+            by_period = {
+                k: _date(claim_deadline(terms, plist[k])) for k in np.unique(pi[rows]).tolist()
+            }
+            for i in rows.tolist():
+                deadline[i] = by_period[int(pi[i])]
     # Period edges as one small DatetimeIndex, taken per row: no Timestamp objects per row.
     edge_seconds = [int(p.start.timestamp()) for p in plist] + [int(plist[-1].end.timestamp())]
     edge_index = (
@@ -614,23 +681,40 @@ def _table(
             "user_minutes_lost": down_u / (60 * UNITS_PER_USER),
             "impact_user_minutes": m.impact_units / (60 * UNITS_PER_USER),
             "availability_percent": avail.percent(),
-            "commitment_percent": contract.commitment_percent,
+            "commitment_percent": commitment,
+            "terms_version": version,
             "breached": tier >= 0,
             "tier_number": tier + 1,
-            "tier": described[tier + 1],
-            "credit_percent": credit.percent,
-            "credit_days": credit.days,
-            "credit_amount": credit.amount,
+            "tier": tier_words,
+            "credit_percent": credit_percent,
+            "credit_days": credit_days,
+            "credit_amount": credit_amount,
             "monthly_fee": fees,
             "period_fee": period_fee,
             "currency": currency,
-            "claim_deadline": [deadlines[i] for i in pi.tolist()],
+            "claim_deadline": deadline,
             "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
             "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
-            "next_tier": described[target + 1],
+            "next_tier": next_words,
             "incident_ids": incident_ids,
         }
     )
+
+
+def _any_incident_clock(contract: Contract) -> bool:
+    """Whether any text of the contract starts its claim clock at the incident."""
+    return any(contract.text(i).claim.from_incident for i in range(len(contract.versions) + 1))
+
+
+def _first_downtime(m: Measurement, n_periods: int) -> tuple[I64, I64]:
+    """The epoch second the first counted downtime began, per key (subscription × periods +
+    period): the sorted keys and their first seconds."""
+    seg = m.segments
+    down = np.flatnonzero(seg.down)
+    keys, inverse = np.unique(seg.sub[down] * n_periods + seg.period[down], return_inverse=True)
+    first = np.full(len(keys), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, inverse, seg.start[down])
+    return keys.astype(np.int64), first
 
 
 def _decimals(units: np.ndarray, places: int) -> list[Decimal]:

@@ -15,7 +15,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from slacalc.model.contract import Contract
+from slacalc.model.contract import Contract, Tier
 from slacalc.model.money import minor_unit_digits
 
 Obj = npt.NDArray[np.object_]
@@ -36,6 +36,17 @@ class Availability:
         right = self.total * b.numerator
         return np.asarray(left < right if operator == "<" else left <= right, dtype=bool)
 
+    def above(self, bound: Decimal, operator: str) -> npt.NDArray[np.bool_]:
+        """Rows whose availability is ``operator`` ``bound`` (``>`` or ``>=``), exactly."""
+        return ~self.below(bound, "<=" if operator == ">" else "<")
+
+    def in_band(self, tier: Tier) -> npt.NDArray[np.bool_]:
+        """Rows inside the tier's stated bounds (its upper and, when given, its lower bound)."""
+        inside = self.below(tier.below, tier.operator)
+        return (
+            inside if tier.above is None else inside & self.above(tier.above, tier.above_operator)
+        )
+
     def percent(self, places: int = 10) -> list[Decimal]:
         """Availability for display: exact to ``places`` decimals, else floored (never flatters)."""
         scaled = (self.up * (100 * 10**places)) // self.total
@@ -52,10 +63,15 @@ def _plain(value: Decimal) -> Decimal:
 
 
 def choose_tiers(contract: Contract, availability: Availability) -> I64:
-    """Per row, the index of the most severe tier the availability falls under, or −1."""
+    """Per row, the index of the tier whose band holds the availability, or −1 (none does).
+
+    A tier without a lower bound reaches down to the next tier, so a later (lower) match replaces
+    an earlier one; a stated lower bound leaves the gap the contract leaves (GitHub: exactly
+    99.0 % is neither "greater than 99.0 %" nor "less than 99.0 %", and pays nothing).
+    """
     chosen = np.full(len(availability.up), -1, dtype=np.int64)
     for index, tier in enumerate(contract.tiers):
-        chosen[availability.below(tier.below, tier.operator)] = index
+        chosen[availability.in_band(tier)] = index
     return chosen
 
 
@@ -77,6 +93,9 @@ def credits(
     currency: list[str],
 ) -> Credits:
     """The credit of each row under ``contract`` (rule 6: caps, minimum, one rounding).
+
+    ``period_days`` is the number of days the period's fee pays for: the calendar days of the
+    period, or the contract's ``day_value_days`` per month (see :func:`fee_days`).
 
     ``lost`` holds the lost share as ``100 × down / total`` (so 100 − availability), which the
     Slack-style ``credit_multiple`` tiers multiply.
@@ -109,6 +128,15 @@ def credits(
     nothing: list[Decimal | None] = [None] * n
     percent, days = (nothing, filled) if kind == "days" else (filled, nothing)
     return Credits(percent, days, _amounts(contract, ratio_num, ratio_den, fee, currency))
+
+
+def fee_days(contract: Contract, period_days: I64, period_months: I64) -> I64:
+    """Days of service the period's fee pays for: what one day of a days-of-service credit (or of
+    a cap in days) is worth. The calendar days, unless the contract values a day as the monthly
+    fee divided by ``day_value_days``."""
+    if contract.day_value_days is None:
+        return period_days
+    return np.asarray(period_months * contract.day_value_days, dtype=np.int64)
 
 
 def _capped(contract: Contract, credit: Fraction, period_days: int) -> Fraction:
@@ -190,14 +218,23 @@ def seconds_to_next_tier(
     """Seconds of extra full outage that move each row to its next tier, and that tier (−1: none).
 
     The availability is ``100 × up / total`` and each extra second of full outage takes
-    ``per_second`` from ``up``; it must fit in the ``up_seconds`` that were not down yet.
+    ``per_second`` from ``up``; it must fit in the ``up_seconds`` that were not down yet. The next
+    tier is the first one below the current whose band still reaches under the availability: a
+    band whose stated lower bound the availability does not pass lies wholly above it (GitHub at
+    exactly 99.0 % is past the 10 % band; the next tier is the 25 % one).
     """
     n = len(tier)
     seconds = np.full(n, -1, dtype=np.int64)
     target = np.full(n, -1, dtype=np.int64)
     minimum = max(1, int(np.ceil(float(contract.minimum_downtime_minutes) * 60)))
+    now = Availability(up=up, total=total)
+    following = tier + 1
     for index, t in enumerate(contract.tiers):
-        rows = np.flatnonzero(tier + 1 == index)
+        if t.above is not None:
+            passed = ~now.above(t.above, t.above_operator)
+            following[(following == index) & passed] = index + 1
+    for index, t in enumerate(contract.tiers):
+        rows = np.flatnonzero(following == index)
         if len(rows) == 0 or t.kind == "multiple":
             continue
         b = Fraction(t.below)
