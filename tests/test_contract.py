@@ -6,14 +6,17 @@ read back from the contract files, so a mistyped term in a TOML file fails here.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from pydantic import ValidationError
 
+import slacalc
 from slacalc.errors import ContractError
 from slacalc.model.contract import (
     Contract,
@@ -22,6 +25,7 @@ from slacalc.model.contract import (
     load_contract,
     parse_contract,
 )
+from tests.conftest import variant, windows
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "contracts"
 
@@ -555,3 +559,214 @@ def test_contract_is_frozen() -> None:
     with pytest.raises(ValidationError, match="frozen"):
         contract.tiers[0].credit_percent = D("0")  # type: ignore[misc]
     assert contract.commitment_percent == D("99.9")
+
+
+def one(results: slacalc.Results, period: str | None = None) -> dict[str, Any]:
+    """The one result row (of ``period``)."""
+    frame = results.to_frame()
+    if period is not None:
+        frame = frame[frame["period"] == period]
+    assert len(frame) == 1, frame
+    return frame.iloc[0].to_dict()
+
+
+# --- tiers against the commitment, and against each other (issue 10 item 11) ---
+
+
+def test_a_tier_above_the_commitment_is_refused(tmp_path: Path) -> None:
+    # Commitment 90 with a "< 99.9" tier would report a breach (and pay) at 99.68 %, a month in
+    # which the commitment was met.
+    message = _error_for(
+        tmp_path, VALID_TOML.replace("commitment_percent = 99.9", "commitment_percent = 90")
+    )
+    assert "tiers.0.below" in message
+    assert "commitment_percent" in message
+
+
+def test_a_top_tier_at_the_commitment_is_accepted_with_either_operator(tmp_path: Path) -> None:
+    # GitHub: commitment 99.9 and "less than or equal to 99.9 %" → 10 %: the text says so.
+    text = VALID_TOML.replace("below = 99.9\n", 'below = 99.9\noperator = "<="\n')
+    assert load_contract(_write(tmp_path, text)).tiers[0].operator == "<="
+
+
+def _two_bands(first: str, second: str) -> str:
+    """The template with its two tiers replaced by the given bodies."""
+    head = VALID_TOML[: VALID_TOML.index("[[tiers]]")]
+    tail = VALID_TOML[VALID_TOML.index("[claim]") :]
+    return f"{head}[[tiers]]\n{first}\n\n[[tiers]]\n{second}\n\n{tail}"
+
+
+def test_overlapping_bands_are_refused(tmp_path: Path) -> None:
+    # "< 99.9 % but >= 98.5 %" and "< 99 %": 98.7 % would be in both.
+    text = _two_bands(
+        "below = 99.9\nabove = 98.5\ncredit_percent = 10", "below = 99\ncredit_percent = 25"
+    )
+    message = _error_for(tmp_path, text)
+    assert "tiers" in message
+    assert "overlap" in message
+
+
+def test_bands_sharing_an_included_bound_are_refused(tmp_path: Path) -> None:
+    # ">= 99 %" above and "<= 99 %" below both hold exactly 99 %.
+    text = _two_bands(
+        'below = 99.9\nabove = 99\nabove_operator = ">="\ncredit_percent = 10',
+        'below = 99\noperator = "<="\ncredit_percent = 25',
+    )
+    assert "overlap" in _error_for(tmp_path, text)
+
+
+def test_bands_may_leave_the_gap_the_text_leaves(tmp_path: Path) -> None:
+    # GitHub: "> 99.0 %" above and "< 99.0 %" below: exactly 99.0 % is in neither, a gap.
+    text = _two_bands(
+        'below = 99.9\noperator = "<="\nabove = 99\nabove_operator = ">"\ncredit_percent = 10',
+        "below = 99\ncredit_percent = 25",
+    )
+    tiers = load_contract(_write(tmp_path, text)).tiers
+    assert tiers[0].describe() == "<= 99.9 % and > 99 % → 10 % of the fee"
+
+
+def test_a_band_whose_lower_bound_is_not_below_its_upper_is_refused(tmp_path: Path) -> None:
+    text = _two_bands(
+        "below = 99.9\nabove = 99.9\ncredit_percent = 10", "below = 99\ncredit_percent = 25"
+    )
+    message = _error_for(tmp_path, text)
+    assert "tiers.0" in message
+    assert "above" in message
+
+
+def test_every_new_term_is_in_the_json_schema() -> None:
+    schema = json.dumps(contract_schema())
+    for name in ("above", "above_operator", "versions", "until", "day_value_days", "cycles"):
+        assert f'"{name}"' in schema, name
+    assert "days_after_incident" in schema
+    assert "end_of_billing_cycle_after" in schema
+
+
+# --- GitHub: a quarter at exactly 99.0 % ---
+
+
+def test_github_quarter_at_exactly_99_0_pays_nothing_and_one_second_more_pays_25() -> None:
+    # Q1 2026: 90 days = 129,600 minutes; 1 % = 1,296 minutes = 21 h 36 min of downtime.
+    at = windows(("2026-02-10T00:00:00Z", "2026-02-10T21:36:00Z"))
+    row = one(slacalc.calculate(at, "github-enterprise-cloud", users=5, monthly_fee="100"))
+    assert row["availability_percent"] == D(99)
+    assert (row["tier_number"], row["credit_amount"]) == (0, D("0.00"))
+    past = windows(("2026-02-10T00:00:00Z", "2026-02-10T21:36:01Z"))
+    row = one(slacalc.calculate(past, "github-enterprise-cloud", users=5, monthly_fee="100"))
+    assert (row["credit_percent"], row["credit_amount"]) == (25, D("75.00"))  # 25 % of 3 × 100
+
+
+# --- versions by date: Teams Phone before and after 1 December 2021 ---
+
+
+def test_teams_phone_month_before_and_after_the_december_2021_text() -> None:
+    # 10 minutes, all 100 users, in each month; fee 1,000 a month.
+    # November 2021 (old text, 99.9 %): (43,200 − 10) / 43,200 = 99.97685… %: no credit.
+    # December 2021 (new text, 99.99 %): (44,640 − 10) / 44,640 = 99.97759… % < 99.99 → 10 %.
+    outage = windows(
+        ("2021-11-10T10:00:00Z", "2021-11-10T10:10:00Z"),
+        ("2021-12-10T10:00:00Z", "2021-12-10T10:10:00Z"),
+    )
+    r = slacalc.calculate(outage, "microsoft-teams-phone", users=100, monthly_fee="1000")
+    nov, dec = one(r, "2021-11"), one(r, "2021-12")
+    assert (nov["commitment_percent"], nov["breached"], nov["credit_amount"]) == (
+        D("99.9"),
+        False,
+        D("0.00"),
+    )
+    assert nov["next_tier"] == "< 99.9 % → 25 % of the fee"
+    assert nov["terms_version"].startswith("Microsoft Online Services SLA before December 2021")
+    assert (dec["commitment_percent"], dec["tier"], dec["credit_amount"]) == (
+        D("99.99"),
+        "< 99.99 % → 10 % of the fee",
+        D("100.00"),
+    )
+    assert "December 2021" in dec["terms_version"]
+
+
+def test_a_version_is_checked_like_a_contract_and_errors_name_it(tmp_path: Path) -> None:
+    text = VALID_TOML + (
+        "\n[[versions]]\nuntil = 2021-12-01\ncommitment_percent = 99\n"
+        '[versions.source]\nurl = "https://example.com/old"\nversion = "old"\n'
+        'confidence = "primary"\n'
+    )
+    message = _error_for(tmp_path, text)  # the current tiers start at 99.9, above 99
+    assert "versions.0" in message
+    assert "commitment_percent" in message
+
+
+def test_versions_are_listed_oldest_first(tmp_path: Path) -> None:
+    old = (
+        "\n[[versions]]\nuntil = {day}\n"
+        '[versions.source]\nurl = "https://example.com/old"\nversion = "v{day}"\n'
+        'confidence = "primary"\n'
+    )
+    text = VALID_TOML + old.format(day="2022-01-01") + old.format(day="2021-01-01")
+    assert "oldest first" in _error_for(tmp_path, text)
+
+
+# --- claim clocks ---
+
+
+def test_auth0_claim_is_due_ten_days_after_the_first_downtime_of_the_month() -> None:
+    # "request a service level credit within 10 days of the event": first downtime 10 March →
+    # 20 March, although a second incident follows on 25 March.
+    outage = windows(
+        ("2026-03-10T10:00:00Z", "2026-03-10T11:00:00Z"),
+        ("2026-03-25T10:00:00Z", "2026-03-25T11:00:00Z"),
+    )
+    row = one(slacalc.calculate(outage, "okta-auth0", users=1, periods=["2026-04"]), "2026-03")
+    assert row["claim_deadline"] == dt.date(2026, 3, 20)
+    # A month with no downtime has nothing to claim and no deadline.
+    quiet = one(slacalc.calculate(outage, "okta-auth0", users=1, periods=["2026-04"]), "2026-04")
+    assert quiet["claim_deadline"] is None
+
+
+def test_billing_cycle_clock_counts_the_customers_own_cycles() -> None:
+    # "by the end of the second billing cycle after which the incident occurred".
+    aws = variant(
+        "aws-ec2-region", id="aws-cycles", claim={"rule": "end_of_billing_cycle_after", "cycles": 2}
+    )
+    outage = windows(
+        ("t-15", "2026-03-10T10:00:00Z", "2026-03-10T11:00:00Z"),
+        ("t-1", "2026-03-10T10:00:00Z", "2026-03-10T11:00:00Z"),
+        columns=("tenant", "start", "end"),
+    )
+    customers = pd.DataFrame(
+        {
+            "tenant": ["t-15", "t-1"],
+            "contract": ["aws-ec2-region"] * 2,
+            "users": [1, 1],
+            "billing_day": ["15", ""],
+        }
+    )
+    frame = slacalc.calculate(outage, aws, customers=customers).to_frame().set_index("tenant")
+    # Cycles from the 15th: 10 March is in 15 Feb – 14 Mar; two cycles after end 14 May.
+    assert frame.loc["t-15", "claim_deadline"] == dt.date(2026, 5, 14)
+    # Calendar-month cycles: March → the end of May.
+    assert frame.loc["t-1", "claim_deadline"] == dt.date(2026, 5, 31)
+
+
+def test_a_billing_day_beyond_the_28th_is_rejected_naming_row_and_column() -> None:
+    table = pd.DataFrame(
+        {"tenant": ["a"], "contract": ["aws-ec2-region"], "users": [1], "billing day": ["31"]}
+    )
+    rejected = slacalc.read_customers(table).rejected
+    assert [(p.row, p.column) for p in rejected] == [
+        (1, "billing day")
+    ]  # DataFrame rows count from 1
+    assert "1 to 28" in rejected[0].problem
+
+
+# --- the value of a day ---
+
+
+def test_the_value_of_a_day_is_stated_per_contract() -> None:
+    # March 2026, 31 days = 44,640 min; 60 minutes down → 99.8656 % → 3 days of service.
+    outage = windows(("2026-03-10T10:00:00Z", "2026-03-10T11:00:00Z"))
+    calendar = one(slacalc.calculate(outage, "google-workspace", users=10, monthly_fee="600"))
+    assert calendar["credit_days"] == 3
+    assert calendar["credit_amount"] == D("58.06")  # 600 × 3 / 31 = 58.0645…
+    thirty = variant("google-workspace", id="gw-30", day_value_days=30)
+    row = one(slacalc.calculate(outage, thirty, users=10, monthly_fee="600"))
+    assert row["credit_amount"] == D("60.00")  # 600 × 3 / 30
