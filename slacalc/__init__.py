@@ -12,17 +12,20 @@ the evidence behind them out::
 
 Modules, each with one job; imports point one way (left to right)::
 
-    errors, money, periods → contract → outages, customers → availability, maintenance
-        → credits, claims → results → calculate → scenarios, distributed (Dask) → excel, cli, ui
+    errors, money, periods → contract → outages, customers, metrics → availability, maintenance
+        → credits, claims → results → calculate, error_rate → scenarios, distributed (Dask)
+        → excel, cli, ui
 """
 
 from typing import Any as _Any
 
 from slacalc.engine.calculate import calculate
+from slacalc.engine.error_rate import ErrorRateResults, calculate_error_rate
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
 from slacalc.errors import CalculationError, ContractError, InputError, RowProblem, SlacalcError
 from slacalc.io.customers import Customers, read_customers
+from slacalc.io.metrics import Metrics, read_metrics
 from slacalc.io.outages import Outages, read_outages
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 
@@ -33,7 +36,9 @@ __all__ = [
     "Contract",
     "ContractError",
     "Customers",
+    "ErrorRateResults",
     "InputError",
+    "Metrics",
     "Outages",
     "Results",
     "RowProblem",
@@ -41,11 +46,13 @@ __all__ = [
     "SlacalcError",
     "__version__",
     "calculate",
+    "calculate_error_rate",
     "contract_schema",
     "export_excel",
     "list_contracts",
     "load_contract",
     "read_customers",
+    "read_metrics",
     "read_outages",
 ]
 

@@ -141,7 +141,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         ],
         "cap": (D(100), None),
         "minimum_credit": D(1),
-        "claim": ("end_of_month_after", 2, None),
+        "claim": ("end_of_billing_cycle_after", None, None),
         "confidence": "copy",
     },
     "aws-s3-standard": {
@@ -157,7 +157,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         ],
         "cap": (D(100), None),
         "minimum_credit": D(1),
-        "claim": ("end_of_month_after", 2, None),
+        "claim": ("end_of_billing_cycle_after", None, None),
         "confidence": "primary",
     },
     "aws-rds-multi-az": {
@@ -173,7 +173,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         ],
         "cap": (D(100), None),
         "minimum_credit": D(1),
-        "claim": ("end_of_month_after", 2, None),
+        "claim": ("end_of_billing_cycle_after", None, None),
         "confidence": "primary",
     },
     "google-workspace": {

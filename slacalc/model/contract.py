@@ -150,6 +150,30 @@ class Cap(_Frozen):
     days: Annotated[Decimal, Field(gt=0)] | None = None
 
 
+class ErrorRate(_Frozen):
+    """Availability measured as an average error rate over fixed intervals, from a metrics table.
+
+    Amazon S3: per request type, the error rate of each five-minute interval is the failed
+    requests over the requests of that type in it, and the month's availability is 100 % minus
+    the average of those rates over every interval of the billing cycle. Azure Storage: the same
+    over hourly intervals. An interval with no requests has an error rate of 0 %.
+    """
+
+    interval_minutes: Annotated[int, Field(ge=1, le=1440)] = Field(
+        description="Length of each interval (S3: 5, Azure Storage: 60); it divides a day."
+    )
+    per_request_type: bool = Field(
+        True, description="Each request type has its own availability and credit (S3)."
+    )
+
+    @field_validator("interval_minutes")
+    @classmethod
+    def _divides_a_day(cls, value: int) -> int:
+        if 1440 % value:
+            raise ValueError("give an interval that divides a day (5, 10, 15, 30, 60, ...)")
+        return value
+
+
 class ClaimRule(_Frozen):
     """When a claim must be received: the claim clock.
 
@@ -272,6 +296,13 @@ class Contract(_Frozen):
     minimum_downtime_minutes: Annotated[Decimal, Field(ge=0)] = Decimal(0)
     counted_cohorts: tuple[str, ...] | None = Field(
         None, description="Only these cohorts count toward SLA downtime; the rest is impact only."
+    )
+    error_rate: ErrorRate | None = Field(
+        None,
+        description=(
+            "When the text measures an average error rate over fixed intervals: computed from a "
+            "metrics table (slacalc.calculate_error_rate)."
+        ),
     )
     maintenance: tuple[Maintenance, ...] = ()
     tiers: tuple[Tier, ...] = Field(min_length=1)
