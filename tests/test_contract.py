@@ -770,3 +770,25 @@ def test_the_value_of_a_day_is_stated_per_contract() -> None:
     thirty = variant("google-workspace", id="gw-30", day_value_days=30)
     row = one(slacalc.calculate(outage, thirty, users=10, monthly_fee="600"))
     assert row["credit_amount"] == D("60.00")  # 600 × 3 / 30
+
+
+# --- which rule limited a credit ---
+
+
+def test_a_credit_under_the_minimum_is_dropped_and_says_why() -> None:
+    # April 2026: 43,200 minutes; 60 down → 99.8611… % → "< 99.99 % but >= 99.0 %" → 10 %.
+    outage = windows(("2026-04-10T10:00:00Z", "2026-04-10T11:00:00Z"))
+    small = one(slacalc.calculate(outage, "aws-ec2-region", users=1, monthly_fee="5"))
+    assert small["credit_amount"] == D("0.00")  # 10 % of 5 = 0.50, not above 1 USD
+    assert small["credit_limited_by"] == "minimum credit: only credits above 1 USD are issued"
+    large = one(slacalc.calculate(outage, "aws-ec2-region", users=1, monthly_fee="20"))
+    assert (large["credit_amount"], large["credit_limited_by"]) == (D("2.00"), "")
+
+
+def test_a_credit_the_cap_lowers_says_so() -> None:
+    capped = variant("microsoft-365-exchange-online", id="cap-20", cap={"percent": 20})
+    # 60 of 43,200 minutes, all users: 99.8611… % → 25 % of the fee, capped at 20 %.
+    outage = windows(("2026-04-10T10:00:00Z", "2026-04-10T11:00:00Z"))
+    row = one(slacalc.calculate(outage, capped, users=10, monthly_fee="1000"))
+    assert (row["credit_percent"], row["credit_amount"]) == (D(20), D("200.00"))
+    assert row["credit_limited_by"] == "cap: 20 % of the period's fee"

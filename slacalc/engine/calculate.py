@@ -602,6 +602,7 @@ def _table(
     credit_percent: list[Decimal | None] = [None] * n
     credit_days: list[Decimal | None] = [None] * n
     credit_amount: list[Decimal | None] = [None] * n
+    limited_by: list[str] = [""] * n
     tier_words = np.full(n, "", dtype=object)
     next_words = np.full(n, "", dtype=object)
     commitment = np.empty(n, dtype=object)
@@ -631,11 +632,13 @@ def _table(
         version[rows] = terms.source.version
         if len(rows) == n:  # one text for every row: take the columns whole
             credit_percent, credit_days, credit_amount = credit.percent, credit.days, credit.amount
+            limited_by = credit.limited_by
         else:
             for j, i in enumerate(rows.tolist()):
                 credit_percent[i] = credit.percent[j]
                 credit_days[i] = credit.days[j]
                 credit_amount[i] = credit.amount[j]
+                limited_by[i] = credit.limited_by[j]
         if terms.claim.from_incident:
             keys = sub[rows] * len(plist) + pi[rows]
             found = np.searchsorted(first_down[0], keys)
@@ -689,6 +692,7 @@ def _table(
             "credit_percent": credit_percent,
             "credit_days": credit_days,
             "credit_amount": credit_amount,
+            "credit_limited_by": limited_by,
             "monthly_fee": fees,
             "period_fee": period_fee,
             "currency": currency,

@@ -82,6 +82,7 @@ class Credits:
     percent: list[Decimal | None]  # of the period's fee, after caps (percent and multiple kinds)
     days: list[Decimal | None]  # days of service, after caps (days kind)
     amount: list[Decimal | None]  # money, rounded once; None where no fee was given
+    limited_by: list[str]  # the rule that lowered the tier's credit ("" when none did)
 
 
 def credits(
@@ -106,6 +107,7 @@ def credits(
     ratio_num = np.zeros(n, dtype=object)
     ratio_den = np.ones(n, dtype=object)
     shown: list[Decimal | None] = [None] * n
+    limited = [""] * n
     for index, t in enumerate(contract.tiers):
         rows = np.flatnonzero(tier == index)
         if len(rows) == 0:
@@ -113,21 +115,43 @@ def credits(
         for days_in_period in np.unique(period_days[rows]).tolist():
             sel = rows[period_days[rows] == days_in_period]
             if kind == "multiple":
-                share = _capped_multiple(contract, t.credit, lost, sel, int(days_in_period))
-                for i, value in zip(sel.tolist(), share, strict=True):
+                m = Fraction(t.credit)
+                for i in sel.tolist():
+                    asked = m * 100 * Fraction(int(lost.up[i]), int(lost.total[i]))
+                    value = _capped(contract, asked, int(days_in_period))
                     ratio_num[i], ratio_den[i] = value.numerator, value.denominator * 100
                     shown[i] = _decimal(value)
+                    limited[i] = _cap_words(contract) if value < asked else ""
                 continue
             value = _capped(contract, Fraction(t.credit), int(days_in_period))
             ratio = value / 100 if kind == "percent" else value / int(days_in_period)
             ratio_num[sel], ratio_den[sel] = ratio.numerator, ratio.denominator
             figure = _decimal(value)  # one figure per tier and period length, not per row
+            why = _cap_words(contract) if value < t.credit else ""
             for i in sel.tolist():
                 shown[i] = figure
+                limited[i] = why
     filled: list[Decimal | None] = [s if s is not None else Decimal(0) for s in shown]
     nothing: list[Decimal | None] = [None] * n
     percent, days = (nothing, filled) if kind == "days" else (filled, nothing)
-    return Credits(percent, days, _amounts(contract, ratio_num, ratio_den, fee, currency))
+    amounts, below_minimum = _amounts(contract, ratio_num, ratio_den, fee, currency)
+    for i in below_minimum:
+        limited[i] = (
+            f"minimum credit: only credits above {contract.minimum_credit} "
+            f"{contract.minimum_credit_currency} are issued"
+        )
+    return Credits(percent, days, amounts, limited)
+
+
+def _cap_words(contract: Contract) -> str:
+    """The contract's cap in words, for a credit it lowered."""
+    cap = contract.cap
+    parts = []
+    if cap.percent is not None:
+        parts.append(f"{cap.percent} % of the period's fee")
+    if cap.days is not None:
+        parts.append(f"{cap.days} days of service")
+    return "cap: " + " and ".join(parts)
 
 
 def fee_days(contract: Contract, period_days: I64, period_months: I64) -> I64:
@@ -151,29 +175,22 @@ def _capped(contract: Contract, credit: Fraction, period_days: int) -> Fraction:
     return credit
 
 
-def _capped_multiple(
-    contract: Contract, multiple: Decimal, lost: Availability, rows: I64, period_days: int
-) -> list[Fraction]:
-    """Slack: the multiple times the lost share of the fee, as percents, after caps."""
-    m = Fraction(multiple)
-    return [
-        _capped(contract, m * 100 * Fraction(int(u), int(t)), period_days)
-        for u, t in zip(lost.up[rows].tolist(), lost.total[rows].tolist(), strict=True)
-    ]
-
-
 def _amounts(
     contract: Contract,
     ratio_num: Obj,
     ratio_den: Obj,
     fee: list[Decimal | None],
     currency: list[str],
-) -> list[Decimal | None]:
-    """fee × ratio per row, half-up to the minor unit once; the contract's minimum applies."""
+) -> tuple[list[Decimal | None], list[int]]:
+    """fee × ratio per row, half-up to the minor unit once; the contract's minimum applies.
+
+    Also the rows whose credit the minimum took to zero.
+    """
     out: list[Decimal | None] = [None] * len(fee)
     known = [i for i, f in enumerate(fee) if f is not None]
+    dropped: list[int] = []
     if not known:
-        return out
+        return out, dropped
     idx = np.array(known, dtype=np.int64)
     # A portfolio repeats each tenant's fee and currency on every period: convert each once.
     ratio_of = {f: f.as_integer_ratio() for f in set(fee) if f is not None}
@@ -190,7 +207,9 @@ def _amounts(
     if minimum is not None:
         same = np.array([currency[i] == contract.minimum_credit_currency for i in known])
         floor = np.array([int(minimum * s) for s in scale.tolist()], dtype=object)
-        minor = np.where(same & (minor * 1 <= floor), 0, minor)
+        under = same & (minor > 0) & (minor * 1 <= floor)
+        dropped = [known[j] for j in np.flatnonzero(under).tolist()]
+        minor = np.where(under, 0, minor)
     made: dict[tuple[int, int], Decimal] = {}  # most rows share an amount (zero, or a tier's)
     for i, units, d in zip(known, minor.tolist(), digits.tolist(), strict=True):
         key = (units, d)
@@ -198,7 +217,7 @@ def _amounts(
         if amount is None:
             amount = made[key] = Decimal(int(units)).scaleb(-int(d))
         out[i] = amount
-    return out
+    return out, dropped
 
 
 def _decimal(value: Fraction) -> Decimal:

@@ -143,11 +143,20 @@ class Cap(_Frozen):
     """The most a period's credits may reach: a percent of the period's fee and/or days of service.
 
     A contract without a ``[cap]`` table is capped at 100 % of the fee (Microsoft's general terms);
-    an empty ``[cap]`` table states that the contract sets no cap.
+    an empty ``[cap]`` table states that the contract sets no cap. ``invoice = "future"`` records a
+    cap measured against the invoice the credit is applied to (Atlassian); the period's fee stands
+    in for it, since that invoice is not known yet.
     """
 
     percent: Percent | None = None
     days: Annotated[Decimal, Field(gt=0)] | None = None
+    invoice: Literal["period", "future"] = Field(
+        "period",
+        description=(
+            "'period': the cap is a share of the fees of the period measured; 'future': of the "
+            "invoice the credit is applied to."
+        ),
+    )
 
 
 class ErrorRate(_Frozen):
