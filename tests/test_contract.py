@@ -792,3 +792,24 @@ def test_a_credit_the_cap_lowers_says_so() -> None:
     row = one(slacalc.calculate(outage, capped, users=10, monthly_fee="1000"))
     assert (row["credit_percent"], row["credit_amount"]) == (D(20), D("200.00"))
     assert row["credit_limited_by"] == "cap: 20 % of the period's fee"
+
+
+def test_partial_minutes_are_dropped_where_the_text_says_so() -> None:
+    whole = variant("aws-ec2-region", id="whole-minutes", partial_minutes="dropped")
+    outage = windows(
+        ("2026-04-10T10:00:00Z", "2026-04-10T10:02:59Z"),  # 2 min 59 s → 2 whole minutes
+        ("2026-04-10T11:00:30Z", "2026-04-10T11:00:50Z"),  # 20 s → nothing
+    )
+    row = one(slacalc.calculate(outage, whole, users=1))
+    assert row["downtime_seconds"] == 120
+    # (43,200 − 2) / 43,200 = 99.99537037… %: not below 99.99, no credit. The first tier needs
+    # more than 0.01 % of 43,200 = 4.32 minutes in all: 2.32 more, so 3 more whole minutes.
+    assert (row["availability_percent"], row["tier_number"]) == (D("99.9953703703"), 0)
+    assert row["seconds_to_next_tier"] == 3 * 60
+    counted = one(slacalc.calculate(outage, "aws-ec2-region", users=1))
+    assert counted["downtime_seconds"] == 179 + 20
+
+
+def test_dropping_partial_minutes_needs_the_time_method() -> None:
+    with pytest.raises(ValidationError, match="partial_minutes"):
+        variant("microsoft-365-exchange-online", id="x", partial_minutes="dropped")

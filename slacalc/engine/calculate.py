@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pendulum
 
@@ -36,6 +37,7 @@ from slacalc.engine.sweep import (
     UNITS_PER_USER,
     Measurement,
     Rules,
+    Segments,
     Windows,
     distinct,
     excluded_seconds,
@@ -573,6 +575,8 @@ def _table(
     users = subs.users[sub]
     measured = period_seconds - excl
     down_s, down_u = m.downtime_seconds, m.downtime_units
+    if contract.partial_minutes == "dropped":
+        down_s = _whole_minutes(m, len(plist))
     # Exact availability = 100 × up / total, in Python ints so nothing overflows or rounds.
     if contract.method == "user_minutes":
         total = measured.astype(object) * users.astype(object) * UNITS_PER_USER
@@ -625,6 +629,8 @@ def _table(
         margin[rows], target[rows] = seconds_to_next_tier(
             terms, tier[rows], part.up, part.total, per_second[rows], (measured - down_s)[rows]
         )
+        if terms.partial_minutes == "dropped":  # more outage counts only in whole minutes
+            margin[rows] = np.where(margin[rows] > 0, -(-margin[rows] // 60) * 60, margin[rows])
         described = np.array(["", *(t.describe() for t in terms.tiers)], dtype=object)
         tier_words[rows] = described[tier[rows] + 1]
         next_words[rows] = described[target[rows] + 1]
@@ -777,6 +783,32 @@ def _incident_ids(
     return ids.by_group(group, window_idx[owner], m.sub * n_periods + m.period)
 
 
+def _down_runs(seg: Segments) -> tuple[I64, I64, npt.NDArray[np.bool_]]:
+    """The down segments, the run each belongs to (consecutive downtime of one subscription in
+    one period) and where each run begins."""
+    down = np.flatnonzero(seg.down)
+    s, a, b, p = seg.sub[down], seg.start[down], seg.end[down], seg.period[down]
+    new = np.ones(len(down), dtype=bool)
+    new[1:] = (s[1:] != s[:-1]) | (p[1:] != p[:-1]) | (a[1:] != b[:-1])
+    return down, np.cumsum(new) - 1, new
+
+
+def _whole_minutes(m: Measurement, n_periods: int) -> I64:
+    """Downtime seconds per result row with each run of downtime cut to whole minutes, for a
+    contract whose text does not count partial minutes."""
+    seg = m.segments
+    down, run, new = _down_runs(seg)
+    if len(down) == 0:
+        return m.downtime_seconds
+    seconds = np.zeros(int(run[-1]) + 1, dtype=np.int64)
+    np.add.at(seconds, run, seg.end[down] - seg.start[down])
+    key = seg.sub[down][new] * n_periods + seg.period[down][new]
+    row = np.searchsorted(m.sub * n_periods + m.period, key)
+    out = np.zeros(len(m.sub), dtype=np.int64)
+    np.add.at(out, row, seconds // 60 * 60)
+    return out
+
+
 def _evidence(
     contract: Contract,
     subs: _Subs,
@@ -787,7 +819,7 @@ def _evidence(
 ) -> pd.DataFrame:
     """Downtime that counted, merged into windows within each (subscription, period)."""
     seg = m.segments
-    down = np.flatnonzero(seg.down)
+    down, run, new = _down_runs(seg)
     if len(down) == 0:
         return pd.DataFrame()
     s, a, b, p, w = (
@@ -797,9 +829,6 @@ def _evidence(
         seg.period[down],
         seg.sla_weight[down],
     )
-    new = np.ones(len(down), dtype=bool)
-    new[1:] = (s[1:] != s[:-1]) | (p[1:] != p[:-1]) | (a[1:] != b[:-1])
-    run = np.cumsum(new) - 1
     n = int(run[-1]) + 1
     start = a[new]
     end = np.zeros(n, dtype=np.int64)

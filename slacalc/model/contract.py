@@ -303,6 +303,14 @@ class Contract(_Frozen):
     method: Literal["user_minutes", "time"]
     downtime_threshold: DowntimeThreshold = DowntimeThreshold()
     minimum_downtime_minutes: Annotated[Decimal, Field(ge=0)] = Decimal(0)
+    partial_minutes: Literal["counted", "dropped"] = Field(
+        "counted",
+        description=(
+            "'dropped' where the text does not count partial minutes of downtime (Google: "
+            "'Partial minutes ... will not be counted'): each run of downtime counts in whole "
+            "minutes, rounded down. Method 'time' only."
+        ),
+    )
     counted_cohorts: tuple[str, ...] | None = Field(
         None, description="Only these cohorts count toward SLA downtime; the rest is impact only."
     )
@@ -382,6 +390,8 @@ class Contract(_Frozen):
     def _threshold_for_time(self) -> Self:
         if self.method == "user_minutes" and self.downtime_threshold != DowntimeThreshold():
             raise ValueError("downtime_threshold applies only to method 'time'")
+        if self.method == "user_minutes" and self.partial_minutes == "dropped":
+            raise ValueError("partial_minutes: 'dropped' applies only to method 'time'")
         return self
 
     @model_validator(mode="after")
