@@ -138,9 +138,11 @@ def read_customer_table(inputs: Inputs) -> Customers | None:
 
 
 def contract_ids(inputs: Inputs) -> list[str]:
-    """Every contract the user can pick: the uploaded ones first, then the bundled ones."""
+    """Every contract the user can pick: the uploaded ones first, then the bundled ones grouped
+    by provider."""
     uploaded = [cid for cid, _ in inputs.contract_files]
-    return uploaded + [c for c in list_contracts() if c not in uploaded]
+    bundled = sorted(list_contracts(), key=lambda c: (load_contract(c).provider.casefold(), c))
+    return uploaded + [c for c in bundled if c not in uploaded]
 
 
 def resolve(inputs: Inputs, contract_id: str) -> Contract:

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from slacalc.model.contract import Contract, Tier
 from slacalc.model.money import minor_unit_digits
+from slacalc.model.terms import cap_words
 
 Obj = npt.NDArray[np.object_]
 I64 = npt.NDArray[np.int64]
@@ -121,13 +122,13 @@ def credits(
                     value = _capped(contract, asked, int(days_in_period))
                     ratio_num[i], ratio_den[i] = value.numerator, value.denominator * 100
                     shown[i] = _decimal(value)
-                    limited[i] = _cap_words(contract) if value < asked else ""
+                    limited[i] = cap_words(contract.cap) if value < asked else ""
                 continue
             value = _capped(contract, Fraction(t.credit), int(days_in_period))
             ratio = value / 100 if kind == "percent" else value / int(days_in_period)
             ratio_num[sel], ratio_den[sel] = ratio.numerator, ratio.denominator
             figure = _decimal(value)  # one figure per tier and period length, not per row
-            why = _cap_words(contract) if value < t.credit else ""
+            why = cap_words(contract.cap) if value < t.credit else ""
             for i in sel.tolist():
                 shown[i] = figure
                 limited[i] = why
@@ -141,17 +142,6 @@ def credits(
             f"{contract.minimum_credit_currency} are issued"
         )
     return Credits(percent, days, amounts, limited)
-
-
-def _cap_words(contract: Contract) -> str:
-    """The contract's cap in words, for a credit it lowered."""
-    cap = contract.cap
-    parts = []
-    if cap.percent is not None:
-        parts.append(f"{cap.percent} % of the period's fee")
-    if cap.days is not None:
-        parts.append(f"{cap.days} days of service")
-    return "cap: " + " and ".join(parts)
 
 
 def fee_days(contract: Contract, period_days: I64, period_months: I64) -> I64:
