@@ -813,3 +813,15 @@ def test_partial_minutes_are_dropped_where_the_text_says_so() -> None:
 def test_dropping_partial_minutes_needs_the_time_method() -> None:
     with pytest.raises(ValidationError, match="partial_minutes"):
         variant("microsoft-365-exchange-online", id="x", partial_minutes="dropped")
+
+
+def test_what_if_steps_use_the_text_in_force_in_the_period() -> None:
+    from slacalc.engine.scenarios import credit_steps
+
+    # November 2021, 10 of 43,200 minutes down: under the old text the first tier is < 99.9 %
+    # (25 %), reached at 0.1 % of 43,200 = 43.2 minutes: 33.2 more, so 33 min 13 s.
+    outage = windows(("2021-11-10T10:00:00Z", "2021-11-10T10:10:00Z"))
+    r = slacalc.calculate(outage, "microsoft-teams-phone", users=1, monthly_fee="100")
+    steps = credit_steps(one(r), load_contract("microsoft-teams-phone"))
+    assert steps["tier"].tolist()[:2] == ["", "< 99.9 % → 25 % of the fee"]
+    assert steps["extra_seconds"].tolist()[1] == 33 * 60 + 13
