@@ -32,6 +32,7 @@ CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "contracts"
 BUNDLED_IDS = [
     "atlassian-cloud-premium",
     "aws-ec2-region",
+    "aws-elb-multi-az",
     "aws-rds-multi-az",
     "aws-s3-standard",
     "azure-virtual-machines-zones",
@@ -45,7 +46,7 @@ BUNDLED_IDS = [
     "slack-business-plus",
 ]
 # Loadable by id but not listed by default: their credit terms are not the provider's own text.
-UNVERIFIED_IDS = ["google-compute-engine-multi-zone"]
+UNVERIFIED_IDS = ["atlassian-cloud-enterprise", "google-compute-engine-multi-zone"]
 ALL_IDS = sorted(BUNDLED_IDS + UNVERIFIED_IDS)
 
 D = Decimal
@@ -143,6 +144,37 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "minimum_credit": D(1),
         "claim": ("end_of_billing_cycle_after", None, None),
         "confidence": "copy",
+    },
+    "aws-elb-multi-az": {
+        # aws.amazon.com/elasticloadbalancing/sla/, 25 July 2022: "Less than 99.99% but greater
+        # than or equal to 99.0%" → 10 %; "... 95.0%" → 30 %; "Less than 95.0%" → 100 %.
+        "commitment": D("99.99"),
+        "period": "month",
+        "method": "time",
+        "threshold": (">", D(0)),
+        "min_downtime": D(0),
+        "tiers": [
+            (D("99.99"), "<", "percent", D(10)),
+            (D("99"), "<", "percent", D(30)),
+            (D("95"), "<", "percent", D(100)),
+        ],
+        "cap": (D(100), None),
+        "minimum_credit": D(1),
+        "claim": ("end_of_billing_cycle_after", None, None),
+        "confidence": "primary",
+    },
+    "atlassian-cloud-enterprise": {
+        # "99.95% uptime for Enterprise products"; the credit table is a flagged placeholder.
+        "commitment": D("99.95"),
+        "period": "month",
+        "method": "time",
+        "threshold": (">", D(5)),
+        "min_downtime": D(0),
+        "tiers": [(D("99.95"), "<", "percent", D(10))],
+        "cap": (D(100), None),
+        "minimum_credit": None,
+        "claim": ("days_after_period_end", None, 15),
+        "confidence": "unverified",
     },
     "aws-s3-standard": {
         "commitment": D("99.9"),
@@ -278,6 +310,8 @@ MUST_FLAG: dict[str, list[str]] = {
     "azure-virtual-machines-zones": ["tiers"],
     "aws-ec2-region": ["tiers", "$1"],
     "aws-s3-standard": ["Error Rate", "$1"],
+    "aws-elb-multi-az": ["Unavailability", "$1", "Claim clock"],
+    "atlassian-cloud-enterprise": ["Credit tiers"],
     "aws-rds-multi-az": ["Unavailable", "$1"],
     "google-workspace": ["claim window", "beta"],
     "atlassian-cloud-premium": ["table unverified"],
@@ -385,6 +419,21 @@ def test_auth0_bands_state_both_bounds() -> None:
         (">=", D("95")),
         (">=", None),
     ]
+
+
+def test_contract_words_name_the_gap_between_bands() -> None:
+    from slacalc.model.terms import extra_terms
+
+    words = dict(extra_terms(load_contract("github-enterprise-cloud")))
+    assert words["Credit bands"].endswith("exactly 99 % falls between two bands and pays nothing")
+    assert (
+        "pays nothing" not in dict(extra_terms(load_contract("aws-elb-multi-az")))["Credit bands"]
+    )
+
+
+def test_atlassian_caps_apply_to_a_future_invoice() -> None:
+    for cid in ("atlassian-cloud-premium", "atlassian-cloud-enterprise"):
+        assert load_contract(cid).cap.invoice == "future"
 
 
 def test_unverified_contracts_load_by_id_but_are_not_listed_by_default() -> None:

@@ -8,6 +8,8 @@ show``), the app's Contract page and the workbook append them to the terms they 
 
 from __future__ import annotations
 
+import itertools
+
 from slacalc.model.contract import Cap, Contract, Version
 
 
@@ -15,11 +17,12 @@ def extra_terms(contract: Contract) -> list[tuple[str, str]]:
     """(term, plain words) for each of the contract's terms below that it states."""
     out: list[tuple[str, str]] = []
     if any(t.above is not None for t in contract.tiers):
+        gaps = _gaps(contract)
         out.append(
             (
                 "Credit bands",
-                "each band is bounded as the text states it, above and below; an availability "
-                "between two bands pays nothing",
+                "bounded above and below as the text states them"
+                + (f"; {', '.join(gaps)} falls between two bands and pays nothing" if gaps else ""),
             )
         )
     rule = contract.error_rate
@@ -50,6 +53,19 @@ def extra_terms(contract: Contract) -> list[tuple[str, str]]:
     if contract.cap.invoice == "future":
         out.append(("Cap measured on", cap_basis(contract.cap)))
     out.extend(("Earlier text", version_words(contract, v)) for v in contract.versions)
+    return out
+
+
+def _gaps(contract: Contract) -> list[str]:
+    """The availabilities between two consecutive bands, in words (``exactly 99 %``)."""
+    out = []
+    for upper, lower in itertools.pairwise(contract.tiers):
+        if upper.above is None:
+            continue
+        if upper.above > lower.below:
+            out.append(f"{lower.below} % to {upper.above} %")
+        elif upper.above_operator == ">" and lower.operator == "<":
+            out.append(f"exactly {upper.above} %")
     return out
 
 
