@@ -874,3 +874,12 @@ def test_what_if_steps_use_the_text_in_force_in_the_period() -> None:
     steps = credit_steps(one(r), load_contract("microsoft-teams-phone"))
     assert steps["tier"].tolist()[:2] == ["", "< 99.9 % → 25 % of the fee"]
     assert steps["extra_seconds"].tolist()[1] == 33 * 60 + 13
+
+
+def test_the_contracts_page_lists_every_contract_with_its_official_address() -> None:
+    page = (CONTRACTS_DIR.parent / "docs" / "contracts.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[2].strip(): line for line in page.splitlines() if line.count("|") > 9}
+    for cid in ALL_IDS:
+        row = next((r for key, r in rows.items() if key.startswith(f"`{cid}`")), None)
+        assert row is not None, cid
+        assert f"<{load_contract(cid).source.url}>" in row, cid
