@@ -133,3 +133,48 @@ def test_hourly_intervals_one_type_for_all_requests() -> None:
     rows = slacalc.calculate_error_rate(table, hourly).table
     assert rows["intervals"].tolist() == [720]
     assert rows["availability_percent"].tolist() == [D("99.9652777777")]
+
+
+def test_an_azure_monitor_transactions_export_is_read(tmp_path: Path) -> None:
+    def series(api: str, response: str, *totals: float | None) -> dict[str, object]:
+        stamps = ["2026-04-03T10:00:00Z", "2026-04-03T11:00:00Z"]
+        return {
+            "metadatavalues": [
+                {"name": {"value": "apiname"}, "value": api},
+                {"name": {"value": "responsetype"}, "value": response},
+            ],
+            "data": [
+                {"timeStamp": t, **({} if v is None else {"total": v})}
+                for t, v in zip(stamps, totals, strict=True)
+            ],
+        }
+
+    export = {
+        "interval": "PT1H",
+        "value": [
+            {
+                "name": {"value": "Transactions"},
+                "timeseries": [
+                    series("GetBlob", "Success", 96.0, 50.0),
+                    series("GetBlob", "ServerTimeoutError", 4.0, None),
+                    series("GetBlob", "ClientOtherError", 10.0, None),  # counted, not failed
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "azure-monitor.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    table = slacalc.read_metrics(path).frame
+    # 10:00: 96 + 4 + 10 = 110 requests, 4 failed (the server timeout); 11:00: 50, none failed.
+    assert table[["request_type", "total_requests", "failed_requests"]].values.tolist() == [
+        ["GetBlob", 110, 4],
+        ["GetBlob", 50, 0],
+    ]
+
+
+def test_an_azure_monitor_export_without_response_types_is_refused(tmp_path: Path) -> None:
+    export = {"value": [{"name": {"value": "Transactions"}, "timeseries": [{"data": []}]}]}
+    path = tmp_path / "azure-monitor.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    with pytest.raises(slacalc.InputError, match="ResponseType"):
+        slacalc.read_metrics(path)

@@ -18,7 +18,11 @@ column                 dtype                       meaning
 :func:`read_metrics` reads CSV, ``.xlsx``, JSON records or a DataFrame, like outage windows, and
 also the monitoring exports people have at hand: a CloudWatch ``GetMetricData`` response (each
 result's ``Id`` is ``total_<type>`` or ``failed_<type>``, so one query holds both counts of each
-request type). Rules decided here:
+request type), and an Azure Monitor metrics response (``Transactions`` split by ``ResponseType``
+and optionally ``ApiName``: every response type counts toward the requests, the server-error
+types ``ServerBusyError``, ``ServerOtherError`` and ``ServerTimeoutError`` toward the failures
+unless ``failed_response_types`` names others; the API name is the request type). Rules decided
+here:
 
 * A row is rejected, naming its row, column and problem, when its time cannot be read, a count is
   not a whole number of zero or more, or more requests failed than were made.
@@ -31,8 +35,10 @@ request type). Rules decided here:
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,14 +92,22 @@ class Metrics:
         return {"rows_read": self.rows_read, "counted": len(self.frame), "rejected": rejected}
 
 
+#: Azure Monitor response types counted as failed requests unless the caller names others.
+AZURE_SERVER_ERRORS = ("ServerBusyError", "ServerOtherError", "ServerTimeoutError")
+
+
 def read_metrics(
-    source: TableSource | Metrics, timezone: str = "UTC", *, sheet: str | int | None = None
+    source: TableSource | Metrics,
+    timezone: str = "UTC",
+    *,
+    sheet: str | int | None = None,
+    failed_response_types: Collection[str] = AZURE_SERVER_ERRORS,
 ) -> Metrics:
     """Read a metrics table (see the module docstring); naive times are read in ``timezone``."""
     if isinstance(source, Metrics):
         return source
     zone_of(timezone)
-    exported = _cloudwatch(source)
+    exported = _exported(source, {t.casefold() for t in failed_response_types})
     table = read_table(exported if exported is not None else source, sheet=sheet)
     header_map = map_headers(table.headers, METRIC_FIELDS, table.source)
     for name in ("interval_start", "total_requests", "failed_requests"):
@@ -183,33 +197,70 @@ def read_metrics(
     )
 
 
-def _cloudwatch(source: TableSource | Metrics) -> pd.DataFrame | None:
-    """A CloudWatch ``GetMetricData`` response as a metrics table, or None if it is not one."""
-    if isinstance(source, str | Path) and str(source).lower().endswith(".json"):
-        try:
-            data = json.loads(Path(source).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            return None  # not readable as an export: the table reader reports why
-    elif isinstance(source, dict):
-        data = source
-    else:
+def _exported(source: TableSource | Metrics, failed: set[str]) -> pd.DataFrame | None:
+    """A monitoring export (a JSON file) as a metrics table, or None if the source is not one."""
+    if not (isinstance(source, str | Path) and str(source).lower().endswith(".json")):
         return None
-    if not isinstance(data, dict) or "MetricDataResults" not in data:
-        return None
+    try:
+        data = json.loads(Path(source).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None  # not readable as an export: the table reader reports why
+    if isinstance(data, dict) and "MetricDataResults" in data:
+        return _cloudwatch(data, str(source))
+    if isinstance(data, dict) and isinstance(data.get("value"), list):
+        return _azure_monitor(data, str(source), failed)
+    return None
+
+
+def _cloudwatch(data: dict[str, Any], origin: str) -> pd.DataFrame:
+    """A CloudWatch ``GetMetricData`` response: ``total_<type>`` and ``failed_<type>`` series."""
     counts: dict[tuple[str, str], dict[str, object]] = {}
     for result in data["MetricDataResults"]:
         ident = str(result.get("Id", ""))
         which, _, kind = ident.partition("_")
         if which not in ("total", "failed"):
             raise InputError(
-                f"{source}: MetricDataResults Id {ident!r}: name each query 'total_<type>' or "
+                f"{origin}: MetricDataResults Id {ident!r}: name each query 'total_<type>' or "
                 "'failed_<type>' so its counts can be paired"
             )
         stamps, values = result.get("Timestamps", []), result.get("Values", [])
         if len(stamps) != len(values):
-            raise InputError(f"{source}: Id {ident!r}: Timestamps and Values differ in length")
+            raise InputError(f"{origin}: Id {ident!r}: Timestamps and Values differ in length")
         for stamp, value in zip(stamps, values, strict=True):
             counts.setdefault((kind, str(stamp)), {})[which] = value
+    return _counts_frame(counts)
+
+
+def _azure_monitor(data: dict[str, Any], origin: str, failed: set[str]) -> pd.DataFrame:
+    """An Azure Monitor metrics response: each series' dimensions say its API and response type."""
+    totals: dict[tuple[str, str], float] = {}
+    failures: dict[tuple[str, str], float] = {}
+    for metric in data["value"]:
+        for series in metric.get("timeseries", []):
+            dims = {
+                str(d.get("name", {}).get("value", "")).casefold(): str(d.get("value", ""))
+                for d in series.get("metadatavalues", [])
+            }
+            if "responsetype" not in dims:
+                raise InputError(
+                    f"{origin}: a series without the ResponseType dimension: split the "
+                    "Transactions metric by ResponseType so failed requests can be counted"
+                )
+            is_failed = dims["responsetype"].casefold() in failed
+            for point in series.get("data", []):
+                key = (dims.get("apiname", ""), str(point.get("timeStamp", "")))
+                total = point.get("total")
+                if total is None:
+                    continue  # no transactions of this response type in the interval
+                if isinstance(total, bool) or not isinstance(total, int | float):
+                    raise InputError(f"{origin}: {key[1]}: total {total!r} is not a count")
+                totals[key] = totals.get(key, 0.0) + total
+                failures[key] = failures.get(key, 0.0) + (total if is_failed else 0.0)
+    return _counts_frame({k: {"total": v, "failed": failures[k]} for k, v in totals.items()})
+
+
+def _counts_frame(counts: Mapping[tuple[str, str], Mapping[str, object]]) -> pd.DataFrame:
+    """Counts by (request type, interval start) as a metrics table, in that order."""
     ordered = sorted(counts.items())
     return pd.DataFrame(
         {
