@@ -1,8 +1,10 @@
 """SLA contracts as data: the pydantic model of a contract file and the loader of its TOML.
 
 A contract states every term that moves a number: the commitment, the period and its time zone, how
-downtime is measured, the credit tiers with the boundary operator the contract uses, caps, minimums
-and the claim-deadline rule. The contract's id is its file's stem.
+downtime is measured (minutes, user-minutes, or an average error rate over fixed intervals), the
+credit bands with both bounds as the text states them, caps, minimums, the value of a day of
+service and the claim clock. Earlier dated texts of the same contract are ``versions``; a period
+is measured under the text in force on its first day. The contract's id is its file's stem.
 """
 
 from __future__ import annotations
@@ -449,6 +451,9 @@ class Contract(_Frozen):
         return self.text(self.version_index(day))
 
 
+_UNVERIFIED = "unverified"  # the folder of contracts whose credit terms are not the provider's
+
+
 def _bundled_dir() -> Path:
     package = Path(__file__).resolve().parents[1]
     packaged = package / "_contracts"
@@ -464,9 +469,6 @@ def list_contracts(*, unverified: bool = False) -> list[str]:
     """
     folders = [_bundled_dir(), *([_bundled_dir() / _UNVERIFIED] if unverified else [])]
     return sorted(p.stem for folder in folders for p in folder.glob("*.toml"))
-
-
-_UNVERIFIED = "unverified"
 
 
 def contract_schema() -> dict[str, Any]:
