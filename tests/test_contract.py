@@ -883,3 +883,29 @@ def test_the_contracts_page_lists_every_contract_with_its_official_address() -> 
         row = next((r for key, r in rows.items() if key.startswith(f"`{cid}`")), None)
         assert row is not None, cid
         assert f"<{load_contract(cid).source.url}>" in row, cid
+
+
+@pytest.mark.parametrize(
+    ("addition", "field", "problem"),
+    [
+        ("\n[error_rate]\ninterval_minutes = 7\n", "error_rate.interval_minutes", "divides a day"),
+        ("\nday_value_days = 0\n", "day_value_days", "greater than or equal to 1"),
+        ('\npartial_minutes = "rounded"\n', "partial_minutes", "'counted' or 'dropped'"),
+    ],
+)
+def test_new_terms_are_checked_with_errors_naming_the_field(
+    tmp_path: Path, addition: str, field: str, problem: str
+) -> None:
+    head, tail = VALID_TOML.split("[[tiers]]", 1)
+    message = _error_for(tmp_path, head + addition.lstrip("\n") + "\n[[tiers]]" + tail)
+    assert f"{field}: " in message
+    assert problem in message
+
+
+def test_a_billing_cycle_clock_needs_its_number_of_cycles(tmp_path: Path) -> None:
+    text = VALID_TOML.replace(
+        'rule = "end_of_month_after"\nmonths = 1', 'rule = "end_of_billing_cycle_after"'
+    )
+    message = _error_for(tmp_path, text)
+    assert "claim" in message
+    assert "needs 'cycles'" in message
