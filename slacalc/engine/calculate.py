@@ -27,7 +27,7 @@ from slacalc.engine.credits import (
     fee_days,
     seconds_to_next_tier,
 )
-from slacalc.engine.deadlines import claim_deadline
+from slacalc.engine.deadlines import claim_deadline, incident_deadline
 from slacalc.engine.maintenance import maintenance_windows
 from slacalc.engine.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
 from slacalc.engine.sweep import (
@@ -646,16 +646,11 @@ def _table(
                 credit_amount[i] = credit.amount[j]
                 limited_by[i] = credit.limited_by[j]
         if terms.claim.from_incident:
-            keys = sub[rows] * len(plist) + pi[rows]
-            found = np.searchsorted(first_down[0], keys)
-            found = np.minimum(found, max(len(first_down[0]) - 1, 0))
-            hit = (
-                (first_down[0][found] == keys) if len(first_down[0]) else np.zeros(len(rows), bool)
+            found = _incident_deadlines(
+                terms, sub[rows] * len(plist) + pi[rows], first_down, subs.billing_day[sub[rows]]
             )
             for j, i in enumerate(rows.tolist()):
-                when = pendulum.from_timestamp(int(first_down[1][found[j]])) if hit[j] else None
-                day = int(subs.billing_day[sub[i]])
-                deadline[i] = _date(claim_deadline(terms, plist[int(pi[i])], when, day))
+                deadline[i] = found[j]
         else:
             by_period = {
                 k: _date(claim_deadline(terms, plist[k])) for k in np.unique(pi[rows]).tolist()
@@ -714,6 +709,32 @@ def _table(
 def _any_incident_clock(contract: Contract) -> bool:
     """Whether any text of the contract starts its claim clock at the incident."""
     return any(contract.text(i).claim.from_incident for i in range(len(contract.versions) + 1))
+
+
+def _incident_deadlines(
+    contract: Contract, keys: I64, first_down: tuple[I64, I64], billing_day: I64
+) -> list[dt.date | None]:
+    """Claim deadlines of a clock that starts at the first counted downtime of each row's period
+    (``keys``: subscription × periods + period); one calendar computation per distinct local day
+    and billing day. A row without downtime has no deadline."""
+    known, first = first_down
+    at = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
+    hit = (known[at] == keys) if len(known) else np.zeros(len(keys), dtype=bool)
+    seconds = np.where(hit, first[at] if len(known) else 0, 0)
+    days = pd.to_datetime(seconds, unit="s", utc=True).tz_convert(contract.timezone)
+    memo: dict[tuple[int, int, int, int], dt.date | None] = {}
+    out: list[dt.date | None] = []
+    for h, y, m, d, b in zip(
+        hit.tolist(), days.year, days.month, days.day, billing_day.tolist(), strict=True
+    ):
+        if not h:
+            out.append(None)
+            continue
+        key = (int(y), int(m), int(d), int(b))
+        if key not in memo:
+            memo[key] = _date(incident_deadline(contract, pendulum.date(*key[:3]), key[3]))
+        out.append(memo[key])
+    return out
 
 
 def _first_downtime(m: Measurement, n_periods: int) -> tuple[I64, I64]:

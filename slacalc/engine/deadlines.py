@@ -33,7 +33,18 @@ def claim_deadline(
         return period.last_day.add(days=rule.days or 0)
     if first_downtime is None:
         return None
-    day = first_downtime.in_timezone(contract.timezone).date()
+    return incident_deadline(
+        contract, first_downtime.in_timezone(contract.timezone).date(), billing_day
+    )
+
+
+def incident_deadline(
+    contract: Contract, day: pendulum.Date, billing_day: int = 1
+) -> pendulum.Date:
+    """The deadline of a clock that starts at the incident, for an incident on ``day`` (the
+    contract's zone): ``days`` after it, or the end of the ``cycles``-th billing cycle after its
+    own."""
+    rule = contract.claim
     if rule.rule == "days_after_incident":
         return day.add(days=rule.days or 0)
     return billing_cycle_start(day, billing_day).add(months=(rule.cycles or 0) + 1).subtract(days=1)
