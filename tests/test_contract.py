@@ -685,7 +685,20 @@ def test_a_band_whose_lower_bound_is_not_below_its_upper_is_refused(tmp_path: Pa
 
 def test_every_new_term_is_in_the_json_schema() -> None:
     schema = json.dumps(contract_schema())
-    for name in ("above", "above_operator", "versions", "until", "day_value_days", "cycles"):
+    new_terms = (
+        "above",
+        "above_operator",
+        "versions",
+        "until",
+        "day_value_days",
+        "cycles",
+        "error_rate",
+        "interval_minutes",
+        "per_request_type",
+        "partial_minutes",
+        "invoice",
+    )
+    for name in new_terms:
         assert f'"{name}"' in schema, name
     assert "days_after_incident" in schema
     assert "end_of_billing_cycle_after" in schema
