@@ -14,20 +14,12 @@ import pandas as pd
 import pytest
 
 import slacalc
-from tests.conftest import variant, windows
+from tests.conftest import one, variant, windows
 
 D = Decimal
 
 EX = "microsoft-365-exchange-online"
 COHORTED = ("id", "start", "end", "affected_users", "cohort")
-
-
-def one(results: slacalc.Results, period: str | None = None) -> dict[str, object]:
-    frame = results.to_frame()
-    if period is not None:
-        frame = frame[frame["period"] == period]
-    assert len(frame) == 1, frame
-    return frame.iloc[0].to_dict()
 
 
 # Rule 1 — periods in the contract's zone, split at the boundary

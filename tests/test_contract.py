@@ -1,7 +1,7 @@
 """Contract files: the bundled contracts carry the published terms, and bad files fail clearly.
 
-Every expected number below is written out from ``sla-reference.md`` (the published SLA terms), not
-read back from the contract files, so a mistyped term in a TOML file fails here.
+Every expected number below is written out from the providers' published terms (each contract's
+``[source]``), not read back from the contract files, so a mistyped term in a TOML file fails here.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from slacalc.model.contract import (
     load_contract,
     parse_contract,
 )
-from tests.conftest import variant, windows
+from tests.conftest import one, variant, windows
 
 CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "contracts"
 
@@ -608,15 +608,6 @@ def test_contract_is_frozen() -> None:
     with pytest.raises(ValidationError, match="frozen"):
         contract.tiers[0].credit_percent = D("0")  # type: ignore[misc]
     assert contract.commitment_percent == D("99.9")
-
-
-def one(results: slacalc.Results, period: str | None = None) -> dict[str, Any]:
-    """The one result row (of ``period``)."""
-    frame = results.to_frame()
-    if period is not None:
-        frame = frame[frame["period"] == period]
-    assert len(frame) == 1, frame
-    return frame.iloc[0].to_dict()
 
 
 # --- tiers against the commitment, and against each other (issue 10 item 11) ---
