@@ -12,17 +12,20 @@ the evidence behind them out::
 
 Modules, each with one job; imports point one way (left to right)::
 
-    errors, money, periods → contract, registry → outages, customers → availability, maintenance
-        → credits, claims → results → calculate → scenarios, distributed (Dask) → excel, cli, ui
+    errors, model (money, periods, contract, registry) → io (outages, customers, metrics)
+        → engine (sweep, maintenance, credits, deadlines, results, calculate, error_rate,
+        scenarios) → distributed (Dask), excel, cli, app
 """
 
 from typing import Any as _Any
 
 from slacalc.engine.calculate import calculate
+from slacalc.engine.error_rate import ErrorRateResults, calculate_error_rate
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
 from slacalc.errors import CalculationError, ContractError, InputError, RowProblem, SlacalcError
 from slacalc.io.customers import Customers, read_customers
+from slacalc.io.metrics import Metrics, read_metrics
 from slacalc.io.outages import Outages, read_outages
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 from slacalc.model.registry import ContractRegistry
@@ -35,7 +38,9 @@ __all__ = [
     "ContractError",
     "ContractRegistry",
     "Customers",
+    "ErrorRateResults",
     "InputError",
+    "Metrics",
     "Outages",
     "Results",
     "RowProblem",
@@ -43,11 +48,13 @@ __all__ = [
     "SlacalcError",
     "__version__",
     "calculate",
+    "calculate_error_rate",
     "contract_schema",
     "export_excel",
     "list_contracts",
     "load_contract",
     "read_customers",
+    "read_metrics",
     "read_outages",
 ]
 

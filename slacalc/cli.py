@@ -39,6 +39,7 @@ from slacalc.io.outages import read_outages
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 from slacalc.model.money import parse_amount
 from slacalc.model.registry import ContractRegistry
+from slacalc.model.terms import extra_terms
 
 #: Exit statuses: success, an unexpected failure (a bug), bad input or usage.
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
@@ -352,13 +353,37 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_contracts_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    rows = []
-    for cid in list_contracts():
-        c = load_contract(cid)
-        rows.append([cid, _num(c.commitment_percent) + " %", c.period, _method_word(c), c.name])
-    out.write(_aligned(["id", "commitment", "per", "method", "name"], rows, right={1}))
+    head = ["id", "commitment", "per", "method", "name", "official address"]
+    contracts = sorted(
+        (load_contract(cid) for cid in list_contracts()),
+        key=lambda c: (c.provider.casefold(), c.id),
+    )
+    lines = _aligned(head, [_listed(c) for c in contracts], right={1}).splitlines()
+    out.write("\n".join(lines[:2]) + "\n")
+    for i, c in enumerate(contracts):  # grouped by provider, each group under its name
+        if i == 0 or contracts[i - 1].provider != c.provider:
+            out.write(f"\n{c.provider}\n")
+        out.write(lines[2 + i] + "\n")
+    hidden = sorted(set(list_contracts(unverified=True)) - set(list_contracts()))
+    if hidden:
+        out.write(
+            "\nNot listed above (credit terms not found in the provider's own text; load by id "
+            "only to compare): " + ", ".join(hidden) + "\n"
+        )
     out.write("\nslacalc contracts show ID   shows a contract's terms in plain words.\n")
     return EXIT_OK
+
+
+def _listed(c: Contract) -> list[str]:
+    """A contract's row in ``slacalc contracts``."""
+    return [
+        c.id,
+        _num(c.commitment_percent) + " %",
+        c.period,
+        _method_word(c),
+        c.name,
+        c.source.url,
+    ]
 
 
 def _run_contracts_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -424,6 +449,8 @@ def describe_contract(c: Contract) -> str:
             f"  minimum credit:    only credits above {_num(c.minimum_credit)} {currency} "
             "are issued"
         )
+    for term, words in extra_terms(c):
+        lines.append(f"  {term.lower() + ':':<19}{words}")
     lines.append(f"  claim:             {c.claim.describe()}")
     if c.claim.how:
         lines.append(f"  how to claim:      {c.claim.how}")

@@ -1,4 +1,4 @@
-"""Shared test helpers: small literal outage tables and contract variants."""
+"""Shared test helpers: small literal outage tables, contract variants and the one result row."""
 
 from __future__ import annotations
 
@@ -14,6 +14,15 @@ from slacalc.model.contract import Contract
 def windows(*rows: tuple[Any, ...], columns: tuple[str, ...] = ("start", "end")) -> pd.DataFrame:
     """A literal outage table: ``windows(("2026-03-01T10:00Z", "2026-03-01T11:00Z"))``."""
     return pd.DataFrame([dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def one(results: slacalc.Results, period: str | None = None) -> dict[str, Any]:
+    """The one result row (of ``period``), as a dict of column → value."""
+    frame = results.to_frame()
+    if period is not None:
+        frame = frame[frame["period"] == period]
+    assert len(frame) == 1, frame
+    return frame.iloc[0].to_dict()
 
 
 def variant(contract_id: str, **changes: Any) -> Contract:

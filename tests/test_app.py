@@ -232,14 +232,15 @@ def test_an_uploaded_contract_with_a_bad_field_is_refused_by_name() -> None:
     at.run()
     assert [e.value for e in at.exception] == []
     assert "commitment_percent" in at.error[0].value
-    good = bad.replace("commitment_percent = 199.9", "commitment_percent = 99.5")
+    # 99.95: a commitment below the top tier's 99.9 boundary would contradict the tiers.
+    good = bad.replace("commitment_percent = 199.9", "commitment_percent = 99.95")
     at.file_uploader(key="widget.contract_file").set_value(
         ("mine.toml", good.encode(), "text/plain")
     )
     at.run()
     clean(at)
     assert at.selectbox(key="widget.contract").value == "mine"
-    assert "99.5 % availability" in at.table[0].value["In plain words"].iloc[1]
+    assert "99.95 % availability" in at.table[0].value["In plain words"].iloc[1]
 
 
 @pytest.fixture

@@ -14,21 +14,13 @@ import pandas as pd
 import pytest
 
 import slacalc
-from tests.conftest import variant, windows
+from tests.conftest import one, variant, windows
 
 D = Decimal
 
 EX = "microsoft-365-exchange-online"
 COHORTED = ("id", "start", "end", "affected_users", "cohort")
 TSE = ("tenant", "start", "end")
-
-
-def one(results: slacalc.Results, period: str | None = None) -> dict[str, object]:
-    frame = results.to_frame()
-    if period is not None:
-        frame = frame[frame["period"] == period]
-    assert len(frame) == 1, frame
-    return frame.iloc[0].to_dict()
 
 
 # Rule 1 — periods in the contract's zone, split at the boundary
@@ -258,9 +250,12 @@ def test_github_pays_at_exactly_99_9_and_exactly_99_0() -> None:
     assert row["period"] == "2026-Q1"
     assert row["availability_percent"] == D("99.9")
     assert (row["credit_percent"], row["credit_amount"]) == (10, D("30.00"))  # 10 % of 3 × 100
-    # 1 % = 1,296 minutes = 21 h 36 min → exactly 99.0 → still 10 %; one second more → 25 %.
+    # 1 % = 1,296 minutes = 21 h 36 min → exactly 99.0: neither "greater than 99.0 %" nor "less
+    # than 99.0 %", so no credit as the text is written; one second more → 25 %.
     at_99 = windows(("2026-02-10T00:00:00Z", "2026-02-10T21:36:00Z"))
-    assert one(slacalc.calculate(at_99, "github-enterprise-cloud", users=5))["credit_percent"] == 10
+    row = one(slacalc.calculate(at_99, "github-enterprise-cloud", users=5))
+    assert (row["availability_percent"], row["tier_number"], row["credit_percent"]) == (99, 0, 0)
+    assert (row["seconds_to_next_tier"], row["next_tier"]) == (1, "< 99 % → 25 % of the fee")
     past = windows(("2026-02-10T00:00:00Z", "2026-02-10T21:36:01Z"))
     assert one(slacalc.calculate(past, "github-enterprise-cloud", users=5))["credit_percent"] == 25
 

@@ -169,7 +169,8 @@ def test_aws_us_east_1_liability_across_200_accounts(
         assert row["availability_percent"] == availability
         assert row["credit_percent"] == percent
         assert Decimal(row["credit_amount"]) == Decimal(100 * n) * Decimal(percent) / 100
-        assert row["claim_deadline"] == "2025-12-31"  # end of the second billing cycle after
+        # The end of the second billing cycle after the incident; no incident, no deadline.
+        assert row["claim_deadline"] == ("2025-12-31" if downtime else None)
     # Σ N: N = 4k → 4 × 1,275 = 5,100; N = 4k − 2 → 5,000; N = 4k − 1 → 5,050 (Σ k≤50 = 1,275).
     # 30 % × 100 × (5,100 + 5,000) + 10 % × 100 × 5,050 = 303,000 + 50,500
     assert total(r.values()) == Decimal("353500.00")

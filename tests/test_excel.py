@@ -744,7 +744,7 @@ def test_changing_downtime_or_fee_moves_the_credit_as_the_contract_says(edited: 
     # 55 users at exactly 99.9 %: no credit, although doubles put the quotient below 99.9.
     assert credit("thin") == ("", 0)
     # GitHub "≤ 99.9 %": exactly 99.9 % pays 10 % of 6,300; one second less downtime pays nothing.
-    assert credit("g1") == ("<= 99.9 % → 10 % of the fee", 630)
+    assert credit("g1") == ("<= 99.9 % and > 99 % → 10 % of the fee", 630)
     assert credit("g2") == ("", 0)
     assert calc["t5"]["Check against engine"] == "differs from engine"
     assert calc["t1"]["Check against engine"] == "matches engine"

@@ -14,6 +14,7 @@ import pandas as pd
 
 from slacalc.model.contract import Contract, Maintenance
 from slacalc.model.money import minor_unit_digits
+from slacalc.model.terms import extra_terms
 
 _MONTHS = (
     "January",
@@ -225,6 +226,7 @@ def contract_terms(contract: Contract) -> list[tuple[str, str]]:
     if minimum is not None:
         currency = contract.minimum_credit_currency
         terms.append(("Minimum credit", f"no credit of {minimum} {currency} or less"))
+    terms.extend(extra_terms(contract))
     terms.append(("Claim deadline", _claim(contract)))
     source = contract.source
     terms.append(("Source", f"{source.url} — {source.version} ({source.confidence})"))
@@ -262,7 +264,7 @@ def tier_table(contract: Contract) -> pd.DataFrame:
             "days": f"{tier.credit} days of service",
             "multiple": f"{tier.credit}× the fees for the down time",
         }[tier.kind]
-        rows.append({"Availability": f"{tier.operator} {tier.below} %", "Credit": what})
+        rows.append({"Availability": tier.bounds(), "Credit": what})
     return pd.DataFrame(rows)
 
 

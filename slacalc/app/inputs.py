@@ -21,7 +21,7 @@ from slacalc.engine.scenarios import Customer, Scenario, run
 from slacalc.errors import ContractError, InputError
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.outages import Outages, read_outages
-from slacalc.model.contract import Contract, parse_contract
+from slacalc.model.contract import Contract, list_contracts, load_contract, parse_contract
 from slacalc.model.money import parse_amount
 from slacalc.model.registry import ContractRegistry
 
@@ -146,8 +146,11 @@ def registry(inputs: Inputs) -> ContractRegistry:
 
 
 def contract_ids(inputs: Inputs) -> list[str]:
-    """Every contract the user can pick: the uploaded ones first, then the bundled ones."""
-    return list(registry(inputs))
+    """Every contract the user can pick: the uploaded ones first, then the bundled ones grouped
+    by provider."""
+    uploaded = [cid for cid, _ in inputs.contract_files]
+    bundled = sorted(list_contracts(), key=lambda c: (load_contract(c).provider.casefold(), c))
+    return uploaded + [c for c in bundled if c not in uploaded]
 
 
 def resolve(inputs: Inputs, contract_id: str) -> Contract:

@@ -16,11 +16,18 @@ from pathlib import Path
 from typing import IO
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pendulum
 
-from slacalc.engine.credits import Availability, choose_tiers, credits, seconds_to_next_tier
-from slacalc.engine.deadlines import claim_deadline
+from slacalc.engine.credits import (
+    Availability,
+    choose_tiers,
+    credits,
+    fee_days,
+    seconds_to_next_tier,
+)
+from slacalc.engine.deadlines import claim_deadline, incident_deadline
 from slacalc.engine.maintenance import maintenance_windows
 from slacalc.engine.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
 from slacalc.engine.sweep import (
@@ -30,6 +37,7 @@ from slacalc.engine.sweep import (
     UNITS_PER_USER,
     Measurement,
     Rules,
+    Segments,
     Windows,
     distinct,
     excluded_seconds,
@@ -207,6 +215,7 @@ class _Subs:
     users: I64
     fee: np.ndarray  # Decimal | None
     currency: np.ndarray
+    billing_day: I64  # the day of the month each customer's billing cycles start
 
 
 def _subscriptions(custs: Customers, contracts: Mapping[str, Contract]) -> _Subs:
@@ -225,6 +234,11 @@ def _subscriptions(custs: Customers, contracts: Mapping[str, Contract]) -> _Subs
         users=users,
         fee=frame["monthly_fee"].to_numpy(dtype=object),
         currency=frame["currency"].to_numpy(dtype=object),
+        billing_day=(
+            frame["billing_day"].to_numpy(dtype=np.int64)
+            if "billing_day" in frame
+            else np.ones(len(frame), dtype=np.int64)
+        ),
     )
 
 
@@ -593,6 +607,8 @@ def _table(
     users = subs.users[sub]
     measured = period_seconds - excl
     down_s, down_u = m.downtime_seconds, m.downtime_units
+    if contract.partial_minutes == "dropped":
+        down_s = _whole_minutes(m, len(plist))
     # Exact availability = 100 × up / total, in Python ints so nothing overflows or rounds.
     if contract.method == "user_minutes":
         total = measured.astype(object) * users.astype(object) * UNITS_PER_USER
@@ -604,20 +620,75 @@ def _table(
     empty = total == 0  # a fully excluded period: nothing measured, nothing lost
     total = np.where(empty, 1, total)
     avail = Availability(up=total - lost, total=total)
-    tier = choose_tiers(contract, avail)
     fees = subs.fee[sub]
     period_fee = [
         None if f is None else f * int(k) for f, k in zip(fees, months.tolist(), strict=True)
     ]
     currency = [str(c) for c in subs.currency[sub]]
-    credit = credits(
-        contract, tier, Availability(up=lost, total=total), period_days, period_fee, currency
+    none = np.zeros(0, dtype=np.int64)
+    first_down = _first_downtime(m, len(plist)) if _any_incident_clock(contract) else (none, none)
+    # Each period is measured under the text in force on its first day (rule: versions by date).
+    text_of_period = np.array(
+        [contract.version_index(p.start.date()) for p in plist], dtype=np.int64
     )
-    margin, target = seconds_to_next_tier(
-        contract, tier, avail.up, total, per_second, measured - down_s
-    )
-    described = np.array(["", *(t.describe() for t in contract.tiers)], dtype=object)
-    deadlines = [_date(claim_deadline(contract, p)) for p in plist]
+    text_of_row = text_of_period[pi]
+    tier = np.full(n, -1, dtype=np.int64)
+    margin = np.full(n, -1, dtype=np.int64)
+    target = np.full(n, -1, dtype=np.int64)
+    credit_percent: list[Decimal | None] = [None] * n
+    credit_days: list[Decimal | None] = [None] * n
+    credit_amount: list[Decimal | None] = [None] * n
+    limited_by: list[str] = [""] * n
+    tier_words = np.full(n, "", dtype=object)
+    next_words = np.full(n, "", dtype=object)
+    commitment = np.empty(n, dtype=object)
+    version = np.empty(n, dtype=object)
+    deadline: list[dt.date | None] = [None] * n
+    for text_index in np.unique(text_of_row).tolist():
+        terms = contract.text(int(text_index))
+        rows = np.flatnonzero(text_of_row == text_index)
+        part = Availability(up=avail.up[rows], total=total[rows])
+        tier[rows] = choose_tiers(terms, part)
+        days = fee_days(terms, period_days[rows], months[rows])
+        credit = credits(
+            terms,
+            tier[rows],
+            Availability(up=lost[rows], total=total[rows]),
+            days,
+            [period_fee[i] for i in rows.tolist()],
+            [currency[i] for i in rows.tolist()],
+        )
+        margin[rows], target[rows] = seconds_to_next_tier(
+            terms, tier[rows], part.up, part.total, per_second[rows], (measured - down_s)[rows]
+        )
+        if terms.partial_minutes == "dropped":  # more outage counts only in whole minutes
+            margin[rows] = np.where(margin[rows] > 0, -(-margin[rows] // 60) * 60, margin[rows])
+        described = np.array(["", *(t.describe() for t in terms.tiers)], dtype=object)
+        tier_words[rows] = described[tier[rows] + 1]
+        next_words[rows] = described[target[rows] + 1]
+        commitment[rows] = terms.commitment_percent
+        version[rows] = terms.source.version
+        if len(rows) == n:  # one text for every row: take the columns whole
+            credit_percent, credit_days, credit_amount = credit.percent, credit.days, credit.amount
+            limited_by = credit.limited_by
+        else:
+            for j, i in enumerate(rows.tolist()):
+                credit_percent[i] = credit.percent[j]
+                credit_days[i] = credit.days[j]
+                credit_amount[i] = credit.amount[j]
+                limited_by[i] = credit.limited_by[j]
+        if terms.claim.from_incident:
+            found = _incident_deadlines(
+                terms, sub[rows] * len(plist) + pi[rows], first_down, subs.billing_day[sub[rows]]
+            )
+            for j, i in enumerate(rows.tolist()):
+                deadline[i] = found[j]
+        else:
+            by_period = {
+                k: _date(claim_deadline(terms, plist[k])) for k in np.unique(pi[rows]).tolist()
+            }
+            for i in rows.tolist():
+                deadline[i] = by_period[int(pi[i])]
     # Period edges as one small DatetimeIndex, taken per row: no Timestamp objects per row.
     edge_seconds = [int(p.start.timestamp()) for p in plist] + [int(plist[-1].end.timestamp())]
     edge_index = (
@@ -646,23 +717,67 @@ def _table(
             "user_minutes_lost": down_u / (60 * UNITS_PER_USER),
             "impact_user_minutes": m.impact_units / (60 * UNITS_PER_USER),
             "availability_percent": avail.percent(),
-            "commitment_percent": contract.commitment_percent,
+            "commitment_percent": commitment,
+            "terms_version": version,
             "breached": tier >= 0,
             "tier_number": tier + 1,
-            "tier": described[tier + 1],
-            "credit_percent": credit.percent,
-            "credit_days": credit.days,
-            "credit_amount": credit.amount,
+            "tier": tier_words,
+            "credit_percent": credit_percent,
+            "credit_days": credit_days,
+            "credit_amount": credit_amount,
+            "credit_limited_by": limited_by,
             "monthly_fee": fees,
             "period_fee": period_fee,
             "currency": currency,
-            "claim_deadline": [deadlines[i] for i in pi.tolist()],
+            "claim_deadline": deadline,
             "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
             "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
-            "next_tier": described[target + 1],
+            "next_tier": next_words,
             "incident_ids": incident_ids,
         }
     )
+
+
+def _any_incident_clock(contract: Contract) -> bool:
+    """Whether any text of the contract starts its claim clock at the incident."""
+    return any(contract.text(i).claim.from_incident for i in range(len(contract.versions) + 1))
+
+
+def _incident_deadlines(
+    contract: Contract, keys: I64, first_down: tuple[I64, I64], billing_day: I64
+) -> list[dt.date | None]:
+    """Claim deadlines of a clock that starts at the first counted downtime of each row's period
+    (``keys``: subscription × periods + period); one calendar computation per distinct local day
+    and billing day. A row without downtime has no deadline."""
+    known, first = first_down
+    at = np.minimum(np.searchsorted(known, keys), max(len(known) - 1, 0))
+    hit = (known[at] == keys) if len(known) else np.zeros(len(keys), dtype=bool)
+    seconds = np.where(hit, first[at] if len(known) else 0, 0)
+    days = pd.to_datetime(seconds, unit="s", utc=True).tz_convert(contract.timezone)
+    memo: dict[tuple[int, int, int, int], dt.date | None] = {}
+    out: list[dt.date | None] = []
+    for h, y, m, d, b in zip(
+        hit.tolist(), days.year, days.month, days.day, billing_day.tolist(), strict=True
+    ):
+        if not h:
+            out.append(None)
+            continue
+        key = (int(y), int(m), int(d), int(b))
+        if key not in memo:
+            memo[key] = _date(incident_deadline(contract, pendulum.date(*key[:3]), key[3]))
+        out.append(memo[key])
+    return out
+
+
+def _first_downtime(m: Measurement, n_periods: int) -> tuple[I64, I64]:
+    """The epoch second the first counted downtime began, per key (subscription × periods +
+    period): the sorted keys and their first seconds."""
+    seg = m.segments
+    down = np.flatnonzero(seg.down)
+    keys, inverse = np.unique(seg.sub[down] * n_periods + seg.period[down], return_inverse=True)
+    first = np.full(len(keys), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, inverse, seg.start[down])
+    return keys.astype(np.int64), first
 
 
 def _decimals(units: np.ndarray, places: int) -> list[Decimal]:
@@ -721,6 +836,32 @@ def _incident_ids(
     return ids.by_group(group, window_idx[owner], m.sub * n_periods + m.period)
 
 
+def _down_runs(seg: Segments) -> tuple[I64, I64, npt.NDArray[np.bool_]]:
+    """The down segments, the run each belongs to (consecutive downtime of one subscription in
+    one period) and where each run begins."""
+    down = np.flatnonzero(seg.down)
+    s, a, b, p = seg.sub[down], seg.start[down], seg.end[down], seg.period[down]
+    new = np.ones(len(down), dtype=bool)
+    new[1:] = (s[1:] != s[:-1]) | (p[1:] != p[:-1]) | (a[1:] != b[:-1])
+    return down, np.cumsum(new) - 1, new
+
+
+def _whole_minutes(m: Measurement, n_periods: int) -> I64:
+    """Downtime seconds per result row with each run of downtime cut to whole minutes, for a
+    contract whose text does not count partial minutes."""
+    seg = m.segments
+    down, run, new = _down_runs(seg)
+    if len(down) == 0:
+        return m.downtime_seconds
+    seconds = np.zeros(int(run[-1]) + 1, dtype=np.int64)
+    np.add.at(seconds, run, seg.end[down] - seg.start[down])
+    key = seg.sub[down][new] * n_periods + seg.period[down][new]
+    row = np.searchsorted(m.sub * n_periods + m.period, key)
+    out = np.zeros(len(m.sub), dtype=np.int64)
+    np.add.at(out, row, seconds // 60 * 60)
+    return out
+
+
 def _evidence(
     contract: Contract,
     subs: _Subs,
@@ -731,7 +872,7 @@ def _evidence(
 ) -> pd.DataFrame:
     """Downtime that counted, merged into windows within each (subscription, period)."""
     seg = m.segments
-    down = np.flatnonzero(seg.down)
+    down, run, new = _down_runs(seg)
     if len(down) == 0:
         return pd.DataFrame()
     s, a, b, p, w = (
@@ -741,9 +882,6 @@ def _evidence(
         seg.period[down],
         seg.sla_weight[down],
     )
-    new = np.ones(len(down), dtype=bool)
-    new[1:] = (s[1:] != s[:-1]) | (p[1:] != p[:-1]) | (a[1:] != b[:-1])
-    run = np.cumsum(new) - 1
     n = int(run[-1]) + 1
     start = a[new]
     end = np.zeros(n, dtype=np.int64)

@@ -15,8 +15,9 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from slacalc.model.contract import Contract
+from slacalc.model.contract import Contract, Tier
 from slacalc.model.money import minor_unit_digits
+from slacalc.model.terms import cap_words
 
 Obj = npt.NDArray[np.object_]
 I64 = npt.NDArray[np.int64]
@@ -36,6 +37,17 @@ class Availability:
         right = self.total * b.numerator
         return np.asarray(left < right if operator == "<" else left <= right, dtype=bool)
 
+    def above(self, bound: Decimal, operator: str) -> npt.NDArray[np.bool_]:
+        """Rows whose availability is ``operator`` ``bound`` (``>`` or ``>=``), exactly."""
+        return ~self.below(bound, "<=" if operator == ">" else "<")
+
+    def in_band(self, tier: Tier) -> npt.NDArray[np.bool_]:
+        """Rows inside the tier's stated bounds (its upper and, when given, its lower bound)."""
+        inside = self.below(tier.below, tier.operator)
+        return (
+            inside if tier.above is None else inside & self.above(tier.above, tier.above_operator)
+        )
+
     def percent(self, places: int = 10) -> list[Decimal]:
         """Availability for display: exact to ``places`` decimals, else floored (never flatters)."""
         scaled = (self.up * (100 * 10**places)) // self.total
@@ -52,10 +64,15 @@ def _plain(value: Decimal) -> Decimal:
 
 
 def choose_tiers(contract: Contract, availability: Availability) -> I64:
-    """Per row, the index of the most severe tier the availability falls under, or −1."""
+    """Per row, the index of the tier whose band holds the availability, or −1 (none does).
+
+    A tier without a lower bound reaches down to the next tier, so a later (lower) match replaces
+    an earlier one; a stated lower bound leaves the gap the contract leaves (GitHub: exactly
+    99.0 % is neither "greater than 99.0 %" nor "less than 99.0 %", and pays nothing).
+    """
     chosen = np.full(len(availability.up), -1, dtype=np.int64)
     for index, tier in enumerate(contract.tiers):
-        chosen[availability.below(tier.below, tier.operator)] = index
+        chosen[availability.in_band(tier)] = index
     return chosen
 
 
@@ -66,6 +83,7 @@ class Credits:
     percent: list[Decimal | None]  # of the period's fee, after caps (percent and multiple kinds)
     days: list[Decimal | None]  # days of service, after caps (days kind)
     amount: list[Decimal | None]  # money, rounded once; None where no fee was given
+    limited_by: list[str]  # the rule that lowered the tier's credit ("" when none did)
 
 
 def credits(
@@ -78,6 +96,9 @@ def credits(
 ) -> Credits:
     """The credit of each row under ``contract`` (rule 6: caps, minimum, one rounding).
 
+    ``period_days`` is the number of days the period's fee pays for: the calendar days of the
+    period, or the contract's ``day_value_days`` per month (see :func:`fee_days`).
+
     ``lost`` holds the lost share as ``100 × down / total`` (so 100 − availability), which the
     Slack-style ``credit_multiple`` tiers multiply.
     """
@@ -87,6 +108,7 @@ def credits(
     ratio_num = np.zeros(n, dtype=object)
     ratio_den = np.ones(n, dtype=object)
     shown: list[Decimal | None] = [None] * n
+    limited = [""] * n
     for index, t in enumerate(contract.tiers):
         rows = np.flatnonzero(tier == index)
         if len(rows) == 0:
@@ -94,21 +116,41 @@ def credits(
         for days_in_period in np.unique(period_days[rows]).tolist():
             sel = rows[period_days[rows] == days_in_period]
             if kind == "multiple":
-                share = _capped_multiple(contract, t.credit, lost, sel, int(days_in_period))
-                for i, value in zip(sel.tolist(), share, strict=True):
+                m = Fraction(t.credit)
+                for i in sel.tolist():
+                    asked = m * 100 * Fraction(int(lost.up[i]), int(lost.total[i]))
+                    value = _capped(contract, asked, int(days_in_period))
                     ratio_num[i], ratio_den[i] = value.numerator, value.denominator * 100
                     shown[i] = _decimal(value)
+                    limited[i] = cap_words(contract.cap) if value < asked else ""
                 continue
             value = _capped(contract, Fraction(t.credit), int(days_in_period))
             ratio = value / 100 if kind == "percent" else value / int(days_in_period)
             ratio_num[sel], ratio_den[sel] = ratio.numerator, ratio.denominator
             figure = _decimal(value)  # one figure per tier and period length, not per row
+            why = cap_words(contract.cap) if value < t.credit else ""
             for i in sel.tolist():
                 shown[i] = figure
+                limited[i] = why
     filled: list[Decimal | None] = [s if s is not None else Decimal(0) for s in shown]
     nothing: list[Decimal | None] = [None] * n
     percent, days = (nothing, filled) if kind == "days" else (filled, nothing)
-    return Credits(percent, days, _amounts(contract, ratio_num, ratio_den, fee, currency))
+    amounts, below_minimum = _amounts(contract, ratio_num, ratio_den, fee, currency)
+    for i in below_minimum:
+        limited[i] = (
+            f"minimum credit: only credits above {contract.minimum_credit} "
+            f"{contract.minimum_credit_currency} are issued"
+        )
+    return Credits(percent, days, amounts, limited)
+
+
+def fee_days(contract: Contract, period_days: I64, period_months: I64) -> I64:
+    """Days of service the period's fee pays for: what one day of a days-of-service credit (or of
+    a cap in days) is worth. The calendar days, unless the contract values a day as the monthly
+    fee divided by ``day_value_days``."""
+    if contract.day_value_days is None:
+        return period_days
+    return np.asarray(period_months * contract.day_value_days, dtype=np.int64)
 
 
 def _capped(contract: Contract, credit: Fraction, period_days: int) -> Fraction:
@@ -123,29 +165,22 @@ def _capped(contract: Contract, credit: Fraction, period_days: int) -> Fraction:
     return credit
 
 
-def _capped_multiple(
-    contract: Contract, multiple: Decimal, lost: Availability, rows: I64, period_days: int
-) -> list[Fraction]:
-    """Slack: the multiple times the lost share of the fee, as percents, after caps."""
-    m = Fraction(multiple)
-    return [
-        _capped(contract, m * 100 * Fraction(int(u), int(t)), period_days)
-        for u, t in zip(lost.up[rows].tolist(), lost.total[rows].tolist(), strict=True)
-    ]
-
-
 def _amounts(
     contract: Contract,
     ratio_num: Obj,
     ratio_den: Obj,
     fee: list[Decimal | None],
     currency: list[str],
-) -> list[Decimal | None]:
-    """fee × ratio per row, half-up to the minor unit once; the contract's minimum applies."""
+) -> tuple[list[Decimal | None], list[int]]:
+    """fee × ratio per row, half-up to the minor unit once; the contract's minimum applies.
+
+    Also the rows whose credit the minimum took to zero.
+    """
     out: list[Decimal | None] = [None] * len(fee)
     known = [i for i, f in enumerate(fee) if f is not None]
+    dropped: list[int] = []
     if not known:
-        return out
+        return out, dropped
     idx = np.array(known, dtype=np.int64)
     # A portfolio repeats each tenant's fee and currency on every period: convert each once.
     ratio_of = {f: f.as_integer_ratio() for f in set(fee) if f is not None}
@@ -162,7 +197,9 @@ def _amounts(
     if minimum is not None:
         same = np.array([currency[i] == contract.minimum_credit_currency for i in known])
         floor = np.array([int(minimum * s) for s in scale.tolist()], dtype=object)
-        minor = np.where(same & (minor * 1 <= floor), 0, minor)
+        under = same & (minor > 0) & (minor * 1 <= floor)
+        dropped = [known[j] for j in np.flatnonzero(under).tolist()]
+        minor = np.where(under, 0, minor)
     made: dict[tuple[int, int], Decimal] = {}  # most rows share an amount (zero, or a tier's)
     for i, units, d in zip(known, minor.tolist(), digits.tolist(), strict=True):
         key = (units, d)
@@ -170,7 +207,7 @@ def _amounts(
         if amount is None:
             amount = made[key] = Decimal(int(units)).scaleb(-int(d))
         out[i] = amount
-    return out
+    return out, dropped
 
 
 def _decimal(value: Fraction) -> Decimal:
@@ -190,14 +227,23 @@ def seconds_to_next_tier(
     """Seconds of extra full outage that move each row to its next tier, and that tier (−1: none).
 
     The availability is ``100 × up / total`` and each extra second of full outage takes
-    ``per_second`` from ``up``; it must fit in the ``up_seconds`` that were not down yet.
+    ``per_second`` from ``up``; it must fit in the ``up_seconds`` that were not down yet. The next
+    tier is the first one below the current whose band still reaches under the availability: a
+    band whose stated lower bound the availability does not pass lies wholly above it (GitHub at
+    exactly 99.0 % is past the 10 % band; the next tier is the 25 % one).
     """
     n = len(tier)
     seconds = np.full(n, -1, dtype=np.int64)
     target = np.full(n, -1, dtype=np.int64)
     minimum = max(1, int(np.ceil(float(contract.minimum_downtime_minutes) * 60)))
+    now = Availability(up=up, total=total)
+    following = tier + 1
     for index, t in enumerate(contract.tiers):
-        rows = np.flatnonzero(tier + 1 == index)
+        if t.above is not None:
+            passed = ~now.above(t.above, t.above_operator)
+            following[(following == index) & passed] = index + 1
+    for index, t in enumerate(contract.tiers):
+        rows = np.flatnonzero(following == index)
         if len(rows) == 0 or t.kind == "multiple":
             continue
         b = Fraction(t.below)

@@ -13,7 +13,10 @@ from slacalc.model.contract import Contract
 
 #: The columns of ``Results.to_frame()``, in order. Seconds are exact integers; minutes are
 #: floats for reading (they only measure); availability, commitment and money are ``Decimal``.
-#: ``tier_number`` is 1 for the contract's first tier, 0 when no tier applies.
+#: ``tier_number`` is 1 for the contract's first tier, 0 when no tier applies. ``terms_version``
+#: names the dated text of the contract the period was measured under (its ``source.version``);
+#: ``credit_limited_by`` the rule that lowered the tier's credit (the cap or the minimum credit),
+#: "" when none did.
 RESULT_COLUMNS = (
     "tenant",
     "service",
@@ -36,12 +39,14 @@ RESULT_COLUMNS = (
     "impact_user_minutes",
     "availability_percent",
     "commitment_percent",
+    "terms_version",
     "breached",
     "tier_number",
     "tier",
     "credit_percent",
     "credit_days",
     "credit_amount",
+    "credit_limited_by",
     "monthly_fee",
     "period_fee",
     "currency",

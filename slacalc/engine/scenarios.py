@@ -24,7 +24,13 @@ import numpy as np
 import pandas as pd
 
 from slacalc.engine.calculate import calculate
-from slacalc.engine.credits import Availability, choose_tiers, credits, seconds_to_next_tier
+from slacalc.engine.credits import (
+    Availability,
+    choose_tiers,
+    credits,
+    fee_days,
+    seconds_to_next_tier,
+)
 from slacalc.engine.results import Results
 from slacalc.engine.sweep import UNITS_PER_USER
 from slacalc.errors import InputError
@@ -410,8 +416,10 @@ def credit_steps(row: Mapping[str, object], contract: Contract) -> pd.DataFrame:
     The first row is the period as it is (0 extra minutes); each further row is the least extra
     outage, hitting every licensed user at a time that was up, that reaches the next tier (the
     engine's own margin rule), with the tier and credit the engine gives there. Tiers out of reach
-    in the period, and tiers paying a multiple of the down time's fees, are left out.
+    in the period, and tiers paying a multiple of the down time's fees, are left out. The terms
+    are those of the contract's text in force on the period's first day.
     """
+    contract = contract.terms_at(pd.Timestamp(str(row["period_start"])).date())
     measured = _int(row["measured_seconds"])
     down_s = _int(row["downtime_seconds"])
     users = _int(row["licensed_users"])
@@ -453,7 +461,11 @@ def credit_steps(row: Mapping[str, object], contract: Contract) -> pd.DataFrame:
         contract,
         tiers,
         Availability(up=lost_at, total=totals),
-        np.full(n, days, dtype=np.int64),
+        fee_days(
+            contract,
+            np.full(n, days, dtype=np.int64),
+            np.full(n, _int(row["period_months"]), dtype=np.int64),
+        ),
         [fee if isinstance(fee, Decimal) else None] * n,
         [str(row["currency"])] * n,
     )

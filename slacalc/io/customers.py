@@ -2,7 +2,8 @@
 
 ``Customers.frame`` has one row per tenant: ``row`` (int64), ``tenant`` (str), ``contract`` (str id
 or path), ``users`` (int64, licensed seats), ``monthly_fee`` (``Decimal`` or ``None``), ``currency``
-(str). ``Customers.cohorts`` has one row per tenant and cohort: ``tenant``, ``cohort``, ``users``
+(str), ``billing_day`` (int64, the day of the month its billing cycles start; 1 when not given).
+``Customers.cohorts`` has one row per tenant and cohort: ``tenant``, ``cohort``, ``users``
 (int64).
 
 :func:`read_customers` reads such a table from CSV, ``.xlsx``, JSON or a DataFrame with the same
@@ -19,6 +20,7 @@ JSON also ``{"cohorts": {"Outlook Mobile": 120}}``). Rules decided here:
   float; Excel numeric cells (binary floats) are taken by their shortest decimal form. An empty
   fee is ``None``.
 * ``currency`` is three letters, upper-cased; empty means USD.
+* ``billing_day`` is a whole day of the month from 1 to 28; empty means calendar-month cycles.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ CUSTOMER_FIELDS = Fields(
             "monthly service fee",
         ),
         "currency": ("ccy", "cur", "currency code"),
+        "billing_day": ("billing cycle day", "bill day", "billing cycle start day", "cycle day"),
     }
 )
 _COHORT_COLUMN = re.compile(r"^\s*cohorts?\s*:\s*(?P<name>.+?)\s*$", re.IGNORECASE)
@@ -144,6 +147,7 @@ class Customers:
                 "users": np.array([users], dtype=np.int64),
                 "monthly_fee": pd.Series([fee], dtype=object),
                 "currency": [currency.upper()],
+                "billing_day": np.array([1], dtype=np.int64),
             }
         )
         cohort_frame = pd.DataFrame(
@@ -216,7 +220,7 @@ def read_customers(
     reject("tenant", header("tenant"), column("tenant"), problem)
 
     contracts = check_text(column("contract"))
-    allowed = set(list_contracts()) | {str(c) for c in (known_contracts or ())}
+    allowed = set(list_contracts(unverified=True)) | {str(c) for c in (known_contracts or ())}
     problem = contracts.problem.copy()
     unknown = (problem == "") & contracts.given & ~contracts.values.isin(allowed).to_numpy()
     for i in np.flatnonzero(unknown):
@@ -241,6 +245,16 @@ def read_customers(
         "not a currency code: give three letters, e.g. USD or EUR",
     ).astype(object)
     reject("currency", header("currency"), column("currency"), problem)
+
+    # The day of the month the customer's billing cycles start (AWS-style claim clocks count
+    # billing cycles); 1 to 28 so every month has it; empty means calendar months.
+    billing = check_whole(column("billing_day"), "days")
+    problem = billing.problem.copy()
+    day = billing.values.to_numpy(dtype=np.float64)
+    outside = (problem == "") & billing.given & ((day < 1) | (day > 28))
+    problem[outside] = "not a day of the month from 1 to 28"
+    reject("billing_day", header("billing_day"), column("billing_day"), problem)
+    billing_day = np.where(np.isnan(day) | (problem != ""), 1, day).astype(np.int64)
 
     sizes: list[tuple[int, str, pd.Series]] = []
     seen_names: dict[str, str] = {}
@@ -270,6 +284,7 @@ def read_customers(
             "users": seats[keep].astype(np.int64),
             "monthly_fee": pd.Series(list(fee.values.iloc[keep]), dtype=object),
             "currency": currency.iloc[keep].to_numpy(dtype=object),
+            "billing_day": billing_day[keep],
         }
     )
     cohort_rows: list[tuple[str, str, int]] = []

@@ -1,12 +1,16 @@
 """SLA contracts as data: the pydantic model of a contract file and the loader of its TOML.
 
 A contract states every term that moves a number: the commitment, the period and its time zone, how
-downtime is measured, the credit tiers with the boundary operator the contract uses, caps, minimums
-and the claim-deadline rule. The contract's id is its file's stem.
+downtime is measured (minutes, user-minutes, or an average error rate over fixed intervals), the
+credit bands with both bounds as the text states them, caps, minimums, the value of a day of
+service and the claim clock. Earlier dated texts of the same contract are ``versions``; a period
+is measured under the text in force on its first day. The contract's id is its file's stem.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 import tomllib
 import zoneinfo
@@ -29,15 +33,32 @@ class _Frozen(BaseModel):
 
 
 class Tier(_Frozen):
-    """One credit tier: availability ``operator`` ``below`` pays the stated credit.
+    """One credit band: availability ``operator`` ``below`` (and ``above_operator`` ``above``, when
+    the contract states a lower bound) pays the stated credit.
 
-    Exactly one of ``credit_percent`` (of the period's fee), ``credit_days`` (days of service) or
-    ``credit_multiple`` (times the fees for the down part of the period, Slack style) is set.
+    Without ``above`` the band reaches down to the next tier's upper bound, so the tiers meet with
+    neither gap nor overlap. With it the band is closed on both sides exactly as the text says:
+    GitHub's "less than or equal to 99.9 %, but greater than 99.0 %" is ``below = 99.9``,
+    ``operator = "<="``, ``above = 99``, ``above_operator = ">"``, and exactly 99.0 % then falls in
+    no band. Exactly one of ``credit_percent`` (of the period's fee), ``credit_days`` (days of
+    service) or ``credit_multiple`` (times the fees for the down part of the period, Slack style)
+    is set.
     """
 
-    below: Percent = Field(description="The availability boundary, as the contract states it.")
+    below: Percent = Field(description="The upper bound of the band, as the contract states it.")
     operator: Literal["<", "<="] = Field(
         "<", description="'<' when the contract says 'less than', '<=' for 'equal to or less than'."
+    )
+    above: Percent | None = Field(
+        None,
+        description=(
+            "The lower bound of the band when the contract states one ('but greater than 99.0 %'); "
+            "without it the band reaches down to the next tier."
+        ),
+    )
+    above_operator: Literal[">", ">="] = Field(
+        ">=",
+        description="'>' for 'greater than', '>=' for 'equal to or greater than' (with 'above').",
     )
     credit_percent: Percent | None = None
     credit_days: Annotated[Decimal, Field(gt=0)] | None = None
@@ -48,6 +69,15 @@ class Tier(_Frozen):
         given = [self.credit_percent, self.credit_days, self.credit_multiple]
         if sum(v is not None for v in given) != 1:
             raise ValueError("set exactly one of credit_percent, credit_days, credit_multiple")
+        return self
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Self:
+        if self.above is not None and self.above >= self.below:
+            raise ValueError(
+                f"above: {self.above} must be below the upper bound {self.below}: the band "
+                "would hold no availability (or one single value)"
+            )
         return self
 
     @property
@@ -63,6 +93,11 @@ class Tier(_Frozen):
         value = self.credit_percent or self.credit_days or self.credit_multiple
         return value if value is not None else Decimal(0)
 
+    def bounds(self) -> str:
+        """The band in symbols, e.g. ``<= 99.9 % and > 99 %``."""
+        upper = f"{self.operator} {self.below} %"
+        return upper if self.above is None else f"{upper} and {self.above_operator} {self.above} %"
+
     def describe(self) -> str:
         """The tier in plain words, e.g. ``< 99.9 % → 25 % of the fee``."""
         what = {
@@ -70,7 +105,7 @@ class Tier(_Frozen):
             "days": f"{self.credit} days of service",
             "multiple": f"{self.credit}× the fees for the down time",
         }[self.kind]
-        return f"{self.operator} {self.below} % → {what}"
+        return f"{self.bounds()} → {what}"
 
 
 class DowntimeThreshold(_Frozen):
@@ -110,34 +145,92 @@ class Cap(_Frozen):
     """The most a period's credits may reach: a percent of the period's fee and/or days of service.
 
     A contract without a ``[cap]`` table is capped at 100 % of the fee (Microsoft's general terms);
-    an empty ``[cap]`` table states that the contract sets no cap.
+    an empty ``[cap]`` table states that the contract sets no cap. ``invoice = "future"`` records a
+    cap measured against the invoice the credit is applied to (Atlassian); the period's fee stands
+    in for it, since that invoice is not known yet.
     """
 
     percent: Percent | None = None
     days: Annotated[Decimal, Field(gt=0)] | None = None
+    invoice: Literal["period", "future"] = Field(
+        "period",
+        description=(
+            "'period': the cap is a share of the fees of the period measured; 'future': of the "
+            "invoice the credit is applied to."
+        ),
+    )
+
+
+class ErrorRate(_Frozen):
+    """Availability measured as an average error rate over fixed intervals, from a metrics table.
+
+    Amazon S3: per request type, the error rate of each five-minute interval is the failed
+    requests over the requests of that type in it, and the month's availability is 100 % minus
+    the average of those rates over every interval of the billing cycle. Azure Storage: the same
+    over hourly intervals. An interval with no requests has an error rate of 0 %.
+    """
+
+    interval_minutes: Annotated[int, Field(ge=1, le=1440)] = Field(
+        description="Length of each interval (S3: 5, Azure Storage: 60); it divides a day."
+    )
+    per_request_type: bool = Field(
+        True, description="Each request type has its own availability and credit (S3)."
+    )
+
+    @field_validator("interval_minutes")
+    @classmethod
+    def _divides_a_day(cls, value: int) -> int:
+        if 1440 % value:
+            raise ValueError("give an interval that divides a day (5, 10, 15, 30, 60, ...)")
+        return value
 
 
 class ClaimRule(_Frozen):
-    """When a claim must be received.
+    """When a claim must be received: the claim clock.
 
     ``end_of_month_after``: the last day of the ``months``-th calendar month after the period's last
-    month (Microsoft 365: 1; Azure and AWS: 2). ``days_after_period_end``: ``days`` after the
-    period's last day (GitHub 30, Atlassian 15, Google 30). ``not_stated``: the terms give no
-    deadline, so none is shown.
+    month (Microsoft 365: 1; Azure: 2, "within two months of the end of the billing month").
+    ``days_after_period_end``: ``days`` after the period's last day (GitHub 30, Atlassian 15; Google
+    30, since eligibility begins at the close of the month). ``days_after_incident``: ``days``
+    after the day the first counted downtime of the period began (Auth0: "within 10 days of the
+    event"). ``end_of_billing_cycle_after``: the last day of the ``cycles``-th billing cycle after
+    the cycle in which the first counted downtime began (AWS: 2); a cycle starts on the customer's
+    billing day (``billing_day`` in the customers table; the 1st, a calendar month, without it).
+    ``not_stated``: the terms give no deadline, so none is shown.
     """
 
-    rule: Literal["end_of_month_after", "days_after_period_end", "not_stated"]
+    rule: Literal[
+        "end_of_month_after",
+        "days_after_period_end",
+        "days_after_incident",
+        "end_of_billing_cycle_after",
+        "not_stated",
+    ]
     months: Annotated[int, Field(ge=0, le=24)] | None = None
     days: Annotated[int, Field(ge=0, le=366)] | None = None
+    cycles: Annotated[int, Field(ge=0, le=24)] | None = Field(
+        None, description="For 'end_of_billing_cycle_after': how many billing cycles after."
+    )
     how: str = Field("", description="Where and how to file the claim.")
 
     @model_validator(mode="after")
     def _amount(self) -> Self:
-        if self.rule == "end_of_month_after" and self.months is None:
-            raise ValueError("rule 'end_of_month_after' needs 'months'")
-        if self.rule == "days_after_period_end" and self.days is None:
-            raise ValueError("rule 'days_after_period_end' needs 'days'")
+        needs = {
+            "end_of_month_after": ("months", self.months),
+            "days_after_period_end": ("days", self.days),
+            "days_after_incident": ("days", self.days),
+            "end_of_billing_cycle_after": ("cycles", self.cycles),
+        }
+        if self.rule in needs:
+            name, value = needs[self.rule]
+            if value is None:
+                raise ValueError(f"rule {self.rule!r} needs {name!r}")
         return self
+
+    @property
+    def from_incident(self) -> bool:
+        """Whether the clock starts at the incident rather than at the period's end."""
+        return self.rule in ("days_after_incident", "end_of_billing_cycle_after")
 
     def describe(self) -> str:
         """The rule in plain words."""
@@ -146,6 +239,13 @@ class ClaimRule(_Frozen):
             return f"by the end of the {_ordinal(n or 0)} calendar month after the period"
         if self.rule == "not_stated":
             return "no deadline stated in the terms"
+        if self.rule == "days_after_incident":
+            return f"within {self.days} days after the day the first counted downtime began"
+        if self.rule == "end_of_billing_cycle_after":
+            return (
+                f"by the end of the {_ordinal(self.cycles or 0)} billing cycle after the cycle "
+                "in which the first counted downtime began"
+            )
         return f"within {self.days} days after the period ends"
 
 
@@ -162,6 +262,36 @@ class Source(_Frozen):
     notes: str = ""
 
 
+DayValue = Annotated[int, Field(ge=1, le=366)]
+MinimumCredit = Annotated[Decimal, Field(ge=0)]
+
+
+class Version(_Frozen):
+    """An earlier dated text of the same contract: the terms it said differently, in force for
+    periods that start before ``until``.
+
+    The contract's top-level terms are its current text, which every view shows; a version lists
+    only what the earlier text said otherwise, and a term left out is the current one. Only the
+    terms that decide the credit may differ (commitment, tiers, cap, minimum credit, the value of
+    a day, the claim clock); how downtime is measured stays the contract's.
+    """
+
+    until: dt.date = Field(
+        description=(
+            "The first day (in the contract's zone) on which the next text applies: periods "
+            "starting before it are measured under this one."
+        )
+    )
+    commitment_percent: Percent | None = None
+    tiers: tuple[Tier, ...] | None = Field(None, min_length=1)
+    cap: Cap | None = None
+    minimum_credit: MinimumCredit | None = None
+    day_value_days: DayValue | None = None
+    claim: ClaimRule | None = None
+    source: Source = Field(description="The official address and date of this text.")
+    unverified: tuple[str, ...] | None = None
+
+
 class Contract(_Frozen):
     """An SLA contract. Built from a TOML file whose stem is the ``id``."""
 
@@ -175,13 +305,28 @@ class Contract(_Frozen):
     method: Literal["user_minutes", "time"]
     downtime_threshold: DowntimeThreshold = DowntimeThreshold()
     minimum_downtime_minutes: Annotated[Decimal, Field(ge=0)] = Decimal(0)
+    partial_minutes: Literal["counted", "dropped"] = Field(
+        "counted",
+        description=(
+            "'dropped' where the text does not count partial minutes of downtime (Google: "
+            "'Partial minutes ... will not be counted'): each run of downtime counts in whole "
+            "minutes, rounded down. Method 'time' only."
+        ),
+    )
     counted_cohorts: tuple[str, ...] | None = Field(
         None, description="Only these cohorts count toward SLA downtime; the rest is impact only."
+    )
+    error_rate: ErrorRate | None = Field(
+        None,
+        description=(
+            "When the text measures an average error rate over fixed intervals: computed from a "
+            "metrics table (slacalc.calculate_error_rate)."
+        ),
     )
     maintenance: tuple[Maintenance, ...] = ()
     tiers: tuple[Tier, ...] = Field(min_length=1)
     cap: Cap = Cap(percent=Decimal(100))
-    minimum_credit: Annotated[Decimal, Field(ge=0)] | None = Field(
+    minimum_credit: MinimumCredit | None = Field(
         None, description="A credit is issued only if it is greater than this amount."
     )
     minimum_credit_currency: str = Field(
@@ -189,10 +334,24 @@ class Contract(_Frozen):
         pattern=r"^[A-Z]{3}$",
         description="Currency of minimum_credit; the minimum applies to fees in this currency.",
     )
+    day_value_days: DayValue | None = Field(
+        None,
+        description=(
+            "For days-of-service credits: a day of service is worth the monthly fee divided by "
+            "this many days; without it, the period's fee divided by its calendar days."
+        ),
+    )
     claim: ClaimRule
     source: Source
     unverified: tuple[str, ...] = Field(
         (), description="Terms the reference marks unverified; check the live SLA before relying."
+    )
+    versions: tuple[Version, ...] = Field(
+        (),
+        description=(
+            "Earlier dated texts, oldest first; a period is measured under the text in force on "
+            "its first day (the top-level terms from the last version's 'until' on)."
+        ),
     )
     notes: str = ""
 
@@ -216,18 +375,83 @@ class Contract(_Frozen):
         credits = [t.credit for t in tiers]
         if credits != sorted(credits):
             raise ValueError("a lower tier must not pay less than a higher one")
+        for i, (upper, lower) in enumerate(itertools.pairwise(tiers)):
+            if upper.above is None:
+                continue
+            # Both bands hold the shared bound only when both operators include it.
+            touch = upper.above == lower.below
+            shared = upper.above_operator == ">=" and lower.operator == "<="
+            if upper.above < lower.below or (touch and shared):
+                raise ValueError(
+                    f"tiers {i} ({upper.bounds()}) and {i + 1} ({lower.bounds()}) overlap: an "
+                    "availability would fall in both bands"
+                )
         return tiers
 
     @model_validator(mode="after")
     def _threshold_for_time(self) -> Self:
         if self.method == "user_minutes" and self.downtime_threshold != DowntimeThreshold():
             raise ValueError("downtime_threshold applies only to method 'time'")
+        if self.method == "user_minutes" and self.partial_minutes == "dropped":
+            raise ValueError("partial_minutes: 'dropped' applies only to method 'time'")
         return self
+
+    @model_validator(mode="after")
+    def _tiers_below_commitment(self) -> Self:
+        top = self.tiers[0]
+        if top.below > self.commitment_percent:
+            raise ValueError(
+                f"tiers.0.below: {top.below} is above commitment_percent "
+                f"{self.commitment_percent}: the tier would pay a credit while the commitment "
+                "is met"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _versions(self) -> Self:
+        dates = [v.until for v in self.versions]
+        if dates != sorted(set(dates)):
+            raise ValueError("versions: list them oldest first, each 'until' date once")
+        for i in range(1, len(self.versions) + 1):
+            try:
+                Contract.model_validate(self._merged(i))
+            except ValidationError as exc:
+                problems = "; ".join(
+                    f"{'.'.join(str(p) for p in err['loc']) or '(terms)'}: {err['msg']}"
+                    for err in exc.errors()
+                )
+                raise ValueError(f"versions.{i - 1}: {problems}") from None
+        return self
+
+    def _merged(self, index: int) -> dict[str, Any]:
+        """The terms of text ``index`` (0: the current text) as a contract's fields."""
+        data = self.model_dump(exclude={"versions"})
+        if index:
+            version = self.versions[index - 1]
+            data.update(version.model_dump(exclude={"until"}, exclude_none=True))
+        return data
 
     @property
     def credit_kind(self) -> Literal["percent", "days", "multiple"]:
         """The kind of credit every tier pays."""
         return self.tiers[0].kind
+
+    def version_index(self, day: dt.date) -> int:
+        """Which text is in force on ``day``: ``i`` for ``versions[i - 1]``, 0 for the current."""
+        return next((i for i, v in enumerate(self.versions, 1) if day < v.until), 0)
+
+    def text(self, index: int) -> Contract:
+        """Text ``index`` (see :meth:`version_index`) as a contract without versions."""
+        if not self.versions:
+            return self
+        return Contract.model_validate({**self._merged(index), "versions": ()})
+
+    def terms_at(self, day: dt.date) -> Contract:
+        """The contract as in force on ``day``, without its other versions."""
+        return self.text(self.version_index(day))
+
+
+_UNVERIFIED = "unverified"  # the folder of contracts whose credit terms are not the provider's
 
 
 def _bundled_dir() -> Path:
@@ -236,9 +460,15 @@ def _bundled_dir() -> Path:
     return packaged if packaged.is_dir() else package.parent / "contracts"
 
 
-def list_contracts() -> list[str]:
-    """The ids of the bundled contracts, sorted."""
-    return sorted(p.stem for p in _bundled_dir().glob("*.toml"))
+def list_contracts(*, unverified: bool = False) -> list[str]:
+    """The ids of the bundled contracts, sorted.
+
+    Contracts whose credit terms could not be checked against the provider's own text live in
+    ``contracts/unverified/``: they load by id but are listed only with ``unverified=True``, so
+    no one picks them by default.
+    """
+    folders = [_bundled_dir(), *([_bundled_dir() / _UNVERIFIED] if unverified else [])]
+    return sorted(p.stem for folder in folders for p in folder.glob("*.toml"))
 
 
 def contract_schema() -> dict[str, Any]:
@@ -299,11 +529,13 @@ def load_contract(id_or_path: str | Path | Contract) -> Contract:
 
 
 def bundled_contract(contract_id: str) -> Contract:
-    """The bundled contract of this id (never a path)."""
-    bundled = _bundled_dir() / f"{contract_id}.toml"
-    if contract_id not in list_contracts():
+    """The bundled contract of this id (never a path), listed or kept in the unverified folder."""
+    if contract_id not in list_contracts(unverified=True):
         known = ", ".join(list_contracts())
         raise ContractError(f"unknown contract {contract_id!r}; bundled contracts are: {known}")
+    bundled = _bundled_dir() / f"{contract_id}.toml"
+    if not bundled.is_file():
+        bundled = _bundled_dir() / _UNVERIFIED / f"{contract_id}.toml"
     return _load_path(bundled)
 
 

@@ -51,14 +51,18 @@ def _picker(current: Inputs) -> str | None:
     options = pure.contract_ids(current)
     if current.portfolio:
         options = [OWN, *options]
-    names = {cid: cached.contract(current, cid).name for cid in options if cid != OWN}
+    names = {
+        cid: f"{c.provider} · {c.name}"
+        for cid in options
+        if cid != OWN and (c := cached.contract(current, cid))
+    }
     state.sync(Widget.CONTRACT, current.contract or OWN)
     choice = st.selectbox(
         "Contract",
         options,
         key=Widget.CONTRACT,
         format_func=lambda cid: cid if cid == OWN else f"{names[cid]}  ({cid})",
-        help="The bundled contracts carry the published terms with their source.",
+        help="The bundled contracts, by provider, carry the published terms with their source.",
     )
     picked = None if choice in (None, OWN) else str(choice)
     if picked != current.contract:
