@@ -18,15 +18,33 @@ from typing import IO
 import numpy as np
 import pandas as pd
 import pendulum
+import pyarrow as pa
 
+from slacalc.engine.columns import (
+    DATE,
+    IDS,
+    MONEY,
+    MONEY_PLACES,
+    PERCENT,
+    PERCENT_PLACES,
+    UNITS,
+    fits,
+    from_units,
+    typed,
+)
 from slacalc.engine.credits import Availability, choose_tiers, credits, seconds_to_next_tier
 from slacalc.engine.deadlines import claim_deadline
 from slacalc.engine.maintenance import maintenance_windows
-from slacalc.engine.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
+from slacalc.engine.results import (
+    EVIDENCE_COLUMNS,
+    EXCLUSION_COLUMNS,
+    RESULT_COLUMNS,
+    Results,
+    empty_table,
+)
 from slacalc.engine.sweep import (
     I64,
     MAX_LICENSED_USERS,
-    UNITS_DIGITS,
     UNITS_PER_USER,
     Measurement,
     Rules,
@@ -110,9 +128,9 @@ def calculate(
                 groups,
             )
         )
-    frames = [p.table for p in parts]
-    result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    result = result.reindex(columns=list(RESULT_COLUMNS))
+    frames = [p.table for p in parts if len(p.table)]
+    result = pd.concat(frames, ignore_index=True) if frames else empty_table(RESULT_COLUMNS)
+    result = result[list(RESULT_COLUMNS)]
     return Results(
         table=result.sort_values(["tenant", "service", "period"], kind="stable", ignore_index=True),
         evidence=lambda: _concat([p.evidence() for p in parts], EVIDENCE_COLUMNS),
@@ -129,7 +147,7 @@ def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFram
     are contracts (by id) or contiguous ranges of subscriptions, so the whole is too."""
     frames = [f for f in frames if len(f)]
     if not frames:
-        return pd.DataFrame({c: [] for c in columns})
+        return empty_table(columns)
     return pd.concat(frames, ignore_index=True)[list(columns)]
 
 
@@ -174,6 +192,7 @@ class _Subs:
     service: np.ndarray
     users: I64
     fee: np.ndarray  # Decimal | None
+    fee_units: I64  # the fee in thousandths (the ``MONEY`` column's unit); 0 where none
     currency: np.ndarray
 
 
@@ -186,12 +205,24 @@ def _subscriptions(custs: Customers, contracts: Mapping[str, Contract]) -> _Subs
             f"tenant {frame['tenant'].iloc[big[0]]!r}: more than {MAX_LICENSED_USERS:,} licensed "
             "users is beyond what slacalc computes exactly"
         )
+    fee = frame["monthly_fee"].to_numpy(dtype=object)
+    fee_units = np.zeros(len(fee), dtype=np.int64)
+    for i, amount in enumerate(fee.tolist()):  # one per subscription, not per result row
+        if amount is None:
+            continue
+        if not fits(amount, MONEY_PLACES):
+            raise InputError(
+                f"tenant {frame['tenant'].iloc[i]!r}: monthly_fee {amount} has more than "
+                f"{MONEY_PLACES} decimals, finer than any currency's minor unit"
+            )
+        fee_units[i] = int(amount.scaleb(MONEY_PLACES))
     return _Subs(
         tenant=frame["tenant"].to_numpy(dtype=object),
         contract=frame["contract"].to_numpy(dtype=object),
         service=np.array([contracts[c].service for c in frame["contract"]], dtype=object),
         users=users,
-        fee=frame["monthly_fee"].to_numpy(dtype=object),
+        fee=fee,
+        fee_units=fee_units,
         currency=frame["currency"].to_numpy(dtype=object),
     )
 
@@ -585,7 +616,10 @@ def _table(
         contract, tier, avail.up, total, per_second, measured - down_s
     )
     described = np.array(["", *(t.describe() for t in contract.tiers)], dtype=object)
-    deadlines = [_date(claim_deadline(contract, p)) for p in plist]
+    deadlines = pa.array([_date(claim_deadline(contract, p)) for p in plist], type=DATE)
+    has_fee = np.array([f is not None for f in subs.fee], dtype=bool)[sub]
+    fee_units = subs.fee_units[sub]
+    commitment = int(contract.commitment_percent.scaleb(PERCENT_PLACES))
     # Period edges as one small DatetimeIndex, taken per row: no Timestamp objects per row.
     edge_seconds = [int(p.start.timestamp()) for p in plist] + [int(plist[-1].end.timestamp())]
     edge_index = (
@@ -594,7 +628,7 @@ def _table(
     incident_ids = _incident_ids(m, window_idx, ids, len(plist))
     return pd.DataFrame(
         {
-            "tenant": subs.tenant[sub],
+            "tenant": _tenants(subs.tenant[sub]),
             "service": contract.service,
             "contract": contract.id,
             "period": [plist[i].label for i in pi.tolist()],
@@ -610,36 +644,32 @@ def _table(
             "downtime_seconds": down_s,
             "downtime_minutes": down_s / 60,
             "user_minutes": measured * users.astype(np.float64) / 60,
-            "downtime_user_seconds": _decimals(down_u, UNITS_DIGITS),
+            "downtime_user_seconds": from_units(down_u, UNITS),
             "user_minutes_lost": down_u / (60 * UNITS_PER_USER),
             "impact_user_minutes": m.impact_units / (60 * UNITS_PER_USER),
             "availability_percent": avail.percent(),
-            "commitment_percent": contract.commitment_percent,
+            "commitment_percent": from_units(np.full(n, commitment, dtype=np.int64), PERCENT),
             "breached": tier >= 0,
             "tier_number": tier + 1,
             "tier": described[tier + 1],
             "credit_percent": credit.percent,
             "credit_days": credit.days,
             "credit_amount": credit.amount,
-            "monthly_fee": fees,
-            "period_fee": period_fee,
+            "monthly_fee": from_units(fee_units, MONEY, has_fee),
+            "period_fee": from_units(fee_units * months, MONEY, has_fee),
             "currency": currency,
-            "claim_deadline": [deadlines[i] for i in pi.tolist()],
+            "claim_deadline": pd.arrays.ArrowExtensionArray(deadlines.take(pa.array(pi))),
             "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
             "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
             "next_tier": described[target + 1],
-            "incident_ids": incident_ids,
+            "incident_ids": typed(incident_ids, IDS),
         }
     )
 
 
-def _decimals(units: np.ndarray, places: int) -> list[Decimal]:
-    """Integers counted in ``10**-places`` as exact Decimals (``112500`` at 4 places: 11.25)."""
-    whole = (units % 10**places == 0).tolist()
-    return [
-        Decimal(u // 10**places) if w else Decimal(u).scaleb(-places).normalize()
-        for u, w in zip(units.tolist(), whole, strict=True)
-    ]
+def _tenants(names: np.ndarray) -> pd.Series:
+    """Tenant names as a text column; a single customer's blank tenant is missing, not ``""``."""
+    return pd.Series(names, dtype="str").replace("", None)
 
 
 def _date(day: pendulum.Date | None) -> dt.date | None:
@@ -726,16 +756,16 @@ def _evidence(
     ids_by_run = ids.by_group(run[pos], window_idx[owner], np.arange(n, dtype=np.int64))
     return pd.DataFrame(
         {
-            "tenant": subs.tenant[s[new]],
+            "tenant": _tenants(subs.tenant[s[new]]),
             "service": contract.service,
             "contract": contract.id,
             "period": [plist[i].label for i in p[new]],
             "start": pd.to_datetime(start, unit="s", utc=True),
             "end": pd.to_datetime(end, unit="s", utc=True),
             "minutes": (end - start) / 60,
-            "peak_affected_users": peak / UNITS_PER_USER,
+            "peak_affected_users": from_units(peak, UNITS),
             "user_minutes_lost": lost / (60 * UNITS_PER_USER),
-            "incident_ids": ids_by_run,
+            "incident_ids": typed(ids_by_run, IDS),
         }
     )
 
@@ -765,7 +795,7 @@ def _exclusion_table(
     r, s, a, b, p = r[order], s[order], a[order], b[order], p[order]
     return pd.DataFrame(
         {
-            "tenant": subs.tenant[s],
+            "tenant": _tenants(subs.tenant[s]),
             "service": contract.service,
             "contract": contract.id,
             "period": [plist[i].label for i in p],

@@ -14,7 +14,17 @@ from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
+from slacalc.engine.columns import (
+    FIGURE,
+    MONEY,
+    MONEY_PLACES,
+    PERCENT,
+    PERCENT_PLACES,
+    from_decimals,
+    from_units,
+)
 from slacalc.model.contract import Contract
 from slacalc.model.money import minor_unit_digits
 
@@ -36,19 +46,11 @@ class Availability:
         right = self.total * b.numerator
         return np.asarray(left < right if operator == "<" else left <= right, dtype=bool)
 
-    def percent(self, places: int = 10) -> list[Decimal]:
-        """Availability for display: exact to ``places`` decimals, else floored (never flatters)."""
-        scaled = (self.up * (100 * 10**places)) // self.total
-        exact = (self.up * (100 * 10**places)) % self.total == 0
-        return [
-            _plain(Decimal(int(q)).scaleb(-places)) if e else Decimal(int(q)).scaleb(-places)
-            for q, e in zip(scaled.tolist(), exact.tolist(), strict=True)
-        ]
-
-
-def _plain(value: Decimal) -> Decimal:
-    value = value.normalize()
-    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value  # type: ignore[operator]
+    def percent(self) -> pd.arrays.ArrowExtensionArray:
+        """Availability as a ``PERCENT`` column: exact to 10 decimals, else floored (never
+        flatters)."""
+        scaled = (self.up * (100 * 10**PERCENT_PLACES)) // self.total  # at most 100 × 10**10
+        return from_units(np.asarray(scaled, dtype=np.int64), PERCENT)
 
 
 def choose_tiers(contract: Contract, availability: Availability) -> I64:
@@ -61,11 +63,11 @@ def choose_tiers(contract: Contract, availability: Availability) -> I64:
 
 @dataclass(frozen=True, slots=True)
 class Credits:
-    """Credit columns, one entry per row."""
+    """Credit columns, one entry per row (typed: see :mod:`slacalc.engine.columns`)."""
 
-    percent: list[Decimal | None]  # of the period's fee, after caps (percent and multiple kinds)
-    days: list[Decimal | None]  # days of service, after caps (days kind)
-    amount: list[Decimal | None]  # money, rounded once; None where no fee was given
+    percent: pd.arrays.ArrowExtensionArray  # of the period's fee, after caps (percent, multiple)
+    days: pd.arrays.ArrowExtensionArray  # days of service, after caps (days kind)
+    amount: pd.arrays.ArrowExtensionArray  # money, rounded once; missing where no fee was given
 
 
 def credits(
@@ -86,7 +88,7 @@ def credits(
     # The credit as a rational share of the period's fee, per row: ratio_num / ratio_den.
     ratio_num = np.zeros(n, dtype=object)
     ratio_den = np.ones(n, dtype=object)
-    shown: list[Decimal | None] = [None] * n
+    shown = np.full(n, Decimal(0), dtype=object)
     for index, t in enumerate(contract.tiers):
         rows = np.flatnonzero(tier == index)
         if len(rows) == 0:
@@ -102,11 +104,9 @@ def credits(
             value = _capped(contract, Fraction(t.credit), int(days_in_period))
             ratio = value / 100 if kind == "percent" else value / int(days_in_period)
             ratio_num[sel], ratio_den[sel] = ratio.numerator, ratio.denominator
-            figure = _decimal(value)  # one figure per tier and period length, not per row
-            for i in sel.tolist():
-                shown[i] = figure
-    filled: list[Decimal | None] = [s if s is not None else Decimal(0) for s in shown]
-    nothing: list[Decimal | None] = [None] * n
+            shown[sel] = _decimal(value)  # one figure per tier and period length, not per row
+    filled = from_decimals(shown, FIGURE)
+    nothing = from_decimals(np.full(n, None, dtype=object), FIGURE)
     percent, days = (nothing, filled) if kind == "days" else (filled, nothing)
     return Credits(percent, days, _amounts(contract, ratio_num, ratio_den, fee, currency))
 
@@ -140,12 +140,18 @@ def _amounts(
     ratio_den: Obj,
     fee: list[Decimal | None],
     currency: list[str],
-) -> list[Decimal | None]:
-    """fee × ratio per row, half-up to the minor unit once; the contract's minimum applies."""
-    out: list[Decimal | None] = [None] * len(fee)
+) -> pd.arrays.ArrowExtensionArray:
+    """fee × ratio per row, half-up to the minor unit once; the contract's minimum applies.
+
+    The amounts come out as integers of the ``MONEY`` column's unit (a thousandth), so the column
+    is built straight from them.
+    """
+    n = len(fee)
     known = [i for i, f in enumerate(fee) if f is not None]
+    units = np.zeros(n, dtype=np.int64)
+    valid = np.zeros(n, dtype=bool)
     if not known:
-        return out
+        return from_units(units, MONEY, valid)
     idx = np.array(known, dtype=np.int64)
     # A portfolio repeats each tenant's fee and currency on every period: convert each once.
     ratio_of = {f: f.as_integer_ratio() for f in set(fee) if f is not None}
@@ -163,20 +169,18 @@ def _amounts(
         same = np.array([currency[i] == contract.minimum_credit_currency for i in known])
         floor = np.array([int(minimum * s) for s in scale.tolist()], dtype=object)
         minor = np.where(same & (minor * 1 <= floor), 0, minor)
-    made: dict[tuple[int, int], Decimal] = {}  # most rows share an amount (zero, or a tier's)
-    for i, units, d in zip(known, minor.tolist(), digits.tolist(), strict=True):
-        key = (units, d)
-        amount = made.get(key)
-        if amount is None:
-            amount = made[key] = Decimal(int(units)).scaleb(-int(d))
-        out[i] = amount
-    return out
+    # Minor units (a cent) → thousandths: times 10 ** (3 − the currency's digits).
+    widen = np.array([10 ** (MONEY_PLACES - int(d)) for d in digits], dtype=object)
+    units[idx] = np.asarray(minor * widen, dtype=np.int64)
+    valid[idx] = True
+    return from_units(units, MONEY, valid)
 
 
 def _decimal(value: Fraction) -> Decimal:
-    """A tier or cap figure as Decimal (exact for terminating values, else 10 places)."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return _plain(exact) if Fraction(exact) == value else exact.quantize(Decimal("1e-10"))
+    """A tier or cap figure to the ``FIGURE`` column's 10 places (exact when it has no more)."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal(1).scaleb(-PERCENT_PLACES)
+    )
 
 
 def seconds_to_next_tier(

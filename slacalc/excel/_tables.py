@@ -17,7 +17,6 @@ happens to round.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
@@ -33,6 +32,8 @@ from slacalc.excel._styles import money_style
 from slacalc.excel._xml import Cell, Column, Table, column_letter
 from slacalc.model.contract import Contract
 from slacalc.model.money import minor_unit_digits
+from slacalc.report.terms import contract_terms, downtime_words
+from slacalc.report.values import missing
 
 SUMMARY = "Summary"
 LETTERS = "Claim letters"
@@ -86,13 +87,6 @@ _KIND_UNIT = {
     "days": "days of service",
     "multiple": "× the fees for the down time",
 }
-
-
-def missing(value: object) -> bool:
-    """Whether a result cell is empty (``None``, NaN, NaT)."""
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
 
 
 def texts(values: pd.Series, *, repeated: bool = True) -> list[str]:
@@ -1063,26 +1057,7 @@ def _reflow(text: str) -> str:
 
 def terms_values(contract: Contract) -> dict[str, object]:
     """The Contract terms column of ``contract``: numbers where formulas read them, else words."""
-    threshold = contract.downtime_threshold
-    if contract.method == "user_minutes":
-        method = (
-            "user-minutes: (user-minutes − downtime user-minutes) / user-minutes × 100; "
-            "each minute counts the users it affected"
-        )
-        down = "users cannot use the service; each affected user counts"
-    else:
-        method = "time: (minutes − downtime minutes) / minutes × 100"
-        op = "more than" if threshold.operator == ">" else "at least"
-        down = (
-            f"{op} {threshold.percent} % of users are affected"
-            if threshold.percent or threshold.operator == ">="
-            else "any users are affected"
-        )
-    maintenance = "\n".join(
-        f"every {m.every} ({m.weekday or f'day {m.day}'}) from {m.start} for "
-        f"{m.duration_minutes} minutes{': ' + m.description if m.description else ''}"
-        for m in contract.maintenance
-    )
+    words = {t.key: t.words for t in contract_terms(contract)}
     return {
         "name": contract.name,
         "provider": contract.provider,
@@ -1090,18 +1065,18 @@ def terms_values(contract: Contract) -> dict[str, object]:
         "commitment": contract.commitment_percent,
         "period": f"calendar {contract.period}",
         "timezone": contract.timezone,
-        "method": method,
-        "threshold": down,
+        "method": f"{words['method']}: {words['availability']}",
+        "threshold": downtime_words(contract),
         "minimum_downtime": contract.minimum_downtime_minutes,
         "cohorts": ", ".join(contract.counted_cohorts) if contract.counted_cohorts else "all",
-        "maintenance": maintenance or "none",
-        "tiers": "\n".join(t.describe() for t in contract.tiers),
+        "maintenance": words.get("maintenance", "none"),
+        "tiers": words["tiers"],
         "kind": contract.credit_kind,
         "cap_percent": _or_none(contract.cap.percent),
         "cap_days": _or_none(contract.cap.days),
         "minimum": _or_none(contract.minimum_credit),
         "minimum_currency": contract.minimum_credit_currency,
-        "claim": contract.claim.describe(),
+        "claim": words["claim"],
         "how": contract.claim.how,
         "url": contract.source.url,
         "version": contract.source.version,

@@ -14,6 +14,7 @@ from slacalc.app.state import Widget
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
 from slacalc.errors import SlacalcError
+from slacalc.report.totals import credit_by_currency
 
 ALL = "All outages"
 SAME = "(the baseline's)"
@@ -213,7 +214,7 @@ def _summary(compared: pd.DataFrame) -> str:
     """Each scenario in one line: its total credit, the change, and each period's outcome."""
     lines = []
     for name, group in compared.groupby("scenario", sort=False):
-        totals = widgets.totals_by_currency(group)
+        totals = credit_by_currency(group)
         total = " + ".join(display.money(v, c) for c, v in totals.items()) or "no fee given"
         changes = [c for c in group["credit_change"] if c is not None]
         currency = str(group["currency"].iloc[0])
@@ -264,7 +265,7 @@ def _portfolio_totals(compared: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for name, group in compared.groupby("scenario", sort=False):
         credited = group[[a is not None and a > 0 for a in group["credit_amount"]]]
-        totals = widgets.totals_by_currency(group)
+        totals = credit_by_currency(group)
         changes = {
             str(c): sum((v for v in g["credit_change"] if v is not None), start=Decimal(0))
             for c, g in group.groupby("currency")
