@@ -33,6 +33,7 @@ from slacalc.excel._xml import Cell, Column, Table, column_letter
 from slacalc.model.contract import Contract
 from slacalc.model.money import minor_unit_digits
 from slacalc.report.terms import contract_terms, downtime_words
+from slacalc.report.totals import Totals, deadline_status, totals
 from slacalc.report.values import missing
 
 SUMMARY = "Summary"
@@ -569,23 +570,9 @@ def summary(plan: Plan, calc: Table) -> Table:
 def _status(plan: Plan, part: pd.DataFrame) -> tuple[list[object], list[str], list[str]]:
     """Per row: breached ("yes"/"no"), days left to the claim deadline, and the claim status."""
     breached = ["yes" if bool(b) else "no" for b in part["breached"].tolist()]
-    deadlines = [None if missing(d) else d for d in part["claim_deadline"].tolist()]
-    zones = texts(part["timezone"])
-    today = {z: plan.today(z) for z in set(zones)}
-    days_left: list[object] = []
-    status: list[str] = []
-    for b, d, z in zip(breached, deadlines, zones, strict=True):
-        if b != "yes":
-            days_left.append("")
-            status.append("no credit due")
-        elif d is None:
-            days_left.append("")
-            status.append("claim open")
-        else:
-            left = (d - today[z]).days
-            days_left.append(left)
-            status.append("claim open" if left >= 0 else "deadline passed")
-    return days_left, breached, status
+    found = deadline_status(part, _todays(plan, part))
+    days_left: list[object] = ["" if missing(d) else int(d) for d in found["days_left"].tolist()]
+    return days_left, breached, [str(s) for s in found["status"].tolist()]
 
 
 def _summary_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
@@ -629,35 +616,15 @@ def _blank(values: pd.Series) -> list[object]:
     return ["" if missing(v) else v for v in values.tolist()]
 
 
-@dataclass
-class Totals:
-    """The Summary's totals of one currency."""
-
-    periods: int = 0
-    breached: int = 0
-    credits: Decimal = Decimal(0)
-    open: Decimal = Decimal(0)
-    passed: Decimal = Decimal(0)
-
-
 def summary_totals(plan: Plan) -> dict[str, Totals]:
     """Per currency: periods, breached periods, credits, and credits still claimable or lapsed."""
-    totals: dict[str, Totals] = {}
-    for part in _chunks(plan.table):
-        _, breached, status = _status(plan, part)
-        currencies = texts(part["currency"])
-        amounts = part["credit_amount"].tolist()
-        for cur, b, amount, st in zip(currencies, breached, amounts, status, strict=True):
-            t = totals.setdefault(cur, Totals())
-            t.periods += 1
-            t.breached += b == "yes"
-            if not missing(amount):
-                t.credits += amount
-                if st == "claim open":
-                    t.open += amount
-                elif st == "deadline passed":
-                    t.passed += amount
-    return totals
+    table = plan.table
+    return {k[0]: t for k, t in totals(table, _todays(plan, table)).items()}
+
+
+def _todays(plan: Plan, part: pd.DataFrame) -> dict[str, dt.date]:
+    """Today's date in each zone of ``part`` (a claim deadline is a day in the contract's zone)."""
+    return {str(z): plan.today(str(z)) for z in part["timezone"].unique()}
 
 
 def _summary_top(
@@ -679,7 +646,7 @@ def _summary_top(
         "periods": "period",
         "breached": "breached",
         "credits": "credit_amount",
-        "open": "claim_deadline",
+        "claimable": "claim_deadline",
         "passed": "status",
     }
     labels = {
@@ -687,7 +654,7 @@ def _summary_top(
         "periods": "Periods",
         "breached": "Breached",
         "credits": "Credits",
-        "open": "Still claimable",
+        "claimable": "Still claimable",
         "passed": "Deadline passed",
     }
     at = {key: [c.name for c in shell.columns].index(col) for key, col in where.items()}
@@ -726,9 +693,9 @@ def _summary_top(
                         "formula", t.breached, "int", f'COUNTIFS({cur},{key},{brc},"yes")'
                     ),
                     "credits": Cell("formula", t.credits, money, f"SUMIFS({amt},{cur},{key})"),
-                    "open": Cell(
+                    "claimable": Cell(
                         "formula",
-                        t.open,
+                        t.claimable,
                         money,
                         f'SUMIFS({amt},{cur},{key},{sts},"claim open")',
                     ),

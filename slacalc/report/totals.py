@@ -8,6 +8,7 @@ it is counted in ``passed``, not in ``claimable``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -22,15 +23,26 @@ STATUS_COLUMNS = ("claimable", "passed", "days_left", "status")
 NO_CREDIT, OPEN, PASSED = "no credit due", "claim open", "deadline passed"
 
 
-def deadline_status(table: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+Today = dt.date | Mapping[str, dt.date]
+
+
+def deadline_status(table: pd.DataFrame, today: Today) -> pd.DataFrame:
     """Per result row, relative to ``today``: whether a breached period can still be claimed,
     whether its deadline has passed, the days left (``NA`` without a stated deadline or breach;
     0 on the last day) and the status in words (``claim open``, ``deadline passed``,
     ``no credit due``).
+
+    ``today`` is a date, or the date in each time zone (a deadline is a day in the contract's
+    zone): a mapping from the rows' ``timezone`` to that zone's date.
     """
     breached = table["breached"].to_numpy(dtype=bool)
     deadline = pd.to_datetime(table["claim_deadline"].astype("datetime64[s]"))
-    days = (deadline - pd.Timestamp(today)).dt.days.astype("Int64")
+    if isinstance(today, Mapping):
+        zones = table["timezone"].astype(str)
+        now = pd.to_datetime(zones.map({z: pd.Timestamp(d) for z, d in today.items()}))
+    else:
+        now = pd.Series(pd.Timestamp(today), index=table.index)
+    days = (deadline - now).dt.days.astype("Int64")
     known = days.notna().to_numpy(dtype=bool)
     passed = breached & known & (days.fillna(0).to_numpy(dtype=np.int64) < 0)
     claimable = breached & ~passed
@@ -70,7 +82,7 @@ class Totals:
 
 
 def totals(
-    table: pd.DataFrame, today: dt.date | None = None, *, by_contract: bool = False
+    table: pd.DataFrame, today: Today | None = None, *, by_contract: bool = False
 ) -> dict[tuple[str, ...], Totals]:
     """Totals per currency (``(currency,)`` keys, sorted) or per ``(contract, currency)``.
 
