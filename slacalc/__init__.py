@@ -13,7 +13,8 @@ the evidence behind them out::
 Modules, each with one job; imports point one way (left to right)::
 
     errors, money, periods → contract → outages, customers → availability, maintenance
-        → credits, claims → results → calculate → scenarios, distributed (Dask) → excel, cli, ui
+        → credits, claims → results → calculate → scenarios, distributed (Dask)
+        → report (terms, totals, deadlines, CSV/JSON/text) → excel, cli, ui
 """
 
 from typing import Any as _Any
