@@ -160,7 +160,7 @@ def _amounts(
     fee_num = np.array([p[0] for p in pairs], dtype=object)
     fee_den = np.array([p[1] for p in pairs], dtype=object)
     digits = np.array([digits_of[currency[i]] for i in known], dtype=np.int64)
-    scale = np.array([10 ** int(d) for d in digits], dtype=object)
+    scale = (10**digits).astype(object)
     p = fee_num * ratio_num[idx] * scale
     q = fee_den * ratio_den[idx]
     minor = (2 * p + q) // (2 * q)
@@ -170,8 +170,7 @@ def _amounts(
         floor = np.array([int(minimum * s) for s in scale.tolist()], dtype=object)
         minor = np.where(same & (minor * 1 <= floor), 0, minor)
     # Minor units (a cent) → thousandths: times 10 ** (3 − the currency's digits).
-    widen = np.array([10 ** (MONEY_PLACES - int(d)) for d in digits], dtype=object)
-    units[idx] = np.asarray(minor * widen, dtype=np.int64)
+    units[idx] = np.asarray(minor * (10 ** (MONEY_PLACES - digits)).astype(object), dtype=np.int64)
     valid[idx] = True
     return from_units(units, MONEY, valid)
 
