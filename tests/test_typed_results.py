@@ -16,6 +16,7 @@ import pytest
 
 import slacalc
 from slacalc.engine.columns import DATE, FIGURE, IDS, MONEY, PERCENT, UNITS
+from slacalc.engine.scenarios import compare
 from slacalc.errors import ContractError, InputError
 from slacalc.model.contract import parse_contract
 
@@ -167,3 +168,22 @@ def test_a_commitment_finer_than_the_results_is_refused() -> None:
     with pytest.raises(ContractError, match="commitment_percent"):
         parse_contract(finer, EX, f"{EX}.toml")
     assert parse_contract(text, EX, f"{EX}.toml").commitment_percent == Decimal("99.9")
+
+
+def test_a_comparison_of_scenarios_is_typed_too(portfolio: slacalc.Results) -> None:
+    # Every outage a day longer (1,440 + 60 = 1,500 minutes each): a and b lose 1,500 of 44,640
+    # minutes → 96.63978494…% → < 99 → 50 %: 0.20 and 0.40 USD (+0.10, +0.20); c loses both
+    # windows, 3,000 → 93.27956989…% → < 95 → 100 %: 4,000.00 USD (+3,000.00).
+    longer = slacalc.calculate(
+        OUTAGES.assign(end=["2026-03-11T11:00Z", "2026-03-21T11:00Z"]), customers=CUSTOMERS
+    )
+    out = compare(portfolio.table, {"longer": longer.table})
+    assert out.dtypes["availability_change"] == pd.ArrowDtype(PERCENT)
+    assert out.dtypes["credit_change"] == pd.ArrowDtype(MONEY)
+    changes = out[out["scenario"] == "longer"].set_index("tenant")["credit_change"]
+    assert changes.to_dict() == {
+        "a": Decimal("0.10"),
+        "b": Decimal("0.20"),
+        "c": Decimal("3000.00"),
+    }
+    assert changes.sum() == Decimal("3000.30")

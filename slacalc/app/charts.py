@@ -407,7 +407,7 @@ def scenario_credits(compared: pd.DataFrame) -> Chart:
         {
             "period": [display.period(p) for p in compared["period"]],
             "scenario": compared["scenario"],
-            "credit": [0.0 if a is None else float(a) for a in compared["credit_amount"]],
+            "credit": [0.0 if missing(a) else float(a) for a in compared["credit_amount"]],
             "shown": [
                 display.money(a, c)
                 for a, c in zip(compared["credit_amount"], compared["currency"], strict=True)

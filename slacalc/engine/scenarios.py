@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from slacalc.engine.calculate import calculate
-from slacalc.engine.columns import missing
+from slacalc.engine.columns import FIGURE, MONEY, PERCENT, from_decimals, missing
 from slacalc.engine.credits import Availability, choose_tiers, credits, seconds_to_next_tier
 from slacalc.engine.results import Results
 from slacalc.engine.sweep import UNITS_PER_USER
@@ -343,7 +343,22 @@ def compare(baseline: pd.DataFrame, scenarios: Mapping[str, pd.DataFrame]) -> pd
         frames.append(mine)
     out = pd.concat(frames, ignore_index=True)
     out = out.sort_values([*_KEY, "_order"], kind="stable", ignore_index=True)
+    for name, kind in _TYPED:  # typed like the result table (see slacalc.engine.columns)
+        out[name] = from_decimals(out[name].to_numpy(dtype=object), kind)
+    out["minutes_to_next_tier"] = pd.to_numeric(out["minutes_to_next_tier"]).astype("float64")
+    text = [*_KEY, "tier", "currency", "next_tier"]
+    out[text] = out[text].astype("str")
     return out[list(COMPARE_COLUMNS)]
+
+
+_TYPED = (
+    ("availability_percent", PERCENT),
+    ("availability_change", PERCENT),  # −100 to 100 points: the same precision holds it
+    ("credit_percent", FIGURE),
+    ("credit_days", FIGURE),
+    ("credit_amount", MONEY),
+    ("credit_change", MONEY),
+)
 
 
 _ALIGNED = (
