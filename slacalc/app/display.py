@@ -15,6 +15,7 @@ import pandas as pd
 from slacalc.model.contract import Contract
 from slacalc.model.money import minor_unit_digits
 from slacalc.report.terms import contract_terms as terms_of
+from slacalc.report.values import missing
 
 _MONTHS = (
     "January",
@@ -131,7 +132,7 @@ def day(value: object) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-    return "—" if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
+    return "—" if missing(value) else str(value)
 
 
 def credit_terms(row: dict[str, object]) -> str:
