@@ -45,6 +45,7 @@ import slacalc  # noqa: E402
 from benchmarks import generate, plain_python  # noqa: E402
 from slacalc.engine.scenarios import Scenario  # noqa: E402
 from slacalc.engine.scenarios import run as run_scenario  # noqa: E402
+from slacalc.report.values import records  # noqa: E402
 
 PLAIN_SAMPLE_TENANTS = 300  # tenants whose windows the pure-Python peer is timed on
 CHECK_TENANTS = 300  # tenants on which the peers are checked against slacalc
@@ -238,7 +239,7 @@ def compare_plain(
     """(equal rows, rows, first differences): availability, downtime and credit, exactly."""
     same, diffs = 0, []
     table = results.table
-    for rec in table.to_dict("records"):
+    for rec in records(table):
         want = plain.get((rec["tenant"], rec["period"]))
         if want is None:
             diffs.append(f"{rec['tenant']} {rec['period']}: missing in plain Python")

@@ -14,7 +14,8 @@ Modules, each with one job; imports point one way (left to right)::
 
     errors, model (money, periods, contract, registry) → io (outages, customers, metrics)
         → engine (sweep, maintenance, credits, deadlines, results, calculate, error_rate,
-        scenarios) → distributed (Dask), excel, cli, app
+        scenarios) → report (terms, totals, deadlines, CSV/JSON/text) → distributed (Dask),
+        excel, cli, app
 """
 
 from typing import Any as _Any

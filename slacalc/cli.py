@@ -13,33 +13,30 @@ once, in :func:`main`, and printed as one line; the exit status is 0 on success 
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
 import importlib.util
-import io
 import json
-import math
 import os
 import subprocess
 import sys
 import textwrap
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import pandas as pd
 
 from slacalc.engine.calculate import calculate
-from slacalc.engine.results import RESULT_COLUMNS, Results
+from slacalc.engine.results import Results
 from slacalc.errors import InputError, RowProblem, SlacalcError
 from slacalc.io.customers import read_customers
 from slacalc.io.outages import read_outages
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 from slacalc.model.money import parse_amount
 from slacalc.model.registry import ContractRegistry
-from slacalc.model.terms import extra_terms
+from slacalc.report.export import aligned, render
+from slacalc.report.terms import contract_terms, method_word, number
 
 #: Exit statuses: success, an unexpected failure (a bug), bad input or usage.
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
@@ -358,7 +355,7 @@ def _run_contracts_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> i
         (load_contract(cid) for cid in list_contracts()),
         key=lambda c: (c.provider.casefold(), c.id),
     )
-    lines = _aligned(head, [_listed(c) for c in contracts], right={1}).splitlines()
+    lines = aligned(head, [_listed(c) for c in contracts], right={1}).splitlines()
     out.write("\n".join(lines[:2]) + "\n")
     for i, c in enumerate(contracts):  # grouped by provider, each group under its name
         if i == 0 or contracts[i - 1].provider != c.provider:
@@ -378,9 +375,9 @@ def _listed(c: Contract) -> list[str]:
     """A contract's row in ``slacalc contracts``."""
     return [
         c.id,
-        _num(c.commitment_percent) + " %",
+        number(c.commitment_percent) + " %",
         c.period,
-        _method_word(c),
+        method_word(c),
         c.name,
         c.source.url,
     ]
@@ -396,69 +393,20 @@ def _run_contracts_schema(args: argparse.Namespace, out: TextIO, err: TextIO) ->
     return EXIT_OK
 
 
-def _method_word(c: Contract) -> str:
-    return "user-minutes" if c.method == "user_minutes" else "time"
-
-
 def describe_contract(c: Contract) -> str:
-    """A contract's terms in plain words, one per line."""
-    per = {"month": "calendar month", "quarter": "calendar quarter"}[c.period]
-    lines = [f"{c.name} ({c.id})", f"  provider:          {c.provider}"]
-    lines.append(f"  service:           {c.service}")
-    lines.append(f"  commitment:        {_num(c.commitment_percent)} % availability per {per}")
-    lines.append(f"  periods measured:  {per}s in {c.timezone}")
-    if c.method == "user_minutes":
-        lines.append("  method:            user-minutes (downtime weighted by the users it hit)")
-        lines.append(
-            "  availability:      (user-minutes − downtime user-minutes) / user-minutes × 100"
-        )
-    else:
-        threshold = c.downtime_threshold
-        share = {">": "more than", ">=": "at least"}[threshold.operator]
-        when = (
-            "any user is affected"
-            if threshold.operator == ">" and threshold.percent == 0
-            else f"{share} {_num(threshold.percent)} % of users are affected"
-        )
-        lines.append(f"  method:            time (a minute is down when {when})")
-        lines.append("  availability:      (minutes − downtime minutes) / minutes × 100")
-    minimum = c.minimum_downtime_minutes
-    lines.append(
-        "  minimum downtime:  "
-        + (f"{_num(minimum)} consecutive minutes before a window counts" if minimum else "none")
-    )
-    if c.counted_cohorts is not None:
-        lines.append(f"  counted cohorts:   only {', '.join(c.counted_cohorts)} (others: impact)")
-    for m in c.maintenance:
-        when = f"every {m.weekday}" if m.every == "week" else f"day {m.day} of every month"
-        text = f"{when} at {m.start} for {m.duration_minutes} minutes"
-        lines.append(
-            f"  maintenance:       {text}" + (f" ({m.description})" if m.description else "")
-        )
-    lines.append("  credit tiers:")
-    lines.extend(f"    {t.describe()}" for t in c.tiers)
-    caps = []
-    if c.cap.percent is not None:
-        caps.append(f"{_num(c.cap.percent)} % of the period's fee")
-    if c.cap.days is not None:
-        caps.append(f"{_num(c.cap.days)} days of service")
-    lines.append("  cap:               " + (" and ".join(caps) if caps else "none stated"))
-    if c.minimum_credit is not None:
-        currency = getattr(c, "minimum_credit_currency", "")
-        lines.append(
-            f"  minimum credit:    only credits above {_num(c.minimum_credit)} {currency} "
-            "are issued"
-        )
-    for term, words in extra_terms(c):
-        lines.append(f"  {term.lower() + ':':<19}{words}")
-    lines.append(f"  claim:             {c.claim.describe()}")
-    if c.claim.how:
-        lines.append(f"  how to claim:      {c.claim.how}")
-    lines.append(f"  source:            {c.source.url}")
-    lines.append(f"  version:           {c.source.version} [{c.source.confidence}]")
-    if c.unverified:
-        lines.append("  unverified terms (check the live SLA before relying on them):")
-        lines.extend(f"    - {u}" for u in c.unverified)
+    """A contract's terms in plain words, one per line (the report layer's wording)."""
+    lines = [f"{c.name} ({c.id})"]
+    for term in contract_terms(c):
+        parts = term.words.splitlines()
+        if term.key in ("tiers", "unverified"):  # a list: each part on its own line
+            head = f"  {term.label}:"
+            if term.key == "unverified":
+                head = "  unverified terms (check the live SLA before relying on them):"
+            lines.append(head)
+            bullet = "    - " if term.key == "unverified" else "    "
+            lines.extend(f"{bullet}{part}" for part in parts)
+            continue
+        lines.extend(f"  {term.label + ':':<19}{part}" for part in parts)
     return "".join(_wrapped(line) + "\n" for line in lines)
 
 
@@ -471,7 +419,9 @@ def _wrapped(line: str, width: int = 100) -> str:
     else:
         gap = line.find(":  ")
         indent = len(line) - len(line[gap + 1 :].lstrip()) if gap > 0 else 4
-    return textwrap.fill(line, width, subsequent_indent=" " * indent, break_on_hyphens=False)
+    return textwrap.fill(
+        line, width, subsequent_indent=" " * indent, break_on_hyphens=False, break_long_words=False
+    )
 
 
 # calculate --------------------------------------------------------------------------------------
@@ -619,247 +569,6 @@ def _input_notes(results: Results) -> list[str]:
             lines.append(f"{source}: columns read as {pairs}")
         lines.extend(f"{source}: {note}" for note in getattr(table, "notes", ()))
     return lines
-
-
-def render(results: Results, fmt: str) -> str:
-    """The results as text in ``fmt``: ``table``, ``json`` or ``csv``."""
-    if fmt == "json":
-        return render_json(results)
-    if fmt == "csv":
-        return render_csv(results)
-    return render_table(results)
-
-
-def plain_value(value: Any) -> Any:
-    """A result cell as JSON data: Decimals as exact strings, dates and times ISO, tuples lists.
-
-    Floats (the engine's minutes, which only measure; their exact seconds are integer columns)
-    stay numbers; a missing value of any kind is ``None``.
-    """
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.isoformat()
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [plain_value(v) for v in value]
-    if hasattr(value, "item"):  # numpy scalars
-        return plain_value(value.item())
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    return value
-
-
-def _records(results: Results) -> list[dict[str, Any]]:
-    frame = results.to_frame()
-    columns = [c for c in RESULT_COLUMNS if c in frame.columns]
-    return [
-        {c: plain_value(v) for c, v in zip(columns, row, strict=True)}
-        for row in frame[columns].itertuples(index=False, name=None)
-    ]
-
-
-def render_json(results: Results) -> str:
-    """A JSON list of objects, one per tenant, service and period, with the result columns."""
-    return json.dumps(_records(results), indent=2, ensure_ascii=False) + "\n"
-
-
-def render_csv(results: Results) -> str:
-    """CSV with the result columns; a cell holding several incident ids separates them with ';'."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(RESULT_COLUMNS))
-    for record in _records(results):
-        writer.writerow(
-            [
-                ";".join(str(v) for v in value) if isinstance(value, list) else _csv_cell(value)
-                for value in (record.get(c) for c in RESULT_COLUMNS)
-            ]
-        )
-    return buffer.getvalue()
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def render_table(results: Results) -> str:
-    """The key figures, aligned for a terminal, with totals per currency and the zones used."""
-    frame = results.to_frame()
-    contracts = results.contracts
-    lines = []
-    for cid in sorted(contracts):
-        c = contracts[cid]
-        lines.append(
-            f"{c.name} ({cid}): commitment {_num(c.commitment_percent)} % per {c.period}, "
-            f"{_method_word(c)} method, periods in {c.timezone}"
-        )
-    if frame.empty:
-        lines.append("No outage fell in a period to report.")
-        return "\n".join(lines) + "\n"
-
-    show_tenant = bool((frame["tenant"] != "").any())
-    show_contract = frame["contract"].nunique() > 1
-    show_service = frame["service"].nunique() > 1 and not show_contract
-    show_user_minutes = any(contracts[c].method == "user_minutes" for c in frame["contract"])
-    head: list[str] = []
-    right: set[int] = set()
-
-    def col(name: str, *, numeric: bool = False) -> None:
-        if numeric:
-            right.add(len(head))
-        head.append(name)
-
-    if show_tenant:
-        col("tenant")
-    if show_contract:
-        col("contract")
-    if show_service:
-        col("service")
-    col("period")
-    col("availability %", numeric=True)
-    col("downtime min", numeric=True)
-    if show_user_minutes:
-        col("user-min lost", numeric=True)
-    col("credit", numeric=True)
-    col("amount", numeric=True)
-    col("claim by")
-    col("min to next tier", numeric=True)
-    col("incidents")
-
-    rows = []
-    for r in _str_records(frame):
-        row = []
-        if show_tenant:
-            row.append(str(r["tenant"]))
-        if show_contract:
-            row.append(str(r["contract"]))
-        if show_service:
-            row.append(str(r["service"]))
-        row.append(str(r["period"]))
-        row.append(_availability(r["availability_percent"]))
-        row.append(_figure(r["downtime_minutes"]))
-        if show_user_minutes:
-            row.append(_figure(r["user_minutes_lost"]))
-        row.append(_credit(r))
-        amount = r["credit_amount"]
-        row.append("—" if amount is None else f"{_grouped(amount)} {r['currency']}")
-        deadline = r["claim_deadline"]
-        row.append(str(deadline) if r["breached"] and deadline is not None else "")
-        margin = plain_value(r.get("seconds_to_next_tier"))
-        row.append("" if margin is None else _figure(Decimal(margin) / 60))
-        row.append(_ids(r["incident_ids"]))
-        rows.append(row)
-    lines.append(_aligned(head, rows, right=right).rstrip("\n"))
-    lines.append("")
-    lines.extend(_totals(frame))
-    lines.append(_row_accounting(results))
-    zones: dict[str, list[str]] = {}
-    for column, zone in results.outages.assumed_timezones.items():
-        zones.setdefault(zone, []).append(column)
-    for zone, columns in sorted(zones.items()):
-        lines.append(f"Times without an offset ({', '.join(columns)}) were read as {zone}.")
-    lines.append(
-        "Availability is floored to 4 decimal places for display; tiers use the exact value."
-    )
-    return "\n".join(lines) + "\n"
-
-
-def _row_accounting(results: Results) -> str:
-    """Where every outage row went: counted, excluded or rejected (nothing is lost)."""
-    table = results.outages
-    rejected = {p.row for p in results.rejected}
-    kept = table.frame[~table.frame["row"].isin(rejected)]
-    excluded = int((kept["excluded"] != "").sum())
-    return (
-        f"{table.source}: {table.rows_read} row(s) read: {len(kept) - excluded} counted, "
-        f"{excluded} excluded, {len(rejected)} rejected."
-    )
-
-
-def _str_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
-
-
-def _totals(frame: pd.DataFrame) -> list[str]:
-    breached = frame[frame["breached"]]
-    summary = f"{len(breached)} of {len(frame)} periods below commitment."
-    sums: dict[str, Decimal] = {}
-    for amount, currency in zip(breached["credit_amount"], breached["currency"], strict=True):
-        if amount is not None and not _missing(amount):
-            sums[currency] = sums.get(currency, Decimal(0)) + amount
-    if sums:
-        money = ", ".join(f"{_grouped(v)} {k}" for k, v in sorted(sums.items()))
-        summary += f" Credits: {money}."
-    return [summary]
-
-
-def _missing(value: Any) -> bool:
-    return value is None or plain_value(value) is None
-
-
-def _credit(r: dict[str, Any]) -> str:
-    if not r["breached"]:
-        return "none"
-    days, percent = r["credit_days"], r["credit_percent"]
-    if days is not None and not _missing(days):
-        return f"{_num(days)} days"
-    if percent is not None and not _missing(percent):
-        return f"{_num(percent)} %"
-    return ""
-
-
-def _availability(value: Decimal) -> str:
-    """Floored to 4 places: a display never flatters, and never shows 100 with any downtime."""
-    return format(value.quantize(Decimal("0.0001"), rounding=ROUND_FLOOR), "f")
-
-
-def _figure(value: Decimal | float) -> str:
-    """Minutes for display: thousands grouped, at most two decimals (half-up)."""
-    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    rounded = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if rounded == rounded.to_integral_value():
-        return f"{int(rounded):,}"
-    return f"{rounded:,.2f}"
-
-
-def _grouped(amount: Decimal) -> str:
-    return f"{amount:,f}"
-
-
-def _num(value: Decimal) -> str:
-    """A term figure without trailing zeros and never in exponent notation: 99.9, 100, 15."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _ids(ids: Iterable[str] | None, most: int = 3) -> str:
-    items = list(ids or ())
-    text = ", ".join(items[:most])
-    return text + (f" +{len(items) - most} more" if len(items) > most else "")
-
-
-def _aligned(head: list[str], rows: list[list[str]], *, right: set[int]) -> str:
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(head)]
-
-    def line(cells: list[str]) -> str:
-        parts = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  ".join(parts).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(head), rule, *(line(r) for r in rows)]) + "\n"
 
 
 # app --------------------------------------------------------------------------------------------

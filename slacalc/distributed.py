@@ -39,7 +39,13 @@ import numpy as np
 import pandas as pd
 
 from slacalc.engine.calculate import calculate
-from slacalc.engine.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
+from slacalc.engine.results import (
+    EVIDENCE_COLUMNS,
+    EXCLUSION_COLUMNS,
+    RESULT_COLUMNS,
+    Results,
+    empty_table,
+)
 from slacalc.errors import InputError, RowProblem
 from slacalc.io.cells import as_text
 from slacalc.io.customers import Customers
@@ -216,8 +222,9 @@ def _renumbered(outages: Outages, number: np.ndarray) -> Outages:
 
 def _merge(parts: list[_Part], customers: Customers, timezone: str) -> Results:
     """One Results from the partitions', ordered as the pandas path orders them."""
-    table = pd.concat([p.table for p in parts], ignore_index=True)
-    table = table.reindex(columns=list(RESULT_COLUMNS)).sort_values(
+    tables = [p.table for p in parts if len(p.table)]
+    table = pd.concat(tables, ignore_index=True) if tables else empty_table(RESULT_COLUMNS)
+    table = table[list(RESULT_COLUMNS)].sort_values(
         ["tenant", "service", "period"], kind="stable", ignore_index=True
     )
     position = {t: i for i, t in enumerate(customers.frame["tenant"])}
@@ -252,7 +259,7 @@ def _ordered(
     """Concatenated and ordered by contract, customer (as in the customers table) and time."""
     frames = [f for f in frames if len(f)]
     if not frames:
-        return pd.DataFrame({c: [] for c in columns})
+        return empty_table(columns)
     out = pd.concat(frames, ignore_index=True)[list(columns)]
     order = out.assign(_customer=out["tenant"].map(position)).sort_values(
         ["contract", "_customer", "start", "end"], kind="stable"

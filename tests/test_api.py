@@ -52,3 +52,21 @@ def test_the_bundled_contracts_are_listed() -> None:
         "github-enterprise-cloud",
     ):
         assert required in ids
+
+
+def _slacalc_imports(folder: str) -> set[tuple[str, str]]:
+    """(module, imported slacalc package) pairs of every module under ``slacalc/folder``."""
+    found = set()
+    for path in (ENGINE / folder).rglob("*.py"):
+        module = str(path.relative_to(ENGINE).with_suffix(""))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("slacalc."):
+                found.add((module, str(node.module).split(".")[1]))
+    return found
+
+
+def test_the_report_layer_sits_between_the_engine_and_the_front_ends() -> None:
+    below = {"errors", "model", "io", "engine", "report"}
+    assert {(m, p) for m, p in _slacalc_imports("report") if p not in below} == set()
+    for layer in ("model", "io", "engine"):
+        assert {(m, p) for m, p in _slacalc_imports(layer) if p == "report"} == set()

@@ -240,7 +240,8 @@ def test_an_uploaded_contract_with_a_bad_field_is_refused_by_name() -> None:
     at.run()
     clean(at)
     assert at.selectbox(key="widget.contract").value == "mine"
-    assert "99.95 % availability" in at.table[0].value["In plain words"].iloc[1]
+    terms = at.table[0].value.set_index("Term")["In plain words"]
+    assert "99.95 % availability" in terms["Commitment"]
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import pytest
 
 import slacalc
 from benchmarks import generate, plain_python
+from slacalc.report.values import records
 
 N_TENANTS = 40
 N_WINDOWS = 4_000
@@ -112,7 +113,7 @@ def test_slacalc_equals_the_plain_python_peer_on_the_benchmark_data(
     table = results.table
     assert len(table) == N_TENANTS * 12 == len(plain)
     assert table["breached"].any()  # the sample reaches the credit tiers
-    for rec in table.to_dict("records"):
+    for rec in records(table):
         want = plain[(rec["tenant"], rec["period"])]
         assert rec["measured_seconds"] == want.measured_seconds
         assert rec["downtime_seconds"] == want.downtime_seconds

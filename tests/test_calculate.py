@@ -353,7 +353,7 @@ def test_the_margin_to_the_next_tier_is_in_whole_seconds_of_full_outage() -> Non
     assert row["seconds_to_next_tier"] == 1_059
     assert row["minutes_to_next_tier"] == pytest.approx(17.65)
     assert row["next_tier"] == "< 99.9 % → 25 % of the fee"
-    assert row["incident_ids"] == ("A", "B", "C")
+    assert row["incident_ids"] == ["A", "B", "C"]
 
 
 def test_at_the_last_tier_there_is_no_margin() -> None:
@@ -377,7 +377,7 @@ def test_evidence_lists_the_merged_windows_that_counted() -> None:
         "2026-04-01 00:00:00+00:00",
         "2026-04-01 01:00:00+00:00",
     ]
-    assert ev["incident_ids"].tolist() == [("A",), ("A", "B")]
+    assert ev["incident_ids"].tolist() == [["A"], ["A", "B"]]
     assert ev["user_minutes_lost"].tolist() == [600, 30 * 10 + 30 * 20]
     assert ev["peak_affected_users"].tolist() == [10, 20]
 
@@ -395,7 +395,7 @@ def test_cohorts_outside_the_contracts_definition_are_impact_only() -> None:
     row = one(slacalc.calculate(outage, owa_only, users=1000))
     assert row["impact_user_minutes"] == 60 * 100 + 30 * 50
     assert row["user_minutes_lost"] == 30 * 50
-    assert row["incident_ids"] == ("W",)
+    assert row["incident_ids"] == ["W"]
 
 
 # Rule 9 — nothing is lost

@@ -351,7 +351,9 @@ def test_app_runs_streamlit_on_app_py_with_the_options_after_the_double_dash(
 def test_plain_value_writes_decimals_exactly_and_never_in_exponent_form() -> None:
     from decimal import Decimal
 
-    assert cli.plain_value(Decimal("1E+3")) == "1000"
-    assert cli.plain_value(Decimal("0.10")) == "0.10"
-    assert cli.plain_value(("a", "b")) == ["a", "b"]
-    assert cli.plain_value(float("nan")) is None
+    from slacalc.report.values import plain
+
+    assert plain(Decimal("1E+3")) == "1000"
+    assert plain(Decimal("0.10")) == "0.10"
+    assert plain(("a", "b")) == ["a", "b"]
+    assert plain(float("nan")) is None

@@ -21,6 +21,7 @@ import pandas as pd
 
 from slacalc.app import display
 from slacalc.model.contract import Contract
+from slacalc.report.values import missing
 
 #: What the chart functions return (any Altair top-level chart Streamlit can draw).
 Chart = alt.Chart | alt.LayerChart | alt.FacetChart
@@ -330,7 +331,7 @@ def credit_steps(steps: pd.DataFrame, currency: str, title: str) -> Chart:
     """Credit against extra minutes of full outage: a step at each tier, today's point marked."""
     money = steps["credit_amount"].notna().all()
     value = [
-        float(a) if money else float(d if d is not None else p or 0)
+        float(a) if money else float(0 if missing(p) else p) if missing(d) else float(d)
         for a, p, d in zip(
             steps["credit_amount"], steps["credit_percent"], steps["credit_days"], strict=True
         )
@@ -406,7 +407,7 @@ def scenario_credits(compared: pd.DataFrame) -> Chart:
         {
             "period": [display.period(p) for p in compared["period"]],
             "scenario": compared["scenario"],
-            "credit": [0.0 if a is None else float(a) for a in compared["credit_amount"]],
+            "credit": [0.0 if missing(a) else float(a) for a in compared["credit_amount"]],
             "shown": [
                 display.money(a, c)
                 for a, c in zip(compared["credit_amount"], compared["currency"], strict=True)

@@ -12,9 +12,10 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 import pandas as pd
 
-from slacalc.model.contract import Contract, Maintenance
+from slacalc.model.contract import Contract
 from slacalc.model.money import minor_unit_digits
-from slacalc.model.terms import extra_terms
+from slacalc.report.terms import contract_terms as terms_of
+from slacalc.report.values import missing
 
 _MONTHS = (
     "January",
@@ -131,21 +132,7 @@ def day(value: object) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
-    return "—" if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
-
-
-def deadline_status(deadline: object, today: dt.date) -> str:
-    """How a claim deadline stands today: ``12 days left``, ``last day today``, ``passed``."""
-    if not isinstance(deadline, dt.date):
-        return ""
-    if isinstance(deadline, dt.datetime):
-        deadline = deadline.date()
-    days = (deadline - today).days
-    if days > 0:
-        return f"{days:,} day{'s' if days != 1 else ''} left"
-    if days == 0:
-        return "last day today"
-    return f"passed {-days:,} day{'s' if days != -1 else ''} ago"
+    return "—" if missing(value) else str(value)
 
 
 def credit_terms(row: dict[str, object]) -> str:
@@ -176,83 +163,10 @@ def _decimal(value: object) -> Decimal | None:
 
 # --- contracts ------------------------------------------------------------------------------------
 
-_METHODS = {
-    "user_minutes": (
-        "user-minutes: every minute is weighed by the share of users who could not use the "
-        "service (Microsoft 365 style)"
-    ),
-    "time": (
-        "minutes: a minute is down when enough users are affected (tenant-wide, Azure/AWS style)"
-    ),
-}
-
 
 def contract_terms(contract: Contract) -> list[tuple[str, str]]:
-    """The terms of a contract that move a number, as (term, plain words) pairs."""
-    terms = [
-        ("Service", f"{contract.service} ({contract.provider})"),
-        (
-            "Commitment",
-            f"{contract.commitment_percent} % availability each {contract.period}, "
-            f"measured in {contract.timezone}",
-        ),
-        ("Measured in", _METHODS[contract.method]),
-    ]
-    if contract.method == "time":
-        threshold = contract.downtime_threshold
-        terms.append(
-            (
-                "Downtime",
-                f"a minute counts when the affected share is {threshold.operator} "
-                f"{threshold.percent} % of users",
-            )
-        )
-    if contract.minimum_downtime_minutes:
-        terms.append(
-            (
-                "Minimum downtime",
-                f"a run of downtime counts only if it lasts at least "
-                f"{contract.minimum_downtime_minutes} consecutive minutes",
-            )
-        )
-    if contract.counted_cohorts is not None:
-        names = ", ".join(contract.counted_cohorts) or "none"
-        terms.append(("Counted users", f"only these cohorts count toward downtime: {names}"))
-    if contract.maintenance:
-        windows = "; ".join(_maintenance(m) for m in contract.maintenance)
-        terms.append(("Scheduled maintenance (excluded)", windows))
-    terms.append(("Credit cap", _cap(contract)))
-    minimum = contract.minimum_credit
-    if minimum is not None:
-        currency = contract.minimum_credit_currency
-        terms.append(("Minimum credit", f"no credit of {minimum} {currency} or less"))
-    terms.extend(extra_terms(contract))
-    terms.append(("Claim deadline", _claim(contract)))
-    source = contract.source
-    terms.append(("Source", f"{source.url} — {source.version} ({source.confidence})"))
-    return terms
-
-
-def _maintenance(window: Maintenance) -> str:
-    when = window.weekday if window.every == "week" else f"day {window.day}"
-    text = f"every {window.every} on {when} from {window.start} for {window.duration_minutes} min"
-    return f"{text} ({window.description})" if window.description else text
-
-
-def _cap(contract: Contract) -> str:
-    cap = contract.cap
-    parts = []
-    if cap.percent is not None:
-        parts.append(f"{cap.percent} % of the {contract.period}'s fee")
-    if cap.days is not None:
-        parts.append(f"{cap.days} days of service")
-    return " and ".join(parts) or "the terms state no cap"
-
-
-def _claim(contract: Contract) -> str:
-    claim = contract.claim
-    text = claim.describe()
-    return f"{text[0].upper()}{text[1:]}. {claim.how}".strip() if claim.how else text
+    """The terms of a contract as (term, plain words) rows: the report layer's wording."""
+    return [(t.label.capitalize(), t.words) for t in terms_of(contract)]
 
 
 def tier_table(contract: Contract) -> pd.DataFrame:
@@ -295,7 +209,7 @@ def period_table(table: pd.DataFrame) -> pd.DataFrame:
             "Incidents": [", ".join(ids) for ids in table["incident_ids"]],
         }
     )
-    if (table["tenant"] == "").all():
+    if table["tenant"].isna().all():
         out = out.drop(columns=["Tenant"])
     return out
 
@@ -313,7 +227,7 @@ def window_table(frame: pd.DataFrame, timezone: str, columns: Iterable[str]) -> 
     for name in ("minutes", "user_minutes_lost", "peak_affected_users"):
         if name in out:
             out[name] = [count(v) for v in out[name]]
-    if "tenant" in out and (out["tenant"] == "").all():
+    if "tenant" in out and out["tenant"].isna().all():
         out = out.drop(columns=["tenant"])
     if "period" in out:
         out["period"] = [period(str(p)) for p in out["period"]]

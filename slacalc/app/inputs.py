@@ -24,6 +24,7 @@ from slacalc.io.outages import Outages, read_outages
 from slacalc.model.contract import Contract, list_contracts, load_contract, parse_contract
 from slacalc.model.money import parse_amount
 from slacalc.model.registry import ContractRegistry
+from slacalc.report.export import to_csv
 
 EXAMPLES = Path(__file__).with_name("examples")
 
@@ -200,10 +201,8 @@ def compute(inputs: Inputs, scenario: Scenario | None = None) -> Results:
 
 
 def results_csv(results: Results) -> bytes:
-    """The result table as CSV: exact decimals as written, dates as ISO, incident ids joined."""
-    frame = results.to_frame()
-    frame["incident_ids"] = [" ".join(ids) for ids in frame["incident_ids"]]
-    return frame.to_csv(index=False).encode("utf-8")
+    """The result table as CSV, as the command line writes it (``slacalc.report.export``)."""
+    return to_csv(results).encode("utf-8")
 
 
 def claim_workbook(results: Results) -> bytes:

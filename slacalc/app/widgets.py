@@ -13,6 +13,8 @@ from slacalc.app.inputs import Inputs
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
 from slacalc.errors import RowProblem, SlacalcError
+from slacalc.report.totals import credit_by_currency, days_left_words, deadline_status
+from slacalc.report.values import missing, records
 
 CLAIM_PAGE = "slacalc/app/pages/claim.py"
 DATA_PAGE = "slacalc/app/pages/data.py"
@@ -88,39 +90,28 @@ def answer(table: pd.DataFrame) -> None:
         return
     parts = []
     today = dt.date.today()
-    for record in _records(breached):
+    status = deadline_status(breached, today)["days_left"].tolist()
+    for record, left in zip(records(breached), status, strict=True):
         deadline = record["claim_deadline"]
-        status = display.deadline_status(deadline, today)
-        by = f", claim by **{display.day(deadline)}** ({status})" if deadline is not None else ""
+        words = days_left_words(None if missing(left) else left)
+        by = f", claim by **{display.day(deadline)}** ({words})" if deadline is not None else ""
         parts.append(
             f"{display.period(str(record['period']))}: "
             f"**{display.money(record['credit_amount'], str(record['currency']))}** "
             f"({display.credit_terms(record)}){by}"
         )
-    totals = totals_by_currency(breached)
+    totals = credit_by_currency(breached)
     total = " + ".join(display.money(v, c) for c, v in totals.items())
     st.success(
         f"### Credit earned: {total}\n" + "  \n".join(parts), icon=":material/request_quote:"
     )
 
 
-def _records(table: pd.DataFrame) -> list[dict[str, object]]:
-    return [{str(k): v for k, v in r.items()} for r in table.to_dict("records")]
-
-
-def totals_by_currency(table: pd.DataFrame) -> dict[str, object]:
-    """Sum of the credit amounts per currency (money stays Decimal)."""
-    known = table[table["credit_amount"].notna()]
-    return {
-        str(c): sum(group["credit_amount"], start=0)
-        for c, group in known.groupby("currency", sort=True)
-    }
-
-
 def period_cards(table: pd.DataFrame) -> None:
     """A row per period: availability against the commitment, credit, deadline, next tier."""
     today = dt.date.today()
-    for record in _records(table):
+    days_left = deadline_status(table, today)["days_left"].tolist()
+    for record, days in zip(records(table), days_left, strict=True):
         with st.container(border=True):
             head, left, middle, right = st.columns([5, 4, 4, 4], vertical_alignment="top")
             with head:
@@ -145,7 +136,7 @@ def period_cards(table: pd.DataFrame) -> None:
             )
             deadline = record["claim_deadline"]
             if record["breached"] and deadline is not None:
-                status = display.deadline_status(deadline, today)
+                status = days_left_words(None if missing(days) else days)
                 right.metric(
                     "Claim by",
                     display.day(deadline),
@@ -163,7 +154,7 @@ def _period_head(record: dict[str, object]) -> None:
     st.markdown(f"### {display.period(str(record['period']))}")
     st.markdown(f"**{record['tier']}**" if record["breached"] else "Commitment met")
     margin = record["minutes_to_next_tier"]
-    if margin is not None and record["next_tier"]:
+    if not missing(margin) and record["next_tier"]:
         st.caption(
             f"Another **{display.minutes_needed(margin)}** of full outage (every user) moves "
             f"this period to **{record['next_tier']}**."

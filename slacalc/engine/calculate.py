@@ -19,9 +19,23 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pendulum
+import pyarrow as pa
 
+from slacalc.engine.columns import (
+    DATE,
+    IDS,
+    MONEY,
+    MONEY_PLACES,
+    PERCENT,
+    PERCENT_PLACES,
+    UNITS,
+    fits,
+    from_units,
+    typed,
+)
 from slacalc.engine.credits import (
     Availability,
+    Credits,
     choose_tiers,
     credits,
     fee_days,
@@ -29,11 +43,16 @@ from slacalc.engine.credits import (
 )
 from slacalc.engine.deadlines import claim_deadline, incident_deadline
 from slacalc.engine.maintenance import maintenance_windows
-from slacalc.engine.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
+from slacalc.engine.results import (
+    EVIDENCE_COLUMNS,
+    EXCLUSION_COLUMNS,
+    RESULT_COLUMNS,
+    Results,
+    empty_table,
+)
 from slacalc.engine.sweep import (
     I64,
     MAX_LICENSED_USERS,
-    UNITS_DIGITS,
     UNITS_PER_USER,
     Measurement,
     Rules,
@@ -127,9 +146,9 @@ def calculate(
                 groups,
             )
         )
-    frames = [p.table for p in parts]
-    result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    result = result.reindex(columns=list(RESULT_COLUMNS))
+    frames = [p.table for p in parts if len(p.table)]
+    result = pd.concat(frames, ignore_index=True) if frames else empty_table(RESULT_COLUMNS)
+    result = result[list(RESULT_COLUMNS)]
     return Results(
         table=result.sort_values(["tenant", "service", "period"], kind="stable", ignore_index=True),
         evidence=lambda: _concat([p.evidence() for p in parts], EVIDENCE_COLUMNS),
@@ -169,7 +188,7 @@ def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFram
     are contracts (by id) or contiguous ranges of subscriptions, so the whole is too."""
     frames = [f for f in frames if len(f)]
     if not frames:
-        return pd.DataFrame({c: [] for c in columns})
+        return empty_table(columns)
     return pd.concat(frames, ignore_index=True)[list(columns)]
 
 
@@ -214,6 +233,7 @@ class _Subs:
     service: np.ndarray
     users: I64
     fee: np.ndarray  # Decimal | None
+    fee_units: I64  # the fee in thousandths (the ``MONEY`` column's unit); 0 where none
     currency: np.ndarray
     billing_day: I64  # the day of the month each customer's billing cycles start
 
@@ -227,12 +247,24 @@ def _subscriptions(custs: Customers, contracts: Mapping[str, Contract]) -> _Subs
             f"tenant {frame['tenant'].iloc[big[0]]!r}: more than {MAX_LICENSED_USERS:,} licensed "
             "users is beyond what slacalc computes exactly"
         )
+    fee = frame["monthly_fee"].to_numpy(dtype=object)
+    fee_units = np.zeros(len(fee), dtype=np.int64)
+    for i, amount in enumerate(fee.tolist()):  # one per subscription, not per result row
+        if amount is None:
+            continue
+        if not fits(amount, MONEY_PLACES):
+            raise InputError(
+                f"tenant {frame['tenant'].iloc[i]!r}: monthly_fee {amount} has more than "
+                f"{MONEY_PLACES} decimals, finer than any currency's minor unit"
+            )
+        fee_units[i] = int(amount.scaleb(MONEY_PLACES))
     return _Subs(
         tenant=frame["tenant"].to_numpy(dtype=object),
         contract=frame["contract"].to_numpy(dtype=object),
         service=np.array([contracts[c].service for c in frame["contract"]], dtype=object),
         users=users,
-        fee=frame["monthly_fee"].to_numpy(dtype=object),
+        fee=fee,
+        fee_units=fee_units,
         currency=frame["currency"].to_numpy(dtype=object),
         billing_day=(
             frame["billing_day"].to_numpy(dtype=np.int64)
@@ -635,13 +667,10 @@ def _table(
     tier = np.full(n, -1, dtype=np.int64)
     margin = np.full(n, -1, dtype=np.int64)
     target = np.full(n, -1, dtype=np.int64)
-    credit_percent: list[Decimal | None] = [None] * n
-    credit_days: list[Decimal | None] = [None] * n
-    credit_amount: list[Decimal | None] = [None] * n
-    limited_by: list[str] = [""] * n
+    parts: list[tuple[I64, Credits]] = []
     tier_words = np.full(n, "", dtype=object)
     next_words = np.full(n, "", dtype=object)
-    commitment = np.empty(n, dtype=object)
+    commitment = np.zeros(n, dtype=np.int64)
     version = np.empty(n, dtype=object)
     deadline: list[dt.date | None] = [None] * n
     for text_index in np.unique(text_of_row).tolist():
@@ -666,17 +695,9 @@ def _table(
         described = np.array(["", *(t.describe() for t in terms.tiers)], dtype=object)
         tier_words[rows] = described[tier[rows] + 1]
         next_words[rows] = described[target[rows] + 1]
-        commitment[rows] = terms.commitment_percent
+        commitment[rows] = int(terms.commitment_percent.scaleb(PERCENT_PLACES))
         version[rows] = terms.source.version
-        if len(rows) == n:  # one text for every row: take the columns whole
-            credit_percent, credit_days, credit_amount = credit.percent, credit.days, credit.amount
-            limited_by = credit.limited_by
-        else:
-            for j, i in enumerate(rows.tolist()):
-                credit_percent[i] = credit.percent[j]
-                credit_days[i] = credit.days[j]
-                credit_amount[i] = credit.amount[j]
-                limited_by[i] = credit.limited_by[j]
+        parts.append((rows, credit))
         if terms.claim.from_incident:
             found = _incident_deadlines(
                 terms, sub[rows] * len(plist) + pi[rows], first_down, subs.billing_day[sub[rows]]
@@ -689,6 +710,9 @@ def _table(
             }
             for i in rows.tolist():
                 deadline[i] = by_period[int(pi[i])]
+    credit = _joined(parts)
+    has_fee = np.array([f is not None for f in subs.fee], dtype=bool)[sub]
+    fee_units = subs.fee_units[sub]
     # Period edges as one small DatetimeIndex, taken per row: no Timestamp objects per row.
     edge_seconds = [int(p.start.timestamp()) for p in plist] + [int(plist[-1].end.timestamp())]
     edge_index = (
@@ -697,7 +721,7 @@ def _table(
     incident_ids = _incident_ids(m, window_idx, ids, len(plist))
     return pd.DataFrame(
         {
-            "tenant": subs.tenant[sub],
+            "tenant": _tenants(subs.tenant[sub]),
             "service": contract.service,
             "contract": contract.id,
             "period": [plist[i].label for i in pi.tolist()],
@@ -713,27 +737,27 @@ def _table(
             "downtime_seconds": down_s,
             "downtime_minutes": down_s / 60,
             "user_minutes": measured * users.astype(np.float64) / 60,
-            "downtime_user_seconds": _decimals(down_u, UNITS_DIGITS),
+            "downtime_user_seconds": from_units(down_u, UNITS),
             "user_minutes_lost": down_u / (60 * UNITS_PER_USER),
             "impact_user_minutes": m.impact_units / (60 * UNITS_PER_USER),
             "availability_percent": avail.percent(),
-            "commitment_percent": commitment,
+            "commitment_percent": from_units(commitment, PERCENT),
             "terms_version": version,
             "breached": tier >= 0,
             "tier_number": tier + 1,
             "tier": tier_words,
-            "credit_percent": credit_percent,
-            "credit_days": credit_days,
-            "credit_amount": credit_amount,
-            "credit_limited_by": limited_by,
-            "monthly_fee": fees,
-            "period_fee": period_fee,
+            "credit_percent": credit.percent,
+            "credit_days": credit.days,
+            "credit_amount": credit.amount,
+            "credit_limited_by": credit.limited_by,
+            "monthly_fee": from_units(fee_units, MONEY, has_fee),
+            "period_fee": from_units(fee_units * months, MONEY, has_fee),
             "currency": currency,
-            "claim_deadline": deadline,
+            "claim_deadline": pd.arrays.ArrowExtensionArray(pa.array(deadline, type=DATE)),
             "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
             "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
             "next_tier": next_words,
-            "incident_ids": incident_ids,
+            "incident_ids": typed(incident_ids, IDS),
         }
     )
 
@@ -780,13 +804,25 @@ def _first_downtime(m: Measurement, n_periods: int) -> tuple[I64, I64]:
     return keys.astype(np.int64), first
 
 
-def _decimals(units: np.ndarray, places: int) -> list[Decimal]:
-    """Integers counted in ``10**-places`` as exact Decimals (``112500`` at 4 places: 11.25)."""
-    whole = (units % 10**places == 0).tolist()
-    return [
-        Decimal(u // 10**places) if w else Decimal(u).scaleb(-places).normalize()
-        for u, w in zip(units.tolist(), whole, strict=True)
-    ]
+def _joined(parts: list[tuple[I64, Credits]]) -> Credits:
+    """The credit columns of every text of a contract, put back in row order."""
+    if len(parts) == 1:
+        return parts[0][1]
+    order = pa.array(np.argsort(np.concatenate([rows for rows, _ in parts]), kind="stable"))
+
+    def column(pick: str) -> pd.arrays.ArrowExtensionArray:
+        whole = pa.concat_arrays([pa.array(getattr(c, pick)) for _, c in parts])
+        return pd.arrays.ArrowExtensionArray(whole.take(order))
+
+    limited = np.concatenate([np.array(c.limited_by, dtype=object) for _, c in parts])
+    return Credits(
+        column("percent"), column("days"), column("amount"), limited[order.to_numpy()].tolist()
+    )
+
+
+def _tenants(names: np.ndarray) -> pd.Series:
+    """Tenant names as a text column; a single customer's blank tenant is missing, not ``""``."""
+    return pd.Series(names, dtype="str").replace("", None)
 
 
 def _date(day: pendulum.Date | None) -> dt.date | None:
@@ -896,16 +932,16 @@ def _evidence(
     ids_by_run = ids.by_group(run[pos], window_idx[owner], np.arange(n, dtype=np.int64))
     return pd.DataFrame(
         {
-            "tenant": subs.tenant[s[new]],
+            "tenant": _tenants(subs.tenant[s[new]]),
             "service": contract.service,
             "contract": contract.id,
             "period": [plist[i].label for i in p[new]],
             "start": pd.to_datetime(start, unit="s", utc=True),
             "end": pd.to_datetime(end, unit="s", utc=True),
             "minutes": (end - start) / 60,
-            "peak_affected_users": peak / UNITS_PER_USER,
+            "peak_affected_users": from_units(peak, UNITS),
             "user_minutes_lost": lost / (60 * UNITS_PER_USER),
-            "incident_ids": ids_by_run,
+            "incident_ids": typed(ids_by_run, IDS),
         }
     )
 
@@ -935,7 +971,7 @@ def _exclusion_table(
     r, s, a, b, p = r[order], s[order], a[order], b[order], p[order]
     return pd.DataFrame(
         {
-            "tenant": subs.tenant[s],
+            "tenant": _tenants(subs.tenant[s]),
             "service": contract.service,
             "contract": contract.id,
             "period": [plist[i].label for i in p],

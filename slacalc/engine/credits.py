@@ -14,7 +14,17 @@ from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
+from slacalc.engine.columns import (
+    FIGURE,
+    MONEY,
+    MONEY_PLACES,
+    PERCENT,
+    PERCENT_PLACES,
+    from_decimals,
+    from_units,
+)
 from slacalc.model.contract import Contract, Tier
 from slacalc.model.money import minor_unit_digits
 from slacalc.model.terms import cap_words
@@ -48,19 +58,11 @@ class Availability:
             inside if tier.above is None else inside & self.above(tier.above, tier.above_operator)
         )
 
-    def percent(self, places: int = 10) -> list[Decimal]:
-        """Availability for display: exact to ``places`` decimals, else floored (never flatters)."""
-        scaled = (self.up * (100 * 10**places)) // self.total
-        exact = (self.up * (100 * 10**places)) % self.total == 0
-        return [
-            _plain(Decimal(int(q)).scaleb(-places)) if e else Decimal(int(q)).scaleb(-places)
-            for q, e in zip(scaled.tolist(), exact.tolist(), strict=True)
-        ]
-
-
-def _plain(value: Decimal) -> Decimal:
-    value = value.normalize()
-    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value  # type: ignore[operator]
+    def percent(self) -> pd.arrays.ArrowExtensionArray:
+        """Availability as a ``PERCENT`` column: exact to 10 decimals, else floored (never
+        flatters)."""
+        scaled = (self.up * (100 * 10**PERCENT_PLACES)) // self.total  # at most 100 × 10**10
+        return from_units(np.asarray(scaled, dtype=np.int64), PERCENT)
 
 
 def choose_tiers(contract: Contract, availability: Availability) -> I64:
@@ -78,11 +80,11 @@ def choose_tiers(contract: Contract, availability: Availability) -> I64:
 
 @dataclass(frozen=True, slots=True)
 class Credits:
-    """Credit columns, one entry per row."""
+    """Credit columns, one entry per row (typed: see :mod:`slacalc.engine.columns`)."""
 
-    percent: list[Decimal | None]  # of the period's fee, after caps (percent and multiple kinds)
-    days: list[Decimal | None]  # days of service, after caps (days kind)
-    amount: list[Decimal | None]  # money, rounded once; None where no fee was given
+    percent: pd.arrays.ArrowExtensionArray  # of the period's fee, after caps (percent, multiple)
+    days: pd.arrays.ArrowExtensionArray  # days of service, after caps (days kind)
+    amount: pd.arrays.ArrowExtensionArray  # money, rounded once; missing where no fee was given
     limited_by: list[str]  # the rule that lowered the tier's credit ("" when none did)
 
 
@@ -107,7 +109,7 @@ def credits(
     # The credit as a rational share of the period's fee, per row: ratio_num / ratio_den.
     ratio_num = np.zeros(n, dtype=object)
     ratio_den = np.ones(n, dtype=object)
-    shown: list[Decimal | None] = [None] * n
+    shown = np.full(n, Decimal(0), dtype=object)
     limited = [""] * n
     for index, t in enumerate(contract.tiers):
         rows = np.flatnonzero(tier == index)
@@ -127,13 +129,12 @@ def credits(
             value = _capped(contract, Fraction(t.credit), int(days_in_period))
             ratio = value / 100 if kind == "percent" else value / int(days_in_period)
             ratio_num[sel], ratio_den[sel] = ratio.numerator, ratio.denominator
-            figure = _decimal(value)  # one figure per tier and period length, not per row
+            shown[sel] = _decimal(value)  # one figure per tier and period length, not per row
             why = cap_words(contract.cap) if value < t.credit else ""
             for i in sel.tolist():
-                shown[i] = figure
                 limited[i] = why
-    filled: list[Decimal | None] = [s if s is not None else Decimal(0) for s in shown]
-    nothing: list[Decimal | None] = [None] * n
+    filled = from_decimals(shown, FIGURE)
+    nothing = from_decimals(np.full(n, None, dtype=object), FIGURE)
     percent, days = (nothing, filled) if kind == "days" else (filled, nothing)
     amounts, below_minimum = _amounts(contract, ratio_num, ratio_den, fee, currency)
     for i in below_minimum:
@@ -171,16 +172,19 @@ def _amounts(
     ratio_den: Obj,
     fee: list[Decimal | None],
     currency: list[str],
-) -> tuple[list[Decimal | None], list[int]]:
+) -> tuple[pd.arrays.ArrowExtensionArray, list[int]]:
     """fee × ratio per row, half-up to the minor unit once; the contract's minimum applies.
 
-    Also the rows whose credit the minimum took to zero.
+    The amounts come out as integers of the ``MONEY`` column's unit (a thousandth), so the column
+    is built straight from them. Also the rows whose credit the minimum took to zero.
     """
-    out: list[Decimal | None] = [None] * len(fee)
+    n = len(fee)
     known = [i for i, f in enumerate(fee) if f is not None]
+    units = np.zeros(n, dtype=np.int64)
+    valid = np.zeros(n, dtype=bool)
     dropped: list[int] = []
     if not known:
-        return out, dropped
+        return from_units(units, MONEY, valid), []
     idx = np.array(known, dtype=np.int64)
     # A portfolio repeats each tenant's fee and currency on every period: convert each once.
     ratio_of = {f: f.as_integer_ratio() for f in set(fee) if f is not None}
@@ -189,7 +193,7 @@ def _amounts(
     fee_num = np.array([p[0] for p in pairs], dtype=object)
     fee_den = np.array([p[1] for p in pairs], dtype=object)
     digits = np.array([digits_of[currency[i]] for i in known], dtype=np.int64)
-    scale = np.array([10 ** int(d) for d in digits], dtype=object)
+    scale = (10**digits).astype(object)
     p = fee_num * ratio_num[idx] * scale
     q = fee_den * ratio_den[idx]
     minor = (2 * p + q) // (2 * q)
@@ -200,20 +204,17 @@ def _amounts(
         under = same & (minor > 0) & (minor * 1 <= floor)
         dropped = [known[j] for j in np.flatnonzero(under).tolist()]
         minor = np.where(under, 0, minor)
-    made: dict[tuple[int, int], Decimal] = {}  # most rows share an amount (zero, or a tier's)
-    for i, units, d in zip(known, minor.tolist(), digits.tolist(), strict=True):
-        key = (units, d)
-        amount = made.get(key)
-        if amount is None:
-            amount = made[key] = Decimal(int(units)).scaleb(-int(d))
-        out[i] = amount
-    return out, dropped
+    # Minor units (a cent) → thousandths: times 10 ** (3 − the currency's digits).
+    units[idx] = np.asarray(minor * (10 ** (MONEY_PLACES - digits)).astype(object), dtype=np.int64)
+    valid[idx] = True
+    return from_units(units, MONEY, valid), dropped
 
 
 def _decimal(value: Fraction) -> Decimal:
-    """A tier or cap figure as Decimal (exact for terminating values, else 10 places)."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return _plain(exact) if Fraction(exact) == value else exact.quantize(Decimal("1e-10"))
+    """A tier or cap figure to the ``FIGURE`` column's 10 places (exact when it has no more)."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal(1).scaleb(-PERCENT_PLACES)
+    )
 
 
 def seconds_to_next_tier(

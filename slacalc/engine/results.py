@@ -6,13 +6,16 @@ from collections.abc import Callable, Iterator, Mapping
 
 import pandas as pd
 
+from slacalc.engine.columns import DATE, FIGURE, IDS, MONEY, PERCENT, UNITS
 from slacalc.errors import RowProblem
 from slacalc.io.customers import Customers
 from slacalc.io.outages import Outages
 from slacalc.model.contract import Contract
 
 #: The columns of ``Results.to_frame()``, in order. Seconds are exact integers; minutes are
-#: floats for reading (they only measure); availability, commitment and money are ``Decimal``.
+#: floats for reading (they only measure); availability, commitment, credits and money are exact
+#: Arrow decimals, the claim deadline an Arrow date, incident ids an Arrow list of strings (see
+#: :mod:`slacalc.engine.columns`). A single customer's tenant is missing (NA).
 #: ``tier_number`` is 1 for the contract's first tier, 0 when no tier applies. ``terms_version``
 #: names the dated text of the contract the period was measured under (its ``source.version``);
 #: ``credit_limited_by`` the rule that lowered the tier's credit (the cap or the minimum credit),
@@ -73,6 +76,71 @@ EVIDENCE_COLUMNS = (
 
 #: The columns of ``Results.exclusions``: time removed from measurement, per period, with reasons.
 EXCLUSION_COLUMNS = ("tenant", "service", "contract", "period", "start", "end", "minutes", "reason")
+
+
+_TEXT = (
+    "tenant",
+    "service",
+    "contract",
+    "period",
+    "timezone",
+    "tier",
+    "currency",
+    "next_tier",
+    "terms_version",
+    "credit_limited_by",
+)
+_TIME = "datetime64[us, UTC]"
+#: The type of each column of the three tables (``RESULT_COLUMNS``, ``EVIDENCE_COLUMNS``,
+#: ``EXCLUSION_COLUMNS``), so an empty table has them too.
+DTYPES: dict[str, object] = {
+    **dict.fromkeys(_TEXT, "str"),
+    **dict.fromkeys(("period_start", "period_end", "start", "end"), _TIME),
+    **dict.fromkeys(
+        (
+            "period_days",
+            "period_months",
+            "licensed_users",
+            "measured_seconds",
+            "excluded_seconds",
+            "downtime_seconds",
+            "tier_number",
+        ),
+        "int64",
+    ),
+    **dict.fromkeys(
+        (
+            "measured_minutes",
+            "downtime_minutes",
+            "user_minutes",
+            "user_minutes_lost",
+            "impact_user_minutes",
+            "minutes_to_next_tier",
+            "minutes",
+        ),
+        "float64",
+    ),
+    "breached": "bool",
+    "seconds_to_next_tier": "Int64",
+    "reason": "str",
+    **{
+        name: pd.ArrowDtype(kind)
+        for names, kind in (
+            (("availability_percent", "commitment_percent"), PERCENT),
+            (("credit_percent", "credit_days"), FIGURE),
+            (("credit_amount", "monthly_fee", "period_fee"), MONEY),
+            (("downtime_user_seconds", "peak_affected_users"), UNITS),
+            (("claim_deadline",), DATE),
+            (("incident_ids",), IDS),
+        )
+        for name in names
+    },
+}
+
+
+def empty_table(columns: tuple[str, ...]) -> pd.DataFrame:
+    """A table of ``columns`` with no rows and each column's type."""
+    return pd.DataFrame({c: pd.Series(dtype=DTYPES[c]) for c in columns})  # type: ignore[call-overload]
 
 
 Lazy = pd.DataFrame | Callable[[], pd.DataFrame]

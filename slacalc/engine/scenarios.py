@@ -15,7 +15,6 @@ draws anything::
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from slacalc.engine.calculate import calculate
+from slacalc.engine.columns import FIGURE, MONEY, PERCENT, from_decimals, missing
 from slacalc.engine.credits import (
     Availability,
     choose_tiers,
@@ -334,7 +334,9 @@ def compare(baseline: pd.DataFrame, scenarios: Mapping[str, pd.DataFrame]) -> pd
         return pd.DataFrame({c: [] for c in COMPARE_COLUMNS})
     keys = every[_KEY].drop_duplicates().sort_values(_KEY, kind="stable", ignore_index=True)
     tenants = every.drop_duplicates("tenant").set_index("tenant")
-    priced = every.groupby("tenant")["credit_amount"].agg(lambda s: bool(s.notna().any()))
+    priced = every.groupby("tenant", dropna=False)["credit_amount"].agg(
+        lambda s: bool(s.notna().any())
+    )
     frames = []
     base = _aligned(keys, baseline, tenants["currency"], priced)
     for order, (name, table) in enumerate(tables.items()):
@@ -352,7 +354,22 @@ def compare(baseline: pd.DataFrame, scenarios: Mapping[str, pd.DataFrame]) -> pd
         frames.append(mine)
     out = pd.concat(frames, ignore_index=True)
     out = out.sort_values([*_KEY, "_order"], kind="stable", ignore_index=True)
+    for name, kind in _TYPED:  # typed like the result table (see slacalc.engine.columns)
+        out[name] = from_decimals(out[name].to_numpy(dtype=object), kind)
+    out["minutes_to_next_tier"] = pd.to_numeric(out["minutes_to_next_tier"]).astype("float64")
+    text = [*_KEY, "tier", "currency", "next_tier"]
+    out[text] = out[text].astype("str")
     return out[list(COMPARE_COLUMNS)]
+
+
+_TYPED = (
+    ("availability_percent", PERCENT),
+    ("availability_change", PERCENT),  # −100 to 100 points: the same precision holds it
+    ("credit_percent", FIGURE),
+    ("credit_days", FIGURE),
+    ("credit_amount", MONEY),
+    ("credit_change", MONEY),
+)
 
 
 _ALIGNED = (
@@ -376,9 +393,9 @@ def _aligned(
     else:
         merged = keys.assign(**dict.fromkeys(_ALIGNED))
     merged = merged.astype(object)
-    missing = merged["availability_percent"].isna().to_numpy()
+    absent = merged["availability_percent"].isna().to_numpy()
     rows = []
-    for gone, record in zip(missing, merged.to_dict("records"), strict=True):
+    for gone, record in zip(absent, merged.to_dict("records"), strict=True):
         if gone:
             cur = str(currency.get(record["tenant"], ""))
             record.update(
@@ -390,12 +407,8 @@ def _aligned(
                 if priced.get(record["tenant"])
                 else None,
             )
-        rows.append({k: (None if _missing(v) else v) for k, v in record.items()})
+        rows.append({k: (None if missing(v) else v) for k, v in record.items()})
     return pd.DataFrame.from_records(rows, columns=[*_KEY, *_ALIGNED]).astype(object)
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
 
 
 #: Columns of :func:`credit_steps`.

@@ -24,11 +24,11 @@ from slacalc.excel._tables import (
     WINDOWS,
     Plan,
     ids_text,
-    missing,
     percent_text,
     texts,
 )
 from slacalc.model.money import ROUNDING_RULE, minor_unit_digits
+from slacalc.report.values import missing, records
 
 #: Most letters written; past this the Summary still lists every breached period.
 MAX_LETTERS = 2_000
@@ -114,19 +114,20 @@ def _windows_of(plan: Plan, keys: set[tuple[str, ...]]) -> dict[tuple[str, ...],
 
 
 def _records(frame: pd.DataFrame) -> Iterator[dict[str, object]]:
-    for record in frame.to_dict("records"):
-        yield {str(k): v for k, v in record.items()}
+    yield from records(frame)
 
 
 def _key(row: dict[str, object]) -> tuple[str, ...]:
-    return tuple(str(row[k]) for k in ("tenant", "service", "contract", "period"))
+    return tuple(
+        "" if row[k] is None else str(row[k]) for k in ("tenant", "service", "contract", "period")
+    )
 
 
 def _letter(plan: Plan, row: dict[str, object], windows: _Windows) -> Letter:
     contract = plan.contract(str(row["contract"]))
     zone = contract.timezone
     currency = str(row["currency"])
-    tenant = str(row["tenant"]) or "(the subscription this workbook was made for)"
+    tenant = str(row["tenant"] or "") or "(the subscription this workbook was made for)"
     start, end = row["period_start"], row["period_end"]
     assert isinstance(start, pd.Timestamp)
     assert isinstance(end, pd.Timestamp)

@@ -17,7 +17,6 @@ happens to round.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
@@ -33,6 +32,9 @@ from slacalc.excel._styles import money_style
 from slacalc.excel._xml import Cell, Column, Table, column_letter
 from slacalc.model.contract import Contract
 from slacalc.model.money import minor_unit_digits
+from slacalc.report.terms import contract_terms, downtime_words
+from slacalc.report.totals import Totals, deadline_status, totals
+from slacalc.report.values import missing
 
 SUMMARY = "Summary"
 LETTERS = "Claim letters"
@@ -86,13 +88,6 @@ _KIND_UNIT = {
     "days": "days of service",
     "multiple": "× the fees for the down time",
 }
-
-
-def missing(value: object) -> bool:
-    """Whether a result cell is empty (``None``, NaN, NaT)."""
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
 
 
 def texts(values: pd.Series, *, repeated: bool = True) -> list[str]:
@@ -575,23 +570,9 @@ def summary(plan: Plan, calc: Table) -> Table:
 def _status(plan: Plan, part: pd.DataFrame) -> tuple[list[object], list[str], list[str]]:
     """Per row: breached ("yes"/"no"), days left to the claim deadline, and the claim status."""
     breached = ["yes" if bool(b) else "no" for b in part["breached"].tolist()]
-    deadlines = [None if missing(d) else d for d in part["claim_deadline"].tolist()]
-    zones = texts(part["timezone"])
-    today = {z: plan.today(z) for z in set(zones)}
-    days_left: list[object] = []
-    status: list[str] = []
-    for b, d, z in zip(breached, deadlines, zones, strict=True):
-        if b != "yes":
-            days_left.append("")
-            status.append("no credit due")
-        elif d is None:
-            days_left.append("")
-            status.append("claim open")
-        else:
-            left = (d - today[z]).days
-            days_left.append(left)
-            status.append("claim open" if left >= 0 else "deadline passed")
-    return days_left, breached, status
+    found = deadline_status(part, _todays(plan, part))
+    days_left: list[object] = ["" if missing(d) else int(d) for d in found["days_left"].tolist()]
+    return days_left, breached, [str(s) for s in found["status"].tolist()]
 
 
 def _summary_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
@@ -635,35 +616,15 @@ def _blank(values: pd.Series) -> list[object]:
     return ["" if missing(v) else v for v in values.tolist()]
 
 
-@dataclass
-class Totals:
-    """The Summary's totals of one currency."""
-
-    periods: int = 0
-    breached: int = 0
-    credits: Decimal = Decimal(0)
-    open: Decimal = Decimal(0)
-    passed: Decimal = Decimal(0)
-
-
 def summary_totals(plan: Plan) -> dict[str, Totals]:
     """Per currency: periods, breached periods, credits, and credits still claimable or lapsed."""
-    totals: dict[str, Totals] = {}
-    for part in _chunks(plan.table):
-        _, breached, status = _status(plan, part)
-        currencies = texts(part["currency"])
-        amounts = part["credit_amount"].tolist()
-        for cur, b, amount, st in zip(currencies, breached, amounts, status, strict=True):
-            t = totals.setdefault(cur, Totals())
-            t.periods += 1
-            t.breached += b == "yes"
-            if not missing(amount):
-                t.credits += amount
-                if st == "claim open":
-                    t.open += amount
-                elif st == "deadline passed":
-                    t.passed += amount
-    return totals
+    table = plan.table
+    return {k[0]: t for k, t in totals(table, _todays(plan, table)).items()}
+
+
+def _todays(plan: Plan, part: pd.DataFrame) -> dict[str, dt.date]:
+    """Today's date in each zone of ``part`` (a claim deadline is a day in the contract's zone)."""
+    return {str(z): plan.today(str(z)) for z in part["timezone"].unique()}
 
 
 def _summary_top(
@@ -685,7 +646,7 @@ def _summary_top(
         "periods": "period",
         "breached": "breached",
         "credits": "credit_amount",
-        "open": "claim_deadline",
+        "claimable": "claim_deadline",
         "passed": "status",
     }
     labels = {
@@ -693,7 +654,7 @@ def _summary_top(
         "periods": "Periods",
         "breached": "Breached",
         "credits": "Credits",
-        "open": "Still claimable",
+        "claimable": "Still claimable",
         "passed": "Deadline passed",
     }
     at = {key: [c.name for c in shell.columns].index(col) for key, col in where.items()}
@@ -732,9 +693,9 @@ def _summary_top(
                         "formula", t.breached, "int", f'COUNTIFS({cur},{key},{brc},"yes")'
                     ),
                     "credits": Cell("formula", t.credits, money, f"SUMIFS({amt},{cur},{key})"),
-                    "open": Cell(
+                    "claimable": Cell(
                         "formula",
-                        t.open,
+                        t.claimable,
                         money,
                         f'SUMIFS({amt},{cur},{key},{sts},"claim open")',
                     ),
@@ -1063,26 +1024,7 @@ def _reflow(text: str) -> str:
 
 def terms_values(contract: Contract) -> dict[str, object]:
     """The Contract terms column of ``contract``: numbers where formulas read them, else words."""
-    threshold = contract.downtime_threshold
-    if contract.method == "user_minutes":
-        method = (
-            "user-minutes: (user-minutes − downtime user-minutes) / user-minutes × 100; "
-            "each minute counts the users it affected"
-        )
-        down = "users cannot use the service; each affected user counts"
-    else:
-        method = "time: (minutes − downtime minutes) / minutes × 100"
-        op = "more than" if threshold.operator == ">" else "at least"
-        down = (
-            f"{op} {threshold.percent} % of users are affected"
-            if threshold.percent or threshold.operator == ">="
-            else "any users are affected"
-        )
-    maintenance = "\n".join(
-        f"every {m.every} ({m.weekday or f'day {m.day}'}) from {m.start} for "
-        f"{m.duration_minutes} minutes{': ' + m.description if m.description else ''}"
-        for m in contract.maintenance
-    )
+    words = {t.key: t.words for t in contract_terms(contract)}
     return {
         "name": contract.name,
         "provider": contract.provider,
@@ -1090,18 +1032,18 @@ def terms_values(contract: Contract) -> dict[str, object]:
         "commitment": contract.commitment_percent,
         "period": f"calendar {contract.period}",
         "timezone": contract.timezone,
-        "method": method,
-        "threshold": down,
+        "method": f"{words['method']}: {words['availability']}",
+        "threshold": downtime_words(contract),
         "minimum_downtime": contract.minimum_downtime_minutes,
         "cohorts": ", ".join(contract.counted_cohorts) if contract.counted_cohorts else "all",
-        "maintenance": maintenance or "none",
-        "tiers": "\n".join(t.describe() for t in contract.tiers),
+        "maintenance": words.get("maintenance", "none"),
+        "tiers": words["tiers"],
         "kind": contract.credit_kind,
         "cap_percent": _or_none(contract.cap.percent),
         "cap_days": _or_none(contract.cap.days),
         "minimum": _or_none(contract.minimum_credit),
         "minimum_currency": contract.minimum_credit_currency,
-        "claim": contract.claim.describe(),
+        "claim": words["claim"],
         "how": contract.claim.how,
         "url": contract.source.url,
         "version": contract.source.version,

@@ -299,7 +299,9 @@ class Contract(_Frozen):
     name: str = Field(min_length=1)
     provider: str = Field(min_length=1)
     service: str = Field(min_length=1)
-    commitment_percent: Percent
+    commitment_percent: Annotated[Percent, Field(decimal_places=10)] = Field(
+        description="The committed availability; at most 10 decimals (the results' precision)."
+    )
     period: PeriodKind = "month"
     timezone: str = "UTC"
     method: Literal["user_minutes", "time"]

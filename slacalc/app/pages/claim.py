@@ -13,6 +13,7 @@ from slacalc.app import cached, charts, display, state, widgets
 from slacalc.app.inputs import Inputs
 from slacalc.app.state import Widget
 from slacalc.engine.results import Results
+from slacalc.report.totals import credit_by_currency
 
 
 def render() -> None:
@@ -112,7 +113,7 @@ def _portfolio(current: Inputs, result: Results) -> None:
     metrics = st.columns(4)
     metrics[0].metric("Tenants", f"{shown['tenant'].nunique():,}")
     metrics[1].metric("Tenants with a credit", f"{breached['tenant'].nunique():,}")
-    totals = widgets.totals_by_currency(breached)
+    totals = credit_by_currency(breached)
     metrics[2].metric(
         "Credit liability",
         " + ".join(display.money(v, c) for c, v in totals.items()) or "—",
@@ -133,7 +134,7 @@ def _portfolio(current: Inputs, result: Results) -> None:
     with timeline:
         tenants = list(ranked["Tenant"].head(15))
         frame = result.outages.frame
-        mine = frame[frame["tenant"].isin(tenants) | (frame["tenant"] == "")]
+        mine = frame[frame["tenant"].isin(tenants) | (frame["tenant"] == "")]  # the input table
         st.altair_chart(
             charts.timeline(
                 mine,
@@ -157,9 +158,10 @@ def _top_tenants(table: pd.DataFrame, n: int) -> pd.DataFrame:
     """Tenants ranked by their total credit over the periods shown (ranked on whole columns)."""
     if table.empty:
         return pd.DataFrame()
+    # Exact decimals: no credit counts as zero for the ranking.
     score = table.assign(
-        _credit=[0.0 if a is None else float(a) for a in table["credit_amount"]],
-        _avail=[float(a) for a in table["availability_percent"]],
+        _credit=table["credit_amount"].fillna(0),
+        _avail=table["availability_percent"],
     )
     totals = score.groupby("tenant", sort=False)["_credit"].sum().reset_index()
     totals = totals.sort_values(["_credit", "tenant"], ascending=[False, True], kind="stable")
@@ -167,12 +169,13 @@ def _top_tenants(table: pd.DataFrame, n: int) -> pd.DataFrame:
     for tenant in totals["tenant"].head(n):
         group = score[score["tenant"] == tenant]
         worst = group.loc[group["_avail"].idxmin()]
-        amounts = [a for a in group["credit_amount"] if a is not None]
+        amounts = group["credit_amount"]
         rows.append(
             {
                 "Tenant": tenant,
                 "Credit": display.money(
-                    sum(amounts, start=0) if amounts else None, str(group["currency"].iloc[0])
+                    amounts.sum() if amounts.notna().any() else None,
+                    str(group["currency"].iloc[0]),
                 ),
                 "Lowest availability": display.percent(worst["availability_percent"]),
                 "In": display.period(str(worst["period"])),

@@ -17,6 +17,7 @@ from slacalc.engine.scenarios import Customer
 from slacalc.errors import SlacalcError
 from slacalc.io.customers import Customers
 from slacalc.io.outages import Outages
+from slacalc.report.totals import credit_by_currency
 
 #: Above this many windows the table is shown, not edited (an editor that large is slow to use).
 MAX_EDIT_ROWS = 5000
@@ -70,7 +71,7 @@ def _preview(current: Inputs) -> None:
     table = result.table
     if current.portfolio or table["tenant"].nunique() > 1:
         breached = table[table["breached"]]
-        totals = widgets.totals_by_currency(breached)
+        totals = credit_by_currency(breached)
         total = " + ".join(display.money(v, c) for c, v in totals.items()) or "no credit"
         st.success(
             f"**{table['tenant'].nunique():,} tenants computed**: "

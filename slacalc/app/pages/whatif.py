@@ -14,6 +14,7 @@ from slacalc.app.state import Widget
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
 from slacalc.errors import SlacalcError
+from slacalc.report.totals import credit_by_currency
 
 ALL = "All outages"
 SAME = "(the baseline's)"
@@ -210,14 +211,13 @@ def _summary(compared: pd.DataFrame) -> str:
     """Each scenario in one line: its total credit, the change, and each period's outcome."""
     lines = []
     for name, group in compared.groupby("scenario", sort=False):
-        totals = widgets.totals_by_currency(group)
+        totals = credit_by_currency(group)
         total = " + ".join(display.money(v, c) for c, v in totals.items()) or "no fee given"
-        changes = [c for c in group["credit_change"] if c is not None]
         currency = str(group["currency"].iloc[0])
         change = (
             ""
             if name == "Baseline"
-            else f" ({display.money_change(sum(changes, start=Decimal(0)), currency)})"
+            else f" ({display.money_change(group['credit_change'].sum(), currency)})"
         )
         periods = "; ".join(
             f"{display.period(str(p))} {display.percent(a)}, "
@@ -260,19 +260,16 @@ def _period_rows(group: pd.DataFrame) -> pd.DataFrame:
 def _portfolio_totals(compared: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for name, group in compared.groupby("scenario", sort=False):
-        credited = group[[a is not None and a > 0 for a in group["credit_amount"]]]
-        totals = widgets.totals_by_currency(group)
-        changes = {
-            str(c): sum((v for v in g["credit_change"] if v is not None), start=Decimal(0))
-            for c, g in group.groupby("currency")
-        }
+        credited = group[group["credit_amount"].fillna(0) > 0]
+        totals = credit_by_currency(group)
+        changes = {str(c): g["credit_change"].sum() for c, g in group.groupby("currency")}
         rows.append(
             {
                 "Scenario": name,
                 "Tenants with a credit": f"{credited['tenant'].nunique():,}",
                 "Credit": " + ".join(display.money(v, c) for c, v in totals.items()) or "—",
                 "Δ credit": " + ".join(display.money_change(v, c) for c, v in changes.items()),
-                "Lowest availability": display.percent(min(group["availability_percent"])),
+                "Lowest availability": display.percent(group["availability_percent"].min()),
             }
         )
     return pd.DataFrame(rows)

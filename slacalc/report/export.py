@@ -1,0 +1,213 @@
+"""The results as text: CSV, JSON, and the aligned table the command line prints.
+
+One writer per format, shared by the CLI and the app's download, so both write the same columns,
+the same exact decimals and the same incident-id separator (``;``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Any
+
+from slacalc.engine.results import RESULT_COLUMNS, Results
+from slacalc.report.terms import method_word, number
+from slacalc.report.totals import totals
+from slacalc.report.values import plain, records
+
+#: Joins several incident ids in one CSV cell.
+ID_SEPARATOR = ";"
+
+
+def render(results: Results, fmt: str) -> str:
+    """The results as text in ``fmt``: ``table``, ``json`` or ``csv``."""
+    if fmt == "json":
+        return to_json(results)
+    if fmt == "csv":
+        return to_csv(results)
+    return to_text(results)
+
+
+def plain_records(results: Results) -> list[dict[str, Any]]:
+    """The result rows as JSON data (see :func:`slacalc.report.values.plain`)."""
+    rows = records(results.table, RESULT_COLUMNS)
+    return [{c: plain(v) for c, v in row.items()} for row in rows]
+
+
+def to_json(results: Results) -> str:
+    """A JSON list of objects, one per tenant, service and period, with the result columns."""
+    return json.dumps(plain_records(results), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(results: Results) -> str:
+    """CSV with the result columns; a cell holding several incident ids separates them with ';'."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(RESULT_COLUMNS))
+    for record in plain_records(results):
+        writer.writerow([_csv_cell(record[c]) for c in RESULT_COLUMNS])
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ID_SEPARATOR.join(str(v) for v in value)
+    return str(value)
+
+
+def to_text(results: Results) -> str:
+    """The key figures, aligned for a terminal, with totals per currency and the zones used."""
+    frame = results.table
+    contracts = results.contracts
+    lines = []
+    for cid in sorted(contracts):
+        c = contracts[cid]
+        lines.append(
+            f"{c.name} ({cid}): commitment {number(c.commitment_percent)} % per {c.period}, "
+            f"{method_word(c)} method, periods in {c.timezone}"
+        )
+    if frame.empty:
+        lines.append("No outage fell in a period to report.")
+        return "\n".join(lines) + "\n"
+
+    show_tenant = bool(frame["tenant"].notna().any())
+    show_contract = frame["contract"].nunique() > 1
+    show_service = frame["service"].nunique() > 1 and not show_contract
+    show_user_minutes = any(contracts[c].method == "user_minutes" for c in frame["contract"])
+    head: list[str] = []
+    right: set[int] = set()
+
+    def col(name: str, *, numeric: bool = False) -> None:
+        if numeric:
+            right.add(len(head))
+        head.append(name)
+
+    if show_tenant:
+        col("tenant")
+    if show_contract:
+        col("contract")
+    if show_service:
+        col("service")
+    col("period")
+    col("availability %", numeric=True)
+    col("downtime min", numeric=True)
+    if show_user_minutes:
+        col("user-min lost", numeric=True)
+    col("credit", numeric=True)
+    col("amount", numeric=True)
+    col("claim by")
+    col("min to next tier", numeric=True)
+    col("incidents")
+
+    rows = []
+    for r in records(frame):
+        row = []
+        if show_tenant:
+            row.append(r["tenant"] or "")
+        if show_contract:
+            row.append(str(r["contract"]))
+        if show_service:
+            row.append(str(r["service"]))
+        row.append(str(r["period"]))
+        row.append(_availability(r["availability_percent"]))
+        row.append(_figure(r["downtime_minutes"]))
+        if show_user_minutes:
+            row.append(_figure(r["user_minutes_lost"]))
+        row.append(_credit(r))
+        amount = r["credit_amount"]
+        row.append("—" if amount is None else f"{amount:,f} {r['currency']}")
+        deadline = r["claim_deadline"]
+        row.append(str(deadline) if r["breached"] and deadline is not None else "")
+        margin = r["seconds_to_next_tier"]
+        row.append("" if margin is None else _figure(Decimal(int(margin)) / 60))
+        row.append(_ids(r["incident_ids"]))
+        rows.append(row)
+    lines.append(aligned(head, rows, right=right).rstrip("\n"))
+    lines.append("")
+    lines.append(_summary(results))
+    lines.append(_row_accounting(results))
+    zones: dict[str, list[str]] = {}
+    for column, zone in results.outages.assumed_timezones.items():
+        zones.setdefault(zone, []).append(column)
+    for zone, columns in sorted(zones.items()):
+        lines.append(f"Times without an offset ({', '.join(columns)}) were read as {zone}.")
+    lines.append(
+        "Availability is floored to 4 decimal places for display; tiers use the exact value."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _summary(results: Results) -> str:
+    frame = results.table
+    summary = f"{int(frame['breached'].sum())} of {len(frame)} periods below commitment."
+    priced = frame[frame["breached"] & frame["credit_amount"].notna()]
+    sums = totals(priced)
+    if sums:
+        money = ", ".join(f"{t.credits:,f} {k[0]}" for k, t in sums.items())
+        summary += f" Credits: {money}."
+    return summary
+
+
+def _row_accounting(results: Results) -> str:
+    """Where every outage row went: counted, excluded or rejected (nothing is lost)."""
+    table = results.outages
+    rejected = {p.row for p in results.rejected}
+    kept = table.frame[~table.frame["row"].isin(rejected)]
+    excluded = int((kept["excluded"] != "").sum())
+    return (
+        f"{table.source}: {table.rows_read} row(s) read: {len(kept) - excluded} counted, "
+        f"{excluded} excluded, {len(rejected)} rejected."
+    )
+
+
+def _credit(r: dict[str, Any]) -> str:
+    if not r["breached"]:
+        return "none"
+    days, percent = r["credit_days"], r["credit_percent"]
+    if days is not None:
+        return f"{number(days)} days"
+    if percent is not None:
+        return f"{number(percent)} %"
+    return ""
+
+
+def _availability(value: Decimal) -> str:
+    """Floored to 4 places: a display never flatters, and never shows 100 with any downtime."""
+    return format(value.quantize(Decimal("0.0001"), rounding=ROUND_FLOOR), "f")
+
+
+def _figure(value: Decimal | float) -> str:
+    """Minutes for display: thousands grouped, at most two decimals (half-up)."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    rounded = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if rounded == rounded.to_integral_value():
+        return f"{int(rounded):,}"
+    return f"{rounded:,.2f}"
+
+
+def _ids(ids: Iterable[str] | None, most: int = 3) -> str:
+    items = list(ids or ())
+    text = ", ".join(items[:most])
+    return text + (f" +{len(items) - most} more" if len(items) > most else "")
+
+
+def aligned(head: list[str], rows: list[list[str]], *, right: set[int]) -> str:
+    """Columns padded to line up in a terminal; ``right``: indexes of right-aligned columns."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(head)]
+
+    def line(cells: list[str]) -> str:
+        parts = [
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(head), rule, *(line(r) for r in rows)]) + "\n"
