@@ -299,7 +299,7 @@ def test_empty_table_is_valid_but_empty_file_is_not(tmp_path: Path) -> None:
         ("Client type", "cohort"),
         ("Excluded", "excluded"),
         ("Exclusion", "excluded"),
-        ("Reason excluded", "excluded"),
+        ("Reason excluded", "exclusion_reason"),
     ],
 )
 def test_header_spellings(header: str, field: str) -> None:

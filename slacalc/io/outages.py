@@ -33,8 +33,13 @@ times as :mod:`slacalc.io.times` describes. Every data row ends in exactly one o
   incident id may have several windows (intermittent incidents; noted, not refused), but rows of one
   id, tenant, service and cohort that start at the same time and end at different times contradict
   each other, and all of them are rejected.
-* An ``excluded`` cell of ``no``/``false``/``0``/``-`` counts the row; ``yes``/``true``/``x``
-  excludes it with the reason "excluded (no reason given)"; any other text is the reason.
+* An ``excluded`` cell of ``no``/``false``/``n``/``0``/``-``/empty counts the row;
+  ``yes``/``true``/``y``/``1``/``x`` excludes it with the reason "excluded (no reason given)";
+  text naming a kind of exclusion (``maintenance``, ``planned``, ``customer``, ``force-majeure``,
+  ... :data:`slacalc.io.cells.REASON_WORDS`) excludes it with that text as the reason; anything
+  else (``N/A``, ``0.0``, ``not excluded``) is rejected. Free text goes in an
+  ``exclusion_reason`` column: beside a yes/no ``excluded`` it is the reason of the excluded rows
+  (and a reason on a counted row is rejected); alone, a reason excludes its row.
 """
 
 from __future__ import annotations
@@ -52,7 +57,7 @@ from slacalc.errors import InputError, RowProblem
 from slacalc.io.cells import (
     Checked,
     cell_text,
-    check_flag,
+    check_exclusion,
     check_percent,
     check_text,
     check_whole,
@@ -93,6 +98,8 @@ COLUMNS = (
 )
 TEXT_COLUMNS = ("id", "tenant", "service", "cohort", "excluded")
 NO_REASON = "excluded (no reason given)"
+#: An ``exclusion_reason`` cell that gives no reason.
+_NO_REASON_TEXT = frozenset({"", "-", "none", "n/a", "na"})
 
 #: The fields of an outage table and the header spellings each is recognised by.
 OUTAGE_FIELDS = Fields(
@@ -195,6 +202,24 @@ OUTAGE_FIELDS = Fields(
             "users number",
             "affected seats",
             "seats affected",
+            "impacted",
+            "impacted seats",
+            "seats impacted",
+            "impacted user count",
+            "impacted users count",
+            "users impacted count",
+            "affected count",
+            "affected users count",
+            "users affected count",
+            "users count",
+            "number affected",
+            "number impacted",
+            "number of affected users",
+            "number of impacted users",
+            "number of users affected",
+            "number of users impacted",
+            "number affected users",
+            "number impacted users",
         ),
         "affected_percent": (
             "percent",
@@ -209,21 +234,37 @@ OUTAGE_FIELDS = Fields(
             "impact percent",
             "users affected percent",
             "affected users percent",
+            "impacted percent",
+            "percent impacted",
+            "impacted percentage",
+            "percentage impacted",
+            "impacted users percent",
+            "users impacted percent",
+            "percent of users affected",
+            "percent of users impacted",
+            "percent users affected",
+            "percent users impacted",
         ),
         "excluded": (
             "exclusion",
             "exclude",
-            "excluded reason",
-            "reason excluded",
-            "exclusion reason",
-            "excluded because",
             "exempt",
             "exemption",
             "sla excluded",
             "not counted",
         ),
+        "exclusion_reason": (
+            "excluded reason",
+            "reason excluded",
+            "exclusion reason",
+            "excluded because",
+            "reason for exclusion",
+            "exemption reason",
+            "reason",
+        ),
     },
     zoned=frozenset({"start", "end"}),
+    yielding=frozenset({"id"}),
 )
 
 
@@ -598,9 +639,29 @@ class _Check:
                     problem[i] = _unknown(name, str(values.iloc[i]), allowed)
             self.reject(name, problem)
             self.values[name] = checked.values
-        flag = check_flag(self.raw("excluded"), NO_REASON)
+        self._exclusions()
+
+    def _exclusions(self) -> None:
+        """``excluded`` (yes/no or a kind of reason) and ``exclusion_reason`` (free text) give one
+        reason per row, ``""`` where the window counts."""
+        flag = check_exclusion(self.raw("excluded"), NO_REASON)
         self.reject("excluded", flag.problem)
         self.values["excluded"] = flag.values
+        if "exclusion_reason" not in self.map.fields:
+            return
+        why = check_text(self.raw("exclusion_reason"))
+        problem = why.problem.copy()
+        text = why.values.where(~why.values.str.lower().isin(_NO_REASON_TEXT), "")
+        given = (text != "").to_numpy(dtype=bool) & (problem == "")
+        if "excluded" in self.map.fields:
+            counts = given & (flag.problem == "") & ~flag.given
+            problem[counts] = (
+                f"a reason, but {self.map.header('excluded')!r} says the window counts; mark it "
+                "excluded, or empty the reason"
+            )
+            given &= ~counts
+        self.reject("exclusion_reason", problem)
+        self.values["excluded"] = flag.values.where(~given, text)
 
     def duplicates(self) -> None:
         """Reject repeated rows, and rows of one incident that contradict each other."""

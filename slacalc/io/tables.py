@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from slacalc.errors import InputError, RowProblem
+from slacalc.io.headers import check_headers
 
 #: Largest file read, in bytes (200 MiB); a bigger one is refused before it is parsed.
 MAX_BYTES = 200 * 1024 * 1024
@@ -396,6 +397,8 @@ def _csv_fast(utf8: bytes, delimiter: str) -> tuple[list[str], pd.DataFrame] | N
         return None
     if len(frame) != lines or frame.shape[1] == 0:
         return None
+    if engine == "c" and frame.isna().to_numpy().any():
+        return None  # the C engine pads a short row with NaN: the slow path rejects it
     header = [_header_text(v) for v in frame.iloc[0].tolist()]
     cells = frame.iloc[1:].reset_index(drop=True)
     cells.columns = pd.RangeIndex(cells.shape[1])
@@ -416,39 +419,111 @@ def _header_text(value: object) -> str:
     )
 
 
-def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on; empty lines come through as ``[]``."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+class _Lines:
+    """The lines of a text, one at a time, keeping the ones the current record was read from."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.taken.append(line)
+        return line
+
+
+def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], list[str]]]:
+    """Each record with the line it starts on and its physical lines; empty lines give ``[]``."""
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter)
     previous = 0
     for record in reader:
-        yield previous + 1, record
+        yield previous + 1, record, lines.taken
+        lines.taken = []
         previous = reader.line_num
+
+
+def _check_spanning(
+    line: int, record: list[str], raw: list[str], width: int, delimiter: str, origin: str
+) -> None:
+    """Refuse a record read from several lines unless it is a value with a real line break.
+
+    A quote that opens a value and is never closed (or is closed lines later by another stray
+    quote) makes the lines after it one value: rows would vanish without being counted. A real
+    multi-line value is closed, leaves the record with the header's number of cells, and none of
+    its inner lines is a row of the table by itself.
+    """
+    where = f"{origin}: line {line}: a quote opens a value there"
+    if "".join(raw).count('"') % 2:
+        raise InputError(
+            f"{where} and is never closed, so every line after it would be one value; close the "
+            'quote, or write a quote inside a quoted value as two ("")'
+        )
+    last = line + len(raw) - 1
+    for offset, physical in enumerate(raw[1:], start=1):
+        if width > 2 and physical.count(delimiter) >= width - 1:
+            raise InputError(
+                f"{where} that runs to line {last} and takes in line {line + offset}, which looks "
+                "like a row of its own; close the quote where the value ends"
+            )
+    if len(record) != width:
+        raise InputError(
+            f"{where} that runs to line {last}, leaving {len(record)} cells where the header "
+            f"has {width}; close the quote where the value ends"
+        )
 
 
 def _csv_slow(
     text: str, delimiter: str, origin: str
 ) -> tuple[list[str], pd.DataFrame, np.ndarray, list[RowProblem]]:
-    """Record by record with :mod:`csv`, keeping each record's first line number."""
+    """Record by record with :mod:`csv`, keeping each record's first line number.
+
+    Every physical line ends in one place: the header, a blank line, a row (read or rejected), or
+    a value that really spans lines; a quote that swallows lines refuses the file (see
+    :func:`_check_spanning`). A row with fewer or more cells than the header is rejected whole:
+    a missing or extra delimiter shifts the cells, so none of them can be trusted.
+    """
     headers: list[str] | None = None
     body: list[list[str]] = []
     rows: list[int] = []
     rejected: list[RowProblem] = []
+    name = _DELIMITER_NAMES[delimiter]
+    width = needed = 0
     try:
-        for line, record in _csv_records(text, delimiter):
+        for line, record, raw in _csv_records(text, delimiter):
             if headers is None:
+                if len(raw) > 1:
+                    _check_spanning(line, record, raw, len(record), delimiter, origin)
                 if any(cell.strip() for cell in record):
                     headers = [cell.strip() for cell in record]
+                    check_headers(headers, origin)
+                    width = len(headers)
+                    needed = max(i + 1 for i, h in enumerate(headers) if h)
                 continue
-            width = len(headers)
+            if len(raw) > 1:
+                _check_spanning(line, record, raw, width, delimiter, origin)
             if len(record) > width and any(cell.strip() for cell in record[width:]):
-                extra = delimiter.join(record[width:])
                 rejected.append(
                     RowProblem(
                         line,
                         f"(cell {width + 1})",
-                        _short(extra),
+                        _short(delimiter.join(record[width:])),
                         f"the row has {len(record)} cells but the header has {width}; quote "
-                        f"values that contain the delimiter {_DELIMITER_NAMES[delimiter]}",
+                        f"values that contain the delimiter {name}",
+                    )
+                )
+                continue
+            if len(record) < needed and any(cell.strip() for cell in record):
+                rejected.append(
+                    RowProblem(
+                        line,
+                        f"(cell {len(record) + 1})",
+                        "",
+                        f"the row has {len(record)} cells but the header has {width}; a missing "
+                        f"{name} shifts the cells, so none of them is used",
                     )
                 )
                 continue
@@ -603,16 +678,26 @@ def _json_records(payload: object, origin: str) -> list[object]:
         for key in _JSON_LIST_KEYS:
             if isinstance(payload.get(key), list):
                 return list(payload[key])
+        # Under another name, one list that holds records is taken; an empty list or a list of
+        # plain values (an event's "resources": []) is not a table, and reading it as 0 rows
+        # would report no outage at all.
         lists = [k for k, v in payload.items() if isinstance(v, list)]
-        if len(lists) == 1:
+        if len(lists) == 1 and _holds_records(payload[lists[0]]):
             return list(payload[lists[0]])
+        keys = ", ".join(repr(str(k)) for k in list(payload)[:10])
+        more = f" and {len(payload) - 10} more" if len(payload) > 10 else ""
         raise InputError(
-            f"{origin}: expected a list of records, or an object such as "
-            f'{{"incidents": [...]}}; found an object with keys {sorted(payload)[:10]}'
+            f"{origin}: expected a list of records, or an object holding one under a name such "
+            f'as {{"incidents": [...]}}; found an object with the keys {keys or "(none)"}{more} '
+            "and no list of records"
         )
     raise InputError(
         f"{origin}: expected a list of records, found a single {type(payload).__name__}"
     )
+
+
+def _holds_records(items: list[object]) -> bool:
+    return bool(items) and any(isinstance(item, dict) for item in items)
 
 
 def _flatten(record: dict[str, Any]) -> dict[str, object]:

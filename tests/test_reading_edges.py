@@ -1,0 +1,253 @@
+"""Odd inputs the reading layer must read right or refuse: each case once gave a wrong number.
+
+Months in the arithmetic: March 2026 has 31 × 1,440 = 44,640 minutes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import slacalc
+from slacalc.cli import main
+from slacalc.errors import InputError
+from slacalc.io.headers import MAX_COLUMNS, MAX_HEADER_CHARS
+from slacalc.io.outages import read_outages
+
+EX = "microsoft-365-exchange-online"
+DAY = "2026-03-17T14:00Z,2026-03-18T14:00Z"  # 1,440 minutes
+
+
+def _credit(text: str, users: int = 5000) -> dict[str, object]:
+    results = slacalc.calculate(io.StringIO(text), EX, users=users, monthly_fee="8000")
+    frame = results.to_frame()
+    assert len(frame) == 1
+    return dict(frame.iloc[0])
+
+
+# --- 1. affected-user columns under their usual names -----------------------------------------
+
+
+def test_an_impacted_column_is_the_affected_users() -> None:
+    # 1,200 of 5,000 users for 1,440 min: 1,728,000 of 223,200,000 user-minutes lost
+    # → 99.2258 % → below 99.9 % → 25 % of 8,000 = 2,000.00 (all users would be 96.77 %: 50 %).
+    row = _credit(f"Ticket,Began,Resolved,Impacted\nINC1,{DAY},1200\n")
+    assert row["credit_percent"] == Decimal("25")
+    assert row["credit_amount"] == Decimal("2000.00")
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Impacted", "affected_users"),
+        ("Impacted users", "affected_users"),
+        ("Users affected", "affected_users"),
+        ("Affected", "affected_users"),
+        ("# users", "affected_users"),
+        ("Number of users", "affected_users"),
+        ("User count", "affected_users"),
+        ("Affected users count", "affected_users"),
+        ("# Impacted", "affected_users"),
+        ("Impacted percent", "affected_percent"),
+        ("% affected", "affected_percent"),
+        ("% impacted", "affected_percent"),
+    ],
+)
+def test_affected_spellings(header: str, field: str) -> None:
+    outages = read_outages(io.StringIO(f"start,end,{header}\n{DAY},12\n"))
+    assert outages.mapping[header] == field
+    assert outages.frame[field].tolist() == [12.0]
+
+
+def test_a_ticket_column_beside_an_id_column_is_left_aside() -> None:
+    outages = read_outages(io.StringIO(f"Ticket,id,start,end\nT1,EX1,{DAY}\n"))
+    assert outages.mapping["id"] == "id"
+    assert outages.frame["id"].tolist() == ["EX1"]
+    assert outages.ignored_columns == ("Ticket",)
+
+
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [("Affected usrs", "affected_users"), ("Strat", "start"), ("Impacted userz", "affected_users")],
+)
+def test_a_misspelt_header_is_pointed_to_its_field(header: str, hint: str) -> None:
+    outages = read_outages(io.StringIO(f"start,end,{header}\n{DAY},1\n"))
+    assert f"{header!r} (did you mean {hint!r}?)" in outages.notes[0]
+
+
+@pytest.mark.parametrize("header", ["Impactful", "Title", "Severity", "Notes"])
+def test_an_unrelated_header_gets_no_hint(header: str) -> None:
+    outages = read_outages(io.StringIO(f"start,end,{header}\n{DAY},1\n"))
+    assert outages.notes == (f"columns not used: {header!r}",)
+
+
+# --- 3. a quote that is never closed --------------------------------------------------------------
+
+
+def _ten_rows(line_six: str) -> str:
+    rows = [f"EX{i},2026-03-{10 + i}T14:00Z,2026-03-{10 + i}T15:00Z,5" for i in range(10)]
+    rows[4] = line_six
+    return "id,start,end,affected_users\n" + "\n".join(rows) + "\n"
+
+
+def test_an_unclosed_quote_refuses_the_file_at_its_line() -> None:
+    # On main: "5 row(s) read", lines 7-11 swallowed into one value of line 6.
+    text = _ten_rows('"EX4,2026-03-14T14:00Z,2026-03-14T15:00Z,5')
+    with pytest.raises(
+        InputError, match=r"line 6: a quote opens a value there and is never closed"
+    ):
+        read_outages(io.StringIO(text))
+
+
+def test_a_quote_closed_lines_later_refuses_the_file() -> None:
+    text = _ten_rows('EX4,"2026-03-14T14:00Z,2026-03-14T15:00Z,5').replace("EX7,", 'EX7",', 1)
+    with pytest.raises(InputError, match=r"line 6: .* runs to line 9 and takes in line 7, which"):
+        read_outages(io.StringIO(text))
+
+
+def test_a_real_line_break_in_a_quoted_value_is_one_row() -> None:
+    text = f'id,start,end,excluded\nEX1,{DAY},"planned\nmaintenance"\nEX2,{DAY},\n'
+    outages = read_outages(io.StringIO(text))
+    assert outages.frame["row"].tolist() == [2, 4]
+    assert outages.counts == {"rows_read": 2, "counted": 1, "excluded": 1, "rejected": 0}
+
+
+def test_the_cli_refuses_an_unclosed_quote_even_with_allow_rejected(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "o.csv"
+    path.write_text(_ten_rows('"EX4,2026-03-14T14:00Z,2026-03-14T15:00Z,5'))
+    argv = ["calculate", str(path), "--contract", EX, "--users", "1000", "--fee", "10"]
+    assert main([*argv, "--allow-rejected"]) == 2
+    assert "line 6: a quote opens a value there and is never closed" in capsys.readouterr().err
+
+
+# --- 4. rows with missing cells -------------------------------------------------------------------
+
+
+def test_a_short_row_is_rejected_not_padded() -> None:
+    # On main the row became a whole-population outage (50 % instead of 25 %).
+    text = f"id,start,end,affected_users\nx,{DAY},1200\ny,{DAY}\n"
+    outages = read_outages(io.StringIO(text))
+    assert outages.frame["id"].tolist() == ["x"]
+    [problem] = outages.rejected
+    assert (problem.row, problem.column) == (3, "(cell 4)")
+    assert problem.problem.startswith("the row has 3 cells but the header has 4")
+    assert outages.counts == {"rows_read": 2, "counted": 1, "excluded": 0, "rejected": 1}
+
+
+def test_a_short_row_under_a_header_with_a_trailing_delimiter_is_read() -> None:
+    outages = read_outages(io.StringIO(f"id,start,end,\nx,{DAY}\n"))
+    assert outages.frame["id"].tolist() == ["x"]
+    assert outages.rejected == ()
+
+
+# --- 5. what an exclusion cell may say ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["N/A", "0.0", "not excluded", "maybe", "TBD"])
+def test_an_exclusion_cell_that_says_nothing_clear_is_rejected(cell: str) -> None:
+    outages = read_outages(io.StringIO(f"id,start,end,excluded\nEX1,{DAY},{cell}\n"))
+    [problem] = outages.rejected
+    assert (problem.row, problem.column, problem.value) == (2, "excluded", cell)
+    assert problem.problem.startswith("not a recognised exclusion")
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("", ""),
+        ("no", ""),
+        ("FALSE", ""),
+        ("n", ""),
+        ("0", ""),
+        ("yes", "excluded (no reason given)"),
+        ("Y", "excluded (no reason given)"),
+        ("1", "excluded (no reason given)"),
+        ("x", "excluded (no reason given)"),
+        ("maintenance", "maintenance"),
+        ("Planned work", "Planned work"),
+        ("customer", "customer"),
+        ("force-majeure", "force-majeure"),
+        ("third party DNS", "third party DNS"),
+    ],
+)
+def test_exclusion_cells_that_are_read(cell: str, reason: str) -> None:
+    outages = read_outages(io.StringIO(f"id,start,end,excluded\nEX1,{DAY},{cell}\n"))
+    assert outages.rejected == ()
+    assert outages.frame["excluded"].tolist() == [reason]
+
+
+def test_an_exclusion_reason_column_beside_a_yes_no_column() -> None:
+    text = (
+        "id,start,end,excluded,exclusion reason\n"
+        f"EX1,{DAY},yes,ISP outage at the customer\n"
+        f"EX2,{DAY},no,\n"
+        f"EX3,{DAY},no,a reason on a counted row\n"
+        f"EX4,{DAY},yes,\n"
+    )
+    outages = read_outages(io.StringIO(text))
+    assert outages.frame["excluded"].tolist() == [
+        "ISP outage at the customer",
+        "",
+        "excluded (no reason given)",
+    ]
+    assert [(p.row, p.column) for p in outages.rejected] == [(4, "exclusion reason")]
+
+
+def test_an_exclusion_reason_column_alone_excludes_its_rows() -> None:
+    text = f"id,start,end,reason\nEX1,{DAY},vendor DNS\nEX2,{DAY},\n"
+    outages = read_outages(io.StringIO(text))
+    assert outages.frame["excluded"].tolist() == ["vendor DNS", ""]
+
+
+# --- 7. JSON without a list of records ---------------------------------------------------------
+
+
+def test_an_event_object_without_records_is_refused_naming_its_keys() -> None:
+    event = {
+        "version": "0",
+        "id": "7bf73129-1428-4cd3-a780-95db273d1602",
+        "detail-type": "AWS Health Event",
+        "source": "aws.health",
+        "resources": [],
+        "detail": {"eventTypeCode": "AWS_EC2_OPERATIONAL_ISSUE"},
+    }
+    with pytest.raises(InputError) as caught:
+        read_outages(io.BytesIO(json.dumps(event).encode()))
+    message = str(caught.value)
+    assert "'version', 'id', 'detail-type', 'source', 'resources', 'detail'" in message
+    assert (
+        'expected a list of records, or an object holding one under a name such as {"incidents"'
+        in (message)
+    )
+
+
+def test_an_object_with_one_list_of_records_under_any_name_is_read() -> None:
+    payload = {"items": [{"start": "2026-03-17T14:00Z", "end": "2026-03-18T14:00Z"}]}
+    outages = read_outages(io.BytesIO(json.dumps(payload).encode()))
+    assert outages.counts["counted"] == 1
+
+
+def test_an_empty_incidents_list_is_no_rows() -> None:
+    outages = read_outages(io.BytesIO(b'{"incidents": []}'))
+    assert outages.counts["rows_read"] == 0
+
+
+# --- bounds on a header --------------------------------------------------------------------------
+
+
+def test_a_header_wider_than_the_limit_is_refused_before_matching() -> None:
+    header = ",".join(f"c{i}" for i in range(MAX_COLUMNS + 1))
+    with pytest.raises(InputError, match=rf"{MAX_COLUMNS + 1:,} columns, above the limit"):
+        read_outages(io.StringIO(f"{header}\n"))
+
+
+def test_a_header_cell_longer_than_the_limit_is_refused() -> None:
+    long = "a" * (MAX_HEADER_CHARS + 1)
+    with pytest.raises(InputError, match=r"the header of column 3 has 201 characters"):
+        read_outages(io.StringIO(f"start,end,{long}\n{DAY},1\n"))
