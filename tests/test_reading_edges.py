@@ -5,12 +5,17 @@ Months in the arithmetic: March 2026 has 31 × 1,440 = 44,640 minutes.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 import slacalc
 from slacalc.cli import main
@@ -251,3 +256,122 @@ def test_a_header_cell_longer_than_the_limit_is_refused() -> None:
     long = "a" * (MAX_HEADER_CHARS + 1)
     with pytest.raises(InputError, match=r"the header of column 3 has 201 characters"):
         read_outages(io.StringIO(f"start,end,{long}\n{DAY},1\n"))
+
+
+# --- 2. times outside the supported range ------------------------------------------------------
+
+RANGE = "outside the supported range, 1970-01-01 to 2200-01-01 (UTC)"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "bad"),
+    [
+        # on main: zero downtime (100 %), or only the 1970 half of the window
+        ("1900-01-01T00:00Z", "1900-01-02T00:00Z", ["start", "end"]),
+        ("1969-12-31T12:00Z", "1970-01-01T12:00Z", ["start"]),
+        # on main: naive 2300 and 1600 wrapped into 1715 and 2184
+        ("2300-01-01 00:00", "2300-01-02 00:00", ["start", "end"]),
+        ("1600-01-01 00:00", "1600-01-02 00:00", ["start", "end"]),
+        ("17/03/2300 10:00", "18/03/2300 10:00", ["start", "end"]),
+        # on main: OutOfBoundsDatetime, or read as is past the engine's 2242
+        ("9999-01-01T00:00Z", "9999-01-02T00:00Z", ["start", "end"]),
+        ("2250-01-01T00:00Z", "2250-01-02T00:00Z", ["start", "end"]),
+        ("2300-01-01 00:00+01:00", "2300-01-02 00:00+01:00", ["start", "end"]),
+        # 02:00+01:00 is 01:00 UTC, one hour past the end of the range
+        ("2200-01-01 00:00 +01:00", "2200-01-01 02:00 +01:00", ["end"]),
+    ],
+)
+def test_csv_times_outside_the_range_are_rejected_by_cell(
+    start: str, end: str, bad: list[str]
+) -> None:
+    outages = read_outages(io.StringIO(f"start,end\n{start},{end}\n"))
+    assert [(p.row, p.column, p.problem) for p in outages.rejected] == [
+        (2, name, RANGE) for name in bad
+    ]
+    assert outages.counts["counted"] == 0
+
+
+def test_an_excel_serial_day_past_the_range_is_rejected() -> None:
+    # 109,576 days after 1899-12-30 is 2200-01-02
+    outages = read_outages(io.StringIO("start,end\n109575,109576\n"))
+    [problem] = outages.rejected
+    assert (problem.column, problem.problem[:57]) == (
+        "end",
+        "a number, not a date and time (Excel serial dates are rea",
+    )
+    assert "from 25569 to 109575" in problem.problem
+
+
+def test_the_edges_of_the_range_are_read_exactly() -> None:
+    text = (
+        "start,end\n"
+        "1970-01-01T00:00Z,1970-01-01T01:00Z\n"
+        "2199-12-31T00:00Z,2200-01-01T00:00Z\n"
+        "25569,25569.5\n"  # Excel serial days: 1970-01-01 00:00 and 12:00
+        "109574.5,109575\n"  # 2199-12-31 12:00 and 2200-01-01 00:00
+    )
+    outages = read_outages(io.StringIO(text))
+    assert outages.rejected == ()
+    assert [str(t) for t in outages.frame["end"]] == [
+        "1970-01-01 01:00:00+00:00",
+        "2200-01-01 00:00:00+00:00",
+        "1970-01-01 12:00:00+00:00",
+        "2200-01-01 00:00:00+00:00",
+    ]
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        [dt.datetime(2300, 1, 1), dt.datetime(2026, 1, 1)],  # datetime64[us] on main wrapped
+        [dt.datetime(9999, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 1, 1, tzinfo=dt.UTC)],
+        [np.datetime64("2300-01-01"), np.datetime64("2026-01-01")],
+        [pd.Timestamp("1900-01-01", tz="UTC"), pd.Timestamp("2026-01-01", tz="UTC")],
+    ],
+)
+@pytest.mark.parametrize("dtype", [None, object])
+def test_datetime_objects_outside_the_range_are_rejected(
+    column: list[object], dtype: object
+) -> None:
+    frame = pd.DataFrame({"start": column, "end": [column[1], column[1]]}, dtype=dtype)
+    frame["end"] = pd.Series([pd.Timestamp("2026-01-02", tz="UTC")] * 2, dtype=object)
+    outages = read_outages(frame)
+    assert [(p.row, p.column, p.problem) for p in outages.rejected] == [(1, "start", RANGE)]
+    assert outages.frame["row"].tolist() == [2]
+
+
+def test_excel_dates_outside_the_range_are_rejected(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["start", "end"])
+    sheet.append([dt.datetime(1900, 1, 1), dt.datetime(1900, 1, 2)])
+    sheet.append([dt.datetime(2026, 3, 17, 14), dt.datetime(2300, 1, 1)])
+    sheet.append([dt.datetime(2026, 3, 17, 14), dt.datetime(2026, 3, 17, 15)])
+    path = tmp_path / "o.xlsx"
+    book.save(path)
+    outages = read_outages(path)
+    assert [(p.row, p.column) for p in outages.rejected] == [(2, "start"), (2, "end"), (3, "end")]
+    assert outages.frame["row"].tolist() == [4]
+
+
+@pytest.mark.parametrize("as_of", ["2300-01-01", "1960-01-01T00:00Z", "9999-12-31T00:00Z"])
+def test_as_of_outside_the_range_is_refused(as_of: str) -> None:
+    with pytest.raises(InputError, match=rf"as_of='{as_of}': {re.escape(RANGE)}"):
+        read_outages(io.StringIO("start,end\n2026-01-01T00:00Z,\n"), as_of=as_of)
+
+
+@pytest.mark.parametrize("period", ["2300-05", "1969-12", "9999-01"])
+def test_a_period_outside_the_range_is_refused(period: str) -> None:
+    # on main: 2300-05 raised IndexError from the engine
+    with pytest.raises(InputError, match=r"outside the years slacalc computes, 1970 to 2199"):
+        slacalc.calculate(
+            io.StringIO(f"start,end\n{DAY}\n"), EX, users=10, monthly_fee="1", periods=[period]
+        )
+
+
+def test_a_window_in_the_last_supported_month_is_computed() -> None:
+    # 1,440 of December 2199's 44,640 minutes: 96.7742 % → below 99 % → 50 % of 8,000.
+    row = _credit("start,end\n2199-12-31T00:00Z,2200-01-01T00:00Z\n")
+    assert row["period"] == "2199-12"
+    assert row["credit_amount"] == Decimal("4000.00")

@@ -48,6 +48,11 @@ class Period:
         return self.end.date().subtract(days=1)
 
 
+#: The years a period may be in: windows are read from 1970-01-01 to 2200-01-01 (docs/limits.md).
+FIRST_YEAR = 1970
+LAST_YEAR = 2199
+
+
 def _start_of(kind: PeriodKind, year: int, month: int, tz: str) -> pendulum.DateTime:
     if kind == "quarter":
         month = 3 * ((month - 1) // 3) + 1
@@ -84,6 +89,10 @@ def parse_period(label: str, kind: PeriodKind, tz: str) -> Period:
             raise ValueError(f"period {label!r} has no month {month}")
     else:
         raise ValueError(f"period {label!r} is not like '2026-03' or '2026-Q1'")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(
+            f"period {label!r} is outside the years slacalc computes, {FIRST_YEAR} to {LAST_YEAR}"
+        )
     return make_period(kind, _start_of(kind, year, month, tz))
 
 
