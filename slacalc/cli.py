@@ -209,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument(
         "--customers", metavar="FILE", help="customers table: tenant, contract, users, monthly_fee…"
     )
+    calc.add_argument(
+        "--tenant",
+        metavar="NAME",
+        help="with --users: calculate only this tenant's rows (needed when rows name several)",
+    )
     calc.add_argument("--fee", type=_amount, metavar="AMOUNT", help="monthly fee (with --users)")
     calc.add_argument("--currency", type=_currency, help="currency of --fee (default USD)")
     calc.add_argument(
@@ -438,6 +443,8 @@ def _wrapped(line: str, width: int = 100) -> str:
 def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.users is not None and args.contract is None:
         raise SlacalcError("--contract: give the contract of the customer given by --users")
+    if args.customers is not None and args.tenant is not None:
+        raise SlacalcError("--tenant: with --customers, every tenant of the table is calculated")
     if args.customers is not None and args.fee is not None:
         raise SlacalcError("--fee: with --customers, the fee is the customers table's monthly_fee")
     if args.customers is not None and args.currency is not None:
@@ -474,6 +481,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         periods=args.period or None,
         customers=customers,
         timezone=args.timezone,
+        tenant=args.tenant,
     )
     for line in _input_notes(results):
         print(line, file=err)
@@ -735,9 +743,10 @@ def _row_accounting(results: Results) -> str:
     rejected = {p.row for p in results.rejected}
     kept = table.frame[~table.frame["row"].isin(rejected)]
     excluded = int((kept["excluded"] != "").sum())
+    others = f", {len(table.other_tenants)} of other tenants" if table.tenant is not None else ""
     return (
         f"{table.source}: {table.rows_read} row(s) read: {len(kept) - excluded} counted, "
-        f"{excluded} excluded, {len(rejected)} rejected."
+        f"{excluded} excluded, {len(rejected)} rejected{others}."
     )
 
 

@@ -375,3 +375,60 @@ def test_a_window_in_the_last_supported_month_is_computed() -> None:
     row = _credit("start,end\n2199-12-31T00:00Z,2200-01-01T00:00Z\n")
     assert row["period"] == "2199-12"
     assert row["credit_amount"] == Decimal("4000.00")
+
+
+# --- 6. one customer's users, rows of several tenants ----------------------------------------
+
+TWO_TENANTS = (
+    "tenant,start,end,affected_users\n"
+    f"contoso,{DAY},1200\n"
+    f"fabrikam,{DAY},1200\n"
+    "contoso,2026-03-20T14:00Z,2026-03-20T15:00Z,100\n"
+)
+
+
+def test_users_with_rows_of_several_tenants_is_refused_naming_them() -> None:
+    # On main: both tenants' 1,200 users added up into one customer's downtime.
+    with pytest.raises(InputError, match=r"the rows name 2 tenants \('contoso', 'fabrikam'\)"):
+        _credit(TWO_TENANTS)
+
+
+def test_tenant_picks_one_customer_and_sets_the_others_aside() -> None:
+    results = slacalc.calculate(
+        io.StringIO(TWO_TENANTS), EX, users=5000, monthly_fee="8000", tenant="contoso"
+    )
+    # contoso: 1,200 × 1,440 + 100 × 60 = 1,734,000 of 223,200,000 user-minutes → 99.2231 % → 25 %
+    [row] = results.to_frame().to_dict("records")
+    assert row["user_minutes_lost"] == Decimal("1734000")
+    assert row["credit_amount"] == Decimal("2000.00")
+    assert results.outages.counts == {
+        "rows_read": 3,
+        "counted": 2,
+        "excluded": 0,
+        "rejected": 0,
+        "other_tenants": 1,
+    }
+    assert "1 row(s) of other tenants set aside (only 'contoso' is calculated): row(s) 3" in (
+        results.outages.notes
+    )
+
+
+def test_tenant_that_no_row_names_is_refused() -> None:
+    with pytest.raises(InputError, match=r"no row of tenant 'northwind'; the rows name 'contoso'"):
+        slacalc.calculate(
+            io.StringIO(TWO_TENANTS), EX, users=5000, monthly_fee="8000", tenant="northwind"
+        )
+
+
+def test_the_cli_refuses_several_tenants_with_users_and_reads_one_with_tenant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "o.csv"
+    path.write_text(TWO_TENANTS)
+    argv = ["calculate", str(path), "--contract", EX, "--users", "5000", "--fee", "8000"]
+    assert main(argv) == 2
+    assert "pick one (--tenant NAME, tenant=)" in capsys.readouterr().err
+    assert main([*argv, "--tenant", "contoso"]) == 0
+    captured = capsys.readouterr()
+    assert "3 row(s) read: 2 counted, 0 excluded, 0 rejected, 1 of other tenants." in captured.out
+    assert "1 row(s) of other tenants set aside (only 'contoso' is calculated)" in captured.err

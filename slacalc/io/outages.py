@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -286,6 +286,10 @@ class Outages:
     ignored_columns: tuple[str, ...] = ()
     blank_rows: int = 0
     notes: tuple[str, ...] = ()
+    #: The one tenant kept by :func:`one_tenant` (None: every row is read).
+    tenant: str | None = None
+    #: Rows of other tenants that :func:`one_tenant` set aside.
+    other_tenants: tuple[int, ...] = ()
 
     @property
     def counted(self) -> pd.DataFrame:
@@ -304,21 +308,26 @@ class Outages:
 
     @property
     def counts(self) -> dict[str, int]:
-        """Rows read, and where each went: ``counted + excluded + rejected == rows_read``."""
+        """Rows read, and where each went: ``counted + excluded + rejected == rows_read``, plus
+        ``other_tenants`` when the table was narrowed to one tenant (:func:`one_tenant`)."""
         excluded = int((self.frame["excluded"] != "").sum())
-        return {
+        counts = {
             "rows_read": self.rows_read,
             "counted": len(self.frame) - excluded,
             "excluded": excluded,
             "rejected": len(self.rejected_rows),
         }
+        if self.tenant is not None:
+            counts["other_tenants"] = len(self.other_tenants)
+        return counts
 
     def summary(self) -> str:
         """Where every row went and how the input was read, in a few plain lines."""
         c = self.counts
+        others = f", {c['other_tenants']} of other tenants" if self.tenant is not None else ""
         lines = [
             f"{self.source}: {c['rows_read']} row(s) read: {c['counted']} counted, "
-            f"{c['excluded']} excluded, {c['rejected']} rejected"
+            f"{c['excluded']} excluded, {c['rejected']} rejected{others}"
         ]
         if self.details:
             lines.append(f"read as {self.details}")
@@ -328,6 +337,50 @@ class Outages:
         lines.extend(self.notes)
         lines.extend(str(p) for p in self.rejected)
         return "\n".join(lines)
+
+
+def one_tenant(outages: Outages, tenant: str | None) -> Outages:
+    """The windows of the one customer a calculation with ``users=`` is about.
+
+    A table whose rows name several tenants is several customers: calculated as one, their
+    windows would add up into one customer's downtime. Without ``tenant`` it is refused, naming
+    the tenants; with it, the rows of other tenants are set aside (counted in ``other_tenants``,
+    listed in a note) and rows without a tenant, which apply to everyone, are kept.
+    """
+    named = outages.frame["tenant"]
+    tenants = sorted(str(t) for t in named.unique() if t != "")
+    if tenant is None:
+        if len(tenants) > 1:
+            raise InputError(
+                f"{outages.source}: the rows name {len(tenants)} tenants ({_some(tenants)}), but "
+                "one customer's users were given; give a customers table (--customers, "
+                "customers=) to calculate each, or pick one (--tenant NAME, tenant=)"
+            )
+        return outages
+    if tenant not in tenants:
+        listed = f"the rows name {_some(tenants)}" if tenants else "the rows name no tenant"
+        raise InputError(f"{outages.source}: no row of tenant {tenant!r}; {listed}")
+    other = ((named != "") & (named != tenant)).to_numpy(dtype=bool)
+    rows = tuple(int(r) for r in outages.frame["row"].to_numpy()[other])
+    notes = outages.notes
+    if rows:
+        notes = (
+            *notes,
+            f"{len(rows)} row(s) of other tenants set aside (only {tenant!r} is calculated): "
+            f"row(s) {first_rows(rows)}",
+        )
+    return replace(
+        outages,
+        frame=outages.frame[~other].reset_index(drop=True),
+        tenant=tenant,
+        other_tenants=rows,
+        notes=notes,
+    )
+
+
+def _some(names: list[str], most: int = 5) -> str:
+    shown = ", ".join(repr(n) for n in names[:most])
+    return shown if len(names) <= most else f"{shown} and {len(names) - most} more"
 
 
 def empty_frame() -> pd.DataFrame:
