@@ -36,6 +36,7 @@ from slacalc.engine.results import RESULT_COLUMNS, Results
 from slacalc.errors import RowProblem, SlacalcError
 from slacalc.io.customers import read_customers
 from slacalc.io.outages import read_outages
+from slacalc.io.tables import MAX_FILE_ROWS, MAX_ROWS
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 
 #: Exit statuses: success, an unexpected failure (a bug), bad input or usage.
@@ -279,6 +280,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="write to FILE instead of stdout; a .xlsx file gets the claim workbook",
     )
     calc.add_argument(
+        "--max-rows",
+        type=_positive_int,
+        metavar="N",
+        help=f"read an outages file of up to N rows (default {MAX_FILE_ROWS:,}, at most "
+        f"{MAX_ROWS:,}; about 0.6 KB of memory a row to read, more to calculate)",
+    )
+    calc.add_argument(
         "--allow-rejected",
         action="store_true",
         help="exit 0 even if some input rows were rejected (they are still listed on stderr)",
@@ -463,6 +471,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         dayfirst=args.dayfirst,
         ambiguous=args.ambiguous,
         nonexistent=args.nonexistent,
+        max_rows=args.max_rows,
     )
     if outages.rejected or not args.period:  # an empty file is fine for --period: 100 %
         _require_rows(outages.frame, outages.rejected, outages.source, "outage window", err)
