@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 import slacalc
@@ -22,6 +24,7 @@ from slacalc.cli import main
 from slacalc.errors import InputError
 from slacalc.io.headers import MAX_COLUMNS, MAX_HEADER_CHARS
 from slacalc.io.outages import read_outages
+from slacalc.io.tables import read_table
 
 EX = "microsoft-365-exchange-online"
 DAY = "2026-03-17T14:00Z,2026-03-18T14:00Z"  # 1,440 minutes
@@ -432,3 +435,46 @@ def test_the_cli_refuses_several_tenants_with_users_and_reads_one_with_tenant(
     captured = capsys.readouterr()
     assert "3 row(s) read: 2 counted, 0 excluded, 0 rejected, 1 of other tenants." in captured.out
     assert "1 row(s) of other tenants set aside (only 'contoso' is calculated)" in captured.err
+
+
+# --- every physical line is accounted for ----------------------------------------------------
+
+_CELL = st.text(alphabet='ab ,"', max_size=6)
+
+
+@st.composite
+def _csv_lines(draw: st.DrawFn) -> tuple[str, int]:
+    """CSV text with random quoting (proper, or a stray quote), short and long rows and blank
+    lines; every record is meant to be one line, so every line has a delimiter or is blank."""
+    width = draw(st.integers(2, 5))
+    lines = [",".join(f"h{i}" for i in range(width))]
+    for _ in range(draw(st.integers(0, 12))):
+        if draw(st.booleans()) and draw(st.booleans()) and draw(st.booleans()):
+            lines.append("")
+            continue
+        cells = []
+        for cell in draw(st.lists(_CELL, min_size=2, max_size=width + 2)):
+            if draw(st.booleans()):
+                cells.append('"' + cell.replace('"', '""') + '"')
+            else:
+                cells.append(cell.replace(",", ""))  # may start with a stray quote
+        lines.append(",".join(cells))
+    while not lines[-1]:
+        lines.pop()  # blank lines at the very end are not rows
+    return "\n".join(lines) + "\n", len(lines) - 1
+
+
+@given(_csv_lines())
+@settings(max_examples=300, deadline=None)
+def test_every_line_is_read_as_a_row_or_the_file_is_refused_at_a_line(
+    case: tuple[str, int],
+) -> None:
+    text, data_lines = case
+    try:
+        table = read_table(io.StringIO(text))
+    except InputError as exc:
+        refusal = str(exc)
+    else:
+        assert table.rows_read + table.blank_rows == data_lines
+        return
+    assert re.search(r": line \d+: a quote opens a value there", refusal), refusal

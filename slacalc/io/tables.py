@@ -509,7 +509,8 @@ def _check_spanning(
     A quote that opens a value and is never closed (or is closed lines later by another stray
     quote) makes the lines after it one value: rows would vanish without being counted. A real
     multi-line value is closed, leaves the record with the header's number of cells, and none of
-    its inner lines is a row of the table by itself.
+    its later lines holds the delimiter (such a line could be a row of its own; a note that
+    needs one there is refused too, which is the price of never losing a row).
     """
     where = f"{origin}: line {line}: a quote opens a value there"
     if "".join(raw).count('"') % 2:
@@ -519,10 +520,11 @@ def _check_spanning(
         )
     last = line + len(raw) - 1
     for offset, physical in enumerate(raw[1:], start=1):
-        if width > 2 and physical.count(delimiter) >= width - 1:
+        if delimiter in physical:
             raise InputError(
-                f"{where} that runs to line {last} and takes in line {line + offset}, which looks "
-                "like a row of its own; close the quote where the value ends"
+                f"{where} that runs to line {last} and takes in line {line + offset}, which holds "
+                f"a {_DELIMITER_NAMES[delimiter]} and may be a row of its own; close the quote "
+                "where the value ends"
             )
     if len(record) != width:
         raise InputError(
