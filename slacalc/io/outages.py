@@ -448,8 +448,10 @@ def read_outages(
     ``known_tenants`` and ``known_services``, when given, reject rows that do not fit them.
 
     Size: a file is refused above :data:`slacalc.io.tables.MAX_BYTES` bytes or
-    :data:`slacalc.io.tables.MAX_ROWS` rows (5 million), since it may be an untrusted upload. A
-    DataFrame is held to ``MAX_ROWS`` too unless the program passes ``max_rows=`` (a larger
+    :data:`slacalc.io.tables.MAX_FILE_ROWS` rows (1 million; ``max_rows=`` lifts it up to
+    :data:`slacalc.io.tables.MAX_ROWS`, 5 million), since it may be an untrusted upload; the other
+    limits (columns, workbooks, JSON, times) are in :mod:`slacalc.io.tables` and docs/limits.md.
+    A DataFrame is held to ``MAX_ROWS`` unless the program passes ``max_rows=`` (a larger
     number, e.g. ``len(frame)``): it may also have come from an upload, and checking it takes a
     few times the memory of its columns, so accepting more is the caller's explicit decision.
 
