@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -478,3 +479,22 @@ def test_every_line_is_read_as_a_row_or_the_file_is_refused_at_a_line(
         assert table.rows_read + table.blank_rows == data_lines
         return
     assert re.search(r": line \d+: a quote opens a value there", refusal), refusal
+
+
+def test_a_workbook_with_damaged_sheet_data_is_refused_as_input(tmp_path: Path) -> None:
+    # the cell count streams the sheet's XML first: a broken deflate stream is bad input too
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["start", "end"])
+    sheet.append(["2026-03-17T14:00Z", "2026-03-17T15:00Z"])
+    path = tmp_path / "o.xlsx"
+    book.save(path)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for i in range(start + 5, start + 25):
+        data[i] ^= 0x55
+    with pytest.raises(InputError, match=r"not a readable Excel workbook \(Error -3 while decomp"):
+        read_outages(bytes(data))

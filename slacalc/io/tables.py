@@ -46,6 +46,7 @@ import os
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -548,7 +549,7 @@ def _csv_slow(
     rows: list[int] = []
     rejected: list[RowProblem] = []
     name = _DELIMITER_NAMES[delimiter]
-    width = needed = 0
+    width = needed = line = 0
     try:
         for line, record, raw in _csv_records(text, delimiter):
             if headers is None:
@@ -589,7 +590,8 @@ def _csv_slow(
             if len(rows) > limit:
                 break
     except csv.Error as exc:
-        raise InputError(f"{origin}: cannot read as CSV: {exc}") from None
+        after = f"after line {line}: " if line else ""
+        raise InputError(f"{origin}: {after}cannot read as CSV: {exc}") from None
     if headers is None:
         raise InputError(f"{origin}: the file is empty")
     cells = pd.DataFrame(body, columns=pd.RangeIndex(len(headers)), dtype=str)
@@ -609,7 +611,10 @@ def _read_xlsx(data: bytes, origin: str, sheet: str | int | None, limit: int) ->
     """
     import openpyxl  # the edge that reads workbooks; the engine never imports it
 
-    _count_cells(data, origin, limit)
+    try:
+        _count_cells(data, origin, limit)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+        raise InputError(f"{origin}: not a readable Excel workbook ({exc})") from None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
