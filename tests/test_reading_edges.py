@@ -498,3 +498,31 @@ def test_a_workbook_with_damaged_sheet_data_is_refused_as_input(tmp_path: Path) 
         data[i] ^= 0x55
     with pytest.raises(InputError, match=r"not a readable Excel workbook \(Error -3 while decomp"):
         read_outages(bytes(data))
+
+
+def test_reasons_as_read_round_trip_through_the_apps_table_editor() -> None:
+    from slacalc.app import inputs
+
+    text = (
+        "id,start,end,excluded,exclusion reason\n"
+        f"EX1,{DAY},yes,vendor DNS\n"
+        f"EX2,{DAY},yes,\n"
+        f"EX3,{DAY},maintenance,\n"
+        f"EX4,{DAY},,\n"
+    )
+    read = read_outages(io.StringIO(text))
+    again = read_outages(inputs.table_upload(inputs.editor_table(read, "UTC")).open())
+    assert again.rejected == ()
+    assert again.frame["excluded"].tolist() == [
+        "vendor DNS",
+        "excluded (no reason given)",
+        "maintenance",
+        "",
+    ]
+
+
+def test_the_readers_own_no_reason_text_reads_back_as_excluded() -> None:
+    text = f"id,start,end,excluded\nEX1,{DAY},excluded (no reason given)\n"
+    assert read_outages(io.StringIO(text)).frame["excluded"].tolist() == [
+        "excluded (no reason given)"
+    ]

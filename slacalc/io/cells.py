@@ -113,6 +113,7 @@ def check_exclusion(values: pd.Series, reason: str) -> Checked:
     lower = checked.values.str.lower()
     problem = checked.problem.copy()
     verdicts = {word: _exclusion_verdict(word) for word in lower.unique()}
+    verdicts[reason.lower()] = "yes"  # the reader's own words for "excluded", read back
     verdict = lower.map(verdicts).to_numpy(dtype=object)
     text = checked.values.where(verdict != "count", "")
     text = text.where(verdict != "yes", reason)
