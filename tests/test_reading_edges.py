@@ -6,6 +6,7 @@ Months in the arithmetic: March 2026 has 31 × 1,440 = 44,640 minutes.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import io
 import json
 import re
@@ -526,3 +527,15 @@ def test_the_readers_own_no_reason_text_reads_back_as_excluded() -> None:
     assert read_outages(io.StringIO(text)).frame["excluded"].tolist() == [
         "excluded (no reason given)"
     ]
+
+
+def test_a_short_row_is_rejected_without_pyarrow_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pandas' C engine pads a short row with "" where pyarrow refuses the file
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a)
+    )
+    text = f"id,start,end,affected_users\nx,{DAY},1200\ny,{DAY}\n"
+    outages = read_outages(io.StringIO(text))
+    assert outages.frame["id"].tolist() == ["x"]
+    assert [(p.row, p.column) for p in outages.rejected] == [(3, "(cell 4)")]

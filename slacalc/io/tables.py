@@ -453,8 +453,12 @@ def _csv_fast(utf8: bytes, delimiter: str) -> tuple[list[str], pd.DataFrame] | N
         return None
     if len(frame) != lines or frame.shape[1] == 0:
         return None
-    if engine == "c" and frame.isna().to_numpy().any():
-        return None  # the C engine pads a short row with NaN: the slow path rejects it
+    if engine == "c" and (
+        b'"' in utf8 or utf8.count(delimiter.encode()) != (frame.shape[1] - 1) * lines
+    ):
+        # The C engine pads a short row with "" (pyarrow refuses it): without quotes, every line
+        # has the header's delimiters exactly when the count adds up; else the slow path checks
+        return None
     header = [_header_text(v) for v in frame.iloc[0].tolist()]
     cells = frame.iloc[1:].reset_index(drop=True)
     cells.columns = pd.RangeIndex(cells.shape[1])
