@@ -11,7 +11,9 @@ Columns that match no field are returned as ``ignored`` (the caller lists them t
 a field when a known spelling is near, word for word, so a misspelt ``Affected usrs`` is pointed
 out, not used; a header is never pointed to a field it merely shares letters with (``Impacted`` is
 not ``impact end``).
-Two columns that map to the same field are refused: slacalc will not pick one silently.
+Two columns that map to the same field are refused: slacalc will not pick one silently. The one
+exception is a field in ``Fields.yielding`` (an outage's ``id``): a column named exactly as the
+field is used, and another spelling of it (``Ticket``) is left aside and listed.
 
 A header is bounded before any matching: at most :data:`MAX_COLUMNS` columns of at most
 :data:`MAX_HEADER_CHARS` characters each (fuzzy matching costs the product of the lengths).

@@ -308,8 +308,8 @@ class Outages:
 
     @property
     def counts(self) -> dict[str, int]:
-        """Rows read, and where each went: ``counted + excluded + rejected == rows_read``, plus
-        ``other_tenants`` when the table was narrowed to one tenant (:func:`one_tenant`)."""
+        """Rows read, and where each went: ``counted + excluded + rejected == rows_read``; for a
+        table narrowed to one tenant (:func:`one_tenant`), ``+ other_tenants``."""
         excluded = int((self.frame["excluded"] != "").sum())
         counts = {
             "rows_read": self.rows_read,
