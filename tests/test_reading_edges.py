@@ -27,6 +27,8 @@ from slacalc.errors import InputError
 from slacalc.io.headers import MAX_COLUMNS, MAX_HEADER_CHARS
 from slacalc.io.outages import read_outages
 from slacalc.io.tables import read_table
+from slacalc.model.periods import parse_period
+from tests.conftest import variant
 
 EX = "microsoft-365-exchange-online"
 DAY = "2026-03-17T14:00Z,2026-03-18T14:00Z"  # 1,440 minutes
@@ -539,3 +541,18 @@ def test_a_short_row_is_rejected_without_pyarrow_too(monkeypatch: pytest.MonkeyP
     outages = read_outages(io.StringIO(text))
     assert outages.frame["id"].tolist() == ["x"]
     assert [(p.row, p.column) for p in outages.rejected] == [(3, "(cell 4)")]
+
+
+def test_a_span_across_a_change_of_a_zones_standard_offset_is_computed() -> None:
+    # Kiritimati went from -10:40 to -10:00 in 1979 and skipped 31 Dec 1994 (to +14:00). On main
+    # period edges drifted to 00:40 after 1979 and a 1970-2026 span raised IndexError.
+    # Each month: 31 × 1,440 = 44,640 minutes, 120 down → 99.7312 % → below 99.9 % → 25 % of 1,000.
+    zone = variant(EX, timezone="Pacific/Kiritimati", id="exchange-kiritimati")
+    text = "start,end\n1970-01-02T00:00Z,1970-01-02T02:00Z\n2026-01-01T00:00Z,2026-01-01T02:00Z\n"
+    results = slacalc.calculate(io.StringIO(text), zone, users=10, monthly_fee="1000")
+    frame = results.to_frame()
+    assert frame["period"].tolist() == ["1970-01", "2026-01"]
+    assert frame["measured_minutes"].tolist() == [44640, 44640]
+    assert frame["credit_amount"].tolist() == [Decimal("250.00"), Decimal("250.00")]
+    december = parse_period("1994-12", "month", "Pacific/Kiritimati")
+    assert december.seconds == 30 * 86_400  # 31 December 1994 never happened there

@@ -71,8 +71,14 @@ def label_of(kind: PeriodKind, start: pendulum.DateTime) -> str:
 
 
 def make_period(kind: PeriodKind, start: pendulum.DateTime) -> Period:
-    """The period of ``kind`` that begins at ``start`` (already a period edge)."""
-    end = start.add(months=_step(kind))
+    """The period of ``kind`` that begins at ``start`` (already a period edge).
+
+    The end is the next period's first midnight on the calendar, not ``start`` plus months:
+    pendulum's month arithmetic keeps the UTC offset's minutes across a change of the zone's
+    standard offset (Kiritimati's -10:40 to -10:00 in 1979 made every later edge 00:40).
+    """
+    months = start.year * 12 + start.month - 1 + _step(kind)
+    end = pendulum.datetime(months // 12, months % 12 + 1, 1, tz=start.timezone)
     return Period(label_of(kind, start), start, end)
 
 
