@@ -284,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         metavar="N",
         help=f"read an outages file of up to N rows (default {MAX_FILE_ROWS:,}, at most "
-        f"{MAX_ROWS:,}; about 0.6 KB of memory a row to read, more to calculate)",
+        f"{MAX_ROWS:,}; about 0.5 KB of memory a row to read, more to calculate)",
     )
     calc.add_argument(
         "--allow-rejected",

@@ -64,7 +64,7 @@ from slacalc.io.headers import MAX_COLUMNS, MAX_HEADER_CHARS, check_headers
 MAX_BYTES = 200 * 1024 * 1024
 #: Most data rows in a DataFrame (5 million), and in a file whose reader lifts its limit.
 MAX_ROWS = 5_000_000
-#: Most data rows in a file unless ``max_rows=`` says more (reading takes about 0.6 KB a row).
+#: Most data rows in a file unless ``max_rows=`` says more (reading takes about 0.5 KB a row).
 MAX_FILE_ROWS = 1_000_000
 #: Most bytes an ``.xlsx`` may hold once unzipped (64 MiB), so a zip bomb is refused unread.
 MAX_XLSX_UNZIPPED = 64 * 1024 * 1024
