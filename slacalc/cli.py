@@ -32,6 +32,7 @@ from slacalc.engine.results import Results
 from slacalc.errors import InputError, RowProblem, SlacalcError
 from slacalc.io.customers import read_customers
 from slacalc.io.outages import read_outages
+from slacalc.io.tables import MAX_FILE_ROWS, MAX_ROWS
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 from slacalc.model.money import parse_amount
 from slacalc.model.registry import ContractRegistry
@@ -222,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument(
         "--customers", metavar="FILE", help="customers table: tenant, contract, users, monthly_fee…"
     )
+    calc.add_argument(
+        "--tenant",
+        metavar="NAME",
+        help="with --users: calculate only this tenant's rows (needed when rows name several)",
+    )
     calc.add_argument("--fee", type=_amount, metavar="AMOUNT", help="monthly fee (with --users)")
     calc.add_argument("--currency", type=_currency, help="currency of --fee (default USD)")
     calc.add_argument(
@@ -285,6 +291,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         metavar="FILE",
         help="write to FILE instead of stdout; a .xlsx file gets the claim workbook",
+    )
+    calc.add_argument(
+        "--max-rows",
+        type=_positive_int,
+        metavar="N",
+        help=f"read an outages file of up to N rows (default {MAX_FILE_ROWS:,}, at most "
+        f"{MAX_ROWS:,}; about 0.5 KB of memory a row to read, more to calculate)",
     )
     calc.add_argument(
         "--allow-rejected",
@@ -430,6 +443,8 @@ def _wrapped(line: str, width: int = 100) -> str:
 def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.users is not None and args.contract is None:
         raise SlacalcError("--contract: give the contract of the customer given by --users")
+    if args.customers is not None and args.tenant is not None:
+        raise SlacalcError("--tenant: with --customers, every tenant of the table is calculated")
     if args.customers is not None and args.fee is not None:
         raise SlacalcError("--fee: with --customers, the fee is the customers table's monthly_fee")
     if args.customers is not None and args.currency is not None:
@@ -448,6 +463,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         dayfirst=args.dayfirst,
         ambiguous=args.ambiguous,
         nonexistent=args.nonexistent,
+        max_rows=args.max_rows,
     )
     if outages.rejected or not args.period:  # an empty file is fine for --period: 100 %
         _require_rows(outages.frame, outages.rejected, outages.source, "outage window", err)
@@ -469,6 +485,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         customers=customers,
         timezone=args.timezone,
         contracts=registry,
+        tenant=args.tenant,
     )
     for line in _input_notes(results):
         print(line, file=err)

@@ -202,6 +202,21 @@ def test_a_single_customer_takes_every_row() -> None:
     ]
 
 
+def test_a_short_customers_row_is_rejected_not_read_without_its_fee() -> None:
+    # On main the row was padded: contoso's fee went missing without a word.
+    text = f"tenant,contract,users,monthly_fee\ncontoso,{EXO},1000\nfabrikam,{EXO},200,0.30\n"
+    customers = read_customers(io.StringIO(text))
+    assert customers.frame["tenant"].tolist() == ["fabrikam"]
+    assert [(p.row, p.column) for p in customers.rejected] == [(2, "(cell 4)")]
+    assert customers.counts == {"rows_read": 2, "kept": 1, "rejected": 1}
+
+
+def test_a_customers_table_of_too_many_columns_is_refused() -> None:
+    header = "tenant,users," + ",".join(f"cohort:c{i}" for i in range(1000))
+    with pytest.raises(InputError, match=r"the header has 1,002 columns, above the limit of 1,000"):
+        read_customers(io.StringIO(header + "\n"))
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300))
 def test_random_bytes_never_escape_the_error_tree(data: bytes) -> None:

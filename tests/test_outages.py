@@ -299,7 +299,7 @@ def test_empty_table_is_valid_but_empty_file_is_not(tmp_path: Path) -> None:
         ("Client type", "cohort"),
         ("Excluded", "excluded"),
         ("Exclusion", "excluded"),
-        ("Reason excluded", "excluded"),
+        ("Reason excluded", "exclusion_reason"),
     ],
 )
 def test_header_spellings(header: str, field: str) -> None:
@@ -607,7 +607,7 @@ def test_limits(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         read_outages(io.BytesIO(BASIC.encode()))
     monkeypatch.setattr(tables, "MAX_BYTES", 10_000)
     monkeypatch.setattr(tables, "MAX_ROWS", 1)
-    with pytest.raises(InputError, match=r"more than 1 rows"):
+    with pytest.raises(InputError, match=r"2 data lines, above the limit of 1 rows"):
         read_outages(path)
     with pytest.raises(InputError, match=r"2 rows, above the limit of 1"):
         read_outages(pd.DataFrame({"start": ["a", "b"], "end": ["c", "d"]}))
@@ -628,13 +628,27 @@ def test_dataframe_row_limit_is_lifted_only_by_the_caller(
         read_outages(frame, max_rows=1)
     path = tmp_path / "two.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(InputError, match=r"max_rows= applies only to a DataFrame"):
+    with pytest.raises(InputError, match=r"max_rows=10: a file is limited to at most 1 rows"):
         read_outages(path, max_rows=10)
-    with pytest.raises(InputError, match=r"more than 1 rows"):
+    with pytest.raises(InputError, match=r"2 data lines, above the limit of 1 rows"):
         read_outages(path)
     for wrong in (0, -1, 1.5, True):
         with pytest.raises(InputError, match=r"max_rows="):
             read_outages(frame, max_rows=wrong)  # type: ignore[arg-type]
+
+
+def test_a_file_row_limit_is_lifted_up_to_max_rows(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "three.csv"
+    path.write_text(BASIC + "EX3,2026-03-19T09:00:00Z,2026-03-19T09:45:00Z,\n")
+    monkeypatch.setattr(tables, "MAX_FILE_ROWS", 2)
+    with pytest.raises(InputError, match=r"3 data lines, above the limit of 2 rows"):
+        read_outages(path)
+    assert read_outages(path, max_rows=3).counts["counted"] == 3
+    monkeypatch.setattr(tables, "MAX_ROWS", 2)
+    with pytest.raises(InputError, match=r"max_rows=3: a file is limited to at most 2 rows"):
+        read_outages(path, max_rows=3)
 
 
 def test_typed_dataframe_is_checked_as_its_text() -> None:

@@ -243,6 +243,9 @@ def table_upload(table: pd.DataFrame) -> Upload:
         ]
     for name in ("affected_users", "affected_percent"):
         out[name] = [_number_text(v) for v in out[name].to_list()]
+    # the column holds reasons as read (any text, e.g. from an exclusion_reason column): read
+    # back as free-text reasons, not as an excluded cell's yes/no or kind of reason
+    out = out.rename(columns={"excluded": "exclusion_reason"})
     return Upload("edited table.csv", out.to_csv(index=False).encode("utf-8"))
 
 

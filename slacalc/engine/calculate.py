@@ -68,7 +68,7 @@ from slacalc.engine.sweep import (
 )
 from slacalc.errors import CalculationError, InputError, RowProblem
 from slacalc.io.customers import Customers
-from slacalc.io.outages import Outages, read_outages
+from slacalc.io.outages import Outages, one_tenant, read_outages
 from slacalc.model.contract import Contract
 from slacalc.model.periods import Period, parse_period, period_containing, periods_between
 from slacalc.model.registry import ContractRegistry, ContractSources
@@ -89,20 +89,28 @@ def calculate(
     cohorts: Mapping[str, int] | None = None,
     timezone: str = "UTC",
     contracts: ContractSources | None = None,
+    tenant: str | None = None,
 ) -> Results:
     """Availability and credits per tenant, service and period.
 
     One customer: ``calculate(outages, "microsoft-365-exchange-online", users=1000,
-    monthly_fee="8000")``. A portfolio: ``calculate(outages, customers=table)``, each tenant under
-    its own contract (a ``contract`` given as well replaces every tenant's, for a what-if).
-    ``contracts`` adds the user's own contracts to the bundled ones, for ids in the customers table
-    or ``contract``: ``Contract`` objects, ``.toml`` files, folders of them, or a
+    monthly_fee="8000")``; outages naming several tenants are refused unless ``tenant=`` picks
+    the customer's rows (:func:`slacalc.io.outages.one_tenant`). A portfolio:
+    ``calculate(outages, customers=table)``, each tenant under its own contract (a ``contract``
+    given as well replaces every tenant's, for a what-if). ``contracts`` adds the user's own
+    contracts to the bundled ones, for ids in the customers table or ``contract``: ``Contract``
+    objects, ``.toml`` files, folders of them, or a
     :class:`~slacalc.model.registry.ContractRegistry`. ``periods`` adds periods to report
     (``"2026-03"``, ``"2026-Q1"``) besides those an outage touches.
     """
     if type(outages).__module__.startswith("dask."):  # a Dask DataFrame: the same engine per
         from slacalc.distributed import calculate_dask  # partition of tenants on a cluster
 
+        if tenant is not None:
+            raise InputError("tenant= applies to a pandas table; filter the Dask DataFrame")
+
+        if tenant is not None:
+            raise InputError("tenant=: pick the tenant's rows of a Dask DataFrame before calculate")
         return calculate_dask(
             outages,
             contract,
@@ -117,6 +125,10 @@ def calculate(
         )
     registry = ContractRegistry.of(contracts)
     table = outages if isinstance(outages, Outages) else read_outages(outages, timezone)
+    if customers is None:
+        table = one_tenant(table, tenant)
+    elif tenant is not None:
+        raise InputError("tenant= picks the customer of users=; with customers= each is calculated")
     chosen = None if contract is None else registry.resolve(contract)
     custs = _customers(chosen, customers, users, monthly_fee, currency, cohorts, registry)
     if custs.frame.empty:

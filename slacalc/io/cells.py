@@ -13,6 +13,7 @@ and refusing is safer than quietly changing what the user typed.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -30,6 +31,7 @@ FALSY = frozenset({"", "no", "n", "false", "0", "none", "-"})
 TRUTHY = frozenset({"yes", "y", "true", "1", "x"})
 #: The largest whole number (of users) read: every whole number up to it is exact as a float64.
 MAX_WHOLE = 2**53
+_PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 
 
 @dataclass(frozen=True)
@@ -105,14 +107,83 @@ def text_problem(value: str) -> str:
     return ""
 
 
-def check_flag(values: pd.Series, reason: str) -> Checked:
-    """An exclusion column: a reason, or yes/no. ``no``/``false``/``0``/empty count; ``yes``/``x``
-    mean excluded with ``reason`` given for it."""
+def check_exclusion(values: pd.Series, reason: str) -> Checked:
+    """An exclusion column: yes/no, or a reason that names a kind of exclusion.
+
+    ``no``/``false``/``n``/``0``/``none``/``-``/empty count the window; ``yes``/``true``/``y``/
+    ``1``/``x`` exclude it with ``reason``; text naming a kind of exclusion (:data:`REASON_WORDS`:
+    ``maintenance``, ``planned``, ``customer``, ``force-majeure``...) excludes it with that text.
+    Anything else (``N/A``, ``0.0``, ``not excluded``) is refused: read as a reason it would drop
+    the window from the measurement, and the user may have meant the opposite.
+    """
     checked = check_text(values)
     lower = checked.values.str.lower()
-    text = checked.values.where(~lower.isin(FALSY), "")
-    text = text.where(~lower.isin(TRUTHY), reason)
-    return Checked(text, (text != "").to_numpy(dtype=bool), checked.problem)
+    problem = checked.problem.copy()
+    verdicts = {word: _exclusion_verdict(word) for word in lower.unique()}
+    verdicts[reason.lower()] = "yes"  # the reader's own words for "excluded", read back
+    verdict = lower.map(verdicts).to_numpy(dtype=object)
+    text = checked.values.where(verdict != "count", "")
+    text = text.where(verdict != "yes", reason)
+    unknown = (verdict == "unknown") & (problem == "")
+    problem[unknown] = NOT_AN_EXCLUSION
+    text = text.where(~unknown, "")
+    return Checked(text, (text != "").to_numpy(dtype=bool), problem)
+
+
+#: Why an exclusion cell is refused.
+NOT_AN_EXCLUSION = (
+    "not a recognised exclusion: write yes/no (true/false, y/n, 1/0, x or empty) or a reason "
+    "naming its kind (maintenance, planned, customer, force-majeure, third-party, beta...); "
+    "free text goes in an exclusion_reason column"
+)
+FALSY = frozenset({"", "no", "n", "false", "0", "none", "-"})
+TRUTHY = frozenset({"yes", "y", "true", "1", "x"})
+#: Words that make a cell a reason to exclude a window (the exclusions of published SLAs).
+REASON_WORDS = frozenset(
+    {
+        "maintenance",
+        "planned",
+        "scheduled",
+        "emergency",
+        "upgrade",
+        "customer",
+        "client",
+        "force majeure",
+        "third party",
+        "3rd party",
+        "beta",
+        "alpha",
+        "preview",
+        "trial",
+        "abuse",
+        "misuse",
+        "quota",
+        "throttling",
+        "suspension",
+        "suspended",
+        "testing",
+        "unsupported",
+        "misconfiguration",
+        "outside control",
+        "disaster",
+        "exclusion",
+        "exempt",
+    }
+)
+_NEGATIONS = frozenset({"not", "no", "non", "never", "none", "without", "n/a", "na"})
+
+
+def _exclusion_verdict(lower: str) -> str:
+    """``count``, ``yes`` (excluded, no reason), ``reason`` or ``unknown`` for a lower-case cell."""
+    if lower in FALSY:
+        return "count"
+    if lower in TRUTHY:
+        return "yes"
+    words = re.sub(r"[^0-9a-z/]+", " ", lower).split()
+    if _NEGATIONS.intersection(words):
+        return "unknown"
+    pairs = {" ".join(words[i : i + 2]) for i in range(len(words) - 1)}
+    return "reason" if REASON_WORDS.intersection(words) or REASON_WORDS & pairs else "unknown"
 
 
 def check_whole(values: pd.Series, what: str) -> Checked:

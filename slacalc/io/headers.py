@@ -8,9 +8,15 @@ times; a bracketed word that is not a zone (``Start (PST)``) is refused, since g
 move every time by hours.
 
 Columns that match no field are returned as ``ignored`` (the caller lists them to the user), with
-the closest known spelling when one is near, so a misspelt ``Affected usrs`` is pointed out, not
-used.
-Two columns that map to the same field are refused: slacalc will not pick one silently.
+a field when a known spelling is near, word for word, so a misspelt ``Affected usrs`` is pointed
+out, not used; a header is never pointed to a field it merely shares letters with (``Impacted`` is
+not ``impact end``).
+Two columns that map to the same field are refused: slacalc will not pick one silently. The one
+exception is a field in ``Fields.yielding`` (an outage's ``id``): a column named exactly as the
+field is used, and another spelling of it (``Ticket``) is left aside and listed.
+
+A header is bounded before any matching: at most :data:`MAX_COLUMNS` columns of at most
+:data:`MAX_HEADER_CHARS` characters each (fuzzy matching costs the product of the lengths).
 """
 
 from __future__ import annotations
@@ -27,6 +33,13 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _BRACKET = re.compile(r"^(?P<base>.*?)\s*[\(\[]\s*(?P<tag>[^\)\]]*?)\s*[\)\]]\s*$")
 _TRAILING_ZONE = re.compile(r"^(?P<base>.*?)[\s_\-]+(?P<tag>utc|gmt)$", re.IGNORECASE)
 _NOT_A_ZONE = {"", "local", "local time", "time", "date", "datetime", "date time"}
+
+#: Most columns in a table; a wider header is refused before it is matched.
+MAX_COLUMNS = 1000
+#: Longest header cell, in characters.
+MAX_HEADER_CHARS = 200
+#: How alike a word must be to the word of a known spelling to be pointed out as a near miss.
+_NEAR_WORD = 0.75
 
 
 #: How tables name the customer: the same spellings in outage and customers tables.
@@ -63,6 +76,9 @@ class Fields:
 
     spellings: Mapping[str, Sequence[str]]
     zoned: frozenset[str] = frozenset()
+    #: Fields whose other spellings give way to a column named exactly as the field (a ``Ticket``
+    #: column beside an ``id`` column is left aside rather than refused).
+    yielding: frozenset[str] = frozenset()
 
     def lookup(self) -> dict[str, str]:
         """Normalised spelling → field."""
@@ -107,6 +123,43 @@ class HeaderMap:
         return ", ".join(parts)
 
 
+def check_headers(headers: Sequence[str], origin: str) -> None:
+    """Refuse a header of more than :data:`MAX_COLUMNS` cells or a cell above
+    :data:`MAX_HEADER_CHARS` characters: such a table is not an outage or customers table, and
+    matching it would take time and memory out of proportion to the file."""
+    if len(headers) > MAX_COLUMNS:
+        raise InputError(
+            f"{origin}: {len(headers):,} columns, above the limit of {MAX_COLUMNS:,}; is the first "
+            "line the header of the table?"
+        )
+    for pos, header in enumerate(headers):
+        if len(header) > MAX_HEADER_CHARS:
+            raise InputError(
+                f"{origin}: the header of column {pos + 1} has {len(header):,} characters, above "
+                f"the limit of {MAX_HEADER_CHARS}; is the first line the header of the table?"
+            )
+
+
+def near_miss(header: str, spellings: Iterable[str]) -> str | None:
+    """The known spelling ``header`` looks like a misspelling of, or None.
+
+    Compared word by word (both normalised): the same number of words, each word at least
+    :data:`_NEAR_WORD` alike, not all of them equal. Comparing whole strings letter by letter would
+    point ``Impacted`` to ``impact end``; by words it is one word against two, so it is not near.
+    """
+    words = normalise(header).split()
+    best: tuple[float, str] | None = None
+    for spelling in spellings:
+        known = spelling.split()
+        if len(known) != len(words) or known == words:
+            continue
+        pairs = zip(words, known, strict=True)
+        score = min(difflib.SequenceMatcher(None, a, b).ratio() for a, b in pairs)
+        if score >= _NEAR_WORD and (best is None or score > best[0]):
+            best = (score, spelling)
+    return None if best is None else best[1]
+
+
 def map_headers(
     headers: Sequence[str],
     fields: Fields,
@@ -115,6 +168,7 @@ def map_headers(
     keep: Iterable[int] = (),
 ) -> HeaderMap:
     """Map each header to a field; ``keep`` lists positions the caller reads itself."""
+    check_headers(headers, origin)
     lookup = fields.lookup()
     kept = set(keep)
     found: dict[str, int] = {}
@@ -127,10 +181,16 @@ def map_headers(
         name, zone = _field_of(header, lookup, fields.zoned, origin)
         if name is None:
             ignored.append(pos)
-            close = difflib.get_close_matches(normalise(header), list(lookup), n=1, cutoff=0.8)
-            if close:
-                hints[pos] = lookup[close[0]]
+            close = near_miss(header, lookup)
+            if close is not None:
+                hints[pos] = lookup[close]
             continue
+        if name in found and name in fields.yielding:
+            exact = [p for p in (found[name], pos) if normalise(headers[p]) == normalise(name)]
+            if len(exact) == 1:
+                ignored.append(pos if exact[0] == found[name] else found[name])
+                found[name] = exact[0]
+                continue
         if name in found:
             first = headers[found[name]]
             raise InputError(
@@ -140,7 +200,7 @@ def map_headers(
         found[name] = pos
         if zone is not None:
             zones[name] = zone
-    return HeaderMap(tuple(headers), found, zones, tuple(ignored), hints)
+    return HeaderMap(tuple(headers), found, zones, tuple(sorted(ignored)), hints)
 
 
 def _field_of(
@@ -174,7 +234,7 @@ def suggest_missing(headers: Sequence[str], fields: Fields, name: str) -> str:
     """A sentence for a missing field: the spellings accepted, and a near header if there is one."""
     spellings = [name, *fields.spellings[name]]
     wanted = {normalise(s) for s in spellings}
-    near = [h for h in headers if difflib.get_close_matches(normalise(h), wanted, n=1, cutoff=0.7)]
+    near = [h for h in headers if near_miss(h, wanted) is not None]
     accepted = ", ".join(repr(s) for s in spellings[:6])
     found = ", ".join(repr(h) for h in headers) or "none"
     hint = f"; is {near[0]!r} meant to be it?" if near else ""

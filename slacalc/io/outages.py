@@ -33,15 +33,20 @@ times as :mod:`slacalc.io.times` describes. Every data row ends in exactly one o
   incident id may have several windows (intermittent incidents; noted, not refused), but rows of one
   id, tenant, service and cohort that start at the same time and end at different times contradict
   each other, and all of them are rejected.
-* An ``excluded`` cell of ``no``/``false``/``0``/``-`` counts the row; ``yes``/``true``/``x``
-  excludes it with the reason "excluded (no reason given)"; any other text is the reason.
+* An ``excluded`` cell of ``no``/``false``/``n``/``0``/``-``/empty counts the row;
+  ``yes``/``true``/``y``/``1``/``x`` excludes it with the reason "excluded (no reason given)";
+  text naming a kind of exclusion (``maintenance``, ``planned``, ``customer``, ``force-majeure``,
+  ... :data:`slacalc.io.cells.REASON_WORDS`) excludes it with that text as the reason; anything
+  else (``N/A``, ``0.0``, ``not excluded``) is rejected. Free text goes in an
+  ``exclusion_reason`` column: beside a yes/no ``excluded`` it is the reason of the excluded rows
+  (and a reason on a counted row is rejected); alone, a reason excludes its row.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -53,7 +58,7 @@ from slacalc.io.cells import (
     Checked,
     arrow_data,
     cell_text,
-    check_flag,
+    check_exclusion,
     check_percent,
     check_text,
     check_whole,
@@ -94,6 +99,8 @@ COLUMNS = (
 )
 TEXT_COLUMNS = ("id", "tenant", "service", "cohort", "excluded")
 NO_REASON = "excluded (no reason given)"
+#: An ``exclusion_reason`` cell that gives no reason.
+_NO_REASON_TEXT = frozenset({"", "-", "none", "n/a", "na"})
 
 #: The fields of an outage table and the header spellings each is recognised by.
 OUTAGE_FIELDS = Fields(
@@ -196,6 +203,24 @@ OUTAGE_FIELDS = Fields(
             "users number",
             "affected seats",
             "seats affected",
+            "impacted",
+            "impacted seats",
+            "seats impacted",
+            "impacted user count",
+            "impacted users count",
+            "users impacted count",
+            "affected count",
+            "affected users count",
+            "users affected count",
+            "users count",
+            "number affected",
+            "number impacted",
+            "number of affected users",
+            "number of impacted users",
+            "number of users affected",
+            "number of users impacted",
+            "number affected users",
+            "number impacted users",
         ),
         "affected_percent": (
             "percent",
@@ -210,21 +235,37 @@ OUTAGE_FIELDS = Fields(
             "impact percent",
             "users affected percent",
             "affected users percent",
+            "impacted percent",
+            "percent impacted",
+            "impacted percentage",
+            "percentage impacted",
+            "impacted users percent",
+            "users impacted percent",
+            "percent of users affected",
+            "percent of users impacted",
+            "percent users affected",
+            "percent users impacted",
         ),
         "excluded": (
             "exclusion",
             "exclude",
-            "excluded reason",
-            "reason excluded",
-            "exclusion reason",
-            "excluded because",
             "exempt",
             "exemption",
             "sla excluded",
             "not counted",
         ),
+        "exclusion_reason": (
+            "excluded reason",
+            "reason excluded",
+            "exclusion reason",
+            "excluded because",
+            "reason for exclusion",
+            "exemption reason",
+            "reason",
+        ),
     },
     zoned=frozenset({"start", "end"}),
+    yielding=frozenset({"id"}),
 )
 
 
@@ -246,6 +287,10 @@ class Outages:
     ignored_columns: tuple[str, ...] = ()
     blank_rows: int = 0
     notes: tuple[str, ...] = ()
+    #: The one tenant kept by :func:`one_tenant` (None: every row is read).
+    tenant: str | None = None
+    #: Rows of other tenants that :func:`one_tenant` set aside.
+    other_tenants: tuple[int, ...] = ()
 
     @property
     def counted(self) -> pd.DataFrame:
@@ -264,21 +309,26 @@ class Outages:
 
     @property
     def counts(self) -> dict[str, int]:
-        """Rows read, and where each went: ``counted + excluded + rejected == rows_read``."""
+        """Rows read, and where each went: ``counted + excluded + rejected == rows_read``; for a
+        table narrowed to one tenant (:func:`one_tenant`), ``+ other_tenants``."""
         excluded = int((self.frame["excluded"] != "").sum())
-        return {
+        counts = {
             "rows_read": self.rows_read,
             "counted": len(self.frame) - excluded,
             "excluded": excluded,
             "rejected": len(self.rejected_rows),
         }
+        if self.tenant is not None:
+            counts["other_tenants"] = len(self.other_tenants)
+        return counts
 
     def summary(self) -> str:
         """Where every row went and how the input was read, in a few plain lines."""
         c = self.counts
+        others = f", {c['other_tenants']} of other tenants" if self.tenant is not None else ""
         lines = [
             f"{self.source}: {c['rows_read']} row(s) read: {c['counted']} counted, "
-            f"{c['excluded']} excluded, {c['rejected']} rejected"
+            f"{c['excluded']} excluded, {c['rejected']} rejected{others}"
         ]
         if self.details:
             lines.append(f"read as {self.details}")
@@ -288,6 +338,50 @@ class Outages:
         lines.extend(self.notes)
         lines.extend(str(p) for p in self.rejected)
         return "\n".join(lines)
+
+
+def one_tenant(outages: Outages, tenant: str | None) -> Outages:
+    """The windows of the one customer a calculation with ``users=`` is about.
+
+    A table whose rows name several tenants is several customers: calculated as one, their
+    windows would add up into one customer's downtime. Without ``tenant`` it is refused, naming
+    the tenants; with it, the rows of other tenants are set aside (counted in ``other_tenants``,
+    listed in a note) and rows without a tenant, which apply to everyone, are kept.
+    """
+    named = outages.frame["tenant"]
+    tenants = sorted(str(t) for t in named.unique() if t != "")
+    if tenant is None:
+        if len(tenants) > 1:
+            raise InputError(
+                f"{outages.source}: the rows name {len(tenants)} tenants ({_some(tenants)}), but "
+                "one customer's users were given; give a customers table (--customers, "
+                "customers=) to calculate each, or pick one (--tenant NAME, tenant=)"
+            )
+        return outages
+    if tenant not in tenants:
+        listed = f"the rows name {_some(tenants)}" if tenants else "the rows name no tenant"
+        raise InputError(f"{outages.source}: no row of tenant {tenant!r}; {listed}")
+    other = ((named != "") & (named != tenant)).to_numpy(dtype=bool)
+    rows = tuple(int(r) for r in outages.frame["row"].to_numpy()[other])
+    notes = outages.notes
+    if rows:
+        notes = (
+            *notes,
+            f"{len(rows)} row(s) of other tenants set aside (only {tenant!r} is calculated): "
+            f"row(s) {first_rows(rows)}",
+        )
+    return replace(
+        outages,
+        frame=outages.frame[~other].reset_index(drop=True),
+        tenant=tenant,
+        other_tenants=rows,
+        notes=notes,
+    )
+
+
+def _some(names: list[str], most: int = 5) -> str:
+    shown = ", ".join(repr(n) for n in names[:most])
+    return shown if len(names) <= most else f"{shown} and {len(names) - most} more"
 
 
 def empty_frame() -> pd.DataFrame:
@@ -355,8 +449,10 @@ def read_outages(
     ``known_tenants`` and ``known_services``, when given, reject rows that do not fit them.
 
     Size: a file is refused above :data:`slacalc.io.tables.MAX_BYTES` bytes or
-    :data:`slacalc.io.tables.MAX_ROWS` rows (5 million), since it may be an untrusted upload. A
-    DataFrame is held to ``MAX_ROWS`` too unless the program passes ``max_rows=`` (a larger
+    :data:`slacalc.io.tables.MAX_FILE_ROWS` rows (1 million; ``max_rows=`` lifts it up to
+    :data:`slacalc.io.tables.MAX_ROWS`, 5 million), since it may be an untrusted upload; the other
+    limits (columns, workbooks, JSON, times) are in :mod:`slacalc.io.tables` and docs/limits.md.
+    A DataFrame is held to ``MAX_ROWS`` unless the program passes ``max_rows=`` (a larger
     number, e.g. ``len(frame)``): it may also have come from an upload, and checking it takes a
     few times the memory of its columns, so accepting more is the caller's explicit decision.
 
@@ -599,9 +695,29 @@ class _Check:
                     problem[i] = _unknown(name, str(values.iloc[i]), allowed)
             self.reject(name, problem)
             self.values[name] = checked.values
-        flag = check_flag(self.raw("excluded"), NO_REASON)
+        self._exclusions()
+
+    def _exclusions(self) -> None:
+        """``excluded`` (yes/no or a kind of reason) and ``exclusion_reason`` (free text) give one
+        reason per row, ``""`` where the window counts."""
+        flag = check_exclusion(self.raw("excluded"), NO_REASON)
         self.reject("excluded", flag.problem)
         self.values["excluded"] = flag.values
+        if "exclusion_reason" not in self.map.fields:
+            return
+        why = check_text(self.raw("exclusion_reason"))
+        problem = why.problem.copy()
+        text = why.values.where(~why.values.str.lower().isin(_NO_REASON_TEXT), "")
+        given = (text != "").to_numpy(dtype=bool) & (problem == "")
+        if "excluded" in self.map.fields:
+            counts = given & (flag.problem == "") & ~flag.given
+            problem[counts] = (
+                f"a reason, but {self.map.header('excluded')!r} says the window counts; mark it "
+                "excluded, or empty the reason"
+            )
+            given &= ~counts
+        self.reject("exclusion_reason", problem)
+        self.values["excluded"] = flag.values.where(~given, text)
 
     def duplicates(self) -> None:
         """Reject repeated rows, and rows of one incident that contradict each other."""

@@ -13,16 +13,27 @@ Rows whose cells are all empty carry nothing and are skipped (and counted in ``b
 row with more cells than the header is rejected whole: an unquoted delimiter inside a value shifts
 every later cell, so no cell of it can be trusted.
 
-Limits (module constants, so a test or a server can lower them): files above :data:`MAX_BYTES`
-and tables above :data:`MAX_ROWS` data rows are refused with :class:`~slacalc.errors.InputError`.
+Limits (module constants, so a test or a server can lower them; docs/limits.md has them with the
+time and memory they bound). They are checked before the costly step they guard, so a hostile file
+is refused in bounded time and memory:
 
-The limits are there for files: bytes that may be an untrusted upload, where the reader, not the
-caller, decides how much memory and time to spend. A DataFrame is already in the caller's memory,
-but it may just as well have been built from an upload (a Parquet file, a web form), and checking
-it takes a few times its own memory; so a DataFrame is held to :data:`MAX_ROWS` too by default,
-and a program that made the DataFrame itself and has the memory lifts the limit explicitly with
-``max_rows=`` (for example ``read_outages(frame, max_rows=len(frame))``). ``max_rows=`` applies
-only to DataFrames: a file never gets past :data:`MAX_ROWS` or :data:`MAX_BYTES`.
+* any file: :data:`MAX_BYTES` bytes, checked before it is read;
+* a header: :data:`~slacalc.io.headers.MAX_COLUMNS` columns of at most
+  :data:`~slacalc.io.headers.MAX_HEADER_CHARS` characters, checked on the CSV's first line
+  before it is parsed;
+* rows: :data:`MAX_FILE_ROWS` data rows for a file (a CSV's lines are counted before it is
+  parsed), :data:`MAX_ROWS` for a DataFrame;
+* an ``.xlsx``: :data:`MAX_XLSX_UNZIPPED` bytes once unzipped (the sizes the zip declares, which
+  it cannot exceed) and :data:`MAX_XLSX_CELLS` cells in its sheets, counted in one streaming pass
+  over the sheets' XML before openpyxl builds anything (openpyxl reads about 80,000 cells a
+  second);
+* JSON: :data:`MAX_JSON_BYTES` bytes (Python objects take about ten times their text).
+
+A DataFrame is already in the caller's memory, but it may just as well have been built from an
+upload (a Parquet file, a web form), and checking it takes a few times its own memory; so it is
+held to :data:`MAX_ROWS` by default. ``max_rows=`` lifts the row limit as the caller's explicit
+decision: for a DataFrame to any number (``read_outages(frame, max_rows=len(frame))``), for a
+file up to :data:`MAX_ROWS` (the CLI's ``--max-rows``).
 """
 
 from __future__ import annotations
@@ -32,8 +43,10 @@ import importlib.util
 import io
 import json
 import os
+import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -45,13 +58,20 @@ import numpy as np
 import pandas as pd
 
 from slacalc.errors import InputError, RowProblem
+from slacalc.io.headers import MAX_COLUMNS, MAX_HEADER_CHARS, check_headers
 
 #: Largest file read, in bytes (200 MiB); a bigger one is refused before it is parsed.
 MAX_BYTES = 200 * 1024 * 1024
-#: Most data rows in one table (5 million).
+#: Most data rows in a DataFrame (5 million), and in a file whose reader lifts its limit.
 MAX_ROWS = 5_000_000
-#: Most bytes an ``.xlsx`` may hold once unzipped (1 GiB), so a zip bomb is refused unread.
-MAX_XLSX_UNZIPPED = 1024 * 1024 * 1024
+#: Most data rows in a file unless ``max_rows=`` says more (reading takes about 0.5 KB a row).
+MAX_FILE_ROWS = 1_000_000
+#: Most bytes an ``.xlsx`` may hold once unzipped (64 MiB), so a zip bomb is refused unread.
+MAX_XLSX_UNZIPPED = 64 * 1024 * 1024
+#: Most cells in a workbook's sheets (1.5 million: about 20 s of openpyxl).
+MAX_XLSX_CELLS = 1_500_000
+#: Largest JSON text (32 MiB).
+MAX_JSON_BYTES = 32 * 1024 * 1024
 
 Format = Literal["csv", "xlsx", "json", "dataframe"]
 TableSource = pd.DataFrame | str | os.PathLike[str] | bytes | bytearray | IO[str] | IO[bytes]
@@ -114,7 +134,8 @@ def read_table(
 
     The format comes from the content, checked against the file name's extension when there is
     one; an unusable input raises :class:`InputError` with a message saying what to do.
-    ``max_rows`` replaces :data:`MAX_ROWS` for a DataFrame (see the module's notes on limits).
+    ``max_rows`` replaces :data:`MAX_ROWS` for a DataFrame and :data:`MAX_FILE_ROWS` (up to
+    :data:`MAX_ROWS`) for a file (see the module's notes on limits).
     """
     if max_rows is not None and (
         isinstance(max_rows, bool) or not isinstance(max_rows, int | np.integer) or max_rows < 1
@@ -124,10 +145,9 @@ def read_table(
         if sheet is not None:
             raise InputError("sheet= applies only to Excel workbooks, not to a DataFrame")
         return _from_dataframe(source, MAX_ROWS if max_rows is None else int(max_rows))
-    if max_rows is not None:
-        raise InputError(
-            f"max_rows= applies only to a DataFrame; a file is limited to {MAX_ROWS:,} rows"
-        )
+    if max_rows is not None and max_rows > MAX_ROWS:
+        raise InputError(f"max_rows={max_rows:,}: a file is limited to at most {MAX_ROWS:,} rows")
+    limit = min(MAX_FILE_ROWS, MAX_ROWS) if max_rows is None else int(max_rows)
     data, name = _read_bytes(source)
     origin = name or "the input"
     expected = _expected_kind(name)
@@ -142,7 +162,7 @@ def read_table(
     if sheet is not None and kind != "xlsx":
         raise InputError(f"{origin}: sheet= applies only to Excel workbooks; this is not one")
     if kind == "xlsx":
-        return _read_xlsx(data, origin, sheet)
+        return _read_xlsx(data, origin, sheet, limit)
     if b"\x00" not in data[:_SAMPLE] and data.isascii():
         # ASCII is UTF-8 as it is: decode only the sample the checks below read (a 78 MB
         # decode costs 0.03 s), and the whole text only if a slow path needs it
@@ -157,10 +177,15 @@ def read_table(
     if expected == "json" or (expected != "csv" and looks_json):
         if not looks_json:
             raise InputError(f"{origin}: the name says JSON, but the content is not JSON")
-        return _read_json(data.decode("ascii") if text is None else text, origin)
+        if len(data) > MAX_JSON_BYTES:
+            raise InputError(
+                f"{origin}: {len(data):,} bytes of JSON, above the limit of {MAX_JSON_BYTES:,}; "
+                "give large tables as CSV"
+            )
+        return _read_json(data.decode("ascii") if text is None else text, origin, limit)
     if looks_json and expected == "csv":
         raise InputError(f"{origin}: the name says CSV, but the content looks like JSON")
-    return _read_csv(data, text, encoding, origin)
+    return _read_csv(data, text, encoding, origin, limit)
 
 
 # --- bytes in -----------------------------------------------------------------------------------
@@ -257,7 +282,7 @@ def _zip_kind(data: bytes, origin: str) -> str:
         if unzipped > MAX_XLSX_UNZIPPED:
             raise InputError(
                 f"{origin}: the workbook unzips to {unzipped:,} bytes, above the limit of "
-                f"{MAX_XLSX_UNZIPPED:,}"
+                f"{MAX_XLSX_UNZIPPED:,}; save the table as CSV"
             )
         return "xlsx"
     if "word/document.xml" in names:
@@ -338,11 +363,20 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
-def _read_csv(data: bytes, text: str | None, encoding: str, origin: str) -> RawTable:
+def _read_csv(data: bytes, text: str | None, encoding: str, origin: str, limit: int) -> RawTable:
     """A CSV of ``data``; ``text`` is its decoded text, or None when ``data`` is plain ASCII."""
     delimiter = sniff_delimiter(data[:_SAMPLE].decode("ascii") if text is None else text)
     details = f"CSV, {encoding}, {_DELIMITER_NAMES[delimiter]}-separated"
     utf8 = data if encoding == "UTF-8" or text is None else text.encode("utf-8")
+    _check_header_line(utf8, delimiter, origin)
+    # Lines that are not empty, less the header: at least the rows (a value spanning lines adds
+    # lines), counted with memchr before anything is parsed.
+    lines = utf8.count(b"\n") - utf8.count(b"\n\n") + (not utf8.endswith(b"\n")) - 1
+    if lines > limit:
+        raise InputError(
+            f"{origin}: {lines:,} data lines, above the limit of {limit:,} rows; split the file, "
+            f"or lift the limit (up to {MAX_ROWS:,}: --max-rows, max_rows=) if the memory is there"
+        )
     fast = _csv_fast(utf8, delimiter)
     if fast is not None:
         headers, cells = fast
@@ -350,8 +384,31 @@ def _read_csv(data: bytes, text: str | None, encoding: str, origin: str) -> RawT
         rejected: list[RowProblem] = []
     else:
         full = data.decode("ascii") if text is None else text
-        headers, cells, rows, rejected = _csv_slow(full, delimiter, origin)
-    return _finish(headers, cells, rows, origin, "csv", details, rejected)
+        headers, cells, rows, rejected = _csv_slow(full, delimiter, origin, limit)
+    return _finish(headers, cells, rows, origin, "csv", details, rejected, limit=limit)
+
+
+def _check_header_line(utf8: bytes, delimiter: str, origin: str) -> None:
+    """Refuse a first line with more columns than a header may have, or longer than such a
+    header can be, before pandas parses it (a 200,000-column header once took minutes of fuzzy
+    matching). Counted with memchr; quotes are minded only in a line of a plausible length."""
+    longest = MAX_COLUMNS * (MAX_HEADER_CHARS + 3)
+    start = len(utf8) - len(utf8.lstrip(b"\r\n"))
+    end = utf8.find(b"\n", start)
+    line = utf8[start : len(utf8) if end < 0 else end]
+    if len(line) <= longest:
+        columns = _count_outside_quotes(line.decode("utf-8", errors="replace"), delimiter) + 1
+    else:
+        columns = line.count(delimiter.encode()) + 1
+    if columns > MAX_COLUMNS:
+        raise InputError(
+            f"{origin}: the header has {columns:,} columns, above the limit of {MAX_COLUMNS:,}"
+        )
+    if len(line) > longest:
+        raise InputError(
+            f"{origin}: the first line has {len(line):,} bytes, more than a header of "
+            f"{MAX_COLUMNS:,} columns can have; is it the header of the table?"
+        )
 
 
 def _csv_fast(utf8: bytes, delimiter: str) -> tuple[list[str], pd.DataFrame] | None:
@@ -396,6 +453,12 @@ def _csv_fast(utf8: bytes, delimiter: str) -> tuple[list[str], pd.DataFrame] | N
         return None
     if len(frame) != lines or frame.shape[1] == 0:
         return None
+    if engine == "c" and (
+        b'"' in utf8 or utf8.count(delimiter.encode()) != (frame.shape[1] - 1) * lines
+    ):
+        # The C engine pads a short row with "" (pyarrow refuses it): without quotes, every line
+        # has the header's delimiters exactly when the count adds up; else the slow path checks
+        return None
     header = [_header_text(v) for v in frame.iloc[0].tolist()]
     cells = frame.iloc[1:].reset_index(drop=True)
     cells.columns = pd.RangeIndex(cells.shape[1])
@@ -416,48 +479,123 @@ def _header_text(value: object) -> str:
     )
 
 
-def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on; empty lines come through as ``[]``."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+class _Lines:
+    """The lines of a text, one at a time, keeping the ones the current record was read from."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.taken.append(line)
+        return line
+
+
+def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], list[str]]]:
+    """Each record with the line it starts on and its physical lines; empty lines give ``[]``."""
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter)
     previous = 0
     for record in reader:
-        yield previous + 1, record
+        yield previous + 1, record, lines.taken
+        lines.taken = []
         previous = reader.line_num
 
 
+def _check_spanning(
+    line: int, record: list[str], raw: list[str], width: int, delimiter: str, origin: str
+) -> None:
+    """Refuse a record read from several lines unless it is a value with a real line break.
+
+    A quote that opens a value and is never closed (or is closed lines later by another stray
+    quote) makes the lines after it one value: rows would vanish without being counted. A real
+    multi-line value is closed, leaves the record with the header's number of cells, and none of
+    its later lines holds the delimiter (such a line could be a row of its own; a note that
+    needs one there is refused too, which is the price of never losing a row).
+    """
+    where = f"{origin}: line {line}: a quote opens a value there"
+    if "".join(raw).count('"') % 2:
+        raise InputError(
+            f"{where} and is never closed, so every line after it would be one value; close the "
+            'quote, or write a quote inside a quoted value as two ("")'
+        )
+    last = line + len(raw) - 1
+    for offset, physical in enumerate(raw[1:], start=1):
+        if delimiter in physical:
+            raise InputError(
+                f"{where} that runs to line {last} and takes in line {line + offset}, which holds "
+                f"a {_DELIMITER_NAMES[delimiter]} and may be a row of its own; close the quote "
+                "where the value ends"
+            )
+    if len(record) != width:
+        raise InputError(
+            f"{where} that runs to line {last}, leaving {len(record)} cells where the header "
+            f"has {width}; close the quote where the value ends"
+        )
+
+
 def _csv_slow(
-    text: str, delimiter: str, origin: str
+    text: str, delimiter: str, origin: str, limit: int
 ) -> tuple[list[str], pd.DataFrame, np.ndarray, list[RowProblem]]:
-    """Record by record with :mod:`csv`, keeping each record's first line number."""
+    """Record by record with :mod:`csv`, keeping each record's first line number.
+
+    Every physical line ends in one place: the header, a blank line, a row (read or rejected), or
+    a value that really spans lines; a quote that swallows lines refuses the file (see
+    :func:`_check_spanning`). A row with fewer or more cells than the header is rejected whole:
+    a missing or extra delimiter shifts the cells, so none of them can be trusted.
+    """
     headers: list[str] | None = None
     body: list[list[str]] = []
     rows: list[int] = []
     rejected: list[RowProblem] = []
+    name = _DELIMITER_NAMES[delimiter]
+    width = needed = line = 0
     try:
-        for line, record in _csv_records(text, delimiter):
+        for line, record, raw in _csv_records(text, delimiter):
             if headers is None:
+                if len(raw) > 1:
+                    _check_spanning(line, record, raw, len(record), delimiter, origin)
                 if any(cell.strip() for cell in record):
                     headers = [cell.strip() for cell in record]
+                    check_headers(headers, origin)
+                    width = len(headers)
+                    needed = max(i + 1 for i, h in enumerate(headers) if h)
                 continue
-            width = len(headers)
+            if len(raw) > 1:
+                _check_spanning(line, record, raw, width, delimiter, origin)
             if len(record) > width and any(cell.strip() for cell in record[width:]):
-                extra = delimiter.join(record[width:])
                 rejected.append(
                     RowProblem(
                         line,
                         f"(cell {width + 1})",
-                        _short(extra),
+                        _short(delimiter.join(record[width:])),
                         f"the row has {len(record)} cells but the header has {width}; quote "
-                        f"values that contain the delimiter {_DELIMITER_NAMES[delimiter]}",
+                        f"values that contain the delimiter {name}",
+                    )
+                )
+                continue
+            if len(record) < needed and any(cell.strip() for cell in record):
+                rejected.append(
+                    RowProblem(
+                        line,
+                        f"(cell {len(record) + 1})",
+                        "",
+                        f"the row has {len(record)} cells but the header has {width}; a missing "
+                        f"{name} shifts the cells, so none of them is used",
                     )
                 )
                 continue
             body.append((record + [""] * width)[:width])
             rows.append(line)
-            if len(rows) > MAX_ROWS + 1:
+            if len(rows) > limit:
                 break
     except csv.Error as exc:
-        raise InputError(f"{origin}: cannot read as CSV: {exc}") from None
+        after = f"after line {line}: " if line else ""
+        raise InputError(f"{origin}: {after}cannot read as CSV: {exc}") from None
     if headers is None:
         raise InputError(f"{origin}: the file is empty")
     cells = pd.DataFrame(body, columns=pd.RangeIndex(len(headers)), dtype=str)
@@ -469,7 +607,7 @@ def _csv_slow(
 # --- Excel --------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, origin: str, sheet: str | int | None) -> RawTable:
+def _read_xlsx(data: bytes, origin: str, sheet: str | int | None, limit: int) -> RawTable:
     """Cell values (not formulas: Excel's cached results) of one sheet, via openpyxl.
 
     Dates come as datetimes when the cell has a date format; numbers formatted as a percent are
@@ -477,6 +615,10 @@ def _read_xlsx(data: bytes, origin: str, sheet: str | int | None) -> RawTable:
     """
     import openpyxl  # the edge that reads workbooks; the engine never imports it
 
+    try:
+        _count_cells(data, origin, limit)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+        raise InputError(f"{origin}: not a readable Excel workbook ({exc})") from None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -500,7 +642,7 @@ def _read_xlsx(data: bytes, origin: str, sheet: str | int | None) -> RawTable:
                 ws = book[sheet]
             epoch = pd.Timestamp(book.epoch)
             title = str(ws.title)
-            grid = _sheet_rows(ws, origin)
+            grid = _sheet_rows(ws, origin, limit)
         except InputError:
             raise
         except Exception as exc:
@@ -521,21 +663,59 @@ def _read_xlsx(data: bytes, origin: str, sheet: str | int | None) -> RawTable:
     cells = pd.DataFrame(body, columns=pd.RangeIndex(width), dtype=object)
     if not body:
         cells = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
-    table = _finish(headers, cells, rows, origin, "xlsx", details, [])
+    table = _finish(headers, cells, rows, origin, "xlsx", details, [], limit=limit)
     return replace(table, serial_epoch=epoch)
 
 
-def _sheet_rows(ws: Any, origin: str) -> list[tuple[int, list[object]]]:
+#: The start of a cell or row element in a sheet's XML (``<c r="A1">``, ``<x:row>``).
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def _count_cells(data: bytes, origin: str, limit: int) -> None:
+    """Count the cells and rows of every sheet in one streaming pass over the unzipped XML, and
+    refuse a workbook above :data:`MAX_XLSX_CELLS` cells or ``limit`` rows before openpyxl reads
+    it. A tag starts with ``<``, so cutting each chunk at its last ``<`` never splits one."""
+    cells = rows = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            tail = b""
+            with archive.open(info) as stream:
+                while chunk := stream.read(1 << 20):
+                    block = tail + chunk
+                    cut = block.rfind(b"<")
+                    cut = len(block) if cut < 0 or len(block) - cut > 4096 else cut
+                    body, tail = block[:cut], block[cut:]
+                    cells += len(_CELL_TAG.findall(body))
+                    rows += len(_ROW_TAG.findall(body))
+                    if cells > MAX_XLSX_CELLS:
+                        raise InputError(
+                            f"{origin}: the workbook holds more than {MAX_XLSX_CELLS:,} cells, "
+                            "above the limit for a workbook; save the table as CSV"
+                        )
+                    if rows > limit + 1:
+                        raise InputError(f"{origin}: more than {limit:,} rows, above the limit")
+                cells += len(_CELL_TAG.findall(tail))
+
+
+def _sheet_rows(ws: Any, origin: str, limit: int) -> list[tuple[int, list[object]]]:
     if hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()  # some writers record wrong dimensions; read what is there
     grid: list[tuple[int, list[object]]] = []
     for number, row in enumerate(ws.iter_rows(), start=1):
+        if len(row) > MAX_COLUMNS:
+            raise InputError(
+                f"{origin}: row {number} has {len(row):,} cells, above the limit of "
+                f"{MAX_COLUMNS:,} columns"
+            )
         values = [_cell_value(cell) for cell in row]
         while values and values[-1] is None:
             values.pop()
         grid.append((number, values))
-        if number > MAX_ROWS + 1:
-            raise InputError(f"{origin}: more than {MAX_ROWS:,} rows, above the limit")
+        if number > limit + 1:
+            raise InputError(f"{origin}: more than {limit:,} rows, above the limit")
     return grid
 
 
@@ -557,7 +737,7 @@ def _has_value(row: Sequence[object]) -> bool:
 # --- JSON ---------------------------------------------------------------------------------------
 
 
-def _read_json(text: str, origin: str) -> RawTable:
+def _read_json(text: str, origin: str, limit: int) -> RawTable:
     """A list of records, or an object holding one (``{"incidents": [...]}``)."""
     try:
         payload = json.loads(text, parse_float=Decimal, parse_constant=str)
@@ -568,8 +748,8 @@ def _read_json(text: str, origin: str) -> RawTable:
     except (RecursionError, ValueError) as exc:
         raise InputError(f"{origin}: cannot read the JSON: {exc}") from None
     records = _json_records(payload, origin)
-    if len(records) > MAX_ROWS:
-        raise InputError(f"{origin}: {len(records):,} records, above the limit of {MAX_ROWS:,}")
+    if len(records) > limit:
+        raise InputError(f"{origin}: {len(records):,} records, above the limit of {limit:,}")
     headers: dict[str, None] = {}
     flat: list[dict[str, object] | None] = []
     for record in records:
@@ -590,7 +770,7 @@ def _read_json(text: str, origin: str) -> RawTable:
     cells = pd.DataFrame(body, columns=pd.RangeIndex(len(names)), dtype=object)
     if not body:
         cells = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(len(names))})
-    return _finish(names, cells, rows, origin, "json", "JSON", rejected)
+    return _finish(names, cells, rows, origin, "json", "JSON", rejected, limit=limit)
 
 
 _NOT_RECORD = "not a record: expected an object with named fields"
@@ -603,16 +783,26 @@ def _json_records(payload: object, origin: str) -> list[object]:
         for key in _JSON_LIST_KEYS:
             if isinstance(payload.get(key), list):
                 return list(payload[key])
+        # Under another name, one list that holds records is taken; an empty list or a list of
+        # plain values (an event's "resources": []) is not a table, and reading it as 0 rows
+        # would report no outage at all.
         lists = [k for k, v in payload.items() if isinstance(v, list)]
-        if len(lists) == 1:
+        if len(lists) == 1 and _holds_records(payload[lists[0]]):
             return list(payload[lists[0]])
+        keys = ", ".join(repr(str(k)) for k in list(payload)[:10])
+        more = f" and {len(payload) - 10} more" if len(payload) > 10 else ""
         raise InputError(
-            f"{origin}: expected a list of records, or an object such as "
-            f'{{"incidents": [...]}}; found an object with keys {sorted(payload)[:10]}'
+            f"{origin}: expected a list of records, or an object holding one under a name such "
+            f'as {{"incidents": [...]}}; found an object with the keys {keys or "(none)"}{more} '
+            "and no list of records"
         )
     raise InputError(
         f"{origin}: expected a list of records, found a single {type(payload).__name__}"
     )
+
+
+def _holds_records(items: list[object]) -> bool:
+    return bool(items) and any(isinstance(item, dict) for item in items)
 
 
 def _flatten(record: dict[str, Any]) -> dict[str, object]:
@@ -672,7 +862,9 @@ def _finish(
 ) -> RawTable:
     """Drop the rows with no value at all, check the row limit, and build the table."""
     if len(cells) > (MAX_ROWS if limit is None else limit):
-        raise InputError(f"{origin}: more than {MAX_ROWS:,} rows, above the limit")
+        shown = MAX_ROWS if limit is None else limit
+        raise InputError(f"{origin}: more than {shown:,} rows, above the limit")
+    check_headers(headers, origin)
     blank = np.ones(len(cells), dtype=bool)
     for position in range(cells.shape[1]):
         candidates = np.flatnonzero(blank)

@@ -13,9 +13,15 @@ What is read, in this order (each step only sees the values the steps before cou
    a second above 12 means month first). A table with no settling value, or with values settling
    both ways, has its unsettled values rejected rather than guessed. Two-digit years are 2000–2099.
    A trailing ``UTC``, ``GMT``, ``Z`` or offset applies to these too.
-4. Excel serial dates: a plain number from 25569 to 73050 (1970-01-01 to 2099-12-31) is days since
-   the workbook's epoch (1899-12-30, or 1904-01-01 for Mac workbooks), rounded to the millisecond;
-   Excel's own datetime cells arrive already converted.
+4. Excel serial dates: a plain number from 25569 to 109575 (1970-01-01 to 2200-01-01) is days
+   since the workbook's epoch (1899-12-30, or 1904-01-01 for Mac workbooks), rounded to the
+   millisecond; Excel's own datetime cells arrive already converted.
+
+Every instant read, whatever its form (text, serial number, datetime object or column of any
+resolution), must lie from :data:`EARLIEST` to :data:`LATEST` (1970-01-01 to 2200-01-01 UTC, both
+included); anything outside is rejected by row and column, never wrapped into another century or
+cut at 1970. The check happens before any conversion to nanoseconds, which is where a year such
+as 2300 would silently overflow.
 
 A local time that happens twice (clocks go back) or never (clocks go forward) is rejected unless the
 caller chose ``ambiguous="earliest"|"latest"`` or ``nonexistent="shift_forward"``.
@@ -69,7 +75,15 @@ Ambiguous = Literal["raise", "earliest", "latest"]
 Nonexistent = Literal["raise", "shift_forward"]
 
 SERIAL_MIN = 25569  # 1970-01-01 in Excel's 1900 system
-SERIAL_MAX = 73050  # 2099-12-31
+SERIAL_MAX = 109575  # 2200-01-01
+#: The first and last instants slacalc reads (UTC); docs/limits.md.
+EARLIEST = pd.Timestamp("1970-01-01", tz="UTC")
+LATEST = pd.Timestamp("2200-01-01", tz="UTC")
+OUT_OF_RANGE = "outside the supported range, 1970-01-01 to 2200-01-01 (UTC)"
+# Naive times this far outside the range are outside it in any zone (offsets are below a day);
+# nearer ones are localised first and checked exactly.
+_NAIVE_FIRST = pd.Timestamp("1969-12-30")
+_NAIVE_LAST = pd.Timestamp("2200-01-03")
 ISO_HINT = "use ISO 8601, e.g. 2026-03-17T14:00:00Z"
 
 _CLOCK = (
@@ -239,15 +253,21 @@ class _Out:
 
     def put(self, positions: np.ndarray, utc: pd.Series | pd.DatetimeIndex) -> None:
         index = pd.DatetimeIndex(utc)
-        stamps = index.as_unit("ns").asi8
         ok = ~np.asarray(index.isna(), dtype=bool)
-        self.ns[positions[ok]] = stamps[ok]
+        # compared in the column's own resolution: nanoseconds overflow outside 1677-2262
+        far = ok & np.asarray((index < EARLIEST) | (index > LATEST), dtype=bool)
+        self.fail(positions[far], OUT_OF_RANGE)
+        ok &= ~far
+        self.ns[positions[ok]] = index[ok].as_unit("ns").asi8
 
     def fail(self, positions: np.ndarray, why: str | np.ndarray) -> None:
         self.problem[positions] = why
 
     def done(self) -> ParsedTimes:
-        ns = np.where(self.problem != "", np.iinfo(np.int64).min, self.ns)
+        missing = np.iinfo(np.int64).min
+        far = (self.ns != missing) & ((self.ns < EARLIEST.value) | (self.ns > LATEST.value))
+        self.problem[far & (self.problem == "")] = OUT_OF_RANGE
+        ns = np.where(self.problem != "", missing, self.ns)
         utc = pd.Series(pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"))
         return ParsedTimes(utc, self.empty, self.problem, self.naive, self.serial)
 
@@ -354,7 +374,10 @@ def _naive_text(text: pd.Series, dayfirst: bool | None) -> tuple[np.ndarray, np.
     n = len(text)
     why = np.full(n, "", dtype=object)
     first = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    todo = first.isna().to_numpy(dtype=bool).copy()
+    far = _far_naive(first)
+    why[far] = OUT_OF_RANGE
+    first = first.where(~far)
+    todo = first.isna().to_numpy(dtype=bool) & ~far
     stamps = first.to_numpy(dtype="M8[ns]").copy()
     if not todo.any():
         return stamps, why
@@ -383,6 +406,12 @@ def _naive_text(text: pd.Series, dayfirst: bool | None) -> tuple[np.ndarray, np.
     return stamps, why
 
 
+def _far_naive(stamps: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Which naive stamps (of any resolution) are outside the range in every time zone."""
+    index = pd.DatetimeIndex(stamps)
+    return np.asarray((index < _NAIVE_FIRST) | (index > _NAIVE_LAST), dtype=bool)
+
+
 def _assemble(
     parts: pd.DataFrame, pattern: re.Pattern[str], dayfirst: bool | None
 ) -> tuple[pd.Series, np.ndarray]:
@@ -391,6 +420,8 @@ def _assemble(
     why = np.full(n, "", dtype=object)
     year = pd.to_numeric(parts["y"], errors="coerce").to_numpy(dtype=np.float64)
     year = np.where(year < 100, year + 2000, year)
+    far = (year < _NAIVE_FIRST.year) | (year > _NAIVE_LAST.year)
+    why[far] = OUT_OF_RANGE
     if pattern is _NUMERIC_DATE:
         a = pd.to_numeric(parts["a"], errors="coerce").to_numpy(dtype=np.float64)
         b = pd.to_numeric(parts["b"], errors="coerce").to_numpy(dtype=np.float64)
@@ -433,7 +464,8 @@ def _assemble(
         {"year": year, "month": month, "day": day, "hour": hour, "minute": minute, "second": second}
     )
     invalid = (
-        frame.isna().any(axis=1).to_numpy(dtype=bool)
+        far
+        | frame.isna().any(axis=1).to_numpy(dtype=bool)
         | (hour > 23)
         | (minute > 59)
         | (second > 59)
@@ -459,7 +491,9 @@ def _localise(
     """Read naive stamps as local times in ``zone``; DST gaps and repeats follow the policy."""
     if len(positions) == 0:
         return
-    stamps = pd.Series(pd.DatetimeIndex(stamps).as_unit("ns"))
+    far = _far_naive(stamps)
+    out.fail(positions[far], OUT_OF_RANGE)
+    stamps = pd.Series(pd.DatetimeIndex(stamps.where(~far)).as_unit("ns"))
     present = stamps.notna().to_numpy(dtype=bool)
     out.naive[positions[present]] = True
     info = zone_of(zone)
@@ -522,7 +556,8 @@ def _parse_serial(
     )
     epoch = serial_epoch if serial_epoch is not None else pd.Timestamp("1899-12-30")
     millis = np.rint(days[inside] * 86_400_000).astype(np.int64)
-    stamps = pd.Series(epoch.as_unit("ns") + pd.to_timedelta(millis, unit="ms"))
+    # in milliseconds: the days since 1899 as nanoseconds would overflow past 2192
+    stamps = pd.Series(epoch.to_datetime64().astype("M8[ms]") + millis.astype("m8[ms]"))
     out.serial[positions[inside]] = True
     _localise(out, positions[inside], stamps, zone, ambiguous, nonexistent)
 
@@ -560,13 +595,13 @@ def _parse_objects(
         ("duration", "a duration, not a date and time"),
         ("bool", "TRUE/FALSE, not a date and time"),
         ("other", f"not a date and time; {ISO_HINT}"),
-        ("range", "a date outside the years 1677–2262"),
+        ("range", OUT_OF_RANGE),
     ):
         out.fail(np.flatnonzero(kinds == kind), why)
 
 
-_EARLIEST = datetime(1677, 9, 22)
-_LATEST = datetime(2262, 4, 11)
+_EARLIEST = _NAIVE_FIRST.to_pydatetime()
+_LATEST = _NAIVE_LAST.to_pydatetime()
 
 
 def _kind(value: object) -> str:
@@ -581,7 +616,11 @@ def _kind(value: object) -> str:
             return "range"
         return "naive" if value.tzinfo is None else "aware"
     if isinstance(value, np.datetime64):
-        return "empty" if np.isnat(value) else "naive"
+        if np.isnat(value):
+            return "empty"
+        seconds = value.astype("datetime64[s]")
+        inside = _NAIVE_FIRST.to_datetime64() <= seconds <= _NAIVE_LAST.to_datetime64()
+        return "naive" if inside else "range"
     if isinstance(value, date):
         return "naive"
     if isinstance(value, time):

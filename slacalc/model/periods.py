@@ -48,6 +48,11 @@ class Period:
         return self.end.date().subtract(days=1)
 
 
+#: The years a period may be in: windows are read from 1970-01-01 to 2200-01-01 (docs/limits.md).
+FIRST_YEAR = 1970
+LAST_YEAR = 2199
+
+
 def _start_of(kind: PeriodKind, year: int, month: int, tz: str) -> pendulum.DateTime:
     if kind == "quarter":
         month = 3 * ((month - 1) // 3) + 1
@@ -66,8 +71,14 @@ def label_of(kind: PeriodKind, start: pendulum.DateTime) -> str:
 
 
 def make_period(kind: PeriodKind, start: pendulum.DateTime) -> Period:
-    """The period of ``kind`` that begins at ``start`` (already a period edge)."""
-    end = start.add(months=_step(kind))
+    """The period of ``kind`` that begins at ``start`` (already a period edge).
+
+    The end is the next period's first midnight on the calendar, not ``start`` plus months:
+    pendulum's month arithmetic keeps the UTC offset's minutes across a change of the zone's
+    standard offset (Kiritimati's -10:40 to -10:00 in 1979 made every later edge 00:40).
+    """
+    months = start.year * 12 + start.month - 1 + _step(kind)
+    end = pendulum.datetime(months // 12, months % 12 + 1, 1, tz=start.timezone)
     return Period(label_of(kind, start), start, end)
 
 
@@ -84,6 +95,10 @@ def parse_period(label: str, kind: PeriodKind, tz: str) -> Period:
             raise ValueError(f"period {label!r} has no month {month}")
     else:
         raise ValueError(f"period {label!r} is not like '2026-03' or '2026-Q1'")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(
+            f"period {label!r} is outside the years slacalc computes, {FIRST_YEAR} to {LAST_YEAR}"
+        )
     return make_period(kind, _start_of(kind, year, month, tz))
 
 

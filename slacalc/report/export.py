@@ -161,9 +161,10 @@ def _row_accounting(results: Results) -> str:
     rejected = {p.row for p in results.rejected}
     kept = table.frame[~table.frame["row"].isin(rejected)]
     excluded = int((kept["excluded"] != "").sum())
+    others = f", {len(table.other_tenants)} of other tenants" if table.tenant is not None else ""
     return (
         f"{table.source}: {table.rows_read} row(s) read: {len(kept) - excluded} counted, "
-        f"{excluded} excluded, {len(rejected)} rejected."
+        f"{excluded} excluded, {len(rejected)} rejected{others}."
     )
 
 
