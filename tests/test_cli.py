@@ -23,6 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import slacalc
@@ -45,6 +46,8 @@ def slacalc_run(
     """Run the command line; never a traceback, whatever happens."""
     command = [str(SCRIPT)] if script else [sys.executable, "-m", "slacalc"]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONWARNINGS": "error"}
+    # The slacalc under test, whatever the working directory of the run.
+    env["PYTHONPATH"] = str(Path(slacalc.__file__).resolve().parent.parent)
     proc = subprocess.run(
         [*command, *map(str, args)],
         capture_output=True,
@@ -63,6 +66,18 @@ def slacalc_run(
 def outages(tmp_path: Path) -> Path:
     path = tmp_path / "outages.csv"
     path.write_text(OUTAGES, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def my_contract(tmp_path: Path) -> Path:
+    """The Exchange Online terms as a contract file of the user's own, ``my.toml``."""
+    package = Path(slacalc.__file__).resolve().parent
+    bundled = package.parent / "contracts" / f"{EXCHANGE}.toml"
+    if not bundled.is_file():
+        bundled = package / "_contracts" / f"{EXCHANGE}.toml"
+    path = tmp_path / "my.toml"
+    path.write_text(bundled.read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 
@@ -311,6 +326,44 @@ def test_output_xlsx_writes_the_claim_workbook(outages: Path, tmp_path: Path) ->
     summary = openpyxl.load_workbook(target).worksheets[0]
     cells = {str(c.value) for row in summary.iter_rows() for c in row if c.value is not None}
     assert "2026-04" in cells  # the breached period is on the first sheet
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "xlsx"])
+def test_a_contract_file_by_relative_path_names_its_results_by_the_file_stem(
+    fmt: str, outages: Path, my_contract: Path, tmp_path: Path
+) -> None:
+    """``--contract ./my.toml`` (documented) once crashed every output but json and csv with
+    ``KeyError: 'my'``: the results were keyed by the path in one place and by the id in another.
+    The same hand-worked April: 25 % of 1,600.00 = 400.00 USD."""
+    where = ["--output", "claims.xlsx"] if fmt == "xlsx" else ["--format", fmt]
+    args = ["calculate", outages, "--contract", "./my.toml", "--users", "400", "--fee", "1600"]
+    proc = slacalc_run(*args, *where, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    if fmt == "json":
+        april = json.loads(proc.stdout)[1]
+        assert (april["contract"], april["credit_amount"]) == ("my", "400.00")
+    elif fmt == "csv":
+        april = list(csv.DictReader(io.StringIO(proc.stdout)))[1]
+        assert (april["contract"], april["credit_amount"]) == ("my", "400.00")
+    else:  # the table, also printed beside the workbook
+        assert "(my): commitment 99.9 % per month" in proc.stdout
+        assert "Credits: 400.00 USD." in proc.stdout
+    if fmt == "xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(tmp_path / "claims.xlsx")
+        cells = {str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r}
+        assert "my" in cells
+
+
+def test_export_excel_takes_results_of_a_contract_file(my_contract: Path, tmp_path: Path) -> None:
+    from slacalc.excel import export_excel
+
+    outages = pd.DataFrame({"start": ["2026-04-10T10:00Z"], "end": ["2026-04-10T11:00Z"]})
+    results = slacalc.calculate(outages, my_contract, users=10, monthly_fee="100")
+    assert list(results.contracts) == ["my"]
+    export_excel(results, tmp_path / "claims.xlsx")
+    assert (tmp_path / "claims.xlsx").stat().st_size > 0
 
 
 # In-process: the pieces a subprocess cannot reach without side effects ---------------------------

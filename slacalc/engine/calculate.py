@@ -84,8 +84,11 @@ def calculate(
             timezone=timezone,
         )
     table = outages if isinstance(outages, Outages) else read_outages(outages, timezone)
-    custs = _customers(contract, customers, users, monthly_fee, currency, cohorts)
-    given = {contract.id: contract} if isinstance(contract, Contract) else {}
+    # A contract file is loaded here, once: from then on it is known by its id (the file's stem),
+    # as every result row and every output names it.
+    resolved = None if contract is None else load_contract(contract)
+    custs = _customers(resolved, customers, users, monthly_fee, currency, cohorts)
+    given = {resolved.id: resolved} if resolved is not None else {}
     contracts = {
         cid: given.get(cid) or load_contract(cid) for cid in custs.frame["contract"].unique()
     }
@@ -134,7 +137,7 @@ def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFram
 
 
 def _customers(
-    contract: str | Path | Contract | None,
+    contract: Contract | None,
     customers: Customers | pd.DataFrame | str | Path | None,
     users: int | None,
     monthly_fee: Decimal | int | str | None,
@@ -142,9 +145,7 @@ def _customers(
     cohorts: Mapping[str, int] | None,
 ) -> Customers:
     """The customers to compute: a table, or one customer given inline."""
-    contract_id = None
-    if contract is not None:
-        contract_id = contract.id if isinstance(contract, Contract) else str(contract)
+    contract_id = None if contract is None else contract.id
     if customers is None:
         if contract_id is None or users is None:
             raise InputError("give a contract and users= for one customer, or customers= a table")
