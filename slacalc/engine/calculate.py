@@ -33,6 +33,7 @@ from slacalc.engine.sweep import (
     Windows,
     distinct,
     excluded_seconds,
+    explode,
     measure,
     shared_overlaps,
     slots,
@@ -685,8 +686,8 @@ def _incident_ids(
     m: Measurement, window_idx: I64, ids: _Ids, n_periods: int
 ) -> list[tuple[str, ...]]:
     """Ids of the windows that were SLA downtime, per result row (subscription, period)."""
-    owner, seg = m.window_segments
-    group = m.segments.sub[seg] * n_periods + m.segments.period[seg]
+    owner, first, _ = m.window_spans
+    group = m.segments.sub[first] * n_periods + m.segments.period[first]
     return ids.by_group(group, window_idx[owner], m.sub * n_periods + m.period)
 
 
@@ -721,10 +722,13 @@ def _evidence(
     np.maximum.at(peak, run, w)
     lost = np.zeros(n, dtype=np.int64)
     np.add.at(lost, run, (b - a) * w)
-    # Incident ids per merged window, through the (window, segment) pairs that were down.
-    owner, wseg = m.window_segments
-    pos = np.searchsorted(down, wseg)
-    ids_by_run = ids.by_group(run[pos], window_idx[owner], np.arange(n, dtype=np.int64))
+    # Incident ids per merged window: a window's span meets a contiguous range of merged windows,
+    # from the one holding its first down segment to the one holding its last.
+    owner, first, last = m.window_spans
+    first_run = run[np.searchsorted(down, first)]
+    last_run = run[np.searchsorted(down, last) - 1]
+    span, runs = explode(first_run, last_run - first_run + 1)
+    ids_by_run = ids.by_group(runs, window_idx[owner[span]], np.arange(n, dtype=np.int64))
     return pd.DataFrame(
         {
             "tenant": subs.tenant[s[new]],
