@@ -33,10 +33,11 @@ import pandas as pd
 
 from slacalc.engine.calculate import calculate
 from slacalc.engine.results import RESULT_COLUMNS, Results
-from slacalc.errors import RowProblem, SlacalcError
+from slacalc.errors import InputError, RowProblem, SlacalcError
 from slacalc.io.customers import read_customers
 from slacalc.io.outages import read_outages
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
+from slacalc.model.money import currency_code
 
 #: Exit statuses: success, an unexpected failure (a bug), bad input or usage.
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
@@ -69,10 +70,10 @@ def _amount(text: str) -> Decimal:
 
 
 def _currency(text: str) -> str:
-    code = text.strip().upper()
-    if len(code) != 3 or not code.isalpha() or not code.isascii():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a three-letter currency code like USD")
-    return code
+    try:
+        return currency_code(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _zone(text: str) -> str:

@@ -290,6 +290,8 @@ FIVE = ["--contract", EXCHANGE, "--users", "5"]
         (["{outages}", *FIVE, "--period", "2026-Q2"], "measures calendar months"),
         (["{tmp}/bad.csv", *FIVE], "row 2, column 'end'"),
         (["{outages}", "--customers", "{tmp}/customers.csv"], "row 2, column 'users'"),
+        (["{outages}", *FIVE, "--currency", "XYZ"], "'XYZ' is not an ISO 4217 code; valid"),
+        (["{outages}", *FIVE, "--currency", "XXX"], "'XXX' names no money a fee is paid in"),
     ],
     ids=[
         "unknown contract",
@@ -302,6 +304,8 @@ FIVE = ["--contract", EXCHANGE, "--users", "5"]
         "quarter for a monthly contract",
         "every row rejected",
         "every customer rejected",
+        "no such currency",
+        "the no-currency code",
     ],
 )
 def test_bad_input_exits_2_with_a_message_and_no_traceback(

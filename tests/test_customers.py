@@ -17,6 +17,7 @@ from slacalc import calculate
 from slacalc.errors import InputError, SlacalcError
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.outages import read_outages
+from slacalc.model.money import FIND_CURRENCY_CODES
 
 EXO = "microsoft-365-exchange-online"
 TABLE = (
@@ -119,7 +120,7 @@ def test_bad_rows_are_all_reported() -> None:
             "not an amount, e.g. 1200.00: write it without thousands separators, "
             "with '.' for decimals",
         ),
-        (4, "currency", "not a currency code: give three letters, e.g. USD or EUR"),
+        (4, "currency", f"currency 'US' is not an ISO 4217 code; {FIND_CURRENCY_CODES}"),
         (5, "users", "zero licensed users"),
         (5, "monthly_fee", "a negative amount"),
         (6, "cohort:Mobile", "11 users, more than the 10 licensed"),

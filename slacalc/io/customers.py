@@ -15,7 +15,7 @@ JSON also ``{"cohorts": {"Outlook Mobile": 120}}``). Rules decided here:
   contract column) means "the contract given to ``calculate``".
 * ``monthly_fee`` is parsed from its text into a Decimal, never through a float; Excel numeric
   cells (binary floats) are taken by their shortest decimal form. An empty fee is ``None``.
-* ``currency`` is three letters, upper-cased; empty means USD.
+* ``currency`` is an ISO 4217 code a fee is paid in, upper-cased; empty means USD.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from slacalc.io.cells import as_text, cell_text, check_amount, check_text, check
 from slacalc.io.headers import TENANT_SPELLINGS, Fields, map_headers, suggest_missing
 from slacalc.io.tables import TableSource, read_table
 from slacalc.model.contract import list_contracts
-from slacalc.model.money import to_decimal
+from slacalc.model.money import currency_code, to_decimal
 
 #: The fields of a customers table and the header spellings each is recognised by.
 CUSTOMER_FIELDS = Fields(
@@ -125,7 +125,7 @@ class Customers:
                 "contract": [contract],
                 "users": np.array([users], dtype=np.int64),
                 "monthly_fee": pd.Series([fee], dtype=object),
-                "currency": [currency.upper()],
+                "currency": [currency_code(currency)],
             }
         )
         cohort_frame = pd.DataFrame(
@@ -216,11 +216,12 @@ def read_customers(
 
     currency = as_text(column("currency")).str.upper()
     currency = currency.where(currency != "", "USD")
-    problem = np.where(
-        currency.str.fullmatch(r"[A-Z]{3}").fillna(False).to_numpy(dtype=bool),
-        "",
-        "not a currency code: give three letters, e.g. USD or EUR",
-    ).astype(object)
+    problem = np.full(n, "", dtype=object)
+    for code in currency.unique():
+        try:
+            currency_code(code)
+        except InputError as exc:
+            problem[(currency == code).to_numpy(dtype=bool)] = str(exc)
     reject("currency", header("currency"), column("currency"), problem)
 
     sizes: list[tuple[int, str, pd.Series]] = []

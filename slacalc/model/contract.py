@@ -17,7 +17,8 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from slacalc.errors import ContractError
+from slacalc.errors import ContractError, InputError
+from slacalc.model.money import currency_code
 from slacalc.model.periods import PeriodKind
 
 Percent = Annotated[Decimal, Field(ge=0, le=100)]
@@ -204,6 +205,14 @@ class Contract(_Frozen):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
         return value
+
+    @field_validator("minimum_credit_currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        try:
+            return currency_code(value)
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
 
     @field_validator("tiers")
     @classmethod

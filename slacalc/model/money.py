@@ -9,23 +9,42 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from functools import cache
 
-#: Minor-unit digits of currencies whose minor unit is not the usual two (ISO 4217).
-_MINOR_UNITS: dict[str, int] = {
-    "BHD": 3,
-    "CLP": 0,
-    "IQD": 3,
-    "ISK": 0,
-    "JOD": 3,
-    "JPY": 0,
-    "KRW": 0,
-    "KWD": 3,
-    "OMR": 3,
-    "PYG": 0,
-    "TND": 3,
-    "UGX": 0,
-    "VND": 0,
-}
+from babel.numbers import get_currency_precision, list_currencies
+
+from slacalc.errors import InputError
+
+#: ISO 4217 codes that name no money a fee is paid in (ISO lists no minor unit for them):
+#: "no currency", testing, precious metals, bond-market units and the IMF's and others' units.
+_NOT_MONEY = frozenset(
+    {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"}
+)
+FIND_CURRENCY_CODES = (
+    "valid codes are listed at https://www.iso.org/iso-4217-currency-codes.html "
+    "(or in Python: babel.numbers.list_currencies())"
+)
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    return frozenset(list_currencies()) - _NOT_MONEY
+
+
+def currency_code(text: str) -> str:
+    """``text`` as an ISO 4217 currency code a fee can be paid in (upper-cased).
+
+    Raises :class:`InputError` naming the code and where the valid codes are listed.
+    """
+    code = str(text).strip().upper()
+    if code in _NOT_MONEY:
+        why = "names no money a fee is paid in"
+    elif code not in _currencies():
+        why = "is not an ISO 4217 code"
+    else:
+        return code
+    raise InputError(f"currency {text!r} {why}; {FIND_CURRENCY_CODES}")
+
 
 ROUNDING_RULE = "half-up to the currency's minor unit, once, after caps and minimums"
 
@@ -49,8 +68,13 @@ def to_decimal(value: object) -> Decimal:
 
 
 def minor_unit_digits(currency: str) -> int:
-    """Digits after the decimal point in ``currency`` (2 unless ISO 4217 says otherwise)."""
-    return _MINOR_UNITS.get(currency.upper(), 2)
+    """Digits after the decimal point in ``currency``: 0 for JPY and XOF, 3 for KWD.
+
+    The figures are the Unicode CLDR's (through babel), which follow ISO 4217 except where a
+    currency's smallest coin is no longer used (HUF, IDR, COP and IQD have 0 there). An unknown
+    code raises :class:`InputError`.
+    """
+    return int(get_currency_precision(currency_code(currency)))
 
 
 def round_money(amount: Decimal | Fraction, currency: str) -> Decimal:
