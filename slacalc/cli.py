@@ -37,7 +37,7 @@ from slacalc.errors import InputError, RowProblem, SlacalcError
 from slacalc.io.customers import read_customers
 from slacalc.io.outages import read_outages
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
-from slacalc.model.money import currency_code
+from slacalc.model.money import currency_code, fee_problem
 
 #: Exit statuses: success, an unexpected failure (a bug), bad input or usage.
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
@@ -64,8 +64,9 @@ def _amount(text: str) -> Decimal:
         value = Decimal(text.replace(",", "").strip())
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"{text!r} is not an amount such as 4000.00") from None
-    if not value.is_finite() or value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an amount of zero or more")
+    why = fee_problem(value)
+    if why:
+        raise argparse.ArgumentTypeError(f"{text!r} is {why}")
     return value
 
 

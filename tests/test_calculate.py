@@ -301,6 +301,44 @@ def test_the_cap_limits_the_credit() -> None:
     assert (row["credit_percent"], row["credit_amount"]) == (40, D("80.00"))
 
 
+def test_a_days_cap_limits_a_percent_credit_to_that_many_days_of_the_period() -> None:
+    # 60 min of 44,640 → 99.8656 % → 25 % of the fee; a cap of 2 days of a 31-day March is
+    # 2 × 100 / 31 = 6.4516129032… % → 3,100 × 2 / 31 = 200.00, not 25 % = 775.00.
+    capped = variant(EX, cap={"days": 2}, id="ex-cap2days")
+    outage = windows(("2026-03-10T10:00Z", "2026-03-10T11:00Z"))
+    row = one(slacalc.calculate(outage, capped, users=1, monthly_fee="3100"))
+    assert (row["credit_percent"], row["credit_amount"]) == (D("6.4516129032"), D("200.00"))
+    # In 30-day April the same 2 days are 6.6666…% → 3,100 × 2 / 30 = 206.666… → 206.67.
+    april = windows(("2026-04-10T10:00Z", "2026-04-10T11:00Z"))
+    row = one(slacalc.calculate(april, capped, users=1, monthly_fee="3100"))
+    assert row["credit_amount"] == D("206.67")
+
+
+def test_a_fee_of_thirty_digits_keeps_its_cents() -> None:
+    # GitHub, a quarter: 200 min down of 129,600 → 99.8456… % ≤ 99.9 → 10 % of the quarter's fee.
+    # 3 × 123,456,789,012,345,678,901,234,567,890.12 = 370,370,367,037,037,036,703,703,703,670.36;
+    # 10 % = 37,037,036,703,703,703,670,370,370,367.036 → half-up …367.04. Python's default
+    # Decimal context (28 digits) made the quarter's fee 3.703703670370370367037037037E+29.
+    outage = windows(("2026-02-10T10:00Z", "2026-02-10T13:20Z"))
+    fee = "123456789012345678901234567890.12"
+    row = one(slacalc.calculate(outage, "github-enterprise-cloud", users=1, monthly_fee=fee))
+    assert row["period_fee"] == D("370370367037037036703703703670.36")
+    assert row["credit_amount"] == D("37037036703703703670370370367.04")
+
+
+@pytest.mark.parametrize(
+    ("fee", "message"),
+    [
+        ("1E+400", "monthly_fee: '1E+400' is more than 36 digits before the decimal point"),
+        ("0.0000000000001", "more than 12 decimal places"),
+    ],
+)
+def test_a_fee_beyond_the_documented_limits_is_refused(fee: str, message: str) -> None:
+    outage = windows(("2026-03-10T10:00Z", "2026-03-10T11:00Z"))
+    with pytest.raises(slacalc.InputError, match=re.escape(message)):
+        slacalc.calculate(outage, EX, users=1, monthly_fee=fee)
+
+
 def test_the_credit_is_rounded_once_half_up() -> None:
     outage = windows(("2026-03-10T10:00Z", "2026-03-10T11:00Z"))
     row = one(slacalc.calculate(outage, EX, users=1, monthly_fee="0.50"))

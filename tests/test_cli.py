@@ -291,6 +291,7 @@ FIVE = ["--contract", EXCHANGE, "--users", "5"]
         (["{tmp}/bad.csv", *FIVE], "row 2, column 'end'"),
         (["{outages}", "--customers", "{tmp}/customers.csv"], "row 2, column 'users'"),
         (["{outages}", *FIVE, "--currency", "XYZ"], "'XYZ' is not an ISO 4217 code; valid"),
+        (["{outages}", *FIVE, "--fee", "1e40"], "more than 36 digits before the decimal point"),
         (["{outages}", *FIVE, "--currency", "XXX"], "'XXX' names no money a fee is paid in"),
     ],
     ids=[
@@ -305,6 +306,7 @@ FIVE = ["--contract", EXCHANGE, "--users", "5"]
         "every row rejected",
         "every customer rejected",
         "no such currency",
+        "a fee too large",
         "the no-currency code",
     ],
 )

@@ -10,6 +10,8 @@ import slacalc
 from slacalc.errors import InputError
 from slacalc.model.money import minor_unit_digits, round_money, to_decimal
 
+D = Decimal
+
 
 @pytest.mark.parametrize(
     ("amount", "currency", "expected"),
@@ -20,6 +22,8 @@ from slacalc.model.money import minor_unit_digits, round_money, to_decimal
         (Decimal("1.0005"), "KWD", Decimal("1.001")),
         (Fraction(1800, 31), "USD", Decimal("58.06")),  # 600 × 3 / 31 = 58.0645…
         (Fraction(1, 8), "USD", Decimal("0.13")),
+        # 31 digits: Python's default context (28 digits) cannot even quantize this.
+        (D("1234567890123456789012345678.905"), "USD", D("1234567890123456789012345678.91")),
     ],
 )
 def test_round_money_is_half_up_to_the_minor_unit(

@@ -44,6 +44,7 @@ from slacalc.errors import CalculationError, InputError, RowProblem
 from slacalc.io.customers import Customers
 from slacalc.io.outages import Outages, read_outages
 from slacalc.model.contract import Contract, load_contract
+from slacalc.model.money import money
 from slacalc.model.periods import Period, parse_period, period_containing, periods_between
 
 OutageSource = Outages | pd.DataFrame | str | Path | IO[str] | IO[bytes]
@@ -576,9 +577,10 @@ def _table(
     avail = Availability(up=total - lost, total=total)
     tier = choose_tiers(contract, avail)
     fees = subs.fee[sub]
-    period_fee = [
-        None if f is None else f * int(k) for f, k in zip(fees, months.tolist(), strict=True)
-    ]
+    with money():
+        period_fee = [
+            None if f is None else f * int(k) for f, k in zip(fees, months.tolist(), strict=True)
+        ]
     currency = [str(c) for c in subs.currency[sub]]
     credit = credits(
         contract, tier, Availability(up=lost, total=total), period_days, period_fee, currency

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from slacalc.model.contract import Contract
-from slacalc.model.money import minor_unit_digits
+from slacalc.model.money import minor_unit_digits, money
 
 Obj = npt.NDArray[np.object_]
 I64 = npt.NDArray[np.int64]
@@ -164,12 +164,13 @@ def _amounts(
         floor = np.array([int(minimum * s) for s in scale.tolist()], dtype=object)
         minor = np.where(same & (minor * 1 <= floor), 0, minor)
     made: dict[tuple[int, int], Decimal] = {}  # most rows share an amount (zero, or a tier's)
-    for i, units, d in zip(known, minor.tolist(), digits.tolist(), strict=True):
-        key = (units, d)
-        amount = made.get(key)
-        if amount is None:
-            amount = made[key] = Decimal(int(units)).scaleb(-int(d))
-        out[i] = amount
+    with money():  # a credit of any accepted fee keeps every digit
+        for i, units, d in zip(known, minor.tolist(), digits.tolist(), strict=True):
+            key = (units, d)
+            amount = made.get(key)
+            if amount is None:
+                amount = made[key] = Decimal(int(units)).scaleb(-int(d))
+            out[i] = amount
     return out
 
 

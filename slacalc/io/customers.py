@@ -33,7 +33,7 @@ from slacalc.io.cells import as_text, cell_text, check_amount, check_text, check
 from slacalc.io.headers import TENANT_SPELLINGS, Fields, map_headers, suggest_missing
 from slacalc.io.tables import TableSource, read_table
 from slacalc.model.contract import list_contracts
-from slacalc.model.money import currency_code, to_decimal
+from slacalc.model.money import currency_code, fee_problem, to_decimal
 
 #: The fields of a customers table and the header spellings each is recognised by.
 CUSTOMER_FIELDS = Fields(
@@ -108,8 +108,8 @@ class Customers:
             fee = None if monthly_fee is None else to_decimal(monthly_fee)
         except (TypeError, ValueError):
             raise InputError(f"monthly_fee: {monthly_fee!r} is not an amount") from None
-        if fee is not None and (not fee.is_finite() or fee < 0):
-            raise InputError(f"monthly_fee: {monthly_fee!r} is not an amount of zero or more")
+        if fee is not None and (why := fee_problem(fee)):
+            raise InputError(f"monthly_fee: {monthly_fee!r} is {why}")
         sizes = dict(cohorts or {})
         for name, size in sizes.items():
             if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 0:
@@ -212,7 +212,11 @@ def read_customers(
     seats = users.values.to_numpy(dtype=np.float64)
 
     fee = check_amount(column("monthly_fee"))
-    reject("monthly_fee", header("monthly_fee"), column("monthly_fee"), fee.problem)
+    problem = fee.problem.copy()
+    for i, amount in enumerate(fee.values):
+        if amount is not None and not problem[i]:
+            problem[i] = fee_problem(amount)
+    reject("monthly_fee", header("monthly_fee"), column("monthly_fee"), problem)
 
     currency = as_text(column("currency")).str.upper()
     currency = currency.where(currency != "", "USD")

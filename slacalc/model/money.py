@@ -7,7 +7,8 @@ Floats may measure, never bill: every amount and every number that decides a tie
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from contextlib import AbstractContextManager
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from functools import cache
 
@@ -44,6 +45,33 @@ def currency_code(text: str) -> str:
     else:
         return code
     raise InputError(f"currency {text!r} {why}; {FIND_CURRENCY_CODES}")
+
+
+#: The largest fee slacalc takes has this many digits before the decimal point, and at most
+#: ``MAX_FEE_PLACES`` after it: every product and sum of such amounts is exact in ``money()``.
+MAX_FEE_DIGITS = 36
+MAX_FEE_PLACES = 12
+_MONEY_PRECISION = 80  # digits: a fee × a quarter's months, summed over 10^12 rows, fits
+
+
+def money() -> AbstractContextManager[Context]:
+    """A Decimal context wide enough that no arithmetic on accepted amounts ever rounds.
+
+    Python's default context keeps 28 significant digits, so a 30-digit fee times 3 months
+    would silently lose its cents; every Decimal product or sum of money runs inside this one.
+    """
+    return localcontext(prec=_MONEY_PRECISION, rounding=ROUND_HALF_UP)
+
+
+def fee_problem(amount: Decimal) -> str:
+    """Why ``amount`` cannot be a fee ("" when it can): too large, or finer than any money."""
+    if not amount.is_finite() or amount < 0:
+        return "not an amount of zero or more"
+    if amount and amount.adjusted() >= MAX_FEE_DIGITS:
+        return f"more than {MAX_FEE_DIGITS} digits before the decimal point"
+    if amount and -amount.normalize().as_tuple().exponent > MAX_FEE_PLACES:  # type: ignore[operator]
+        return f"more than {MAX_FEE_PLACES} decimal places"
+    return ""
 
 
 ROUNDING_RULE = "half-up to the currency's minor unit, once, after caps and minimums"
@@ -86,9 +114,10 @@ def round_money(amount: Decimal | Fraction, currency: str) -> Decimal:
         units = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)
         if scaled < 0:
             units = -((-scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator))
-        return Decimal(units).scaleb(-minor_unit_digits(currency))
-    quantum = Decimal(1).scaleb(-minor_unit_digits(currency))
-    return amount.quantize(quantum, rounding=ROUND_HALF_UP)
+        with money():
+            return Decimal(units).scaleb(-minor_unit_digits(currency))
+    with money():
+        return amount.quantize(Decimal(1).scaleb(-minor_unit_digits(currency)))
 
 
 def fraction_of(value: Decimal) -> Fraction:
