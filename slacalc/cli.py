@@ -37,6 +37,7 @@ from slacalc.errors import InputError, RowProblem, SlacalcError
 from slacalc.io.customers import read_customers
 from slacalc.io.outages import read_outages
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
+from slacalc.model.limits import MAX_LICENSED_USERS
 from slacalc.model.money import currency_code, fee_problem
 
 #: Exit statuses: success, an unexpected failure (a bug), bad input or usage.
@@ -56,6 +57,11 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of users")
+    if value > MAX_LICENSED_USERS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is more than the {MAX_LICENSED_USERS:,} licensed users slacalc computes "
+            "exactly"
+        )
     return value
 
 

@@ -530,6 +530,10 @@ def test_teams_tm710778_and_tm710344_against_forum_arithmetic() -> None:
         ({"periods": ["2026-Q1"]}, "periods: period '2026-Q1' is a quarter"),
         ({"monthly_fee": "abc"}, "monthly_fee: 'abc' is not an amount"),
         ({"users": 0}, "users: 0 is not a positive whole number"),
+        (  # once an OverflowError from numpy
+            {"users": 10**30},
+            "users: 1,000,000,000,000,000,000,000,000,000,000 is more than the 100,000,000",
+        ),
     ],
 )
 def test_bad_arguments_raise_an_input_error_naming_the_argument(

@@ -292,6 +292,10 @@ FIVE = ["--contract", EXCHANGE, "--users", "5"]
         (["{outages}", "--customers", "{tmp}/customers.csv"], "row 2, column 'users'"),
         (["{outages}", *FIVE, "--currency", "XYZ"], "'XYZ' is not an ISO 4217 code; valid"),
         (["{outages}", *FIVE, "--fee", "1e40"], "more than 36 digits before the decimal point"),
+        (
+            ["{outages}", "--contract", EXCHANGE, "--users", str(10**30)],
+            "more than the 100,000,000",
+        ),
         (["{outages}", *FIVE, "--currency", "XXX"], "'XXX' names no money a fee is paid in"),
     ],
     ids=[
@@ -307,6 +311,7 @@ FIVE = ["--contract", EXCHANGE, "--users", "5"]
         "every customer rejected",
         "no such currency",
         "a fee too large",
+        "too many users",
         "the no-currency code",
     ],
 )

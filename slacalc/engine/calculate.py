@@ -25,7 +25,6 @@ from slacalc.engine.maintenance import maintenance_windows
 from slacalc.engine.results import EVIDENCE_COLUMNS, EXCLUSION_COLUMNS, RESULT_COLUMNS, Results
 from slacalc.engine.sweep import (
     I64,
-    MAX_LICENSED_USERS,
     UNITS_DIGITS,
     UNITS_PER_USER,
     Measurement,
@@ -44,6 +43,7 @@ from slacalc.errors import CalculationError, InputError, RowProblem
 from slacalc.io.customers import Customers
 from slacalc.io.outages import Outages, read_outages
 from slacalc.model.contract import Contract, load_contract
+from slacalc.model.limits import MAX_LICENSED_USERS
 from slacalc.model.money import money
 from slacalc.model.periods import Period, parse_period, period_containing, periods_between
 

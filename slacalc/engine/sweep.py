@@ -30,8 +30,6 @@ UNITS_DIGITS = 4
 UNITS_PER_USER = 10**UNITS_DIGITS
 """Affected users are counted in 1/10,000 of a user: exact for percents with two decimals."""
 
-MAX_LICENSED_USERS = 100_000_000
-"""Above this, user-seconds of a quarter would not fit exactly in 64-bit integers."""
 
 _SHIFT = np.int64(1) << np.int64(33)  # seconds per subscription block in the composite key
 

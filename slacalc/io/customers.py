@@ -33,6 +33,7 @@ from slacalc.io.cells import as_text, cell_text, check_amount, check_text, check
 from slacalc.io.headers import TENANT_SPELLINGS, Fields, map_headers, suggest_missing
 from slacalc.io.tables import TableSource, read_table
 from slacalc.model.contract import list_contracts
+from slacalc.model.limits import MAX_LICENSED_USERS
 from slacalc.model.money import currency_code, fee_problem, to_decimal
 
 #: The fields of a customers table and the header spellings each is recognised by.
@@ -104,6 +105,11 @@ class Customers:
         """One customer given inline (``users=``, ``monthly_fee=``) rather than as a table."""
         if isinstance(users, bool) or not isinstance(users, int | np.integer) or users <= 0:
             raise InputError(f"users: {users!r} is not a positive whole number of licensed users")
+        if users > MAX_LICENSED_USERS:
+            raise InputError(
+                f"users: {users:,} is more than the {MAX_LICENSED_USERS:,} licensed users "
+                "slacalc computes exactly"
+            )
         try:
             fee = None if monthly_fee is None else to_decimal(monthly_fee)
         except (TypeError, ValueError):
@@ -208,6 +214,10 @@ def read_customers(
     problem = users.problem.copy()
     problem[(problem == "") & ~users.given] = "no licensed users"
     problem[(problem == "") & (users.values.to_numpy() == 0)] = "zero licensed users"
+    beyond = (problem == "") & (users.values.to_numpy() > MAX_LICENSED_USERS)
+    problem[beyond] = (
+        f"more than the {MAX_LICENSED_USERS:,} licensed users slacalc computes exactly"
+    )
     reject("users", header("users"), column("users"), problem)
     seats = users.values.to_numpy(dtype=np.float64)
 

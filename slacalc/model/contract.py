@@ -18,10 +18,19 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from slacalc.errors import ContractError, InputError
-from slacalc.model.money import currency_code
+from slacalc.model.money import MAX_FEE_DIGITS, MAX_FEE_PLACES, currency_code
 from slacalc.model.periods import PeriodKind
 
-Percent = Annotated[Decimal, Field(ge=0, le=100)]
+#: Bounds on a contract's numbers, so that every figure of every accepted contract is computed
+#: exactly and quickly (docs/limits.md): a percent has at most ``PLACES`` decimals, days of
+#: credit or cap at most a leap year's, a minimum run at most a 92-day quarter's minutes.
+PLACES = 10
+MAX_DAYS = 366
+MAX_MULTIPLE = 1000
+MAX_MINIMUM_DOWNTIME_MINUTES = 92 * 24 * 60
+
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=PLACES)]
+Days = Annotated[Decimal, Field(gt=0, le=MAX_DAYS, decimal_places=PLACES)]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -41,8 +50,10 @@ class Tier(_Frozen):
         "<", description="'<' when the contract says 'less than', '<=' for 'equal to or less than'."
     )
     credit_percent: Percent | None = None
-    credit_days: Annotated[Decimal, Field(gt=0)] | None = None
-    credit_multiple: Annotated[Decimal, Field(gt=0)] | None = None
+    credit_days: Days | None = None
+    credit_multiple: (
+        Annotated[Decimal, Field(gt=0, le=MAX_MULTIPLE, decimal_places=PLACES)] | None
+    ) = None
 
     @model_validator(mode="after")
     def _one_credit(self) -> Self:
@@ -115,7 +126,7 @@ class Cap(_Frozen):
     """
 
     percent: Percent | None = None
-    days: Annotated[Decimal, Field(gt=0)] | None = None
+    days: Days | None = None
 
 
 class ClaimRule(_Frozen):
@@ -175,16 +186,21 @@ class Contract(_Frozen):
     timezone: str = "UTC"
     method: Literal["user_minutes", "time"]
     downtime_threshold: DowntimeThreshold = DowntimeThreshold()
-    minimum_downtime_minutes: Annotated[Decimal, Field(ge=0)] = Decimal(0)
+    minimum_downtime_minutes: Annotated[
+        Decimal, Field(ge=0, le=MAX_MINIMUM_DOWNTIME_MINUTES, decimal_places=PLACES)
+    ] = Decimal(0)
     counted_cohorts: tuple[str, ...] | None = Field(
         None, description="Only these cohorts count toward SLA downtime; the rest is impact only."
     )
     maintenance: tuple[Maintenance, ...] = ()
     tiers: tuple[Tier, ...] = Field(min_length=1)
     cap: Cap = Cap(percent=Decimal(100))
-    minimum_credit: Annotated[Decimal, Field(ge=0)] | None = Field(
-        None, description="A credit is issued only if it is greater than this amount."
-    )
+    minimum_credit: (
+        Annotated[
+            Decimal, Field(ge=0, lt=Decimal(10) ** MAX_FEE_DIGITS, decimal_places=MAX_FEE_PLACES)
+        ]
+        | None
+    ) = Field(None, description="A credit is issued only if it is greater than this amount.")
     minimum_credit_currency: str = Field(
         "USD",
         pattern=r"^[A-Z]{3}$",
@@ -264,6 +280,10 @@ def parse_contract(text: str, contract_id: str, origin: str) -> Contract:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise ContractError(f"{origin}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise ContractError(
+            f"{origin}: not valid TOML: arrays or tables nested too deeply"
+        ) from None
     if "id" in data:
         raise ContractError(f"{origin}: id: remove it; a contract's id is its file name")
     try:
