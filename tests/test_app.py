@@ -465,3 +465,39 @@ def test_a_file_that_cannot_be_read_is_refused_and_the_data_stays() -> None:
     assert "That file was not used" in at.error[0].value
     assert "PNG image" in at.error[0].value
     assert "Credit earned: 4,000.00 USD" in at.success[0].value  # still the example
+
+
+def test_an_unexpected_error_shows_a_reference_not_a_traceback_and_the_session_goes_on(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An error that is not slacalc's (here pandas' OutOfBoundsDatetime, as a far-future date
+    once raised) must not print a traceback with the server's paths on the page."""
+    from pandas.errors import OutOfBoundsDatetime
+
+    from slacalc.app import cached
+
+    at = start()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OutOfBoundsDatetime(f"Out of bounds nanosecond timestamp, see {__file__}")
+
+    monkeypatch.setattr(inputs, "compute", broken)
+    cached.results.clear()
+    with caplog.at_level("ERROR", logger="slacalc.app.widgets"):
+        at.run()
+    assert [e.value for e in at.exception] == []  # no Streamlit exception box
+    shown = " ".join(str(e.value) for e in at.error)
+    reference = re.search(r"\*\*([0-9a-f]{12})\*\*", shown)
+    assert reference, shown
+    assert "Something went wrong on our side" in shown
+    for leak in ("Traceback", "OutOfBoundsDatetime", "nanosecond", str(ROOT), ".py"):
+        assert leak not in shown
+    logged = [r for r in caplog.records if reference.group(1) in r.getMessage()]
+    assert len(logged) == 1
+    assert logged[0].exc_info is not None  # the traceback is in the server log
+
+    monkeypatch.undo()
+    cached.results.clear()
+    at.run()
+    clean(at)
+    assert "Credit earned: 4,000.00 USD" in at.success[0].value

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -22,12 +24,31 @@ WHATIF_PAGE = "slacalc/app/pages/whatif.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+_log = logging.getLogger(__name__)
+
+
 def guarded(render: Callable[[], None]) -> None:
-    """Run a page; a :class:`SlacalcError` is shown as its message (the one place it is caught)."""
+    """Run a page: the one place where errors are caught, so no traceback ever reaches a user.
+
+    A :class:`SlacalcError` is shown as its message. Anything else is a bug (a date beyond what
+    pandas holds, a recursion, memory): the page says so in plain words with a reference, and
+    the traceback goes to the server log under that reference, never to the page, which would
+    show the server's file paths. Nothing is stored, so the session keeps working.
+    """
     try:
         render()
     except SlacalcError as exc:
         st.error(f"**Cannot compute this:** {exc}", icon=":material/warning:")
+    except Exception:
+        reference = uuid.uuid4().hex[:12]
+        _log.exception("slacalc app: unexpected error, reference %s", reference)
+        st.error(
+            "**Something went wrong on our side** while computing this page; it is not a "
+            "problem of your data that we know how to name. Try again, or go back to the data "
+            "you had before (the Data page). If it happens again, give this reference to whoever "
+            f"runs slacalc: **{reference}** (the server log has the details).",
+            icon=":material/error:",
+        )
 
 
 def source_line(inputs: Inputs) -> None:
