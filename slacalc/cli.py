@@ -485,6 +485,8 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     for line in _input_notes(results):
         print(line, file=err)
+    for line in results.assumed_users():  # a blank count is the worst case: never silently
+        print(f"{results.outages.source}: warning: {line}", file=err)
     rejected = _rejected_lines(results)
     for line in rejected:
         print(line, file=err)

@@ -501,3 +501,23 @@ def test_an_unexpected_error_shows_a_reference_not_a_traceback_and_the_session_g
     at.run()
     clean(at)
     assert "Credit earned: 4,000.00 USD" in at.success[0].value
+
+
+def test_a_window_without_a_user_count_is_flagged_beside_the_credit() -> None:
+    """Row 3 gives no count: it counts all 1,000 licensed users. 200 × 240 + 1,000 × 60 =
+    108,000 of 44,640,000 user-minutes → 99.7580…% → 25 % of 8,000.00 USD = 2,000.00 USD."""
+    at = start()
+    at.switch_page(DATA).run()
+    blank = (
+        b"id,start,end,affected_users\n"
+        b"A,2026-03-10T10:00:00Z,2026-03-10T14:00:00Z,200\n"
+        b"B,2026-03-12T10:00:00Z,2026-03-12T11:00:00Z,\n"
+    )
+    at.file_uploader(key="widget.outage_file").set_value(("outages.csv", blank, "text/csv"))
+    at.run()
+    at.switch_page("slacalc/app/pages/claim.py").run()
+    assert [e.value for e in at.exception] == []
+    assert "Credit earned: 2,000.00 USD" in at.success[0].value
+    warned = [w.value for w in at.warning if "Affected users assumed" in w.value]
+    assert len(warned) == 1
+    assert "row 3: no affected-user count; all 1,000 licensed users assumed" in warned[0]

@@ -222,6 +222,16 @@ def test_calculate_writes_csv_to_the_output_file(outages: Path, tmp_path: Path) 
     assert april["incident_ids"] == "INC-1;INC-2"
 
 
+def test_windows_without_a_user_count_are_named_with_the_users_assumed(outages: Path) -> None:
+    """INC-2 (line 3) gives no affected users: it counts all 400 licensed users, and says so."""
+    proc = slacalc_run(*one_customer(outages, "--format", "json"))
+    assert proc.returncode == 0, proc.stderr
+    warning = f"{outages}: warning: row 3: no affected-user count; all 400 licensed users assumed"
+    assert warning in proc.stderr.splitlines()
+    march, april = json.loads(proc.stdout)
+    assert (march["users_assumed"], april["users_assumed"]) == (0, 1)  # INC-2 is in April
+
+
 def test_rejected_rows_are_listed_on_stderr_by_row_and_column(tmp_path: Path) -> None:
     path = tmp_path / "outages.csv"
     path.write_text(

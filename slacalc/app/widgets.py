@@ -125,6 +125,22 @@ def answer(table: pd.DataFrame) -> None:
     )
 
 
+def assumed_users(result: Results, *, most: int = 5) -> None:
+    """Beside the figure: the windows that gave no affected-user count and were counted as every
+    user of their population, the contract's worst case, which the credit depends on."""
+    lines = result.assumed_users()
+    if not lines:
+        return
+    shown = "  \n".join(lines[:most])
+    if len(lines) > most:
+        shown += f"  \n… and {len(lines) - most:,} more (every tenant: the workbook's Assumptions)"
+    st.warning(
+        "**Affected users assumed.** Windows without a count are counted as every user they "
+        f"could have hit:  \n{shown}  \nGive the counts (Data page) if you have them.",
+        icon=":material/group:",
+    )
+
+
 def _records(table: pd.DataFrame) -> list[dict[str, object]]:
     return [{str(k): v for k, v in r.items()} for r in table.to_dict("records")]
 

@@ -41,7 +41,7 @@ from slacalc.engine.sweep import (
 )
 from slacalc.errors import CalculationError, InputError, RowProblem
 from slacalc.io.customers import Customers
-from slacalc.io.outages import Outages, read_outages
+from slacalc.io.outages import ASSUMED_ALL, Outages, read_outages
 from slacalc.model.contract import Contract, load_contract
 from slacalc.model.limits import MAX_LICENSED_USERS
 from slacalc.model.money import money
@@ -100,7 +100,7 @@ def calculate(
     weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
     problems += more
     requested = tuple(periods or ())
-    ids = _Ids.of(table.frame)
+    ids = _Ids.of(table.frame["id"])
     groups = [
         (contracts[cid], group)
         for cid in sorted(contracts)
@@ -517,10 +517,11 @@ def _one_contract(
     m = measure(windows, exclusions, licensed_units, edges, active, rules)
     excl = excluded_seconds(own, shared, edges, active)
     counted_idx = idx[counts]
-    table = _table(contract, subs, plist, m, excl, counted_idx, ids)
+    assumed = (frame["users_source"] == ASSUMED_ALL).to_numpy(dtype=bool)
+    table = _table(contract, subs, plist, m, excl, counted_idx, ids, assumed)
 
     def evidence() -> pd.DataFrame:
-        return _evidence(contract, subs, plist, m, counted_idx, ids)
+        return _evidence(contract, subs, plist, m, counted_idx, ids, _Ids.of(frame["users_source"]))
 
     def ex_table() -> pd.DataFrame:
         touched = distinct(active[0])
@@ -554,8 +555,12 @@ def _table(
     excl: I64,
     window_idx: I64,
     ids: _Ids,
+    assumed: np.ndarray,
 ) -> pd.DataFrame:
-    """The result rows of one contract: tier, credit and claim terms per (subscription, period)."""
+    """The result rows of one contract: tier, credit and claim terms per (subscription, period).
+
+    ``assumed`` marks the outage rows that gave no affected-user count (``users_source``).
+    """
     n = len(m.sub)
     sub, pi = m.sub, m.period
     period_seconds = np.array([p.seconds for p in plist], dtype=np.int64)[pi]
@@ -596,6 +601,7 @@ def _table(
         pd.to_datetime(edge_seconds, unit="s", utc=True).tz_convert(contract.timezone).as_unit("us")
     )
     incident_ids = _incident_ids(m, window_idx, ids, len(plist))
+    users_assumed = _users_assumed(m, window_idx, assumed, len(plist))
     return pd.DataFrame(
         {
             "tenant": subs.tenant[sub],
@@ -633,6 +639,7 @@ def _table(
             "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
             "next_tier": described[target + 1],
             "incident_ids": incident_ids,
+            "users_assumed": users_assumed,
         }
     )
 
@@ -658,10 +665,10 @@ class _Ids:
     names: np.ndarray
 
     @classmethod
-    def of(cls, frame: pd.DataFrame) -> _Ids:
+    def of(cls, column: pd.Series) -> _Ids:
         # Unsorted codes: hashing is cheap, sorting a million distinct ids is not; each group's
         # few ids are sorted when its tuple is built.
-        codes, names = pd.factorize(frame["id"])
+        codes, names = pd.factorize(column)
         return cls(np.asarray(codes, dtype=np.int64), np.asarray(names, dtype=object))
 
     def by_group(self, group: I64, rows: I64, wanted: I64) -> list[tuple[str, ...]]:
@@ -693,6 +700,19 @@ def _incident_ids(
     return ids.by_group(group, window_idx[owner], m.sub * n_periods + m.period)
 
 
+def _users_assumed(m: Measurement, window_idx: I64, assumed: np.ndarray, n_periods: int) -> I64:
+    """Per result row, how many of its downtime windows gave no affected-user count and so count
+    their whole population (``users_source`` "assumed all")."""
+    owner, first, _ = m.window_spans
+    mine = assumed[window_idx[owner]]
+    slot, hit = slots(
+        (m.sub, m.period), n_periods, m.segments.sub[first[mine]], m.segments.period[first[mine]]
+    )
+    count = np.zeros(len(m.sub), dtype=np.int64)
+    np.add.at(count, slot[hit], 1)
+    return count
+
+
 def _evidence(
     contract: Contract,
     subs: _Subs,
@@ -700,8 +720,10 @@ def _evidence(
     m: Measurement,
     window_idx: I64,
     ids: _Ids,
+    sources_of: _Ids,
 ) -> pd.DataFrame:
-    """Downtime that counted, merged into windows within each (subscription, period)."""
+    """Downtime that counted, merged into windows within each (subscription, period), with the
+    incident ids and the sources of the affected users (``users_source``) of its windows."""
     seg = m.segments
     down = np.flatnonzero(seg.down)
     if len(down) == 0:
@@ -731,6 +753,7 @@ def _evidence(
     last_run = run[np.searchsorted(down, last) - 1]
     span, runs = explode(first_run, last_run - first_run + 1)
     ids_by_run = ids.by_group(runs, window_idx[owner[span]], np.arange(n, dtype=np.int64))
+    sources = sources_of.by_group(runs, window_idx[owner[span]], np.arange(n, dtype=np.int64))
     return pd.DataFrame(
         {
             "tenant": subs.tenant[s[new]],
@@ -743,6 +766,7 @@ def _evidence(
             "peak_affected_users": peak / UNITS_PER_USER,
             "user_minutes_lost": lost / (60 * UNITS_PER_USER),
             "incident_ids": ids_by_run,
+            "users_source": sources,
         }
     )
 
