@@ -44,6 +44,7 @@ from slacalc.model.money import currency_code, fee_problem
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
 
 _FORMATS = ("table", "json", "csv")
+_MOST_WARNINGS = 20  # lines of one kind of warning on stderr; the results hold every case
 _SUFFIX_FORMATS = {".json": "json", ".csv": "csv"}
 
 
@@ -485,8 +486,15 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     for line in _input_notes(results):
         print(line, file=err)
-    for line in results.assumed_users():  # a blank count is the worst case: never silently
+    assumed = results.assumed_users()  # a blank count is the worst case: never silently
+    for line in assumed[:_MOST_WARNINGS]:
         print(f"{results.outages.source}: warning: {line}", file=err)
+    if len(assumed) > _MOST_WARNINGS:
+        print(
+            f"{results.outages.source}: warning: and {len(assumed) - _MOST_WARNINGS:,} more "
+            "tenants or cohorts with no affected-user count (see users_assumed in the results)",
+            file=err,
+        )
     rejected = _rejected_lines(results)
     for line in rejected:
         print(line, file=err)

@@ -232,6 +232,31 @@ def test_windows_without_a_user_count_are_named_with_the_users_assumed(outages: 
     assert (march["users_assumed"], april["users_assumed"]) == (0, 1)  # INC-2 is in April
 
 
+def test_the_assumed_users_warning_stops_after_twenty_lines(tmp_path: Path) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "tenant,contract,users\n" + "".join(f"t{i:02d},{EXCHANGE},10\n" for i in range(25)),
+        encoding="utf-8",
+    )
+    outages = tmp_path / "outages.csv"
+    outages.write_text(
+        "tenant,start,end\n"
+        + "".join(f"t{i:02d},2026-03-03T10:00Z,2026-03-03T11:00Z\n" for i in range(25)),
+        encoding="utf-8",
+    )
+    proc = slacalc_run("calculate", outages, "--customers", customers, "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if ": warning: " in line]
+    assert len(warnings) == 21
+    assert warnings[0].endswith(
+        "tenant 't00', row 2: no affected-user count; all 10 licensed users assumed"
+    )
+    assert warnings[-1].endswith(
+        ": warning: and 5 more tenants or cohorts with no affected-user "
+        "count (see users_assumed in the results)"
+    )
+
+
 def test_rejected_rows_are_listed_on_stderr_by_row_and_column(tmp_path: Path) -> None:
     path = tmp_path / "outages.csv"
     path.write_text(

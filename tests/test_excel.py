@@ -377,6 +377,30 @@ def test_assumptions(values: openpyxl.Workbook) -> None:
     )
 
 
+def test_assumed_users_on_many_tenants_stay_within_one_cell(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from slacalc.excel import _letters
+
+    monkeypatch.setattr(_letters, "MAX_ASSUMED_LINES", 2)
+    customers = pd.DataFrame(
+        {"tenant": ["a", "b", "c"], "contract": "microsoft-365-exchange-online", "users": 10}
+    )
+    outages = pd.DataFrame(
+        {"tenant": ["a", "b", "c"], "start": "2026-03-03T10:00Z", "end": "2026-03-03T11:00Z"}
+    )
+    book = openpyxl.load_workbook(
+        io.BytesIO(export_excel(slacalc.calculate(outages, customers=customers), now=NOW))
+    )
+    ws = book["Assumptions"]
+    facts = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert facts["Affected users"].split("Here:\n")[1].splitlines() == [
+        "tenant 'a', row 1: no affected-user count; all 10 licensed users assumed",  # a frame's
+        "tenant 'b', row 2: no affected-user count; all 10 licensed users assumed",  # rows from 1
+        "… and 1 more (the results' users_assumed column counts them per period)",
+    ]
+
+
 def test_bytes_buffer_and_path_give_the_same_workbook(workbook_path: Path) -> None:
     results = exchange_results()
     data = export_excel(results, now=NOW)

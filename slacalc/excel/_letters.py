@@ -34,6 +34,8 @@ from slacalc.model.money import ROUNDING_RULE, minor_unit_digits
 MAX_LETTERS = 2_000
 #: Most downtime windows listed in one letter; the rest are on the Downtime counted sheet.
 MAX_WINDOWS = 40
+#: Most lines of assumed affected users on the Assumptions sheet.
+MAX_ASSUMED_LINES = 50
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,13 @@ def _credit_text(row: dict[str, object], kind: str, currency: str) -> str:
 def assumptions(plan: Plan, letters_written: int, breached: int) -> list[tuple[str, str]]:
     """The Assumptions page: how the figures were made, as label and text."""
     outages = plan.results.outages
-    assumed = plan.results.assumed_users()
+    assumed = list(plan.results.assumed_users())
+    if len(assumed) > MAX_ASSUMED_LINES:  # a cell holds 32,767 characters
+        more = len(assumed) - MAX_ASSUMED_LINES
+        assumed = [
+            *assumed[:MAX_ASSUMED_LINES],
+            f"… and {more:,} more (the results' users_assumed column counts them per period)",
+        ]
     zones = sorted({f"{c.id}: {c.timezone}" for c in plan.contracts})
     created = plan.now.astimezone(dt.UTC)
     rows = [
