@@ -11,9 +11,13 @@ import sys
 import textwrap
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import slacalc
+from slacalc.engine import sweep
 from tests.limits import run_limited
 
 N = 30_000
@@ -77,3 +81,27 @@ def test_nested_windows_in_process_match_the_hand_worked_figures() -> None:
     assert (row["downtime_seconds"], row["downtime_user_seconds"]) == (86_400, 604_758)
     # 604,758 of 1,000 × 2,678,400 user-seconds lost → 99.97742092293…%, floored at 10 places.
     assert row["availability_percent"] == Decimal("99.9774209229")
+
+
+ranges = st.lists(
+    st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 9), st.integers(0, 3)),
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ranges, st.integers(1, 45))
+def test_the_segment_tree_equals_the_largest_weight_counted_slot_by_slot(
+    rows: list[tuple[int, int, int, int]], n: int
+) -> None:
+    """cover_max and the per-cohort sum against the rule applied one slot at a time."""
+    spans = [(min(a, b, n), min(max(a, b), n), w, c) for a, b, w, c in rows]
+
+    def largest(k: int, cohort: int | None = None) -> int:
+        hits = [w for lo, hi, w, c in spans if lo <= k < hi and cohort in (None, c)]
+        return max(hits, default=0)
+
+    first, last, weight, cohort = np.array(spans, dtype=np.int64).reshape(-1, 4).T
+    assert sweep.cover_max(first, last, weight, n).tolist() == [largest(k) for k in range(n)]
+    summed = [sum(largest(k, g) for g in range(4)) for k in range(n)]
+    assert sweep._cohort_total(cohort, first, last, weight, n).tolist() == summed
