@@ -212,3 +212,21 @@ def test_random_bytes_never_escape_the_error_tree(data: bytes) -> None:
         return
     counts = customers.counts
     assert counts["kept"] + counts["rejected"] == counts["rows_read"]
+
+
+def test_more_licensed_users_than_slacalc_computes_exactly_reject_the_row() -> None:
+    text = f"tenant,contract,users\nbig,{EXO},100000001\nok,{EXO},100000000\n"
+    customers = read_customers(io.StringIO(text))
+    assert customers.frame["tenant"].tolist() == ["ok"]
+    assert [(p.row, p.column, p.problem) for p in customers.rejected] == [
+        (2, "users", "more than the 100,000,000 licensed users slacalc computes exactly")
+    ]
+
+
+def test_a_fee_beyond_the_limits_rejects_the_row() -> None:
+    text = f"tenant,contract,users,monthly_fee\na,{EXO},1,{'9' * 37}\nb,{EXO},1,{'9' * 36}.99\n"
+    customers = read_customers(io.StringIO(text))
+    assert customers.frame["tenant"].tolist() == ["b"]
+    assert [(p.row, p.problem) for p in customers.rejected] == [
+        (2, "more than 36 digits before the decimal point")
+    ]
