@@ -34,7 +34,8 @@ from slacalc.io.customers import read_customers
 from slacalc.io.outages import read_outages
 from slacalc.io.tables import MAX_FILE_ROWS, MAX_ROWS
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
-from slacalc.model.money import parse_amount
+from slacalc.model.limits import MAX_LICENSED_USERS
+from slacalc.model.money import currency_code, fee_problem, parse_amount
 from slacalc.model.registry import ContractRegistry
 from slacalc.report.export import aligned, render
 from slacalc.report.terms import contract_terms, method_word, number
@@ -43,6 +44,7 @@ from slacalc.report.terms import contract_terms, method_word, number
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
 
 _FORMATS = ("table", "json", "csv")
+_MOST_WARNINGS = 20  # lines of one kind of warning on stderr; the results hold every case
 _SUFFIX_FORMATS = {".json": "json", ".csv": "csv"}
 
 
@@ -56,22 +58,31 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of users")
+    if value > MAX_LICENSED_USERS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is more than the {MAX_LICENSED_USERS:,} licensed users slacalc computes "
+            "exactly"
+        )
     return value
 
 
 def _amount(text: str) -> Decimal:
     """An amount by the rules of the customers table and the app (:func:`parse_amount`)."""
     try:
-        return parse_amount(text)
+        value = parse_amount(text)
     except InputError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    why = fee_problem(value)
+    if why:
+        raise argparse.ArgumentTypeError(f"{text!r} is {why}")
+    return value
 
 
 def _currency(text: str) -> str:
-    code = text.strip().upper()
-    if len(code) != 3 or not code.isalpha() or not code.isascii():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a three-letter currency code like USD")
-    return code
+    try:
+        return currency_code(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _zone(text: str) -> str:
@@ -489,6 +500,15 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     for line in _input_notes(results):
         print(line, file=err)
+    assumed = results.assumed_users()  # a blank count is the worst case: never silently
+    for line in assumed[:_MOST_WARNINGS]:
+        print(f"{results.outages.source}: warning: {line}", file=err)
+    if len(assumed) > _MOST_WARNINGS:
+        print(
+            f"{results.outages.source}: warning: and {len(assumed) - _MOST_WARNINGS:,} more "
+            "tenants or cohorts with no affected-user count (see users_assumed in the results)",
+            file=err,
+        )
     rejected = _rejected_lines(results)
     for line in rejected:
         print(line, file=err)

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: One gigabyte: the most a refusal may take (the interpreter and its libraries take ~0.2 GB).
 GIGABYTE = 1024**3
 
-# Runs slacalc's __main__ as ``python -m slacalc`` would, and writes VmHWM (kB) at exit.
+# Runs slacalc's __main__ as ``python -m slacalc`` would (or a test's own script with the same
+# arguments), and writes VmHWM (kB) at exit.
 _CHILD = """
 import atexit, runpy, sys
 
@@ -37,13 +38,20 @@ def _peak(path=sys.argv[1]):
         out.write(kb)
 
 atexit.register(_peak)
-sys.argv = ["slacalc", *sys.argv[2:]]
-runpy.run_module("slacalc", run_name="__main__", alter_sys=True)
+script = sys.argv[2]
+sys.argv = ["slacalc", *sys.argv[3:]]
+if script:
+    exec(compile(script, "<test script>", "exec"), {"__name__": "__main__"})
+else:
+    runpy.run_module("slacalc", run_name="__main__", alter_sys=True)
 """
 
 
-def run_limited(argv: Sequence[str], cpu_seconds: int = 30) -> tuple[int, str, str, int]:
-    """``python -m slacalc *argv`` from the project's folder with at most ``cpu_seconds`` of CPU.
+def run_limited(
+    argv: Sequence[str], cpu_seconds: int = 30, *, script: str = ""
+) -> tuple[int, str, str, int]:
+    """``python -m slacalc *argv`` from the project's folder with at most ``cpu_seconds`` of CPU;
+    with ``script``, that Python source instead of slacalc's command line, ``argv`` its arguments.
 
     Returns ``(exit_code, stdout, stderr, peak_rss_bytes)``; a child killed by a signal has the
     negative signal number as its exit code (``-signal.SIGXCPU`` when it ran out of CPU).
@@ -55,7 +63,7 @@ def run_limited(argv: Sequence[str], cpu_seconds: int = 30) -> tuple[int, str, s
     ):
         peak_file = Path(folder) / "peak"
         process = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(peak_file), *argv],
+            [sys.executable, "-c", _CHILD, str(peak_file), script, *argv],
             cwd=ROOT,
             stdin=subprocess.DEVNULL,
             stdout=out,

@@ -500,3 +500,59 @@ def test_the_fee_field_reads_amounts_as_the_cli_and_tables_do() -> None:
     at.text_input(key="widget.fee").set_value("1,200.00").run()
     clean(at)
     assert "March 2026: **300.00 USD**" in at.success[0].value
+
+
+def test_an_unexpected_error_shows_a_reference_not_a_traceback_and_the_session_goes_on(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An error that is not slacalc's (here pandas' OutOfBoundsDatetime, as a far-future date
+    once raised) must not print a traceback with the server's paths on the page."""
+    from pandas.errors import OutOfBoundsDatetime
+
+    from slacalc.app import cached
+
+    at = start()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OutOfBoundsDatetime(f"Out of bounds nanosecond timestamp, see {__file__}")
+
+    monkeypatch.setattr(inputs, "compute", broken)
+    cached.results.clear()
+    with caplog.at_level("ERROR", logger="slacalc.app.widgets"):
+        at.run()
+    assert [e.value for e in at.exception] == []  # no Streamlit exception box
+    shown = " ".join(str(e.value) for e in at.error)
+    reference = re.search(r"\*\*([0-9a-f]{12})\*\*", shown)
+    assert reference, shown
+    assert "Something went wrong on our side" in shown
+    for leak in ("Traceback", "OutOfBoundsDatetime", "nanosecond", str(ROOT), ".py"):
+        assert leak not in shown
+    logged = [r for r in caplog.records if reference.group(1) in r.getMessage()]
+    assert len(logged) == 1
+    assert logged[0].exc_info is not None  # the traceback is in the server log
+
+    monkeypatch.undo()
+    cached.results.clear()
+    at.run()
+    clean(at)
+    assert "Credit earned: 4,000.00 USD" in at.success[0].value
+
+
+def test_a_window_without_a_user_count_is_flagged_beside_the_credit() -> None:
+    """Row 3 gives no count: it counts all 1,000 licensed users. 200 × 240 + 1,000 × 60 =
+    108,000 of 44,640,000 user-minutes → 99.7580…% → 25 % of 8,000.00 USD = 2,000.00 USD."""
+    at = start()
+    at.switch_page(DATA).run()
+    blank = (
+        b"id,start,end,affected_users\n"
+        b"A,2026-03-10T10:00:00Z,2026-03-10T14:00:00Z,200\n"
+        b"B,2026-03-12T10:00:00Z,2026-03-12T11:00:00Z,\n"
+    )
+    at.file_uploader(key="widget.outage_file").set_value(("outages.csv", blank, "text/csv"))
+    at.run()
+    at.switch_page("slacalc/app/pages/claim.py").run()
+    assert [e.value for e in at.exception] == []
+    assert "Credit earned: 2,000.00 USD" in at.success[0].value
+    warned = [w.value for w in at.warning if "Affected users assumed" in w.value]
+    assert len(warned) == 1
+    assert "row 3: no affected-user count; all 1,000 licensed users assumed" in warned[0]

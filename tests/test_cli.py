@@ -23,6 +23,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import slacalc
@@ -45,6 +46,8 @@ def slacalc_run(
     """Run the command line; never a traceback, whatever happens."""
     command = [str(SCRIPT)] if script else [sys.executable, "-m", "slacalc"]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONWARNINGS": "error"}
+    # The slacalc under test, whatever the working directory of the run.
+    env["PYTHONPATH"] = str(Path(slacalc.__file__).resolve().parent.parent)
     proc = subprocess.run(
         [*command, *map(str, args)],
         capture_output=True,
@@ -63,6 +66,18 @@ def slacalc_run(
 def outages(tmp_path: Path) -> Path:
     path = tmp_path / "outages.csv"
     path.write_text(OUTAGES, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def my_contract(tmp_path: Path) -> Path:
+    """The Exchange Online terms as a contract file of the user's own, ``my.toml``."""
+    package = Path(slacalc.__file__).resolve().parent
+    bundled = package.parent / "contracts" / f"{EXCHANGE}.toml"
+    if not bundled.is_file():
+        bundled = package / "_contracts" / f"{EXCHANGE}.toml"
+    path = tmp_path / "my.toml"
+    path.write_text(bundled.read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 
@@ -208,6 +223,41 @@ def test_calculate_writes_csv_to_the_output_file(outages: Path, tmp_path: Path) 
     assert april["incident_ids"] == "INC-1;INC-2"
 
 
+def test_windows_without_a_user_count_are_named_with_the_users_assumed(outages: Path) -> None:
+    """INC-2 (line 3) gives no affected users: it counts all 400 licensed users, and says so."""
+    proc = slacalc_run(*one_customer(outages, "--format", "json"))
+    assert proc.returncode == 0, proc.stderr
+    warning = f"{outages}: warning: row 3: no affected-user count; all 400 licensed users assumed"
+    assert warning in proc.stderr.splitlines()
+    march, april = json.loads(proc.stdout)
+    assert (march["users_assumed"], april["users_assumed"]) == (0, 1)  # INC-2 is in April
+
+
+def test_the_assumed_users_warning_stops_after_twenty_lines(tmp_path: Path) -> None:
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "tenant,contract,users\n" + "".join(f"t{i:02d},{EXCHANGE},10\n" for i in range(25)),
+        encoding="utf-8",
+    )
+    outages = tmp_path / "outages.csv"
+    outages.write_text(
+        "tenant,start,end\n"
+        + "".join(f"t{i:02d},2026-03-03T10:00Z,2026-03-03T11:00Z\n" for i in range(25)),
+        encoding="utf-8",
+    )
+    proc = slacalc_run("calculate", outages, "--customers", customers, "--format", "csv")
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if ": warning: " in line]
+    assert len(warnings) == 21
+    assert warnings[0].endswith(
+        "tenant 't00', row 2: no affected-user count; all 10 licensed users assumed"
+    )
+    assert warnings[-1].endswith(
+        ": warning: and 5 more tenants or cohorts with no affected-user "
+        "count (see users_assumed in the results)"
+    )
+
+
 def test_rejected_rows_are_listed_on_stderr_by_row_and_column(tmp_path: Path) -> None:
     path = tmp_path / "outages.csv"
     path.write_text(
@@ -269,7 +319,10 @@ FIVE = ["--contract", EXCHANGE, "--users", "5"]
         (["{outages}", "--contract", "nope", "--users", "5"], "unknown contract 'nope'"),
         (["{tmp}/missing.csv", *FIVE], "no such file"),
         (["{outages}", "--contract", EXCHANGE, "--users", "many"], "--users"),
-        (["{outages}", *FIVE[:3], "99999999999999999999999"], "too many users to count"),
+        (
+            ["{outages}", *FIVE[:3], "99999999999999999999999"],
+            "is more than the 100,000,000 licensed users",
+        ),
         (["{outages}", "--users", "5"], "--contract"),
         (["{outages}", "--contract", EXCHANGE], "--users"),
         (["{outages}", *FIVE, "--timezone", "X/Y"], "X/Y"),
@@ -277,6 +330,16 @@ FIVE = ["--contract", EXCHANGE, "--users", "5"]
         (["{outages}", *FIVE, "--period", "2026-Q2"], "measures calendar months"),
         (["{tmp}/bad.csv", *FIVE], "row 2, column 'end'"),
         (["{outages}", "--customers", "{tmp}/customers.csv"], "row 2, column 'users'"),
+        (["{outages}", *FIVE, "--currency", "XYZ"], "'XYZ' is not an ISO 4217 code; valid"),
+        (
+            ["{outages}", *FIVE, "--fee", "1" + "0" * 40],
+            "more than 15 digits before the decimal point",
+        ),
+        (
+            ["{outages}", "--contract", EXCHANGE, "--users", str(10**30)],
+            "more than the 100,000,000",
+        ),
+        (["{outages}", *FIVE, "--currency", "XXX"], "'XXX' names no money a fee is paid in"),
     ],
     ids=[
         "unknown contract",
@@ -290,6 +353,10 @@ FIVE = ["--contract", EXCHANGE, "--users", "5"]
         "quarter for a monthly contract",
         "every row rejected",
         "every customer rejected",
+        "no such currency",
+        "a fee too large",
+        "too many users",
+        "the no-currency code",
     ],
 )
 def test_bad_input_exits_2_with_a_message_and_no_traceback(
@@ -314,6 +381,44 @@ def test_output_xlsx_writes_the_claim_workbook(outages: Path, tmp_path: Path) ->
     summary = openpyxl.load_workbook(target).worksheets[0]
     cells = {str(c.value) for row in summary.iter_rows() for c in row if c.value is not None}
     assert "2026-04" in cells  # the breached period is on the first sheet
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "xlsx"])
+def test_a_contract_file_by_relative_path_names_its_results_by_the_file_stem(
+    fmt: str, outages: Path, my_contract: Path, tmp_path: Path
+) -> None:
+    """``--contract ./my.toml`` (documented) once crashed every output but json and csv with
+    ``KeyError: 'my'``: the results were keyed by the path in one place and by the id in another.
+    The same hand-worked April: 25 % of 1,600.00 = 400.00 USD."""
+    where = ["--output", "claims.xlsx"] if fmt == "xlsx" else ["--format", fmt]
+    args = ["calculate", outages, "--contract", "./my.toml", "--users", "400", "--fee", "1600"]
+    proc = slacalc_run(*args, *where, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    if fmt == "json":
+        april = json.loads(proc.stdout)[1]
+        assert (april["contract"], april["credit_amount"]) == ("my", "400.00")
+    elif fmt == "csv":
+        april = list(csv.DictReader(io.StringIO(proc.stdout)))[1]
+        assert (april["contract"], april["credit_amount"]) == ("my", "400.00")
+    else:  # the table, also printed beside the workbook
+        assert "(my): commitment 99.9 % per month" in proc.stdout
+        assert "Credits: 400.00 USD." in proc.stdout
+    if fmt == "xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(tmp_path / "claims.xlsx")
+        cells = {str(c.value) for s in book.worksheets for r in s.iter_rows() for c in r}
+        assert "my" in cells
+
+
+def test_export_excel_takes_results_of_a_contract_file(my_contract: Path, tmp_path: Path) -> None:
+    from slacalc.excel import export_excel
+
+    outages = pd.DataFrame({"start": ["2026-04-10T10:00Z"], "end": ["2026-04-10T11:00Z"]})
+    results = slacalc.calculate(outages, my_contract, users=10, monthly_fee="100")
+    assert list(results.contracts) == ["my"]
+    export_excel(results, tmp_path / "claims.xlsx")
+    assert (tmp_path / "claims.xlsx").stat().st_size > 0
 
 
 # In-process: the pieces a subprocess cannot reach without side effects ---------------------------

@@ -913,3 +913,64 @@ def test_a_billing_cycle_clock_needs_its_number_of_cycles(tmp_path: Path) -> Non
     message = _error_for(tmp_path, text)
     assert "claim" in message
     assert "needs 'cycles'" in message
+
+
+# --- numbers and nesting that once escaped as Python errors (RecursionError, OverflowError,
+# InvalidOperation, a hang) are bounded contract errors naming the field ---
+
+DAYS_TOML = VALID_TOML.replace("credit_percent = 10", "credit_days = 3").replace(
+    "credit_percent = 25", "credit_days = 7"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            VALID_TOML + "x = " + "[" * 100_000 + "]" * 100_000 + "\n",
+            "not valid TOML: arrays or tables nested too deeply",
+        ),
+        (
+            VALID_TOML.replace(
+                'method = "time"', 'method = "time"\nminimum_downtime_minutes = 1e400'
+            ),
+            "minimum_downtime_minutes: Input should be less than or equal to 132480",
+        ),
+        (
+            DAYS_TOML.replace("credit_days = 7", "credit_days = 1e50"),
+            "tiers.1.credit_days: Input should be less than or equal to 366",
+        ),
+        (
+            VALID_TOML.replace("below = 99\n", "below = 1e-99999999\n"),
+            "tiers.1.below: Decimal input should have no more than 10 decimal places",
+        ),
+        (
+            VALID_TOML + "\n[cap]\ndays = 1e400\n",
+            "cap.days: Input should be less than or equal to 366",
+        ),
+        (
+            VALID_TOML.replace('method = "time"', 'method = "time"\nminimum_credit = 1e400'),
+            "minimum_credit: Input should be less than",
+        ),
+    ],
+    ids=[
+        "nested brackets",
+        "minimum downtime",
+        "credit days",
+        "tiny percent",
+        "cap days",
+        "minimum credit",
+    ],
+)
+def test_numbers_and_nesting_beyond_the_limits_are_contract_errors(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    assert message in _error_for(tmp_path, text)
+
+
+def test_the_limits_accept_their_largest_values(tmp_path: Path) -> None:
+    text = DAYS_TOML.replace("credit_days = 7", "credit_days = 366").replace(
+        'method = "time"', 'method = "time"\nminimum_downtime_minutes = 132480'
+    )
+    contract = load_contract(_write(tmp_path, text))
+    assert (contract.tiers[1].credit, contract.minimum_downtime_minutes) == (366, 132_480)

@@ -17,6 +17,7 @@ from slacalc import calculate
 from slacalc.errors import InputError, SlacalcError
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.outages import read_outages
+from slacalc.model.money import FIND_CURRENCY_CODES
 
 EXO = "microsoft-365-exchange-online"
 TABLE = (
@@ -119,7 +120,7 @@ def test_bad_rows_are_all_reported() -> None:
             "'1,200' is ambiguous: 1200 or 1.200? Write 1200 or 1.2, or give the decimals as "
             "well (1,200.00)",
         ),
-        (4, "currency", "not a currency code: give three letters, e.g. USD or EUR"),
+        (4, "currency", f"currency 'US' is not an ISO 4217 code; {FIND_CURRENCY_CODES}"),
         (5, "users", "zero licensed users"),
         (5, "monthly_fee", "'-1' is a negative amount"),
         (6, "cohort:Mobile", "11 users, more than the 10 licensed"),
@@ -226,3 +227,25 @@ def test_random_bytes_never_escape_the_error_tree(data: bytes) -> None:
         return
     counts = customers.counts
     assert counts["kept"] + counts["rejected"] == counts["rows_read"]
+
+
+def test_more_licensed_users_than_slacalc_computes_exactly_reject_the_row() -> None:
+    text = f"tenant,contract,users\nbig,{EXO},100000001\nok,{EXO},100000000\n"
+    customers = read_customers(io.StringIO(text))
+    assert customers.frame["tenant"].tolist() == ["ok"]
+    assert [(p.row, p.column, p.problem) for p in customers.rejected] == [
+        (2, "users", "more than the 100,000,000 licensed users slacalc computes exactly")
+    ]
+
+
+def test_a_fee_beyond_the_limits_rejects_the_row() -> None:
+    text = f"tenant,contract,users,monthly_fee\na,{EXO},1,{'9' * 16}\nb,{EXO},1,{'9' * 15}.99\n"
+    customers = read_customers(io.StringIO(text))
+    assert customers.frame["tenant"].tolist() == ["b"]
+    assert [(p.row, p.problem) for p in customers.rejected] == [
+        (
+            2,
+            "'9999999999999999' has more than 15 digits before the decimal point, beyond what "
+            "slacalc keeps exact",
+        )
+    ]

@@ -359,6 +359,8 @@ def test_claim_letter_states_the_facts(values: openpyxl.Workbook) -> None:
     assert "Credit requested: 2,000.00 USD (25 % of the fee for the period of 8,000.00 USD)" in text
     assert "Claim deadline: 2026-04-30" in text
     assert "15 days left as of 2026-04-15" in text
+    # EX1 gives no count: all 1,000 users, and the letter says it was assumed.
+    assert "Users assumed: 1 window(s) of this period gave no affected-user count" in text
     assert "2026-04" not in text.split("Service credit claim")[-1].split("\n")[0]
 
 
@@ -370,6 +372,33 @@ def test_assumptions(values: openpyxl.Workbook) -> None:
     assert facts["Time zone assumed for input times without an offset"] == "UTC"
     assert "half-up" in facts["Rounding"]
     assert "largest count" in facts["Overlapping windows"]
+    assert facts["Affected users"].endswith(
+        "Here:\nrow 2: no affected-user count; all 1,000 licensed users assumed"
+    )
+
+
+def test_assumed_users_on_many_tenants_stay_within_one_cell(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from slacalc.excel import _letters
+
+    monkeypatch.setattr(_letters, "MAX_ASSUMED_LINES", 2)
+    customers = pd.DataFrame(
+        {"tenant": ["a", "b", "c"], "contract": "microsoft-365-exchange-online", "users": 10}
+    )
+    outages = pd.DataFrame(
+        {"tenant": ["a", "b", "c"], "start": "2026-03-03T10:00Z", "end": "2026-03-03T11:00Z"}
+    )
+    book = openpyxl.load_workbook(
+        io.BytesIO(export_excel(slacalc.calculate(outages, customers=customers), now=NOW))
+    )
+    ws = book["Assumptions"]
+    facts = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert facts["Affected users"].split("Here:\n")[1].splitlines() == [
+        "tenant 'a', row 1: no affected-user count; all 10 licensed users assumed",  # a frame's
+        "tenant 'b', row 2: no affected-user count; all 10 licensed users assumed",  # rows from 1
+        "… and 1 more (the results' users_assumed column counts them per period)",
+    ]
 
 
 def test_bytes_buffer_and_path_give_the_same_workbook(workbook_path: Path) -> None:

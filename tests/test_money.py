@@ -4,10 +4,14 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
+import pandas as pd
 import pytest
 
+import slacalc
 from slacalc.errors import InputError
 from slacalc.model.money import minor_unit_digits, parse_amount, round_money
+
+D = Decimal
 
 
 @pytest.mark.parametrize(
@@ -19,6 +23,8 @@ from slacalc.model.money import minor_unit_digits, parse_amount, round_money
         (Decimal("1.0005"), "KWD", Decimal("1.001")),
         (Fraction(1800, 31), "USD", Decimal("58.06")),  # 600 × 3 / 31 = 58.0645…
         (Fraction(1, 8), "USD", Decimal("0.13")),
+        # 31 digits: Python's default context (28 digits) cannot even quantize this.
+        (D("1234567890123456789012345678.905"), "USD", D("1234567890123456789012345678.91")),
     ],
 )
 def test_round_money_is_half_up_to_the_minor_unit(
@@ -119,3 +125,48 @@ def test_parse_amount_bounds_numbers_too(value: object, message: str) -> None:
 def test_an_amount_error_is_a_value_error_too() -> None:
     with pytest.raises(ValueError, match="ambiguous"):
         parse_amount("1,200")
+
+
+@pytest.mark.parametrize(
+    ("currency", "digits"),
+    [
+        ("XOF", 0),  # ISO 4217: the CFA francs have no minor unit (once rounded to 2 places)
+        ("XAF", 0),
+        ("JPY", 0),
+        ("KWD", 3),
+        ("USD", 2),
+        ("eur", 2),  # codes are read in any case
+    ],
+)
+def test_minor_units_follow_iso_4217(currency: str, digits: int) -> None:
+    assert minor_unit_digits(currency) == digits
+
+
+def test_a_credit_in_cfa_francs_is_whole_francs() -> None:
+    # 1 h of 44,640 min → 99.8656 % → 25 % of 10,001 XOF = 2,500.25 → 2,500 XOF (no centimes).
+    outage = pd.DataFrame({"start": ["2026-03-10T10:00Z"], "end": ["2026-03-10T11:00Z"]})
+    r = slacalc.calculate(
+        outage, "microsoft-365-exchange-online", users=1, monthly_fee="10001", currency="XOF"
+    )
+    amount = r.to_frame()["credit_amount"].iloc[0]
+    assert amount == Decimal(2500)  # not 2,500.25: the column keeps thousandths, all zero here
+    assert amount == amount.to_integral_value()
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("XYZ", "currency 'XYZ' is not an ISO 4217 code"),
+        ("XXX", "currency 'XXX' names no money a fee is paid in"),  # ISO's "no currency"
+        ("XTS", "currency 'XTS' names no money a fee is paid in"),  # ISO's testing code
+    ],
+)
+def test_a_code_that_is_no_currency_is_refused_saying_where_the_codes_are(
+    code: str, message: str
+) -> None:
+    outage = pd.DataFrame({"start": ["2026-03-10T10:00Z"], "end": ["2026-03-10T11:00Z"]})
+    with pytest.raises(InputError, match=message) as caught:
+        slacalc.calculate(outage, "microsoft-365-exchange-online", users=1, currency=code)
+    assert "https://www.iso.org/iso-4217-currency-codes.html" in str(caught.value)
+    with pytest.raises(InputError, match=message):
+        minor_unit_digits(code)

@@ -34,7 +34,11 @@ LA_TERMS = (
     .read_text(encoding="utf-8")
     .replace('timezone = "UTC"', 'timezone = "America/Los_Angeles"')
 )
-OUTAGES = "tenant,start,end\ncontoso,2026-03-31T23:00:00-07:00,2026-04-01T02:00:00-07:00\n"
+# All 10 users affected, given as a count (no assumption to warn about on stderr).
+OUTAGES = (
+    "tenant,start,end,affected_users\n"
+    "contoso,2026-03-31T23:00:00-07:00,2026-04-01T02:00:00-07:00,10\n"
+)
 CUSTOMERS = "tenant,contract,users,monthly_fee\ncontoso,my-la,10,100.00\n"
 
 

@@ -154,7 +154,7 @@ def test_an_empty_result_keeps_its_types() -> None:
 
 
 def test_a_fee_finer_than_any_minor_unit_is_refused() -> None:
-    with pytest.raises(InputError, match=r"monthly_fee 0\.0001 has more than 3 decimals"):
+    with pytest.raises(InputError, match=r"monthly_fee: '0\.0001' is more than 3 decimal places"):
         slacalc.calculate(OUTAGES.iloc[:1], EX, users=10, monthly_fee="0.0001")
     # Three decimals (a Bahraini dinar's fils) are fine: 25 % of 1.001 BHD = 0.25025 → 0.250.
     bhd = slacalc.calculate(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -24,12 +26,31 @@ WHATIF_PAGE = "slacalc/app/pages/whatif.py"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+_log = logging.getLogger(__name__)
+
+
 def guarded(render: Callable[[], None]) -> None:
-    """Run a page; a :class:`SlacalcError` is shown as its message (the one place it is caught)."""
+    """Run a page: the one place where errors are caught, so no traceback ever reaches a user.
+
+    A :class:`SlacalcError` is shown as its message. Anything else is a bug (a date beyond what
+    pandas holds, a recursion, memory): the page says so in plain words with a reference, and
+    the traceback goes to the server log under that reference, never to the page, which would
+    show the server's file paths. Nothing is stored, so the session keeps working.
+    """
     try:
         render()
     except SlacalcError as exc:
         st.error(f"**Cannot compute this:** {exc}", icon=":material/warning:")
+    except Exception:
+        reference = uuid.uuid4().hex[:12]
+        _log.exception("slacalc app: unexpected error, reference %s", reference)
+        st.error(
+            "**Something went wrong on our side** while computing this page; it is not a "
+            "problem of your data that we know how to name. Try again, or go back to the data "
+            "you had before (the Data page). If it happens again, give this reference to whoever "
+            f"runs slacalc: **{reference}** (the server log has the details).",
+            icon=":material/error:",
+        )
 
 
 def source_line(inputs: Inputs) -> None:
@@ -104,6 +125,22 @@ def answer(table: pd.DataFrame) -> None:
     total = " + ".join(display.money(v, c) for c, v in totals.items())
     st.success(
         f"### Credit earned: {total}\n" + "  \n".join(parts), icon=":material/request_quote:"
+    )
+
+
+def assumed_users(result: Results, *, most: int = 5) -> None:
+    """Beside the figure: the windows that gave no affected-user count and were counted as every
+    user of their population, the contract's worst case, which the credit depends on."""
+    lines = result.assumed_users()
+    if not lines:
+        return
+    shown = "  \n".join(lines[:most])
+    if len(lines) > most:
+        shown += f"  \n… and {len(lines) - most:,} more (every tenant: the workbook's Assumptions)"
+    st.warning(
+        "**Affected users assumed.** Windows without a count are counted as every user they "
+        f"could have hit:  \n{shown}  \nGive the counts (Data page) if you have them.",
+        icon=":material/group:",
     )
 
 

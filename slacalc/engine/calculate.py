@@ -52,7 +52,6 @@ from slacalc.engine.results import (
 )
 from slacalc.engine.sweep import (
     I64,
-    MAX_LICENSED_USERS,
     UNITS_PER_USER,
     Measurement,
     Rules,
@@ -60,6 +59,7 @@ from slacalc.engine.sweep import (
     Windows,
     distinct,
     excluded_seconds,
+    explode,
     measure,
     shared_overlaps,
     slots,
@@ -68,8 +68,10 @@ from slacalc.engine.sweep import (
 )
 from slacalc.errors import CalculationError, InputError, RowProblem
 from slacalc.io.customers import Customers
-from slacalc.io.outages import Outages, one_tenant, read_outages
+from slacalc.io.outages import ASSUMED_ALL, Outages, one_tenant, read_outages
 from slacalc.model.contract import Contract
+from slacalc.model.limits import MAX_LICENSED_USERS
+from slacalc.model.money import money
 from slacalc.model.periods import Period, parse_period, period_containing, periods_between
 from slacalc.model.registry import ContractRegistry, ContractSources
 
@@ -143,7 +145,7 @@ def calculate(
     weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
     problems += more
     requested = _labels(periods)
-    ids = _Ids.of(table.frame)
+    ids = _Ids.of(table.frame["id"])
     groups = [
         (contracts_by_id[cid], group)
         for cid in sorted(contracts_by_id)
@@ -604,10 +606,11 @@ def _one_contract(
     m = measure(windows, exclusions, licensed_units, edges, active, rules)
     excl = excluded_seconds(own, shared, edges, active)
     counted_idx = idx[counts]
-    table = _table(contract, subs, plist, m, excl, counted_idx, ids)
+    assumed = (frame["users_source"] == ASSUMED_ALL).to_numpy(dtype=bool)
+    table = _table(contract, subs, plist, m, excl, counted_idx, ids, assumed)
 
     def evidence() -> pd.DataFrame:
-        return _evidence(contract, subs, plist, m, counted_idx, ids)
+        return _evidence(contract, subs, plist, m, counted_idx, ids, _Ids.of(frame["users_source"]))
 
     def ex_table() -> pd.DataFrame:
         touched = distinct(active[0])
@@ -641,8 +644,12 @@ def _table(
     excl: I64,
     window_idx: I64,
     ids: _Ids,
+    assumed: np.ndarray,
 ) -> pd.DataFrame:
-    """The result rows of one contract: tier, credit and claim terms per (subscription, period)."""
+    """The result rows of one contract: tier, credit and claim terms per (subscription, period).
+
+    ``assumed`` marks the outage rows that gave no affected-user count (``users_source``).
+    """
     n = len(m.sub)
     sub, pi = m.sub, m.period
     period_seconds = np.array([p.seconds for p in plist], dtype=np.int64)[pi]
@@ -665,9 +672,10 @@ def _table(
     total = np.where(empty, 1, total)
     avail = Availability(up=total - lost, total=total)
     fees = subs.fee[sub]
-    period_fee = [
-        None if f is None else f * int(k) for f, k in zip(fees, months.tolist(), strict=True)
-    ]
+    with money():
+        period_fee = [
+            None if f is None else f * int(k) for f, k in zip(fees, months.tolist(), strict=True)
+        ]
     currency = [str(c) for c in subs.currency[sub]]
     none = np.zeros(0, dtype=np.int64)
     first_down = _first_downtime(m, len(plist)) if _any_incident_clock(contract) else (none, none)
@@ -731,6 +739,7 @@ def _table(
         pd.to_datetime(edge_seconds, unit="s", utc=True).tz_convert(contract.timezone).as_unit("us")
     )
     incident_ids = _incident_ids(m, window_idx, ids, len(plist))
+    users_assumed = _users_assumed(m, window_idx, assumed, len(plist))
     return pd.DataFrame(
         {
             "tenant": _tenants(subs.tenant[sub]),
@@ -770,6 +779,7 @@ def _table(
             "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
             "next_tier": next_words,
             "incident_ids": typed(incident_ids, IDS),
+            "users_assumed": users_assumed,
         }
     )
 
@@ -849,10 +859,10 @@ class _Ids:
     names: np.ndarray
 
     @classmethod
-    def of(cls, frame: pd.DataFrame) -> _Ids:
+    def of(cls, column: pd.Series) -> _Ids:
         # Unsorted codes: hashing is cheap, sorting a million distinct ids is not; each group's
         # few ids are sorted when its tuple is built.
-        codes, names = pd.factorize(frame["id"])
+        codes, names = pd.factorize(column)
         return cls(np.asarray(codes, dtype=np.int64), np.asarray(names, dtype=object))
 
     def by_group(self, group: I64, rows: I64, wanted: I64) -> list[tuple[str, ...]]:
@@ -879,8 +889,8 @@ def _incident_ids(
     m: Measurement, window_idx: I64, ids: _Ids, n_periods: int
 ) -> list[tuple[str, ...]]:
     """Ids of the windows that were SLA downtime, per result row (subscription, period)."""
-    owner, seg = m.window_segments
-    group = m.segments.sub[seg] * n_periods + m.segments.period[seg]
+    owner, first, _ = m.window_spans
+    group = m.segments.sub[first] * n_periods + m.segments.period[first]
     return ids.by_group(group, window_idx[owner], m.sub * n_periods + m.period)
 
 
@@ -910,6 +920,19 @@ def _whole_minutes(m: Measurement, n_periods: int) -> I64:
     return out
 
 
+def _users_assumed(m: Measurement, window_idx: I64, assumed: np.ndarray, n_periods: int) -> I64:
+    """Per result row, how many of its downtime windows gave no affected-user count and so count
+    their whole population (``users_source`` "assumed all")."""
+    owner, first, _ = m.window_spans
+    mine = assumed[window_idx[owner]]
+    slot, hit = slots(
+        (m.sub, m.period), n_periods, m.segments.sub[first[mine]], m.segments.period[first[mine]]
+    )
+    count = np.zeros(len(m.sub), dtype=np.int64)
+    np.add.at(count, slot[hit], 1)
+    return count
+
+
 def _evidence(
     contract: Contract,
     subs: _Subs,
@@ -917,8 +940,10 @@ def _evidence(
     m: Measurement,
     window_idx: I64,
     ids: _Ids,
+    sources_of: _Ids,
 ) -> pd.DataFrame:
-    """Downtime that counted, merged into windows within each (subscription, period)."""
+    """Downtime that counted, merged into windows within each (subscription, period), with the
+    incident ids and the sources of the affected users (``users_source``) of its windows."""
     seg = m.segments
     down, run, new = _down_runs(seg)
     if len(down) == 0:
@@ -938,10 +963,14 @@ def _evidence(
     np.maximum.at(peak, run, w)
     lost = np.zeros(n, dtype=np.int64)
     np.add.at(lost, run, (b - a) * w)
-    # Incident ids per merged window, through the (window, segment) pairs that were down.
-    owner, wseg = m.window_segments
-    pos = np.searchsorted(down, wseg)
-    ids_by_run = ids.by_group(run[pos], window_idx[owner], np.arange(n, dtype=np.int64))
+    # Incident ids per merged window: a window's span meets a contiguous range of merged windows,
+    # from the one holding its first down segment to the one holding its last.
+    owner, first, last = m.window_spans
+    first_run = run[np.searchsorted(down, first)]
+    last_run = run[np.searchsorted(down, last) - 1]
+    span, runs = explode(first_run, last_run - first_run + 1)
+    ids_by_run = ids.by_group(runs, window_idx[owner[span]], np.arange(n, dtype=np.int64))
+    sources = sources_of.by_group(runs, window_idx[owner[span]], np.arange(n, dtype=np.int64))
     return pd.DataFrame(
         {
             "tenant": _tenants(subs.tenant[s[new]]),
@@ -954,6 +983,7 @@ def _evidence(
             "peak_affected_users": from_units(peak, UNITS),
             "user_minutes_lost": lost / (60 * UNITS_PER_USER),
             "incident_ids": typed(ids_by_run, IDS),
+            "users_source": typed(sources, IDS),
         }
     )
 

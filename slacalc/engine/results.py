@@ -8,8 +8,9 @@ import pandas as pd
 
 from slacalc.engine.columns import DATE, FIGURE, IDS, MONEY, PERCENT, UNITS
 from slacalc.errors import RowProblem
+from slacalc.io.cells import first_rows
 from slacalc.io.customers import Customers
-from slacalc.io.outages import Outages
+from slacalc.io.outages import ASSUMED_ALL, Outages
 from slacalc.model.contract import Contract
 
 #: The columns of ``Results.to_frame()``, in order. Seconds are exact integers; minutes are
@@ -20,6 +21,9 @@ from slacalc.model.contract import Contract
 #: names the dated text of the contract the period was measured under (its ``source.version``);
 #: ``credit_limited_by`` the rule that lowered the tier's credit (the cap or the minimum credit),
 #: "" when none did.
+#: ``users_assumed`` counts the row's downtime windows that gave no affected-user count, so count
+#: every user of their population (``Outages.frame["users_source"] == "assumed all"``; see
+#: ``assumed_users``).
 RESULT_COLUMNS = (
     "tenant",
     "service",
@@ -58,9 +62,12 @@ RESULT_COLUMNS = (
     "minutes_to_next_tier",
     "next_tier",
     "incident_ids",
+    "users_assumed",
 )
 
-#: The columns of ``Results.evidence``: downtime that counted, clipped and merged per period.
+#: The columns of ``Results.evidence``: downtime that counted, clipped and merged per period;
+#: ``users_source`` lists where the affected users of its windows came from ("given", "feed",
+#: "assumed all", ...).
 EVIDENCE_COLUMNS = (
     "tenant",
     "service",
@@ -72,6 +79,7 @@ EVIDENCE_COLUMNS = (
     "peak_affected_users",
     "user_minutes_lost",
     "incident_ids",
+    "users_source",
 )
 
 #: The columns of ``Results.exclusions``: time removed from measurement, per period, with reasons.
@@ -105,6 +113,7 @@ DTYPES: dict[str, object] = {
             "excluded_seconds",
             "downtime_seconds",
             "tier_number",
+            "users_assumed",
         ),
         "int64",
     ),
@@ -131,7 +140,7 @@ DTYPES: dict[str, object] = {
             (("credit_amount", "monthly_fee", "period_fee"), MONEY),
             (("downtime_user_seconds", "peak_affected_users"), UNITS),
             (("claim_deadline",), DATE),
-            (("incident_ids",), IDS),
+            (("incident_ids", "users_source"), IDS),
         )
         for name in names
     },
@@ -198,6 +207,44 @@ class Results:
         if callable(self._exclusions):
             self._exclusions = self._exclusions()
         return self._exclusions
+
+    def assumed_users(self) -> tuple[str, ...]:
+        """One line per tenant and cohort whose counted windows gave no affected-user count, so
+        count every user of their population (the contract's worst case), e.g. ``rows 3, 7: no
+        affected-user count; all 5,000 licensed users assumed``. Empty when every window gave a
+        count or a percent. The CLI, the app and the workbook show these lines as they are."""
+        frame = self.outages.frame
+        rejected = [p.row for p in self.rejected]
+        mine = frame[
+            (frame["users_source"] == ASSUMED_ALL)
+            & (frame["excluded"] == "")
+            & ~frame["row"].isin(rejected)
+        ]
+        customers = self.customers.frame
+        single = len(customers) == 1 and customers["tenant"].iloc[0] == ""
+        licensed = dict(zip(customers["tenant"], customers["users"], strict=True))
+        cohorts = self.customers.cohorts
+        sizes = {
+            (t, c): int(u)
+            for t, c, u in zip(cohorts["tenant"], cohorts["cohort"], cohorts["users"], strict=True)
+        }
+        lines = []
+        for (tenant, cohort), group in mine.groupby(["tenant", "cohort"], sort=True):
+            owner = "" if single else str(tenant)
+            rows = group["row"].tolist()
+            where = f"row{'s' if len(rows) > 1 else ''} {first_rows(rows)}"
+            if not single:
+                where = f"tenant {owner!r}, {where}" if owner else f"{where} (every tenant)"
+            if cohort:
+                size = sizes.get((owner, str(cohort)))
+                who = f"all {size:,} users" if size is not None else "all users"
+                who += f" of cohort {cohort!r}"
+            elif owner or single:
+                who = f"all {int(licensed[owner]):,} licensed users"
+            else:
+                who = "all licensed users of each tenant"
+            lines.append(f"{where}: no affected-user count; {who} assumed")
+        return tuple(lines)
 
     def to_frame(self) -> pd.DataFrame:
         """The results as a DataFrame (a copy, safe to change)."""

@@ -11,6 +11,8 @@ How the rules of design.md map onto the arrays:
 2. Exclusions are unioned and subtracted segment by segment (true interval subtraction).
 3. In each segment, a cohort's affected users are the largest of its active windows; cohorts add up;
    the total is never below the largest whole-population window nor above the licensed users.
+   The largest is found with a segment tree over each window's range of segments, never by
+   pairing windows with segments: nested windows cost no more than disjoint ones.
 4. ``user_minutes`` weighs each down second by the affected users; ``time`` counts a second as down
    when the affected share passes the contract's threshold; runs shorter than the minimum
    consecutive downtime are dropped.
@@ -28,11 +30,8 @@ UNITS_DIGITS = 4
 UNITS_PER_USER = 10**UNITS_DIGITS
 """Affected users are counted in 1/10,000 of a user: exact for percents with two decimals."""
 
-MAX_LICENSED_USERS = 100_000_000
-"""Above this, user-seconds of a quarter would not fit exactly in 64-bit integers."""
 
 _SHIFT = np.int64(1) << np.int64(33)  # seconds per subscription block in the composite key
-_DENSE_LIMIT = 50_000_000  # cells of a segment × cohort table worth allocating
 
 I64 = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
@@ -83,7 +82,9 @@ class Measurement:
     downtime_units: I64  # user-seconds × UNITS_PER_USER (full outage units for the time method)
     impact_units: I64
     segments: Segments
-    window_segments: tuple[I64, I64]  # (window index, segment index) pairs where a window was down
+    window_spans: tuple[I64, I64, I64]
+    """(window index, first segment, end segment) of each counting window's part in a period that
+    holds some SLA downtime: a window's segments are contiguous and never cross a period edge."""
 
 
 def distinct(values: I64) -> I64:
@@ -129,7 +130,7 @@ def split_at_edges(sub: I64, start: I64, end: I64, edges: I64) -> tuple[I64, I64
     return origin, sub[origin], piece_start, piece_end, period
 
 
-def _explode(first: I64, count: I64) -> tuple[I64, I64]:
+def explode(first: I64, count: I64) -> tuple[I64, I64]:
     """For ranges ``[first, first + count)``, the (range index, member) pairs, vectorised."""
     owner = np.repeat(np.arange(len(first), dtype=np.int64), count)
     base = np.repeat(np.cumsum(count) - count, count)
@@ -137,23 +138,61 @@ def _explode(first: I64, count: I64) -> tuple[I64, I64]:
     return owner, member
 
 
-def _cohort_total(seg: I64, cohort: I64, weight: I64, n_segments: int) -> I64:
-    """Per segment: the sum over cohorts of each cohort's largest active weight."""
-    total = np.zeros(n_segments, dtype=np.int64)
-    if len(seg) == 0:
-        return total
-    n_cohorts = int(cohort.max()) + 1
-    if n_segments * n_cohorts <= _DENSE_LIMIT:
-        # Few cohorts: a dense segment × cohort table of maxima, then a row sum.
-        table = np.zeros(n_segments * n_cohorts, dtype=np.int64)
-        np.maximum.at(table, seg * n_cohorts + cohort, weight)
-        return np.asarray(table.reshape(n_segments, n_cohorts).sum(axis=1), dtype=np.int64)
-    order = np.lexsort((weight, cohort, seg))
-    s, c, w = seg[order], cohort[order], weight[order]
-    last = np.ones(len(s), dtype=bool)
-    last[:-1] = (s[1:] != s[:-1]) | (c[1:] != c[:-1])
-    np.add.at(total, s[last], w[last])
-    return total
+def cover_max(first: I64, last: I64, weight: I64, n: int) -> I64:
+    """Per slot of ``0 … n−1``, the largest ``weight`` of the ranges ``[first, last)`` covering it
+    (0 where none does).
+
+    A segment tree with "raise to at least" range updates: each range lands on at most two nodes
+    per level, then every node hands its value down to its children. So the work is
+    O((N + n) log n) and the memory O(N + n) whatever the overlap: a thousand windows nested
+    inside each other cost what a thousand disjoint ones do.
+    """
+    size = 1 << max(n - 1, 0).bit_length()
+    tree = np.zeros(2 * size, dtype=np.int64)
+    live = first < last
+    lo, hi, w = first[live] + size, last[live] + size, weight[live]
+    while len(lo):
+        odd = (lo & 1).astype(bool)
+        np.maximum.at(tree, lo[odd], w[odd])
+        lo = lo + odd
+        odd = (hi & 1).astype(bool)
+        hi = hi - odd
+        np.maximum.at(tree, hi[odd], w[odd])
+        lo, hi = lo >> 1, hi >> 1
+        live = lo < hi
+        lo, hi, w = lo[live], hi[live], w[live]
+    level = 2
+    while level < 2 * size:
+        parents = np.repeat(tree[level // 2 : level], 2)
+        np.maximum(tree[level : 2 * level], parents, out=tree[level : 2 * level])
+        level *= 2
+    return tree[size : size + n]
+
+
+def _cohort_total(cohort: I64, first: I64, last: I64, weight: I64, n: int) -> I64:
+    """Per segment of ``0 … n−1``: the sum over cohorts of each cohort's largest weight among its
+    ranges ``[first, last)`` covering the segment.
+
+    Each cohort's largest weight changes only at its own range ends, so it is computed on those
+    points alone (:func:`cover_max` over all cohorts side by side) and then spread over the
+    segments as steps: no table of segments × cohorts and no segment × window pairs.
+    """
+    if len(cohort) == 0:
+        return np.zeros(n, dtype=np.int64)
+    width = np.int64(n + 1)
+    a, b = cohort * width + first, cohort * width + last
+    points = distinct(np.concatenate([a, b]))
+    local = cover_max(
+        np.searchsorted(points, a).astype(np.int64),
+        np.searchsorted(points, b).astype(np.int64),
+        weight,
+        len(points) - 1,
+    )
+    # A local piece with a weight lies inside one cohort's points, so its ends are segment edges.
+    step = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(step, points[:-1] % width, local)
+    np.add.at(step, points[1:] % width, -local)
+    return np.cumsum(step[:-1])
 
 
 def measure(
@@ -190,24 +229,24 @@ def measure(
     real = (bounds[1:] // _SHIFT) == seg_sub  # a segment never spans two subscriptions
     duration = np.where(real, seg_end - seg_start, 0).astype(np.int64)
 
-    # Look windows up in start order: sorted queries make searchsorted cache-friendly.
-    by_start = np.argsort(windows.sub * _SHIFT + windows.start)
-    w_first = np.searchsorted(bounds, (windows.sub * _SHIFT + windows.start)[by_start])
-    w_last = np.searchsorted(bounds, (windows.sub * _SHIFT + windows.end)[by_start])
-    ranked, seg = _explode(w_first.astype(np.int64), (w_last - w_first).astype(np.int64))
-    owner = by_start[ranked]
-    weight, cohort, counted = windows.weight[owner], windows.cohort[owner], windows.counted[owner]
+    # The segments each window covers, as a range [w_first, w_last) of segment indices. Windows
+    # are taken in start order: sorted queries make searchsorted cache-friendly.
+    by_start = np.argsort(windows.sub * _SHIFT + windows.start, kind="stable")
+    w_sub, w_start, w_end = windows.sub[by_start], windows.start[by_start], windows.end[by_start]
+    weight, cohort = windows.weight[by_start], windows.cohort[by_start]
+    w_first = np.searchsorted(bounds, w_sub * _SHIFT + w_start).astype(np.int64)
+    w_last = np.searchsorted(bounds, w_sub * _SHIFT + w_end).astype(np.int64)
     whole = cohort < 0
-
-    whole_max = np.zeros(n, dtype=np.int64)
-    np.maximum.at(whole_max, seg[whole], weight[whole])
     part = ~whole
-    all_cohorts = _cohort_total(seg[part], cohort[part], weight[part], n)
-    sla_part = part & counted
-    if sla_part.sum() == part.sum():  # every cohort counts (the usual contract): same sums
-        sla_cohorts = all_cohorts
-    else:
-        sla_cohorts = _cohort_total(seg[sla_part], cohort[sla_part], weight[sla_part], n)
+    sla_part = part & windows.counted[by_start]
+
+    def cohorts(rows: Bool) -> I64:
+        return _cohort_total(cohort[rows], w_first[rows], w_last[rows], weight[rows], n)
+
+    whole_max = cover_max(w_first[whole], w_last[whole], weight[whole], n)
+    all_cohorts = cohorts(part)
+    # Every cohort counts under the usual contract: the same sums, computed once.
+    sla_cohorts = all_cohorts if sla_part.sum() == part.sum() else cohorts(sla_part)
     cap = licensed_units[seg_sub]
     impact_weight = np.minimum(np.maximum(all_cohorts, whole_max), cap)
     sla_weight = np.minimum(np.maximum(sla_cohorts, whole_max), cap)
@@ -242,7 +281,12 @@ def measure(
     np.add.at(downtime_units, slot[hit], (duration * sla_weight)[hit])
     np.add.at(impact_units, slot[hit], (duration * impact_weight)[hit])
 
-    was_down = down[seg] & (counted | whole)
+    # Each counting window's part in each period, kept where it holds some SLA downtime.
+    origin, piece_sub, piece_start, piece_end, _ = split_at_edges(w_sub, w_start, w_end, edges)
+    piece_first = np.searchsorted(bounds, piece_sub * _SHIFT + piece_start).astype(np.int64)
+    piece_last = np.searchsorted(bounds, piece_sub * _SHIFT + piece_end).astype(np.int64)
+    down_before = np.concatenate([[0], np.cumsum(down)])
+    held = (down_before[piece_last] > down_before[piece_first]) & (sla_part | whole)[origin]
     return Measurement(
         sub=active_sub,
         period=active_period,
@@ -258,7 +302,7 @@ def measure(
             impact_weight=impact_weight,
             down=down,
         ),
-        window_segments=(owner[was_down], seg[was_down]),
+        window_spans=(by_start[origin[held]], piece_first[held], piece_last[held]),
     )
 
 
@@ -289,7 +333,7 @@ def _meetings(start: I64, end: I64, shared: tuple[I64, I64]) -> tuple[I64, I64]:
     s_start, s_end = shared
     first = np.searchsorted(s_end, start, side="right").astype(np.int64)
     last = np.searchsorted(s_start, end, side="left").astype(np.int64)
-    return _explode(first, np.maximum(last - first, 0))
+    return explode(first, np.maximum(last - first, 0))
 
 
 def shared_overlaps(

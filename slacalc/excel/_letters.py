@@ -34,6 +34,8 @@ from slacalc.report.values import missing, records
 MAX_LETTERS = 2_000
 #: Most downtime windows listed in one letter; the rest are on the Downtime counted sheet.
 MAX_WINDOWS = 40
+#: Most lines of assumed affected users on the Assumptions sheet.
+MAX_ASSUMED_LINES = 50
 
 
 @dataclass(frozen=True)
@@ -184,8 +186,20 @@ def _letter(plan: Plan, row: dict[str, object], windows: _Windows) -> Letter:
     ]
     if zone != "UTC":
         lines.append((f"Windows ({zone})", "\n".join(local_lines)))
+    lines.append(
+        ("Affected users", f"up to {number_text(windows.peak)} of {users:,} licensed users")
+    )
+    assumed = int(str(row.get("users_assumed", 0)))
+    if assumed:
+        lines.append(
+            (
+                "Users assumed",
+                f"{assumed:,} window(s) of this period gave no affected-user count; each is "
+                "counted as every user it could have hit (all licensed users, or its whole "
+                "cohort), as the agreement's worst case.",
+            )
+        )
     lines += [
-        ("Affected users", f"up to {number_text(windows.peak)} of {users:,} licensed users"),
         (
             "Availability",
             f"{avail} % against a commitment of {contract.commitment_percent} %",
@@ -223,6 +237,13 @@ def _credit_text(row: dict[str, object], kind: str, currency: str) -> str:
 def assumptions(plan: Plan, letters_written: int, breached: int) -> list[tuple[str, str]]:
     """The Assumptions page: how the figures were made, as label and text."""
     outages = plan.results.outages
+    assumed = list(plan.results.assumed_users())
+    if len(assumed) > MAX_ASSUMED_LINES:  # a cell holds 32,767 characters
+        more = len(assumed) - MAX_ASSUMED_LINES
+        assumed = [
+            *assumed[:MAX_ASSUMED_LINES],
+            f"… and {more:,} more (the results' users_assumed column counts them per period)",
+        ]
     zones = sorted({f"{c.id}: {c.timezone}" for c in plan.contracts})
     created = plan.now.astimezone(dt.UTC)
     rows = [
@@ -257,6 +278,16 @@ def assumptions(plan: Plan, letters_written: int, breached: int) -> list[tuple[s
             "sum); the users affected overall are the sum over cohorts, never less than the "
             "largest whole-population window and never more than the licensed users. For "
             "time-based contracts the downtime is the union of the windows.",
+        ),
+        (
+            "Affected users",
+            "A window with no count and no percent counts every user it could have hit: all "
+            "licensed users, or its whole cohort (the contract's worst case). "
+            + (
+                "Here:\n" + "\n".join(assumed)
+                if assumed
+                else "Every counted window here gave a count or a percent."
+            ),
         ),
         (
             "Resolution",

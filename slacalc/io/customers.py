@@ -19,7 +19,7 @@ JSON also ``{"cohorts": {"Outlook Mobile": 120}}``). Rules decided here:
   app use too (``1,200.00`` yes, the ambiguous ``1,200`` no), into a Decimal, never through a
   float; Excel numeric cells (binary floats) are taken by their shortest decimal form. An empty
   fee is ``None``.
-* ``currency`` is three letters, upper-cased; empty means USD.
+* ``currency`` is an ISO 4217 code a fee is paid in, upper-cased; empty means USD.
 * ``billing_day`` is a whole day of the month from 1 to 28; empty means calendar-month cycles.
 """
 
@@ -35,7 +35,6 @@ import pandas as pd
 
 from slacalc.errors import InputError, RowProblem
 from slacalc.io.cells import (
-    MAX_WHOLE,
     as_text,
     cell_text,
     check_amount,
@@ -46,7 +45,8 @@ from slacalc.io.cells import (
 from slacalc.io.headers import TENANT_SPELLINGS, Fields, map_headers, suggest_missing
 from slacalc.io.tables import TableSource, read_table
 from slacalc.model.contract import list_contracts
-from slacalc.model.money import parse_amount
+from slacalc.model.limits import MAX_LICENSED_USERS
+from slacalc.model.money import currency_code, fee_problem, parse_amount
 
 #: The fields of a customers table and the header spellings each is recognised by.
 CUSTOMER_FIELDS = Fields(
@@ -118,12 +118,17 @@ class Customers:
         """One customer given inline (``users=``, ``monthly_fee=``) rather than as a table."""
         if isinstance(users, bool) or not isinstance(users, int | np.integer) or users <= 0:
             raise InputError(f"users: {users!r} is not a positive whole number of licensed users")
-        if users > MAX_WHOLE:
-            raise InputError(f"users: {users} is too many users to count exactly")
+        if users > MAX_LICENSED_USERS:
+            raise InputError(
+                f"users: {users:,} is more than the {MAX_LICENSED_USERS:,} licensed users "
+                "slacalc computes exactly"
+            )
         try:
             fee = None if monthly_fee is None else parse_amount(monthly_fee)
         except InputError as exc:
             raise InputError(f"monthly_fee: {exc}") from None
+        if fee is not None and (why := fee_problem(fee)):
+            raise InputError(f"monthly_fee: {monthly_fee!r} is {why}")
         if not isinstance(currency, str) or not re.fullmatch(r"[A-Za-z]{3}", currency):
             raise InputError(
                 f"currency: {currency!r} is not a three-letter currency code such as USD"
@@ -146,7 +151,7 @@ class Customers:
                 "contract": [contract],
                 "users": np.array([users], dtype=np.int64),
                 "monthly_fee": pd.Series([fee], dtype=object),
-                "currency": [currency.upper()],
+                "currency": [currency_code(currency)],
                 "billing_day": np.array([1], dtype=np.int64),
             }
         )
@@ -231,19 +236,28 @@ def read_customers(
     problem = users.problem.copy()
     problem[(problem == "") & ~users.given] = "no licensed users"
     problem[(problem == "") & (users.values.to_numpy() == 0)] = "zero licensed users"
+    beyond = (problem == "") & (users.values.to_numpy() > MAX_LICENSED_USERS)
+    problem[beyond] = (
+        f"more than the {MAX_LICENSED_USERS:,} licensed users slacalc computes exactly"
+    )
     reject("users", header("users"), column("users"), problem)
     seats = users.values.to_numpy(dtype=np.float64)
 
     fee = check_amount(column("monthly_fee"))
-    reject("monthly_fee", header("monthly_fee"), column("monthly_fee"), fee.problem)
+    problem = fee.problem.copy()
+    for i, amount in enumerate(fee.values):
+        if amount is not None and not problem[i]:
+            problem[i] = fee_problem(amount)
+    reject("monthly_fee", header("monthly_fee"), column("monthly_fee"), problem)
 
     currency = as_text(column("currency")).str.upper()
     currency = currency.where(currency != "", "USD")
-    problem = np.where(
-        currency.str.fullmatch(r"[A-Z]{3}").fillna(False).to_numpy(dtype=bool),
-        "",
-        "not a currency code: give three letters, e.g. USD or EUR",
-    ).astype(object)
+    problem = np.full(n, "", dtype=object)
+    for code in currency.unique():
+        try:
+            currency_code(code)
+        except InputError as exc:
+            problem[(currency == code).to_numpy(dtype=bool)] = str(exc)
     reject("currency", header("currency"), column("currency"), problem)
 
     # The day of the month the customer's billing cycles start (AWS-style claim clocks count

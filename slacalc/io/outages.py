@@ -14,6 +14,7 @@ column             dtype                       meaning
 ``affected_users`` float64 (NaN if not given)  whole users hit
 ``affected_percent`` float64 (NaN if not given) percent of the cohort/population hit, ≤ 2 decimals
 ``excluded``       str ("" if it counts)       why the window does not count
+``users_source``   str                         where the affected users came from (below)
 =================  ==========================  ===============================================
 
 Reading (:func:`read_outages`) accepts CSV, Excel ``.xlsx``, JSON or a DataFrame (see
@@ -33,6 +34,12 @@ times as :mod:`slacalc.io.times` describes. Every data row ends in exactly one o
   incident id may have several windows (intermittent incidents; noted, not refused), but rows of one
   id, tenant, service and cohort that start at the same time and end at different times contradict
   each other, and all of them are rejected.
+* A window with neither ``affected_users`` nor ``affected_percent`` hit its whole population (all
+  licensed users, or its whole cohort): the contract's worst case. That is an assumption, so it
+  is recorded: ``users_source`` is ``"assumed all"`` there and ``"given"`` where a count or a
+  percent was written. An input column ``users_source`` may say more precisely where a count came
+  from (:data:`USERS_SOURCES`: ``usage report``, ``sign-in log``, ``feed``); it must agree with
+  the row (``assumed all`` only without a count, anything else only with one).
 * An ``excluded`` cell of ``no``/``false``/``n``/``0``/``-``/empty counts the row;
   ``yes``/``true``/``y``/``1``/``x`` excludes it with the reason "excluded (no reason given)";
   text naming a kind of exclusion (``maintenance``, ``planned``, ``customer``, ``force-majeure``,
@@ -96,11 +103,15 @@ COLUMNS = (
     "affected_users",
     "affected_percent",
     "excluded",
+    "users_source",
 )
-TEXT_COLUMNS = ("id", "tenant", "service", "cohort", "excluded")
+TEXT_COLUMNS = ("id", "tenant", "service", "cohort", "excluded", "users_source")
 NO_REASON = "excluded (no reason given)"
 #: An ``exclusion_reason`` cell that gives no reason.
 _NO_REASON_TEXT = frozenset({"", "-", "none", "n/a", "na"})
+#: Where a window's affected users came from: the values of ``users_source``.
+GIVEN, ASSUMED_ALL = "given", "assumed all"
+USERS_SOURCES = (GIVEN, "usage report", "sign-in log", "feed", ASSUMED_ALL)
 
 #: The fields of an outage table and the header spellings each is recognised by.
 OUTAGE_FIELDS = Fields(
@@ -262,6 +273,13 @@ OUTAGE_FIELDS = Fields(
             "reason for exclusion",
             "exemption reason",
             "reason",
+        ),
+        "users_source": (
+            "users source",
+            "source of users",
+            "affected users source",
+            "user count source",
+            "users from",
         ),
     },
     zoned=frozenset({"start", "end"}),
@@ -659,6 +677,28 @@ class _Check:
         self.values["affected_percent"] = percent.values.to_numpy(dtype=np.float64)
         if licensed is not None:
             self._agree(users, percent, licensed)
+        self._users_source(users.given | percent.given)
+
+    def _users_source(self, counted: np.ndarray) -> None:
+        """Where each row's affected users came from: as stated, else given or assumed all."""
+        stated = check_text(self.raw("users_source"))
+        said = stated.values.str.strip().str.casefold().to_numpy(dtype=object)
+        problem = stated.problem.copy()
+        known = np.isin(said, USERS_SOURCES)
+        listed = ", ".join(repr(s) for s in USERS_SOURCES)
+        problem[(problem == "") & stated.given & ~known] = f"not a users source; one of {listed}"
+        problem[(problem == "") & (said == ASSUMED_ALL) & counted] = (
+            "says 'assumed all' but the row gives affected users"
+        )
+        problem[(problem == "") & stated.given & known & (said != ASSUMED_ALL) & ~counted] = (
+            "names a source of affected users but the row gives none; give them, or write "
+            "'assumed all'"
+        )
+        self.reject("users_source", problem)
+        derived = np.where(counted, GIVEN, ASSUMED_ALL).astype(object)
+        self.values["users_source"] = pd.Series(
+            np.where(stated.given & known, said, derived), dtype=object
+        )
 
     def _agree(self, users: Checked, percent: Checked, licensed: int) -> None:
         """Users and percent on one row must say the same thing, to the percent's own decimals."""

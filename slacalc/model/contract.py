@@ -21,10 +21,20 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from slacalc.errors import ContractError
+from slacalc.errors import ContractError, InputError
+from slacalc.model.money import MAX_FEE_DIGITS, MAX_FEE_PLACES, currency_code
 from slacalc.model.periods import PeriodKind
 
-Percent = Annotated[Decimal, Field(ge=0, le=100)]
+#: Bounds on a contract's numbers, so that every figure of every accepted contract is computed
+#: exactly and quickly (docs/limits.md): a percent has at most ``PLACES`` decimals, days of
+#: credit or cap at most a leap year's, a minimum run at most a 92-day quarter's minutes.
+PLACES = 10
+MAX_DAYS = 366
+MAX_MULTIPLE = 1000
+MAX_MINIMUM_DOWNTIME_MINUTES = 92 * 24 * 60
+
+Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=PLACES)]
+Days = Annotated[Decimal, Field(gt=0, le=MAX_DAYS, decimal_places=PLACES)]
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
@@ -61,8 +71,10 @@ class Tier(_Frozen):
         description="'>' for 'greater than', '>=' for 'equal to or greater than' (with 'above').",
     )
     credit_percent: Percent | None = None
-    credit_days: Annotated[Decimal, Field(gt=0)] | None = None
-    credit_multiple: Annotated[Decimal, Field(gt=0)] | None = None
+    credit_days: Days | None = None
+    credit_multiple: (
+        Annotated[Decimal, Field(gt=0, le=MAX_MULTIPLE, decimal_places=PLACES)] | None
+    ) = None
 
     @model_validator(mode="after")
     def _one_credit(self) -> Self:
@@ -151,7 +163,7 @@ class Cap(_Frozen):
     """
 
     percent: Percent | None = None
-    days: Annotated[Decimal, Field(gt=0)] | None = None
+    days: Days | None = None
     invoice: Literal["period", "future"] = Field(
         "period",
         description=(
@@ -263,7 +275,9 @@ class Source(_Frozen):
 
 
 DayValue = Annotated[int, Field(ge=1, le=366)]
-MinimumCredit = Annotated[Decimal, Field(ge=0)]
+MinimumCredit = Annotated[
+    Decimal, Field(ge=0, lt=Decimal(10) ** MAX_FEE_DIGITS, decimal_places=MAX_FEE_PLACES)
+]
 
 
 class Version(_Frozen):
@@ -306,7 +320,9 @@ class Contract(_Frozen):
     timezone: str = "UTC"
     method: Literal["user_minutes", "time"]
     downtime_threshold: DowntimeThreshold = DowntimeThreshold()
-    minimum_downtime_minutes: Annotated[Decimal, Field(ge=0)] = Decimal(0)
+    minimum_downtime_minutes: Annotated[
+        Decimal, Field(ge=0, le=MAX_MINIMUM_DOWNTIME_MINUTES, decimal_places=PLACES)
+    ] = Decimal(0)
     partial_minutes: Literal["counted", "dropped"] = Field(
         "counted",
         description=(
@@ -365,6 +381,14 @@ class Contract(_Frozen):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
         return value
+
+    @field_validator("minimum_credit_currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        try:
+            return currency_code(value)
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
 
     @field_validator("tiers")
     @classmethod
@@ -487,6 +511,10 @@ def parse_contract(text: str, contract_id: str, origin: str) -> Contract:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise ContractError(f"{origin}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise ContractError(
+            f"{origin}: not valid TOML: arrays or tables nested too deeply"
+        ) from None
     if "id" in data:
         raise ContractError(f"{origin}: id: remove it; a contract's id is its file name")
     try:

@@ -8,27 +8,72 @@ currency's minor unit by :func:`round_money`.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from contextlib import AbstractContextManager
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from fractions import Fraction
+from functools import cache
+
+from babel.numbers import get_currency_precision, list_currencies
 
 from slacalc.errors import InputError
 
-#: Minor-unit digits of currencies whose minor unit is not the usual two (ISO 4217).
-_MINOR_UNITS: dict[str, int] = {
-    "BHD": 3,
-    "CLP": 0,
-    "IQD": 3,
-    "ISK": 0,
-    "JOD": 3,
-    "JPY": 0,
-    "KRW": 0,
-    "KWD": 3,
-    "OMR": 3,
-    "PYG": 0,
-    "TND": 3,
-    "UGX": 0,
-    "VND": 0,
-}
+#: ISO 4217 codes that name no money a fee is paid in (ISO lists no minor unit for them):
+#: "no currency", testing, precious metals, bond-market units and the IMF's and others' units.
+_NOT_MONEY = frozenset(
+    {"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"}
+)
+FIND_CURRENCY_CODES = (
+    "valid codes are listed at https://www.iso.org/iso-4217-currency-codes.html "
+    "(or in Python: babel.numbers.list_currencies())"
+)
+
+
+@cache
+def _currencies() -> frozenset[str]:
+    return frozenset(list_currencies()) - _NOT_MONEY
+
+
+def currency_code(text: str) -> str:
+    """``text`` as an ISO 4217 currency code a fee can be paid in (upper-cased).
+
+    Raises :class:`InputError` naming the code and where the valid codes are listed.
+    """
+    code = str(text).strip().upper()
+    if code in _NOT_MONEY:
+        why = "names no money a fee is paid in"
+    elif code not in _currencies():
+        why = "is not an ISO 4217 code"
+    else:
+        return code
+    raise InputError(f"currency {text!r} {why}; {FIND_CURRENCY_CODES}")
+
+
+#: The largest fee slacalc takes has this many digits before the decimal point, and at most
+#: ``MAX_FEE_PLACES`` after it: every product and sum of such amounts is exact in ``money()``.
+MAX_FEE_DIGITS = 15
+MAX_FEE_PLACES = 3  # the results' money column holds thousandths (KWD, BHD)
+_MONEY_PRECISION = 80  # digits: a fee × a quarter's months, summed over 10^12 rows, fits
+
+
+def money() -> AbstractContextManager[Context]:
+    """A Decimal context wide enough that no arithmetic on accepted amounts ever rounds.
+
+    Python's default context keeps 28 significant digits, so a 30-digit fee times 3 months
+    would silently lose its cents; every Decimal product or sum of money runs inside this one.
+    """
+    return localcontext(prec=_MONEY_PRECISION, rounding=ROUND_HALF_UP)
+
+
+def fee_problem(amount: Decimal) -> str:
+    """Why ``amount`` cannot be a fee ("" when it can): too large, or finer than any money."""
+    if not amount.is_finite() or amount < 0:
+        return "not an amount of zero or more"
+    if amount and amount.adjusted() >= MAX_FEE_DIGITS:
+        return f"more than {MAX_FEE_DIGITS} digits before the decimal point"
+    if amount and -amount.normalize().as_tuple().exponent > MAX_FEE_PLACES:  # type: ignore[operator]
+        return f"more than {MAX_FEE_PLACES} decimal places"
+    return ""
+
 
 ROUNDING_RULE = "half-up to the currency's minor unit, once, after caps and minimums"
 
@@ -36,7 +81,7 @@ ROUNDING_RULE = "half-up to the currency's minor unit, once, after caps and mini
 #: The largest amount slacalc takes: 15 digits before the decimal point, 6 after. Every amount
 #: then has at most 21 digits, so sums of a million of them stay inside Decimal's default 28-digit
 #: context and no digit is lost.
-MAX_WHOLE_DIGITS, MAX_DECIMAL_PLACES = 15, 6
+MAX_WHOLE_DIGITS, MAX_DECIMAL_PLACES = MAX_FEE_DIGITS, 6
 
 #: Text read at once: digits, maybe a point and 1, 2 or 4+ decimals (never three: see below).
 _PLAIN = re.compile(r"[0-9]+(?:\.(?:[0-9]{1,2}|[0-9]{4,}))?")
@@ -145,8 +190,13 @@ def _grouped(text: str, whole: str, group: str, frac: str) -> Decimal:
 
 
 def minor_unit_digits(currency: str) -> int:
-    """Digits after the decimal point in ``currency`` (2 unless ISO 4217 says otherwise)."""
-    return _MINOR_UNITS.get(currency.upper(), 2)
+    """Digits after the decimal point in ``currency``: 0 for JPY and XOF, 3 for KWD.
+
+    The figures are the Unicode CLDR's (through babel), which follow ISO 4217 except where a
+    currency's smallest coin is no longer used (HUF, IDR, COP and IQD have 0 there). An unknown
+    code raises :class:`InputError`.
+    """
+    return int(get_currency_precision(currency_code(currency)))
 
 
 def round_money(amount: Decimal | Fraction, currency: str) -> Decimal:
@@ -158,9 +208,10 @@ def round_money(amount: Decimal | Fraction, currency: str) -> Decimal:
         units = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)
         if scaled < 0:
             units = -((-scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator))
-        return Decimal(units).scaleb(-minor_unit_digits(currency))
-    quantum = Decimal(1).scaleb(-minor_unit_digits(currency))
-    return amount.quantize(quantum, rounding=ROUND_HALF_UP)
+        with money():
+            return Decimal(units).scaleb(-minor_unit_digits(currency))
+    with money():
+        return amount.quantize(Decimal(1).scaleb(-minor_unit_digits(currency)))
 
 
 def fraction_of(value: Decimal) -> Fraction:

@@ -37,6 +37,7 @@ def render() -> None:
 def _one_customer(current: Inputs, result: Results) -> None:
     table = result.table
     widgets.answer(table)
+    widgets.assumed_users(result)
     if table.empty:
         return
     widgets.period_cards(table)
@@ -119,6 +120,7 @@ def _portfolio(current: Inputs, result: Results) -> None:
         " + ".join(display.money(v, c) for c, v in totals.items()) or "—",
     )
     metrics[3].metric("Periods", ", ".join(display.period(p) for p in chosen_periods) or "—")
+    widgets.assumed_users(result)
 
     ranked = _top_tenants(shown, int(top))
     st.subheader(f"Top {len(ranked):,} tenants by credit")
