@@ -18,7 +18,7 @@ Modules, each with one job; imports point one way (left to right)::
 
 from typing import Any as _Any
 
-from slacalc.engine.calculate import calculate
+from slacalc.distributed import calculate_anywhere as calculate
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
 from slacalc.errors import CalculationError, ContractError, InputError, RowProblem, SlacalcError

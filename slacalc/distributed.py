@@ -30,10 +30,11 @@ windows stay on the cluster.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 import numpy as np
 import pandas as pd
@@ -253,3 +254,25 @@ def _ordered(
         ["contract", "_customer", "start", "end"], kind="stable"
     )
     return out.loc[order.index].reset_index(drop=True)
+
+
+_P = ParamSpec("_P")
+
+
+def _dask_aware(here: Callable[_P, Results]) -> Callable[_P, Results]:
+    """``here`` (the engine's ``calculate``), handing a Dask DataFrame of outages to
+    :func:`calculate_dask` instead; so the engine itself never imports this front end."""
+    on_dask: Callable[..., Results] = calculate_dask
+
+    @functools.wraps(here)
+    def calculate(*args: _P.args, **kwargs: _P.kwargs) -> Results:
+        outages = args[0] if args else kwargs.get("outages")
+        run = on_dask if type(outages).__module__.startswith("dask.") else here
+        return run(*args, **kwargs)
+
+    return calculate
+
+
+#: :func:`slacalc.calculate`: the engine's ``calculate`` for pandas, files and tables, and
+#: :func:`calculate_dask` for a ``dask.dataframe.DataFrame``.
+calculate_anywhere = _dask_aware(calculate)

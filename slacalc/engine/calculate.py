@@ -69,20 +69,6 @@ def calculate(
     ``periods`` adds periods to report (``"2026-03"``, ``"2026-Q1"``) besides those an outage
     touches.
     """
-    if type(outages).__module__.startswith("dask."):  # a Dask DataFrame: the same engine per
-        from slacalc.distributed import calculate_dask  # partition of tenants on a cluster
-
-        return calculate_dask(
-            outages,
-            contract,
-            users=users,
-            monthly_fee=monthly_fee,
-            currency=currency,
-            periods=periods,
-            customers=customers,
-            cohorts=cohorts,
-            timezone=timezone,
-        )
     table = outages if isinstance(outages, Outages) else read_outages(outages, timezone)
     custs = _customers(contract, customers, users, monthly_fee, currency, cohorts)
     given = {contract.id: contract} if isinstance(contract, Contract) else {}
