@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -14,10 +15,13 @@ from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
 from slacalc.errors import RowProblem, SlacalcError
 
-CLAIM_PAGE = "slacalc/app/pages/claim.py"
-DATA_PAGE = "slacalc/app/pages/data.py"
-CONTRACT_PAGE = "slacalc/app/pages/contract.py"
-WHATIF_PAGE = "slacalc/app/pages/whatif.py"
+#: The page scripts, by absolute path: Streamlit would resolve a relative one against the script
+#: it was started on, ``app.py`` in a checkout but ``slacalc/app/main.py`` when installed.
+PAGES = Path(__file__).resolve().with_name("pages")
+CLAIM_PAGE = PAGES / "claim.py"
+DATA_PAGE = PAGES / "data.py"
+CONTRACT_PAGE = PAGES / "contract.py"
+WHATIF_PAGE = PAGES / "whatif.py"
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from slacalc.errors import ContractError
+from slacalc.model.bundled import shipped
 from slacalc.model.periods import PeriodKind
 
 Percent = Annotated[Decimal, Field(ge=0, le=100)]
@@ -231,9 +232,7 @@ class Contract(_Frozen):
 
 
 def _bundled_dir() -> Path:
-    package = Path(__file__).resolve().parents[1]
-    packaged = package / "_contracts"
-    return packaged if packaged.is_dir() else package.parent / "contracts"
+    return shipped("contracts")
 
 
 def list_contracts() -> list[str]:
