@@ -10,10 +10,18 @@ the evidence behind them out::
     )
     print(results.to_frame()[["period", "availability_percent", "credit_amount"]])
 
-Modules, each with one job; imports point one way (left to right)::
+The folders are the layers; a layer imports only those below it (``tests/test_layers.py``)::
 
-    errors, money, periods → contract → outages, customers → availability, maintenance
-        → credits, claims → results → calculate → scenarios, distributed (Dask) → excel, cli, ui
+    excel/, cli, app/ (Streamlit), distributed (Dask)   front ends
+    report/     what every front end says alike
+    engine/     sweep, maintenance, credits, deadlines, results, calculate, scenarios
+    io/         cells, headers, times, tables, outages, customers
+    model/      contract, periods, money, bundled
+    errors      the SlacalcError tree and RowProblem
+
+Only ``app`` imports streamlit and altair; only ``excel`` and ``io`` import openpyxl. This module
+is the public API; ``calculate`` is the engine's, also taking a Dask DataFrame (``distributed``).
+The rules every number follows are in ``docs/rules.md``.
 """
 
 from typing import Any as _Any

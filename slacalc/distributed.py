@@ -14,8 +14,8 @@ How the rows travel:
    :func:`slacalc.read_outages` numbers a DataFrame) and the group of its tenant, read as
    :func:`slacalc.read_outages` reads it (text, stripped).
 3. ``set_index`` on the group, with the groups as divisions, moves each row to its partition. A row
-   without a tenant applies to every tenant (design.md), so those rows are gathered once and added
-   to every partition instead.
+   without a tenant applies to every tenant (docs/rules.md), so those rows are gathered once and
+   added to every partition instead.
 4. Per partition: ``read_outages`` checks the rows (so duplicates within a tenant are still found),
    the row numbers are put back, and ``calculate`` runs with that group's customers.
 5. The client concatenates the partitions' tables; a problem with a row every partition saw is

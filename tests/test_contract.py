@@ -1,7 +1,8 @@
 """Contract files: the bundled contracts carry the published terms, and bad files fail clearly.
 
-Every expected number below is written out from ``sla-reference.md`` (the published SLA terms), not
-read back from the contract files, so a mistyped term in a TOML file fails here.
+Every expected number below is written out from the published SLA terms (each contract file's
+``[source]`` address), not read back from the contract files, so a mistyped term in a TOML file
+fails here.
 """
 
 from __future__ import annotations
