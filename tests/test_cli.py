@@ -1,7 +1,8 @@
 """The command line, run through its real entry points as a user would run it.
 
-Each test starts ``python -m slacalc`` (or the ``slacalc`` console script) as a subprocess and
-checks its exit status, its output and its messages; no output may ever hold a traceback. The
+Each test runs ``slacalc.cli.main(argv)`` in this process, as the console script does, and checks
+its exit status, its output and its messages; no output may ever hold a traceback. A few smoke
+tests start ``python -m slacalc`` and the ``slacalc`` console script as real processes. The
 numbers are worked by hand from this literal outage file, for 400 users paying 1,600.00 USD:
 
     INC-1  31 Mar 23:00 → 1 Apr 01:00 UTC, 100 users   (60 min in March, 60 min in April)
@@ -15,6 +16,7 @@ April: 100 × 60 + 400 × 30 = 18,000 lost of 43,200 × 400 = 17,280,000
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -39,21 +41,31 @@ SCRIPT = Path(sys.executable).with_name("slacalc")
 
 
 def slacalc_run(
-    *args: str | Path, script: bool = False, cwd: Path | None = None
+    *args: str | Path, process: bool = False, script: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    """Run the command line; never a traceback, whatever happens."""
-    command = [str(SCRIPT)] if script else [sys.executable, "-m", "slacalc"]
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONWARNINGS": "error"}
-    proc = subprocess.run(
-        [*command, *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
+    """Run the command line, in this process unless ``process`` (``python -m slacalc``) or
+    ``script`` (the console script); never a traceback, whatever happens."""
+    argv = [str(a) for a in args]
+    if process or script:
+        command = [str(SCRIPT)] if script else [sys.executable, "-m", "slacalc"]
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONWARNINGS": "error"}
+        proc = subprocess.run(
+            [*command, *argv],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            timeout=120,
+            check=False,
+        )
+    else:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = cli.main(argv)
+            except SystemExit as exc:  # argparse: --help, usage errors
+                status = exc.code if isinstance(exc.code, int) else 1
+        proc = subprocess.CompletedProcess(argv, status, out.getvalue(), err.getvalue())
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
     return proc
 
@@ -118,8 +130,8 @@ def test_contracts_show_states_the_terms_in_plain_words() -> None:
     assert "https://lawinsider.com/clause/uptime-percentage/_2" in text
 
 
-def test_contracts_show_an_unknown_id_exits_2() -> None:
-    proc = slacalc_run("contracts", "show", "nope")
+def test_contracts_show_an_unknown_id_exits_2_from_python_dash_m() -> None:
+    proc = slacalc_run("contracts", "show", "nope", process=True)
     assert proc.returncode == 2
     assert proc.stderr.startswith("slacalc: error: unknown contract 'nope'")
 
