@@ -21,7 +21,8 @@ distributed = pytest.importorskip("distributed")
 
 from slacalc.distributed import calculate_dask  # noqa: E402
 
-pytestmark = pytest.mark.slow
+#: One worker runs the whole module, so its module-scoped fixtures are built once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dask-cluster")]
 
 EXCLUSION_ORDER = ["tenant", "period", "start", "end", "reason"]
 
