@@ -48,7 +48,14 @@ def slacalc_run(
     argv = [str(a) for a in args]
     if process or script:
         command = [str(SCRIPT)] if script else [sys.executable, "-m", "slacalc"]
-        env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONWARNINGS": "error"}
+        # PYTHONPATH: this checkout's slacalc, even where the script's environment has another
+        # checkout installed in editable mode (a venv shared between worktrees).
+        env = {
+            **os.environ,
+            "PYTHONIOENCODING": "utf-8",
+            "PYTHONWARNINGS": "error",
+            "PYTHONPATH": str(Path(slacalc.__file__).resolve().parents[1]),
+        }
         proc = subprocess.run(
             [*command, *argv],
             capture_output=True,
