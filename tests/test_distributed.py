@@ -21,8 +21,7 @@ distributed = pytest.importorskip("distributed")
 
 from slacalc.distributed import calculate_dask  # noqa: E402
 
-#: One worker runs the whole module, so its module-scoped fixtures are built once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dask-cluster")]
+pytestmark = pytest.mark.slow
 
 EXCLUSION_ORDER = ["tenant", "period", "start", "end", "reason"]
 

@@ -655,7 +655,6 @@ def portfolio_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("libreoffice")  # one worker: the portfolio files are built once
 def test_libreoffice_recalculates_the_engines_figures(portfolio_files: tuple[Path, Path]) -> None:
     written, recalculated = portfolio_files
     engine = portfolio().table.set_index("tenant")
@@ -724,7 +723,6 @@ def edited(portfolio_files: tuple[Path, Path], tmp_path_factory: pytest.TempPath
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("libreoffice")  # one worker: the portfolio files are built once
 def test_changing_downtime_or_fee_moves_the_credit_as_the_contract_says(edited: Path) -> None:
     wb = openpyxl.load_workbook(edited, data_only=True)
     calc = rows_by_tenant(wb["Calculation"], 1)

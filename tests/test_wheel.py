@@ -19,8 +19,7 @@ from pathlib import Path
 
 import pytest
 
-#: One worker runs the whole module, so its module-scoped fixtures are built once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 PIP = [sys.executable, "-m", "pip", "-q"]
