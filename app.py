@@ -1,22 +1,6 @@
-"""slacalc's Streamlit app: ``streamlit run app.py``.
+"""slacalc's Streamlit app from a source checkout: ``streamlit run app.py``; the app itself is
+``slacalc/app/main.py`` (installed with the package, and what ``slacalc app`` runs)."""
 
-This file only sets the page up and routes; the pages live in ``slacalc/app/pages/``.
-"""
+from slacalc.app.main import main
 
-import streamlit as st
-
-from slacalc.app import state
-from slacalc.app.widgets import CLAIM_PAGE, CONTRACT_PAGE, DATA_PAGE, WHATIF_PAGE
-
-st.set_page_config(
-    page_title="slacalc: SLA credits", page_icon=":material/request_quote:", layout="wide"
-)
-state.init()
-st.navigation(
-    [
-        st.Page(CLAIM_PAGE, title="Claim", icon=":material/request_quote:", default=True),
-        st.Page(DATA_PAGE, title="Data", icon=":material/upload_file:"),
-        st.Page(CONTRACT_PAGE, title="Contract", icon=":material/gavel:"),
-        st.Page(WHATIF_PAGE, title="What-if", icon=":material/compare_arrows:"),
-    ]
-).run()
+main()

@@ -81,7 +81,7 @@ def contract_for(workload: str) -> Contract:
 
 @dataclass(frozen=True)
 class Workload:
-    """Outage windows (the design.md columns) and the customers they belong to."""
+    """Outage windows (the columns of docs/rules.md) and the customers they belong to."""
 
     outages: pd.DataFrame
     customers: slacalc.Customers
@@ -123,7 +123,7 @@ def customers(n_tenants: int = 10_000, seed: int = SEED) -> slacalc.Customers:
 
 
 def outages(custs: slacalc.Customers, n_windows: int, seed: int = SEED) -> pd.DataFrame:
-    """``n_windows`` outage windows over the customers' tenants, in the design.md column layout."""
+    """``n_windows`` outage windows over the customers' tenants, in the docs/rules.md columns."""
     rng = np.random.default_rng([seed, 2, n_windows])
     n_tenants = len(custs.frame)
     # Some tenants see many more windows than others (gamma-distributed rates, mean 1).

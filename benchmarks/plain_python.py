@@ -1,4 +1,4 @@
-"""The peer an engineer would otherwise write: design.md's rules as plain per-row Python.
+"""The peer an engineer would otherwise write: the rules of docs/rules.md as plain per-row Python.
 
 No numpy, no pandas: loops over rows, ``datetime`` with ``zoneinfo``, a dict per tenant,
 ``Fraction`` for users and ``Decimal`` for money. It follows the same rules as slacalc (periods in
@@ -315,7 +315,7 @@ def calculate(
 
 
 def windows_from_frame(frame: object) -> list[Window]:
-    """Rows of an outage DataFrame (design.md columns) as :class:`Window` records (not timed)."""
+    """An outage DataFrame's rows (docs/rules.md columns) as :class:`Window` records (not timed)."""
     import pandas as pd
 
     assert isinstance(frame, pd.DataFrame)

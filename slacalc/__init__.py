@@ -10,17 +10,23 @@ the evidence behind them out::
     )
     print(results.to_frame()[["period", "availability_percent", "credit_amount"]])
 
-Modules, each with one job; imports point one way (left to right)::
+The folders are the layers; a layer imports only those below it (``tests/test_layers.py``)::
 
-    errors, model (money, periods, contract, registry) → io (outages, customers, metrics)
-        → engine (sweep, maintenance, credits, deadlines, results, calculate, error_rate,
-        scenarios) → report (terms, totals, deadlines, CSV/JSON/text) → distributed (Dask),
-        excel, cli, app
+    excel/, cli, app/ (Streamlit), distributed (Dask)   front ends
+    report/     what every front end says alike
+    engine/     sweep, maintenance, credits, deadlines, results, calculate, error_rate, scenarios
+    io/         cells, headers, times, tables, outages, customers, metrics
+    model/      contract, registry, terms, periods, money, limits, bundled
+    errors      the SlacalcError tree and RowProblem
+
+Only ``app`` imports streamlit and altair; only ``excel`` and ``io`` import openpyxl. This module
+is the public API; ``calculate`` is the engine's, also taking a Dask DataFrame (``distributed``).
+The rules every number follows are in ``docs/rules.md``.
 """
 
 from typing import Any as _Any
 
-from slacalc.engine.calculate import calculate
+from slacalc.distributed import calculate_anywhere as calculate
 from slacalc.engine.error_rate import ErrorRateResults, calculate_error_rate
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario

@@ -320,8 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
     app = commands.add_parser(
         "app",
         usage="slacalc app [-h] [-- STREAMLIT_OPTION ...]",
-        help="start the browser app (streamlit run app.py)",
-        description="Start the slacalc app in the browser with 'streamlit run app.py'.",
+        help="start the browser app (Streamlit)",
+        description="Start the slacalc app in the browser: 'streamlit run' on the app installed "
+        "with slacalc.",
         epilog=_APP_EPILOG,
         formatter_class=raw,
     )
@@ -611,15 +612,16 @@ def _input_notes(results: Results) -> list[str]:
 # app --------------------------------------------------------------------------------------------
 
 
+#: The app's entry, inside the package: it is installed with the wheel, unlike ``app.py``.
+APP_ENTRY = Path(__file__).resolve().parent / "app" / "main.py"
+
+
 def app_command(streamlit_args: Sequence[str] = ()) -> list[str]:
-    """The command that starts the app: ``python -m streamlit run app.py [ARGS]``."""
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    if not app.is_file():
-        raise SlacalcError(f"app: {app} not found; run the app from a source checkout of slacalc")
+    """The command that starts the app: ``python -m streamlit run slacalc/app/main.py [ARGS]``."""
     args = list(streamlit_args)
     if args[:1] == ["--"]:
         args = args[1:]
-    return [sys.executable, "-m", "streamlit", "run", str(app), *args]
+    return [sys.executable, "-m", "streamlit", "run", str(APP_ENTRY), *args]
 
 
 def _replace_process(command: list[str]) -> int:

@@ -14,8 +14,8 @@ How the rows travel:
    :func:`slacalc.read_outages` numbers a DataFrame) and the group of its tenant, read as
    :func:`slacalc.read_outages` reads it (text, stripped).
 3. ``set_index`` on the group, with the groups as divisions, moves each row to its partition. A row
-   without a tenant applies to every tenant, so those rows are gathered once and added
-   to every partition instead.
+   without a tenant applies to every tenant (docs/rules.md), so those rows are gathered once and
+   added to every partition instead.
 4. Per partition: ``read_outages`` checks the rows (so duplicates within a tenant are still found),
    the row numbers are put back, and ``calculate`` runs with that group's customers.
 5. The client concatenates the partitions' tables; a problem with a row every partition saw is
@@ -30,10 +30,11 @@ windows stay on the cluster.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 import numpy as np
 import pandas as pd
@@ -69,6 +70,7 @@ def calculate_dask(
     cohorts: Mapping[str, int] | None = None,
     timezone: str = "UTC",
     contracts: ContractSources | None = None,
+    tenant: str | None = None,
     partitions: int | None = None,
 ) -> Results:
     """:func:`slacalc.calculate` for a ``dask.dataframe.DataFrame`` of outage windows.
@@ -76,8 +78,11 @@ def calculate_dask(
     The arguments are those of ``calculate``; ``partitions`` is how many groups of tenants to
     compute apart (default: the DataFrame's partition count). Runs on the current Dask scheduler:
     a ``distributed.Client`` when one is active. One customer (``users=``) has no tenants to
-    spread, so its windows are gathered and computed in this process.
+    spread, so its windows are gathered and computed in this process; ``tenant=`` (which picks
+    one customer's rows of a pandas table) is refused: select the rows of the Dask DataFrame.
     """
+    if tenant is not None:
+        raise InputError("tenant=: pick the tenant's rows of a Dask DataFrame before calculate")
     options: dict[str, Any] = {
         "users": users,
         "monthly_fee": monthly_fee,
@@ -265,3 +270,25 @@ def _ordered(
         ["contract", "_customer", "start", "end"], kind="stable"
     )
     return out.loc[order.index].reset_index(drop=True)
+
+
+_P = ParamSpec("_P")
+
+
+def _dask_aware(here: Callable[_P, Results]) -> Callable[_P, Results]:
+    """``here`` (the engine's ``calculate``), handing a Dask DataFrame of outages to
+    :func:`calculate_dask` instead; so the engine itself never imports this front end."""
+    on_dask: Callable[..., Results] = calculate_dask
+
+    @functools.wraps(here)
+    def calculate(*args: _P.args, **kwargs: _P.kwargs) -> Results:
+        outages = args[0] if args else kwargs.get("outages")
+        run = on_dask if type(outages).__module__.startswith("dask.") else here
+        return run(*args, **kwargs)
+
+    return calculate
+
+
+#: :func:`slacalc.calculate`: the engine's ``calculate`` for pandas, files and tables, and
+#: :func:`calculate_dask` for a ``dask.dataframe.DataFrame``.
+calculate_anywhere = _dask_aware(calculate)

@@ -33,6 +33,12 @@ def variant(contract_id: str, **changes: Any) -> Contract:
     return Contract.model_validate(base)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first: spread over xdist workers, the long ones (mypy, the browser, LibreOffice,
+    the Dask cluster) start at once and the short ones fill in around them."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def exchange() -> Contract:
     return slacalc.load_contract("microsoft-365-exchange-online")

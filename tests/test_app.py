@@ -373,13 +373,6 @@ def test_session_keys_are_declared_in_one_place() -> None:
         assert not re.search(r"key=\"", code), f"{path}: widget keys live in state.Widget"
 
 
-def test_only_the_app_imports_streamlit() -> None:
-    for path in (ROOT / "slacalc").rglob("*.py"):
-        if "app" in path.relative_to(ROOT / "slacalc").parts:
-            continue
-        assert not re.search(r"^\s*(import|from) streamlit", path.read_text(), re.M), path
-
-
 def test_json_and_excel_uploads_are_read_too() -> None:
     # One window of 200 users for 4 hours: 48,000 of 44,640,000 → 99.892 % → 25 %.
     at = start()

@@ -1,7 +1,7 @@
 """The benchmark workload (benchmarks/generate.py): seeded, shaped as issue 6 says, valid input.
 
 Also checks slacalc against the benchmark's pure-Python peer (benchmarks/plain_python.py) on a small
-sample of that workload: an independent implementation of design.md's rules, so a speed change to
+sample of that workload: an independent implementation of docs/rules.md, so a speed change to
 the engine that moves any number on the benchmark data fails here.
 """
 

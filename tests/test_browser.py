@@ -51,57 +51,71 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The app served on a free localhost port; yields its address and its log file."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    """The app served on a free localhost port; yields its address and its log file.
+
+    The port is one the system has just handed out. Should another program take it before
+    Streamlit binds it, Streamlit exits and the next free port is tried. The address is used only
+    once this very process is up and its log names the port, so no other Streamlit app on the
+    machine can answer in its place.
+    """
+    folder = tmp_path_factory.mktemp("server")
+    for attempt in range(3):
+        port = _free_port()
+        log = folder / f"streamlit-{attempt}.log"
+        proc = _streamlit(port, log)
+        try:
+            if _serving(proc, port, log):
+                yield f"http://127.0.0.1:{port}", log
+                return
+        finally:
+            _stop(proc)
+    pytest.fail(f"streamlit did not start:\n{log.read_text()}")
+
+
+def _streamlit(port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PYTHONWARNINGS": "default",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     }
     with log.open("w") as out:
-        proc = subprocess.Popen(
+        return subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--server.fileWatcherType",
-                "none",
+                *(sys.executable, "-m", "streamlit", "run", "app.py"),
+                *("--server.headless", "true", "--server.address", "127.0.0.1"),
+                *("--server.port", str(port), "--server.fileWatcherType", "none"),
             ],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
         )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-                    if reply.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text()}")
-            time.sleep(0.25)
-        yield url, log
-    finally:
-        proc.terminate()
+
+
+def _serving(proc: subprocess.Popen[bytes], port: int, log: Path) -> bool:
+    """True once ``proc`` answers on ``port``; False if it exits first (the port was taken)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                healthy = r.read() == b"ok"
+        except OSError:
+            healthy = False
+        if healthy and proc.poll() is None and f":{port}" in log.read_text():
+            return True
+        time.sleep(0.25)
+    pytest.fail(f"streamlit did not answer within 60 s:\n{log.read_text()}")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
@@ -122,6 +136,7 @@ def test_the_app_in_chromium(server: tuple[str, Path], tmp_path: Path) -> None:
         try:
             page = context.new_page()
             page.set_default_timeout(30_000)
+            expect.set_options(timeout=30_000)  # expect() does not follow the page's default (5 s)
             page.goto(url)
 
             # Opens on the example, already computed (hand-worked in test_app.py).
@@ -154,17 +169,12 @@ def test_the_app_in_chromium(server: tuple[str, Path], tmp_path: Path) -> None:
             # 78,000 of 44,640,000 user-minutes → 99.825 %.
             grid = page.locator("[data-testid='stDataFrame']").last
             grid.scroll_into_view_if_needed()
-            box = grid.bounding_box()
-            assert box is not None
-            page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)  # first row, id column
-            for _ in range(6):  # id → tenant → service → cohort → start → end → affected_users
-                page.keyboard.press("ArrowRight")
-            page.keyboard.press("Enter")  # opens the cell's editor
-            page.wait_for_timeout(300)
+            _open_cell(page, grid, right=6, showing="200")
             page.keyboard.press("Control+A")
             page.keyboard.type("300", delay=30)
             page.keyboard.press("Tab")  # commits the cell
-            page.wait_for_timeout(500)
+            expect(page.get_by_test_id("portal").locator(".gdg-clip-region")).to_have_count(0)
+            page.wait_for_timeout(500)  # the grid hands the edit to the form: nothing to see
             page.get_by_role("button", name="Apply changes").click()
             _settled(page)
             page.get_by_role("link", name="Claim").first.click()
@@ -190,6 +200,53 @@ def test_the_app_in_chromium(server: tuple[str, Path], tmp_path: Path) -> None:
             context.close()
     text = log.read_text()
     assert not re.search(r"Traceback|Error|WARNING|Warning", text), text
+
+
+def _open_cell(page: object, grid: object, *, right: int, showing: str) -> None:
+    """Open the editor of the first row's cell ``right`` columns right of the first; make sure it
+    is the cell meant, by the value it shows, before anything is typed (a key press lost while
+    the grid takes focus once put the edit in another column)."""
+    from playwright.sync_api import Locator, Page
+
+    assert isinstance(page, Page)
+    assert isinstance(grid, Locator)
+    overlay = page.get_by_test_id("portal").locator(".gdg-clip-region")
+    shown = None
+    for _ in range(3):
+        _stable(grid)
+        box = grid.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)  # first row, first column
+        page.wait_for_timeout(200)
+        for _ in range(right):  # id → tenant → service → cohort → start → end → affected_users
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")  # opens the cell's editor
+        field = overlay.locator("input, textarea").first
+        field.wait_for(state="visible")
+        shown = field.input_value()
+        if shown == showing:
+            return
+        page.keyboard.press("Escape")  # another cell: close it untouched and start again
+        page.wait_for_timeout(300)
+    raise AssertionError(f"the cell opened shows {shown!r}, not {showing!r}")
+
+
+def _stable(grid: object, *, for_ms: int = 300, within_s: float = 10) -> None:
+    """Wait until the grid's canvas has kept its place and size for ``for_ms``."""
+    from playwright.sync_api import Locator
+
+    assert isinstance(grid, Locator)
+    canvas = grid.locator("canvas").first
+    canvas.wait_for(state="visible")
+    last, since, deadline = None, time.monotonic(), time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        box = canvas.bounding_box()
+        if box != last:
+            last, since = box, time.monotonic()
+        elif time.monotonic() - since >= for_ms / 1000:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the table kept moving")
 
 
 def _settled(page: object) -> None:

@@ -1,4 +1,4 @@
-"""Every numbered rule of design.md, on hand-worked cases; and the provider-published examples.
+"""Every numbered rule of docs/rules.md, on hand-worked cases; and the provider-published examples.
 
 Minutes of a 31-day month: 31 × 1,440 = 44,640; a 30-day month: 43,200.
 """

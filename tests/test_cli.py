@@ -1,7 +1,8 @@
 """The command line, run through its real entry points as a user would run it.
 
-Each test starts ``python -m slacalc`` (or the ``slacalc`` console script) as a subprocess and
-checks its exit status, its output and its messages; no output may ever hold a traceback. The
+Each test runs ``slacalc.cli.main(argv)`` in this process, as the console script does, and checks
+its exit status, its output and its messages; no output may ever hold a traceback. A few smoke
+tests start ``python -m slacalc`` and the ``slacalc`` console script as real processes. The
 numbers are worked by hand from this literal outage file, for 400 users paying 1,600.00 USD:
 
     INC-1  31 Mar 23:00 → 1 Apr 01:00 UTC, 100 users   (60 min in March, 60 min in April)
@@ -15,6 +16,7 @@ April: 100 × 60 + 400 × 30 = 18,000 lost of 43,200 × 400 = 17,280,000
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -29,7 +31,6 @@ import pytest
 import slacalc
 from slacalc import cli
 from slacalc.engine.results import RESULT_COLUMNS
-from slacalc.errors import SlacalcError
 
 EXCHANGE = "microsoft-365-exchange-online"
 OUTAGES = """\
@@ -41,23 +42,43 @@ SCRIPT = Path(sys.executable).with_name("slacalc")
 
 
 def slacalc_run(
-    *args: str | Path, script: bool = False, cwd: Path | None = None
+    *args: str | Path, process: bool = False, script: bool = False, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the command line; never a traceback, whatever happens."""
-    command = [str(SCRIPT)] if script else [sys.executable, "-m", "slacalc"]
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONWARNINGS": "error"}
-    # The slacalc under test, whatever the working directory of the run.
-    env["PYTHONPATH"] = str(Path(slacalc.__file__).resolve().parent.parent)
-    proc = subprocess.run(
-        [*command, *map(str, args)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
+    """Run the command line, in this process unless ``process`` (``python -m slacalc``) or
+    ``script`` (the console script); never a traceback, whatever happens."""
+    argv = [str(a) for a in args]
+    if process or script:
+        command = [str(SCRIPT)] if script else [sys.executable, "-m", "slacalc"]
+        # PYTHONPATH: this checkout's slacalc, even where the script's environment has another
+        # checkout installed in editable mode (a venv shared between worktrees).
+        env = {
+            **os.environ,
+            "PYTHONIOENCODING": "utf-8",
+            "PYTHONWARNINGS": "error",
+            "PYTHONPATH": str(Path(slacalc.__file__).resolve().parents[1]),
+        }
+        proc = subprocess.run(
+            [*command, *argv],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            cwd=cwd,
+            timeout=120,
+            check=False,
+        )
+    else:
+        out, err = io.StringIO(), io.StringIO()
+        with (
+            contextlib.chdir(cwd or Path.cwd()),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
+            try:
+                status = cli.main(argv)
+            except SystemExit as exc:  # argparse: --help, usage errors
+                status = exc.code if isinstance(exc.code, int) else 1
+        proc = subprocess.CompletedProcess(argv, status, out.getvalue(), err.getvalue())
     assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
     return proc
 
@@ -135,8 +156,8 @@ def test_contracts_show_states_the_terms_in_plain_words() -> None:
     assert "https://www.microsoft.com/licensing/docs/view/Service-Level-Agreements" in text
 
 
-def test_contracts_show_an_unknown_id_exits_2() -> None:
-    proc = slacalc_run("contracts", "show", "nope")
+def test_contracts_show_an_unknown_id_exits_2_from_python_dash_m() -> None:
+    proc = slacalc_run("contracts", "show", "nope", process=True)
     assert proc.returncode == 2
     assert proc.stderr.startswith("slacalc: error: unknown contract 'nope'")
 
@@ -424,20 +445,15 @@ def test_export_excel_takes_results_of_a_contract_file(my_contract: Path, tmp_pa
 # In-process: the pieces a subprocess cannot reach without side effects ---------------------------
 
 
-def test_app_runs_streamlit_on_app_py_with_the_options_after_the_double_dash(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    app = Path(cli.__file__).resolve().parent.parent / "app.py"
-    if not app.is_file():
-        with pytest.raises(SlacalcError, match=r"app\.py not found"):
-            cli.app_command()
-        return
+def test_app_runs_streamlit_on_the_packaged_entry_with_the_options_after_the_double_dash() -> None:
+    entry = Path(cli.__file__).resolve().parent / "app" / "main.py"
+    assert entry.is_file()  # inside the package, so a wheel carries it (see test_wheel.py)
     assert cli.app_command(["--", "--server.port", "8502"]) == [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(app),
+        str(entry),
         "--server.port",
         "8502",
     ]

@@ -29,10 +29,11 @@ EXCLUSION_ORDER = ["tenant", "period", "start", "end", "reason"]
 @pytest.fixture(scope="module")
 def client() -> Iterator[object]:
     # pyproject turns every warning into an error, and at dask/distributed 2026.8 starting and
-    # stopping this cluster raises none: no filter is needed. dashboard_address=None keeps it from
-    # binding port 8787 (its "Port 8787 is already in use" UserWarning when two runs overlap).
+    # stopping this cluster raises none: no filter is needed. The dashboard takes a free port
+    # (":0"): None means the default 8787, whose "Port 8787 is already in use" UserWarning failed
+    # this fixture whenever another run on the machine held that port.
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     with cluster, distributed.Client(cluster) as c:
         yield c

@@ -1,6 +1,7 @@
 """The README's commands and code are the ones that really run."""
 
 import re
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,3 +31,19 @@ def test_every_file_the_readme_links_to_exists() -> None:
     assert links, "the README links to its docs and pictures"
     missing = [link for link in links if not (ROOT / link).exists()]
     assert missing == []
+
+
+def test_no_tracked_file_cites_notes_outside_the_project() -> None:
+    # What the project cites is in its own docs/ or at the providers' addresses.
+    outside = ["../" + "shared", "design" + ".md", "sla-reference" + ".md"]
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.split(b"\0")
+    found = []
+    for name in filter(None, tracked):
+        path = ROOT / name.decode()
+        if not path.is_file():
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found += [f"{name.decode()}: {word}" for word in outside if word in text]
+    assert found == []

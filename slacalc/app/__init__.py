@@ -9,7 +9,9 @@ Modules, each with one job (imports point down the list; the first four never im
     cached    st.cache_data around the pure calls, bounded, with hashable arguments
     widgets   screen pieces several pages show
     pages/    one script per page: claim, data, contract, whatif
+    main      the entry Streamlit runs: the page set-up and the routing
 
-``app.py`` at the top of the repository sets the page up and routes with ``st.navigation``. The
-app opens on ``examples/exchange-online-2026-03.csv`` in this package.
+``slacalc app`` runs ``main.py``, and so does ``streamlit run app.py`` in a checkout. The app
+opens on ``examples/exchange-online-2026-03.csv`` in this package; the data page also offers the
+repository's ``examples/`` folders, which the wheel carries as ``slacalc/_examples``.
 """

@@ -21,6 +21,7 @@ from slacalc.engine.scenarios import Customer, Scenario, run
 from slacalc.errors import ContractError, InputError
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.outages import Outages, read_outages
+from slacalc.model.bundled import shipped
 from slacalc.model.contract import Contract, list_contracts, load_contract, parse_contract
 from slacalc.model.money import parse_amount
 from slacalc.model.registry import ContractRegistry
@@ -92,7 +93,7 @@ def example() -> Inputs:
 
 def examples_on_disk(root: Path | None = None) -> dict[str, Path]:
     """Folders under ``examples/`` with an outage table (and maybe customers), by folder name."""
-    base = root or Path(__file__).resolve().parents[2] / "examples"
+    base = root or shipped("examples")
     found: dict[str, Path] = {}
     if not base.is_dir():
         return found

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -18,10 +19,13 @@ from slacalc.errors import RowProblem, SlacalcError
 from slacalc.report.totals import credit_by_currency, days_left_words, deadline_status
 from slacalc.report.values import missing, records
 
-CLAIM_PAGE = "slacalc/app/pages/claim.py"
-DATA_PAGE = "slacalc/app/pages/data.py"
-CONTRACT_PAGE = "slacalc/app/pages/contract.py"
-WHATIF_PAGE = "slacalc/app/pages/whatif.py"
+#: The page scripts, by absolute path: Streamlit would resolve a relative one against the script
+#: it was started on, ``app.py`` in a checkout but ``slacalc/app/main.py`` when installed.
+PAGES = Path(__file__).resolve().with_name("pages")
+CLAIM_PAGE = PAGES / "claim.py"
+DATA_PAGE = PAGES / "data.py"
+CONTRACT_PAGE = PAGES / "contract.py"
+WHATIF_PAGE = PAGES / "whatif.py"
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -105,26 +105,6 @@ def calculate(
     :class:`~slacalc.model.registry.ContractRegistry`. ``periods`` adds periods to report
     (``"2026-03"``, ``"2026-Q1"``) besides those an outage touches.
     """
-    if type(outages).__module__.startswith("dask."):  # a Dask DataFrame: the same engine per
-        from slacalc.distributed import calculate_dask  # partition of tenants on a cluster
-
-        if tenant is not None:
-            raise InputError("tenant= applies to a pandas table; filter the Dask DataFrame")
-
-        if tenant is not None:
-            raise InputError("tenant=: pick the tenant's rows of a Dask DataFrame before calculate")
-        return calculate_dask(
-            outages,
-            contract,
-            users=users,
-            monthly_fee=monthly_fee,
-            currency=currency,
-            periods=periods,
-            customers=customers,
-            cohorts=cohorts,
-            timezone=timezone,
-            contracts=contracts,
-        )
     registry = ContractRegistry.of(contracts)
     table = outages if isinstance(outages, Outages) else read_outages(outages, timezone)
     if customers is None:

@@ -4,7 +4,7 @@ Everything here works on whole numpy arrays. Times are int64 epoch seconds; affe
 *units* of 1/10,000 user (``UNITS_PER_USER``), so a whole user count and a percent with two decimals
 of a population are both exact integers and no float ever decides a number.
 
-How the rules of design.md map onto the arrays:
+How the rules of docs/rules.md map onto the arrays:
 
 1. The timeline of each subscription (tenant × contract) is cut at every window edge, exclusion edge
    and period edge into elementary segments; a window covers a contiguous run of them.

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from slacalc.errors import ContractError, InputError
+from slacalc.model.bundled import shipped
 from slacalc.model.money import MAX_FEE_DIGITS, MAX_FEE_PLACES, currency_code
 from slacalc.model.periods import PeriodKind
 
@@ -481,9 +482,7 @@ _UNVERIFIED = "unverified"  # the folder of contracts whose credit terms are not
 
 
 def _bundled_dir() -> Path:
-    package = Path(__file__).resolve().parents[1]
-    packaged = package / "_contracts"
-    return packaged if packaged.is_dir() else package.parent / "contracts"
+    return shipped("contracts")
 
 
 def list_contracts(*, unverified: bool = False) -> list[str]:

@@ -1,0 +1,31 @@
+"""The app's entry: ``slacalc app`` runs this file with ``streamlit run``; so does the repository's
+``app.py``. It only sets the page up and routes; the pages live in ``pages/``.
+
+The page paths are absolute, so the app runs the same from a source checkout and from an installed
+wheel, whichever file Streamlit was started on.
+"""
+
+import streamlit as st
+
+from slacalc.app import state
+from slacalc.app.widgets import CLAIM_PAGE, CONTRACT_PAGE, DATA_PAGE, WHATIF_PAGE
+
+
+def main() -> None:
+    """Set the page up and run the page the user is on."""
+    st.set_page_config(
+        page_title="slacalc: SLA credits", page_icon=":material/request_quote:", layout="wide"
+    )
+    state.init()
+    st.navigation(
+        [
+            st.Page(CLAIM_PAGE, title="Claim", icon=":material/request_quote:", default=True),
+            st.Page(DATA_PAGE, title="Data", icon=":material/upload_file:"),
+            st.Page(CONTRACT_PAGE, title="Contract", icon=":material/gavel:"),
+            st.Page(WHATIF_PAGE, title="What-if", icon=":material/compare_arrows:"),
+        ]
+    ).run()
+
+
+if __name__ == "__main__":  # Streamlit runs a script as __main__
+    main()
