@@ -31,11 +31,11 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from slacalc import cli_feeds
 from slacalc.engine.calculate import calculate
 from slacalc.engine.results import RESULT_COLUMNS, Results
 from slacalc.errors import RowProblem, SlacalcError
 from slacalc.io.customers import read_customers
-from slacalc.io.outages import read_outages
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 
 #: Exit statuses: success, an unexpected failure (a bug), bad input or usage.
@@ -196,7 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_CALCULATE_EPILOG,
         formatter_class=raw,
     )
-    calc.add_argument("outages", metavar="OUTAGES", help="outage windows: .csv, .xlsx or .json")
+    calc.add_argument(
+        "outages", metavar="OUTAGES", help="outage windows (.csv, .xlsx, .json) or a provider feed"
+    )
     calc.add_argument(
         "--contract",
         metavar="ID_OR_PATH",
@@ -278,7 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 even if some input rows were rejected (they are still listed on stderr)",
     )
+    cli_feeds.add_calculate_options(calc)
     calc.set_defaults(run=_run_calculate)
+    cli_feeds.add_commands(commands)
 
     app = commands.add_parser(
         "app",
@@ -448,15 +452,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _SUFFIX_FORMATS.get(output.suffix.lower(), "table") if output and not workbook else "table"
     )
 
-    outages = read_outages(
-        args.outages,
-        args.timezone,
-        sheet=args.sheet,
-        as_of=args.as_of,
-        dayfirst=args.dayfirst,
-        ambiguous=args.ambiguous,
-        nonexistent=args.nonexistent,
-    )
+    outages, cohorts = cli_feeds.read_calculate_input(args, err)  # a windows table or a feed
     if outages.rejected or not args.period:  # an empty file is fine for --period: 100 %
         _require_rows(outages.frame, outages.rejected, outages.source, "outage window", err)
     customers = None if args.customers is None else read_customers(args.customers)
@@ -473,6 +469,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         currency=args.currency or "USD",
         periods=args.period or None,
         customers=customers,
+        cohorts=cohorts or None,
         timezone=args.timezone,
     )
     for line in _input_notes(results):

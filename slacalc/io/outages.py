@@ -14,6 +14,9 @@ column             dtype                       meaning
 ``affected_users`` float64 (NaN if not given)  whole users hit
 ``affected_percent`` float64 (NaN if not given) percent of the cohort/population hit, ≤ 2 decimals
 ``excluded``       str ("" if it counts)       why the window does not count
+``users_source``   str ("" if not said)        where the affected users came from (``given``,
+                                               ``usage report``, ``sign-in log``, ``feed``,
+                                               ``assumed all``); passed through as written
 =================  ==========================  ===============================================
 
 Reading (:func:`read_outages`) accepts CSV, Excel ``.xlsx``, JSON or a DataFrame (see
@@ -90,8 +93,9 @@ COLUMNS = (
     "affected_users",
     "affected_percent",
     "excluded",
+    "users_source",
 )
-TEXT_COLUMNS = ("id", "tenant", "service", "cohort", "excluded")
+TEXT_COLUMNS = ("id", "tenant", "service", "cohort", "excluded", "users_source")
 NO_REASON = "excluded (no reason given)"
 
 #: The fields of an outage table and the header spellings each is recognised by.
@@ -222,6 +226,7 @@ OUTAGE_FIELDS = Fields(
             "sla excluded",
             "not counted",
         ),
+        "users_source": ("users from", "affected users source", "source of users"),
     },
     zoned=frozenset({"start", "end"}),
 )
@@ -296,7 +301,10 @@ def empty_frame() -> pd.DataFrame:
 
 def normalise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Give an already-valid table the exact dtypes of the normalised layout."""
-    return _normalised({name: frame[name] for name in COLUMNS}, len(frame), copy=True)
+    columns = {name: frame.get(name, "") for name in COLUMNS}
+    if not isinstance(columns["users_source"], pd.Series):  # older tables do not have it
+        columns["users_source"] = pd.Series([""] * len(frame), dtype=object)
+    return _normalised(columns, len(frame), copy=True)
 
 
 def _normalised(columns: dict[str, Any], n: int, *, copy: bool) -> pd.DataFrame:
@@ -584,7 +592,7 @@ class _Check:
         self.reject("affected_percent", problem)
 
     def texts(self, tenants: Collection[str] | None, services: Collection[str] | None) -> None:
-        for name in ("id", "tenant", "service", "cohort"):
+        for name in ("id", "tenant", "service", "cohort", "users_source"):
             checked = check_text(self.raw(name))
             problem = checked.problem.copy()
             known = {"tenant": tenants, "service": services}.get(name)

@@ -194,6 +194,12 @@ class Contract(_Frozen):
     unverified: tuple[str, ...] = Field(
         (), description="Terms the reference marks unverified; check the live SLA before relying."
     )
+    feed_names: tuple[str, ...] = Field(
+        (),
+        description="The names the provider's incident feeds give this service (Graph's service, "
+        "Statuspage component names, AWS service codes, Google product names), so a feed's "
+        "windows find their contract.",
+    )
     notes: str = ""
 
     @field_validator("timezone")
