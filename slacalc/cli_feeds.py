@@ -28,7 +28,7 @@ import pandas as pd
 from slacalc.errors import SlacalcError
 from slacalc.io.feeds import FORMATS, ImportedWindows, is_feed, read_feed
 from slacalc.io.feeds.fetch import fetch
-from slacalc.io.feeds.windows import FRAME_COLUMNS, OUTAGE_COLUMNS, mark_measured
+from slacalc.io.feeds.windows import OUTAGE_COLUMNS, mark_measured
 from slacalc.io.outages import Outages, read_outages
 from slacalc.io.usage import UsageReport, read_usage
 
@@ -174,7 +174,7 @@ def read_calculate_input(args: argparse.Namespace, err: TextIO) -> tuple[Outages
 def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``slacalc import``: the feed's windows as CSV."""
     imported = _import(args, args.feeds if len(args.feeds) > 1 else args.feeds[0], err)
-    frame = imported.frame
+    frame = imported.frame[imported.frame["not_counted"] == ""]  # the rest: listed on stderr
     report = _usage(args, err)
     if report is not None:
         frame = mark_measured(frame, report.cohorts, "usage report")
@@ -190,8 +190,11 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def windows_csv(frame: pd.DataFrame, *, evidence: bool = False) -> str:
-    """The windows as the outage CSV slacalc reads (times in ISO 8601 UTC)."""
-    columns = list(FRAME_COLUMNS if evidence else OUTAGE_COLUMNS)
+    """The windows as the outage CSV slacalc reads (times in ISO 8601 UTC).
+
+    ``evidence`` adds the ``source`` and ``evidence`` columns, which reading lists as not used.
+    """
+    columns = [*OUTAGE_COLUMNS, *(("source", "evidence") if evidence else ())]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
