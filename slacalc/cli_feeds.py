@@ -28,7 +28,7 @@ import pandas as pd
 from slacalc.errors import SlacalcError
 from slacalc.io.feeds import FORMATS, ImportedWindows, is_feed, read_feed
 from slacalc.io.feeds.fetch import fetch
-from slacalc.io.feeds.windows import OUTAGE_COLUMNS, mark_measured
+from slacalc.io.feeds.windows import OUTAGE_COLUMNS, mark_measured, users_line
 from slacalc.io.outages import Outages, read_outages
 from slacalc.io.usage import UsageReport, read_usage
 
@@ -151,6 +151,7 @@ def read_calculate_input(args: argparse.Namespace, err: TextIO) -> tuple[Outages
         frame = imported.outages
         if report is not None:
             frame = mark_measured(frame, cohorts, "usage report")
+        print(users_line(frame), file=err)
         source: Any = frame
     else:
         source = args.outages
@@ -178,6 +179,7 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     report = _usage(args, err)
     if report is not None:
         frame = mark_measured(frame, report.cohorts, "usage report")
+    print(users_line(frame), file=err)
     text = windows_csv(frame, evidence=args.evidence)
     if args.output:
         try:

@@ -556,3 +556,39 @@ def test_email_apps_user_detail_counts_each_user_once() -> None:
 def test_a_table_that_is_not_a_usage_report_is_refused() -> None:
     with pytest.raises(InputError, match="not an Email apps usage report"):
         read_usage(b"id,start,end\nX,2026-03-01T00:00Z,2026-03-01T01:00Z\n")
+
+
+# The bundled example as Microsoft's feed says it -------------------------------------------------
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "exchange-march-2026"
+
+
+def test_the_exchange_example_from_graph_issues_and_a_usage_report() -> None:
+    imported = read_feed(
+        EXAMPLE / "graph-issues.json",
+        contract="microsoft-365-exchange-online",
+        service_map=EXAMPLE / "service-map.csv",
+    )
+    usage = read_usage(EXAMPLE / "email-apps-usage.csv")
+    frame = mark_measured(imported.outages, usage.cohorts, "usage report")
+    # each issue hits both cohorts: four windows, their sizes measured by the usage report
+    assert rows(frame, "id", "cohort", "users_source") == [
+        ("EX1268771", "Outlook for Mobile", "usage report"),
+        ("EX1268771", "Outlook for Mac", "usage report"),
+        ("EX1256020", "Outlook for Mobile", "usage report"),
+        ("EX1256020", "Outlook for Mac", "usage report"),
+    ]
+    assert imported.notes == ()  # the posts' Start/End lines agree with the fields
+    results = slacalc.calculate(
+        frame,
+        "microsoft-365-exchange-online",
+        users=1000,
+        monthly_fee="4000",
+        cohorts={k: usage.cohorts[k] for k in ("Outlook for Mobile", "Outlook for Mac")},
+    )
+    # March: 500 users × 20,760 min (17 Mar 14:00 → 1 Apr) = 10,380,000 of 44,640,000
+    # → 76.7473… % < 95 → 100 %; April: 500 × 21,540 = 10,770,000 of 43,200,000 → 75.0694… %
+    assert credit(results) == [
+        ("2026-03", "76.7473118", Decimal("4000.00")),
+        ("2026-04", "75.0694444", Decimal("4000.00")),
+    ]

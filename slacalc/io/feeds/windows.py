@@ -430,3 +430,10 @@ def mark_measured(frame: pd.DataFrame, cohorts: Collection[str], how: str) -> pd
     )
     out.loc[measured, "users_source"] = how
     return out
+
+
+def users_line(frame: pd.DataFrame) -> str:
+    """Where the windows' affected users come from, counted: ``3 assumed all, 1 feed``."""
+    counts = frame["users_source"].value_counts()
+    parts = [f"{int(counts[k])} {k}" for k in USERS_SOURCES if k in counts.index]
+    return "affected users per window: " + (", ".join(parts) or "no windows")
