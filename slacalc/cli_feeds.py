@@ -30,6 +30,7 @@ from slacalc.io.feeds import FORMATS, ImportedWindows, is_feed, read_feed
 from slacalc.io.feeds.fetch import fetch
 from slacalc.io.feeds.windows import OUTAGE_COLUMNS, mark_measured, users_line
 from slacalc.io.outages import Outages, read_outages
+from slacalc.io.signins import apply_signins, summarise_signins
 from slacalc.io.usage import UsageReport, read_usage
 
 TOKEN_VARIABLE = "SLACALC_GRAPH_TOKEN"
@@ -110,6 +111,11 @@ def add_feed_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--usage", metavar="FILE", help="Email apps usage report: measured size of each cohort"
     )
+    parser.add_argument(
+        "--signins",
+        metavar="FILE",
+        help="Entra sign-in log (CSV or Graph JSON): distinct users of each window's cohort",
+    )
 
 
 def add_calculate_options(parser: argparse.ArgumentParser) -> None:
@@ -151,9 +157,13 @@ def read_calculate_input(args: argparse.Namespace, err: TextIO) -> tuple[Outages
         frame = imported.outages
         if report is not None:
             frame = mark_measured(frame, cohorts, "usage report")
+        if args.signins:
+            frame, cohorts = _signins(args.signins, frame, cohorts, err)
         print(users_line(frame), file=err)
         source: Any = frame
     else:
+        if args.signins:
+            raise SlacalcError("--signins: give a provider feed, or put the counts in the table")
         source = args.outages
     outages = read_outages(
         source,
@@ -172,6 +182,18 @@ def read_calculate_input(args: argparse.Namespace, err: TextIO) -> tuple[Outages
     return outages, cohorts
 
 
+def _signins(
+    log: str, frame: pd.DataFrame, cohorts: dict[str, int], err: TextIO
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The windows with the users the sign-in log measured, and the cohorts' sizes."""
+    summary = summarise_signins(log, frame[frame["excluded"] == ""])
+    print(summary.summary(), file=err)
+    sizes = dict(summary.cohorts)
+    for cohort, measured in summary.windows.groupby("cohort")["users_during"].max().items():
+        sizes[str(cohort)] = max(sizes.get(str(cohort), 0), int(measured))
+    return apply_signins(frame, summary), {**sizes, **cohorts}
+
+
 def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``slacalc import``: the feed's windows as CSV."""
     imported = _import(args, args.feeds if len(args.feeds) > 1 else args.feeds[0], err)
@@ -179,6 +201,8 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     report = _usage(args, err)
     if report is not None:
         frame = mark_measured(frame, report.cohorts, "usage report")
+    if args.signins:
+        frame, _ = _signins(args.signins, frame, {}, err)
     print(users_line(frame), file=err)
     text = windows_csv(frame, evidence=args.evidence)
     if args.output:

@@ -191,3 +191,37 @@ def test_fetch_command_writes_the_file(
     assert calls == [("https://status.cloud.google.com/incidents.json", "from-env", 30.0)]
     assert read_feed(target).format == "google_status"
     assert "read it with 'slacalc import'" in err
+
+
+def test_calculate_measures_affected_users_from_a_signin_log(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from tests.test_signins import LOG
+
+    log = tmp_path / "signins.csv"
+    log.write_text(LOG)
+    example = Path(__file__).parent.parent / "examples" / "exchange-march-2026"
+    status, out, err = run(
+        capsys,
+        "calculate",
+        str(example / "graph-issues.json"),
+        "--contract",
+        "microsoft-365-exchange-online",
+        "--users",
+        "100",
+        "--fee",
+        "400",
+        "--service-map",
+        str(example / "service-map.csv"),
+        "--signins",
+        str(log),
+        "--format",
+        "json",
+    )
+    assert status == 0, err
+    assert "affected users per window: 4 sign-in log" in err
+    march = json.loads(out)[0]
+    # EX1268771 (17 Mar 14:00 →): a, b, c on phones and d on a Mac signed in during it; EX1256020
+    # inside it adds no one. 3 × 20,760 + 1 × 20,760 = 83,040 of 100 × 44,640 = 4,464,000
+    # → 98.1397… % < 99 → 50 % of 400 = 200.00
+    assert (march["availability_percent"][:7], march["credit_amount"]) == ("98.1397", "200.00")
