@@ -31,7 +31,7 @@ def test_import_prints_the_windows_as_the_outage_csv(capsys: pytest.CaptureFixtu
         "EX226792,2020-11-13T21:00:00Z,2020-11-14T17:15:00Z,,microsoft-365-exchange-online,,,,,"
         "assumed all\n"
     )
-    assert "read as graph: 1 window(s): 1 counted" in err
+    assert "read as graph: 1 window(s): 1 counted, 0 SLA-excluded (maintenance)" in err
     assert "'Exchange Online' → microsoft-365-exchange-online" in err
 
 
@@ -225,3 +225,21 @@ def test_calculate_measures_affected_users_from_a_signin_log(
     # inside it adds no one. 3 × 20,760 + 1 × 20,760 = 83,040 of 100 × 44,640 = 4,464,000
     # → 98.1397… % < 99 → 50 % of 400 = 200.00
     assert (march["availability_percent"][:7], march["credit_amount"]) == ("98.1397", "200.00")
+
+
+def test_every_command_in_docs_feeds_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "feeds.md").read_text()
+    commands = [line[len("$ slacalc ") :] for line in doc.splitlines() if line.startswith("$ ")]
+    assert len(commands) == 8
+    for command in commands:
+        status, _, err = run(capsys, *command.split())
+        assert status == 0, f"{command}: {err}"
+
+
+def test_the_docs_library_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "feeds.md").read_text()
+    code = doc.split("```python\n")[1].split("```")[0]
+    exec(compile(code, "docs/feeds.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "read as graph: 1 window(s): 1 counted" in out
+    assert "'Outlook for Mobile': 1116" in out

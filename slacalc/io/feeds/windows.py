@@ -137,9 +137,8 @@ class ImportedWindows:
         ignored = self.not_counted
         lines = [
             f"{self.source or 'feed'}: read as {self.format}: {len(self.frame)} window(s): "
-            f"{len(self.counted)} counted, {len(excluded)} excluded as the SLA excludes "
-            f"(maintenance), {len(ignored)} not downtime; {len(self.skipped)} record(s) gave "
-            "no window"
+            f"{len(self.counted)} counted, {len(excluded)} SLA-excluded (maintenance), "
+            f"{len(ignored)} not downtime; {len(self.skipped)} record(s) gave no window"
         ]
         if self.mapping:
             pairs = ", ".join(f"{k!r} → {v}" for k, v in self.mapping.items())
@@ -155,7 +154,7 @@ class ImportedWindows:
         lines.extend(f"no window: {s}" for s in self.skipped)
         lines.extend(self.notes)
         lines.extend(f"to answer: {q}" for q in self.questions)
-        return "\n".join(lines)
+        return "\n".join(dict.fromkeys(lines))  # a component's windows share their reason
 
 
 # Times -----------------------------------------------------------------------------------------
