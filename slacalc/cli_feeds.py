@@ -15,8 +15,6 @@ assumed; what was excluded is listed with the reason.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import os
 import sys
 from dataclasses import replace
@@ -28,7 +26,7 @@ import pandas as pd
 from slacalc.errors import SlacalcError
 from slacalc.io.feeds import FORMATS, ImportedWindows, is_feed, read_feed
 from slacalc.io.feeds.fetch import fetch
-from slacalc.io.feeds.windows import OUTAGE_COLUMNS, mark_measured, users_line
+from slacalc.io.feeds.windows import mark_measured, users_line, windows_csv
 from slacalc.io.outages import Outages, read_outages
 from slacalc.io.signins import apply_signins, summarise_signins
 from slacalc.io.usage import UsageReport, read_usage
@@ -213,30 +211,6 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(text)
     return 0
-
-
-def windows_csv(frame: pd.DataFrame, *, evidence: bool = False) -> str:
-    """The windows as the outage CSV slacalc reads (times in ISO 8601 UTC).
-
-    ``evidence`` adds the ``source`` and ``evidence`` columns, which reading lists as not used.
-    """
-    columns = [*OUTAGE_COLUMNS, *(("source", "evidence") if evidence else ())]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in frame[columns].itertuples(index=False):
-        writer.writerow([_cell(v) for v in row])
-    return buffer.getvalue()
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat().replace("+00:00", "Z")
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if value is pd.NaT else str(value)
 
 
 def run_fetch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -26,7 +26,9 @@ feed leaves open (a partial outage's share of users).
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -436,3 +438,27 @@ def users_line(frame: pd.DataFrame) -> str:
     counts = frame["users_source"].value_counts()
     parts = [f"{int(counts[k])} {k}" for k in USERS_SOURCES if k in counts.index]
     return "affected users per window: " + (", ".join(parts) or "no windows")
+
+
+def windows_csv(frame: pd.DataFrame, *, evidence: bool = False) -> str:
+    """The windows as the outage CSV slacalc reads (times in ISO 8601 UTC).
+
+    ``evidence`` adds the ``source`` and ``evidence`` columns, which reading lists as not used.
+    """
+    columns = [*OUTAGE_COLUMNS, *(("source", "evidence") if evidence else ())]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in frame[columns].itertuples(index=False):
+        writer.writerow([_cell(v) for v in row])
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat().replace("+00:00", "Z")
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is pd.NaT else str(value)
