@@ -95,3 +95,38 @@ def test_measured_users_round_trip_through_calculate() -> None:
 def test_a_log_without_users_is_refused() -> None:
     with pytest.raises(InputError, match="not a sign-in log"):
         summarise_signins(b"Date (UTC),Application\n2026-03-19T09:00:00Z,Outlook\n", WINDOWS)
+
+
+@pytest.mark.slow
+def test_a_large_log_on_disk_is_read_in_chunks_never_whole(tmp_path: Path) -> None:
+    import tracemalloc
+
+    # hand-made: 400,000 phone sign-ins of 2,000 users over March (≈ 40 MB of CSV)
+    path = tmp_path / "signins.csv"
+    minutes = pd.Timestamp("2026-03-01T00:00Z") + pd.to_timedelta(
+        pd.RangeIndex(400_000) % 44_000, unit="min"
+    )
+    frame = pd.DataFrame(
+        {
+            "Date (UTC)": minutes.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Username": [f"user{i % 2000}@contoso.com" for i in range(400_000)],
+            "Application": "Microsoft Outlook",
+            "Client app": "Mobile Apps and Desktop clients",
+            "Operating System": "Ios 17",
+            "Sign-in error code": "0",
+        }
+    )
+    frame.to_csv(path, index=False)
+    size = path.stat().st_size
+    del frame, minutes
+    tracemalloc.start()
+    summary = summarise_signins(path, WINDOWS, chunk_rows=50_000)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert summary.rows_read == 400_000
+    # row i: minute i % 44,000 of March, user i % 2,000. 19 Mar 08:00–20:00 is minutes
+    # 26,400–27,119; 44,000 is a multiple of 2,000, so in every cycle those minutes are users
+    # 26,400 % 2,000 = 400 … 1,119: 720 distinct users. Before it (from 1 March, within the 30
+    # days), minutes 0–26,399 cover every one of the 2,000 users.
+    assert summary.windows[["users_during", "users_before"]].iloc[0].tolist() == [720, 2000]
+    assert peak < size / 2  # never the whole file at once

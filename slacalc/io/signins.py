@@ -25,8 +25,10 @@ Reference: https://learn.microsoft.com/graph/api/resources/signin
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -177,7 +179,19 @@ def _matches(chunk: pd.DataFrame, rule: Client) -> np.ndarray:
 
 
 def _chunks(source: TableSource, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, str]]:
-    """The log as frames of the six columns, a chunk (CSV) or a page (JSON) at a time."""
+    """The log as frames of the six columns, a chunk (CSV) or a page (JSON) at a time.
+
+    A CSV file on disk is read from the disk a chunk at a time, never whole, whatever its size;
+    bytes, an open file and JSON are read whole first (within the size limit of uploads).
+    """
+    path = Path(source) if isinstance(source, str | os.PathLike) else None
+    if path is not None and path.suffix.lower() in (".csv", ".tsv") and path.is_file():
+        origin = str(path)
+        reader = pd.read_csv(
+            path, dtype=str, chunksize=chunk_rows, keep_default_na=False, encoding="utf-8-sig"
+        )
+        yield from _csv_chunks(reader, origin)
+        return
     data, name = _read_bytes(source)
     origin = name or "the sign-in log"
     if data.lstrip()[:1] in (b"{", b"["):
@@ -187,8 +201,20 @@ def _chunks(source: TableSource, chunk_rows: int) -> Iterator[tuple[pd.DataFrame
         return
     text, _ = _decode(data, origin)
     reader = pd.read_csv(io.StringIO(text), dtype=str, chunksize=chunk_rows, keep_default_na=False)
+    yield from _csv_chunks(reader, origin)
+
+
+def _csv_chunks(reader: Iterable[pd.DataFrame], origin: str) -> Iterator[tuple[pd.DataFrame, str]]:
+    """Each chunk of a CSV log with its columns named as :data:`_COLUMNS` (missing ones empty)."""
     columns: dict[str, str] | None = None
-    for chunk in reader:
+    chunks = iter(reader)
+    while True:
+        try:
+            chunk = next(chunks)
+        except StopIteration:
+            return
+        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+            raise InputError(f"{origin}: not a readable CSV sign-in log: {exc}") from None
         if columns is None:
             columns = _find_columns(list(chunk.columns), origin)
         named = chunk.rename(columns={v: k for k, v in columns.items() if v})
