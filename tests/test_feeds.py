@@ -592,3 +592,73 @@ def test_the_exchange_example_from_graph_issues_and_a_usage_report() -> None:
         ("2026-03", "76.7473118", Decimal("4000.00")),
         ("2026-04", "75.0694444", Decimal("4000.00")),
     ]
+
+
+# More hand-made edge cases, each built from a real sample ----------------------------------------
+
+
+def test_a_single_statuspage_incident_still_open_is_closed_at_as_of() -> None:
+    # incidents/{id}.json is the incident itself; here the GitHub one before it was resolved,
+    # with times written at a -06:00 offset as some pages do
+    incident = json.loads((DATA / "statuspage-github.json").read_text())["incidents"][0]
+    incident = {**incident, "resolved_at": None, "status": "investigating"}
+    incident["incident_updates"] = [
+        {**u, "created_at": stamp(u["created_at"]).tz_convert("-06:00").isoformat()}
+        for u in incident["incident_updates"]
+        if u["status"] != "resolved"
+    ]
+    imported = read_feed(json.dumps(incident).encode(), as_of="2024-09-16T22:00:00Z")
+    actions = imported.frame[imported.frame["service"] == "Actions"]
+    # the last stretch (partial from 21:55:28.472) has no end until as_of
+    assert rows(actions, "start", "end")[-1] == (
+        "2024-09-16T21:55:28.472000+00:00",
+        "2024-09-16T22:00:00+00:00",
+    )
+
+
+def test_a_service_map_file_maps_a_feature_to_cohorts(tmp_path: Path) -> None:
+    mapping = tmp_path / "map.csv"
+    mapping.write_text(
+        "feed_name,feature,service,cohort\n"
+        "Exchange Online,Mailflow - delayed delivery from Internet,"
+        "microsoft-365-exchange-online,Outlook for Mobile;Outlook for Web\n"
+        "Exchange Online,,microsoft-365-exchange-online,\n"
+    )
+    imported = read_feed(DATA / "graph-issues.json", service_map=mapping)
+    assert rows(imported.frame, "id", "service", "cohort") == [
+        ("EX226792", "microsoft-365-exchange-online", "Outlook for Mobile"),
+        ("EX226792", "microsoft-365-exchange-online", "Outlook for Web"),
+    ]
+    key = "Exchange Online / Mailflow - delayed delivery from Internet"
+    assert imported.mapping == {
+        key: "microsoft-365-exchange-online (cohorts Outlook for Mobile, Outlook for Web)"
+    }
+
+
+def test_aws_cli_v2_iso_times_read_as_the_epoch_seconds_do() -> None:
+    events = json.loads((DATA / "aws-describe-events.json").read_text())
+    for event in events["events"]:  # hand-made: as CLI v2 prints them
+        for key in ("startTime", "endTime", "lastUpdatedTime"):
+            if key in event:
+                event[key] = pd.Timestamp(event[key], unit="s", tz="UTC").isoformat()
+    epoch = read_feed(DATA / "aws-describe-events.json").frame
+    iso = read_feed(events).frame
+    assert (iso["start"] - epoch["start"]).abs().max() < pd.Timedelta(microseconds=1)
+
+
+def test_a_google_disruption_counts_only_with_a_share() -> None:
+    incident = json.loads((DATA / "google-incidents.json").read_text())[0]
+    incident["status_impact"] = "SERVICE_DISRUPTION"  # hand-made
+    without = read_feed([incident])
+    assert without.frame["not_counted"].iloc[0].startswith("service disruption")
+    assert without.questions
+    shared = read_feed([incident], partial_share="12.5")
+    assert rows(shared.frame, "affected_percent", "users_source", "not_counted") == [
+        (12.5, "given", "")
+    ]
+
+
+@pytest.mark.parametrize("share", ["0", "101", "abc", "1.234"])
+def test_a_partial_share_out_of_range_is_refused(share: str) -> None:
+    with pytest.raises(InputError, match="partial_share"):
+        read_feed(DATA / "statuspage-github.json", partial_share=share)
