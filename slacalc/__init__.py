@@ -23,7 +23,9 @@ from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
 from slacalc.errors import CalculationError, ContractError, InputError, RowProblem, SlacalcError
 from slacalc.io.customers import Customers, read_customers
+from slacalc.io.feeds import ImportedWindows, read_feed
 from slacalc.io.outages import Outages, read_outages
+from slacalc.io.usage import UsageReport, read_usage
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 
 __version__ = "0.1.0"
@@ -33,12 +35,14 @@ __all__ = [
     "Contract",
     "ContractError",
     "Customers",
+    "ImportedWindows",
     "InputError",
     "Outages",
     "Results",
     "RowProblem",
     "Scenario",
     "SlacalcError",
+    "UsageReport",
     "__version__",
     "calculate",
     "contract_schema",
@@ -46,7 +50,9 @@ __all__ = [
     "list_contracts",
     "load_contract",
     "read_customers",
+    "read_feed",
     "read_outages",
+    "read_usage",
 ]
 
 

@@ -662,3 +662,14 @@ def test_a_google_disruption_counts_only_with_a_share() -> None:
 def test_a_partial_share_out_of_range_is_refused(share: str) -> None:
     with pytest.raises(InputError, match="partial_share"):
         read_feed(DATA / "statuspage-github.json", partial_share=share)
+
+
+def test_two_products_of_one_contract_make_one_window() -> None:
+    # hand-made: the real Google incident as a Workspace one naming Gmail and Google Drive
+    incident = json.loads((DATA / "google-incidents.json").read_text())[0]
+    incident["status_impact"] = "SERVICE_OUTAGE"
+    incident["affected_products"] = [{"title": "Gmail"}, {"title": "Google Drive"}]
+    imported = read_feed([incident], contract="google-workspace")
+    assert rows(imported.frame, "id", "service") == [("rZvZvSKVdDHyWh4dZJ8D", "google-workspace")]
+    assert "1 window(s) repeated once their names were mapped" in imported.notes[0]
+    assert slacalc.read_outages(imported.outages).rejected == ()

@@ -322,6 +322,18 @@ def finish(
                 opened.append(one.id)
             rows.append(one)
     extra = list(notes)
+    # two of the feed's names for one contract (Gmail and Drive, both Google Workspace) give the
+    # same window twice: it is one outage of that contract, read once
+    same: dict[tuple[object, ...], Window] = {}
+    for w in rows:
+        same.setdefault((w.id, w.start, w.end, w.tenant, w.name, w.cohort, w.percent), w)
+    if len(same) < len(rows):
+        extra.append(
+            f"{len(rows) - len(same)} window(s) repeated once their names were mapped to "
+            "contracts (one incident naming several services of one contract); each read once"
+        )
+        kept = {id(w) for w in same.values()}
+        rows = [w for w in rows if id(w) in kept]
     for name, near in unknown.items():
         hint = f" (closest known: {near!r})" if near else ""
         extra.append(
