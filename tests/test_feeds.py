@@ -673,3 +673,14 @@ def test_two_products_of_one_contract_make_one_window() -> None:
     assert rows(imported.frame, "id", "service") == [("rZvZvSKVdDHyWh4dZJ8D", "google-workspace")]
     assert "1 window(s) repeated once their names were mapped" in imported.notes[0]
     assert slacalc.read_outages(imported.outages).rejected == ()
+
+
+def test_an_older_pagerduty_incident_closes_at_its_last_status_change() -> None:
+    # hand-made: the PagerDuty example resolved, in an older response with no resolved_at
+    page = json.loads((DATA / "pagerduty-incidents.json").read_text())
+    incident = {k: v for k, v in page["incidents"][0].items() if k != "resolved_at"}
+    incident["status"] = "resolved"
+    frame = read_feed({"incidents": [incident]}).frame
+    assert rows(frame, "start", "end") == [
+        ("2015-10-06T21:30:42+00:00", "2015-10-06T21:38:23+00:00")
+    ]

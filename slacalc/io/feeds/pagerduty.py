@@ -39,7 +39,7 @@ def read(documents: list[Any]) -> tuple[list[Window], list[Skipped], list[str]]:
                 Window(
                     id=key,
                     start=feed_time(incident.get("created_at"), f"incident {key} created_at"),
-                    end=end if status == "resolved" or end is not None else None,
+                    end=end,
                     name=name,
                     source=f"PagerDuty incident {incident.get('id', '')} "
                     f"{incident.get('html_url', '')}".strip(),
