@@ -186,10 +186,7 @@ def _signins(
     """The windows with the users the sign-in log measured, and the cohorts' sizes."""
     summary = summarise_signins(log, frame[frame["excluded"] == ""])
     print(summary.summary(), file=err)
-    sizes = dict(summary.cohorts)
-    for cohort, measured in summary.windows.groupby("cohort")["users_during"].max().items():
-        sizes[str(cohort)] = max(sizes.get(str(cohort), 0), int(measured))
-    return apply_signins(frame, summary), {**sizes, **cohorts}
+    return apply_signins(frame, summary), {**summary.cohorts, **cohorts}
 
 
 def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

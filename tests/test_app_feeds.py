@@ -62,3 +62,21 @@ def test_the_exchange_example_opens_as_microsofts_feed() -> None:
     assert windows["users_source"].tolist() == ["usage report"] * 4
     # all 500 measured mobile and Mac users: 76.7473 % in March → 100 % of the 8,000 fee
     assert "March 2026: **8,000.00 USD**" in at.success[0].value
+
+
+def test_a_signin_log_measures_the_users_of_the_feed_example() -> None:
+    from tests.test_signins import LOG
+
+    at = on_data_page()
+    at.selectbox(key="widget.example_choice").set_value(inputs.FEED_EXAMPLE_LABEL)
+    at.button[[b.label for b in at.button].index("Load this example")].click()
+    at.run()
+    at.file_uploader(key="widget.feed_signins").set_value(("signins.csv", LOG.encode(), "text/csv"))
+    at.button[[b.label for b in at.button].index("Apply")].click()
+    at.run()
+    clean(at)
+    windows = next(d.value for d in at.dataframe if "users_source" in d.value.columns)
+    assert windows["users_source"].tolist() == ["sign-in log"] * 4
+    # EX1268771: 3 phone users and 1 Mac user signed in during it; EX1256020 inside it adds no
+    # one. (3 + 1) × 20,760 = 83,040 of 44,640,000 → 99.81398 % < 99.9 → 25 % of 8,000
+    assert "March 2026: **2,000.00 USD**" in at.success[0].value

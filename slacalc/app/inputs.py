@@ -23,6 +23,7 @@ from slacalc.io.customers import Customers, read_customers
 from slacalc.io.feeds import ImportedWindows, is_feed, read_feed
 from slacalc.io.feeds.windows import mark_measured, windows_csv
 from slacalc.io.outages import Outages, read_outages
+from slacalc.io.signins import apply_signins, summarise_signins
 from slacalc.io.usage import UsageReport, read_usage
 from slacalc.model.contract import Contract, list_contracts, load_contract, parse_contract
 
@@ -263,6 +264,7 @@ class FeedChoice:
     partial_share: str = ""
     usage: Upload | None = None
     service_map: Upload | None = None
+    signins: Upload | None = None
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,11 @@ def read_feed_choice(choice: FeedChoice, contract: str | None) -> FeedRead:
         frame = mark_measured(frame, usage.cohorts, "usage report")
         used = set(imported.outages["cohort"])
         cohorts = tuple((k, v) for k, v in usage.cohorts.items() if k in used)
+    if choice.signins is not None:
+        counted = frame[(frame["excluded"] == "") & (frame["not_counted"] == "")]
+        log = summarise_signins(choice.signins.open(), counted)
+        frame = apply_signins(frame, log)
+        cohorts = tuple({**log.cohorts, **dict(cohorts)}.items())
     text = windows_csv(frame[frame["not_counted"] == ""])
     return FeedRead(
         imported, frame, usage, Upload(f"{choice.feed.name} (windows).csv", text.encode()), cohorts

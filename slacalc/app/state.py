@@ -75,6 +75,7 @@ class Widget(StrEnum):
     FEED_FORM = "widget.feed_form"
     FEED_SHARE = "widget.feed_share"
     FEED_USAGE = "widget.feed_usage"
+    FEED_SIGNINS = "widget.feed_signins"
 
 
 def init() -> None:

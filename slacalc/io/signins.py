@@ -82,9 +82,13 @@ class SigninSummary:
 
     @property
     def cohorts(self) -> dict[str, int]:
-        """Each cohort's size: its distinct users in the days before its first window."""
+        """Each cohort's size: its distinct users in the days before its first window, or the
+        most users one of its windows hit if that is more (a cohort is never smaller)."""
         first = self.windows.sort_values("start").drop_duplicates("cohort")
-        return dict(zip(first["cohort"], first["users_before"].astype(int), strict=True))
+        sizes = dict(zip(first["cohort"], first["users_before"].astype(int), strict=True))
+        for cohort, hit in self.windows.groupby("cohort")["users_during"].max().items():
+            sizes[str(cohort)] = max(sizes.get(str(cohort), 0), int(hit))
+        return sizes
 
     def summary(self) -> str:
         """What was read, and the users found per window, in plain lines."""

@@ -292,11 +292,21 @@ def _feed(current: Inputs) -> None:
             type=["csv", "json", "xlsx"],
             key=Widget.FEED_USAGE,
         )
+        signins = st.file_uploader(
+            "Entra sign-in log (optional): who used the affected client during each window",
+            type=["csv", "json"],
+            key=Widget.FEED_SIGNINS,
+            help="The admin center's CSV download or Graph auditLogs/signIns JSON. Each window's "
+            "affected users become the distinct users of its client who signed in during it.",
+        )
         if st.form_submit_button("Apply", icon=":material/check_circle:"):
             answer = dataclasses.replace(
                 choice,
                 partial_share=share.strip(),
                 usage=choice.usage if usage is None else Upload(usage.name, usage.getvalue()),
+                signins=(
+                    choice.signins if signins is None else Upload(signins.name, signins.getvalue())
+                ),
             )
             _use_feed(answer)
             st.rerun()
