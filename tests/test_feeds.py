@@ -684,3 +684,38 @@ def test_an_older_pagerduty_incident_closes_at_its_last_status_change() -> None:
     assert rows(frame, "start", "end") == [
         ("2015-10-06T21:30:42+00:00", "2015-10-06T21:38:23+00:00")
     ]
+
+
+def test_the_legacy_service_communications_messages_and_their_disagreeing_posts() -> None:
+    imported = read_feed(DATA / "o365-messages.json")
+    # Workload "Exchange Online" is the name the contract lists (WorkloadDisplayName is "Exchange")
+    assert rows(imported.frame, "id", "start", "end", "service") == [
+        (
+            "EX20119",
+            "2015-04-01T22:25:00+00:00",
+            "2015-04-07T21:48:00+00:00",
+            "microsoft-365-exchange-online",
+        ),
+        (
+            "EX20789",
+            "2015-04-06T20:00:00+00:00",
+            "2015-04-07T23:00:00+00:00",
+            "microsoft-365-exchange-online",
+        ),
+    ]
+    # Microsoft's final posts give other times ("Incident Start Time: Monday, March 30, 2015, at
+    # 9:28 AM UTC", ...): reported, the fields kept
+    assert imported.notes == (
+        "issue EX20119: its last post disagrees with its fields: start 2015-03-30T09:28:00+00:00 "
+        "in the post, 2015-04-01T22:25:00+00:00 in the field; end 2015-04-07T20:00:00+00:00 in "
+        "the post, 2015-04-07T21:48:00+00:00 in the field",
+        "issue EX20789: its last post disagrees with its fields: start 2015-04-01T14:00:00+00:00 "
+        "in the post, 2015-04-06T20:00:00+00:00 in the field; end 2015-04-07T22:00:00+00:00 in "
+        "the post, 2015-04-07T23:00:00+00:00 in the field",
+    )
+    results = slacalc.calculate(
+        imported.outages, "microsoft-365-exchange-online", users=100, monthly_fee="1000"
+    )
+    # the two overlap: 1 Apr 22:25 → 7 Apr 23:00 = 6 days + 35 min = 8,675 min of every user;
+    # 867,500 of 4,320,000 user-min → 79.9189814… % < 95 → 100 % of 1,000
+    assert credit(results) == [("2015-04", "79.9189814", Decimal("1000.00"))]

@@ -30,7 +30,8 @@ from slacalc.io.feeds.windows import Skipped, Window, feed_time
 
 _TAGS = re.compile(r"<[^>]+>")
 _POST_TIME = re.compile(
-    r"^\s*(?P<which>start|end)\s+time\s*:\s*(?P<when>[^\n]+)", re.IGNORECASE | re.MULTILINE
+    r"^\s*(?:incident\s+)?(?P<which>start|end)\s+time\s*:\s*(?P<when>[^\n]+)",
+    re.IGNORECASE | re.MULTILINE,
 )
 _WEEKDAY = re.compile(r"^(monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s*", re.I)
 
@@ -77,6 +78,7 @@ def _legacy(key: str, message: dict[str, Any]) -> dict[str, Any] | Skipped:
         "id": key,
         "title": message.get("title", ""),
         "service": message.get("workloadDisplayName") or message.get("workload", ""),
+        "alias": message.get("workload", ""),
         "feature": message.get("featureDisplayName") or message.get("feature", ""),
         "classification": message.get("classification", ""),
         "status": message.get("status", ""),
@@ -132,6 +134,7 @@ def _window(key: str, issue: dict[str, Any]) -> tuple[Window, str]:
             start=start,
             end=end,
             name=str(issue.get("service", "")),
+            alias=str(issue.get("alias", "")),
             feature=str(issue.get("feature") or ""),
             not_counted=not_counted,
             source=f"Microsoft Graph service health issue {key}",

@@ -74,8 +74,9 @@ _DOTNET_DATE = re.compile(r"^/Date\((?P<ms>-?\d+)(?:[+-]\d{4})?\)/$")
 class Window:
     """One window as an importer reads it, before names are mapped to contracts.
 
-    ``name`` is the feed's service name and ``feature`` its finer name (Graph's feature, a
-    Statuspage component's group), used only to look up a mapping. ``percent`` is the share of
+    ``name`` is the feed's service name (``alias`` another name the feed gives it, used when
+    ``name`` is not known) and ``feature`` its finer name (Graph's feature, AWS's region), used
+    only to look up a mapping. ``percent`` is the share of
     users hit when the feed says it (``None``: all of them, or as mapped).
     """
 
@@ -83,6 +84,7 @@ class Window:
     start: pd.Timestamp | None
     end: pd.Timestamp | None
     name: str = ""
+    alias: str = ""
     feature: str = ""
     tenant: str = ""
     cohort: str = ""
@@ -365,6 +367,13 @@ def _map(
     all_names: list[str],
 ) -> list[Window]:
     """The window under its contract's service name (and cohorts, if the user's map says)."""
+    if (
+        window.alias
+        and rules.find(window.name, window.feature) is None
+        and window.name.casefold() not in known
+        and (window.alias.casefold() in known or rules.find(window.alias, window.feature))
+    ):
+        window = replace(window, name=window.alias)
     label = window.name if not window.feature else f"{window.name} / {window.feature}"
     rule = rules.find(window.name, window.feature) if window.name else None
     if rule is not None:
