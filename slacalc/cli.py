@@ -369,6 +369,8 @@ def describe_contract(c: Contract) -> str:
     per = {"month": "calendar month", "quarter": "calendar quarter"}[c.period]
     lines = [f"{c.name} ({c.id})", f"  provider:          {c.provider}"]
     lines.append(f"  service:           {c.service}")
+    if c.feed_names:
+        lines.append(f"  in feeds as:       {', '.join(c.feed_names)}")
     lines.append(f"  commitment:        {_num(c.commitment_percent)} % availability per {per}")
     lines.append(f"  periods measured:  {per}s in {c.timezone}")
     if c.method == "user_minutes":

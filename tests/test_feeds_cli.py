@@ -243,3 +243,9 @@ def test_the_docs_library_example_runs(capsys: pytest.CaptureFixture[str]) -> No
     out = capsys.readouterr().out
     assert "read as graph: 1 window(s): 1 counted" in out
     assert "'Outlook for Mobile': 1116" in out
+
+
+def test_contracts_show_says_the_names_feeds_use(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "contracts", "show", "aws-ec2-region")
+    assert status == 0
+    assert "  in feeds as:       EC2\n" in out
