@@ -32,8 +32,10 @@ from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
 from slacalc.errors import CalculationError, ContractError, InputError, RowProblem, SlacalcError
 from slacalc.io.customers import Customers, read_customers
+from slacalc.io.feeds import ImportedWindows, read_feed
 from slacalc.io.metrics import Metrics, read_metrics
 from slacalc.io.outages import Outages, read_outages
+from slacalc.io.usage import UsageReport, read_usage
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 from slacalc.model.registry import ContractRegistry
 
@@ -46,6 +48,7 @@ __all__ = [
     "ContractRegistry",
     "Customers",
     "ErrorRateResults",
+    "ImportedWindows",
     "InputError",
     "Metrics",
     "Outages",
@@ -53,6 +56,7 @@ __all__ = [
     "RowProblem",
     "Scenario",
     "SlacalcError",
+    "UsageReport",
     "__version__",
     "calculate",
     "calculate_error_rate",
@@ -61,8 +65,10 @@ __all__ = [
     "list_contracts",
     "load_contract",
     "read_customers",
+    "read_feed",
     "read_metrics",
     "read_outages",
+    "read_usage",
 ]
 
 

@@ -446,7 +446,7 @@ def test_export_excel_takes_results_of_a_contract_file(my_contract: Path, tmp_pa
 
 
 def test_app_runs_streamlit_on_the_packaged_entry_with_the_options_after_the_double_dash() -> None:
-    entry = Path(cli.__file__).resolve().parent / "app" / "main.py"
+    entry = Path(cli.__file__).resolve().parents[1] / "app" / "main.py"
     assert entry.is_file()  # inside the package, so a wheel carries it (see test_wheel.py)
     assert cli.app_command(["--", "--server.port", "8502"]) == [
         sys.executable,

@@ -810,18 +810,25 @@ def test_users_source_says_whether_a_count_was_given_or_all_users_assumed() -> N
         "2026-03-11T10:00Z,2026-03-11T11:00Z,,,\n"  # 3: nothing → all users assumed
         "2026-03-12T10:00Z,2026-03-12T11:00Z,,12.5,\n"  # 4: a percent → given
         "2026-03-13T10:00Z,2026-03-13T11:00Z,7,,Sign-in log\n"  # 5: as stated
-        "2026-03-14T10:00Z,2026-03-14T11:00Z,,,feed\n"  # 6: a source but no count
+        "2026-03-14T10:00Z,2026-03-14T11:00Z,,,given\n"  # 6: 'given' but no count
         "2026-03-15T10:00Z,2026-03-15T11:00Z,3,,assumed all\n"  # 7: contradicts its count
         "2026-03-16T10:00Z,2026-03-16T11:00Z,3,,guess\n"  # 8: not a source
+        "2026-03-17T10:00Z,2026-03-17T11:00Z,,,feed\n"  # 9: the feed states everyone
     )
     outages = read_outages(io.StringIO(text))
     frame = outages.frame
-    assert frame["users_source"].tolist() == ["given", "assumed all", "given", "sign-in log"]
+    assert frame["users_source"].tolist() == [
+        "given",
+        "assumed all",
+        "given",
+        "sign-in log",
+        "feed",
+    ]
     assert [(p.row, p.column, p.field) for p in outages.rejected] == [
         (6, "users source", "users_source"),
         (7, "users source", "users_source"),
         (8, "users source", "users_source"),
     ]
-    assert "gives none; give them, or write 'assumed all'" in outages.rejected[0].problem
+    assert "says 'given' but the row gives no affected users" in outages.rejected[0].problem
     assert "says 'assumed all' but the row gives affected users" in outages.rejected[1].problem
     assert "not a users source; one of 'given', 'usage report'" in outages.rejected[2].problem

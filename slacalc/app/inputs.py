@@ -20,7 +20,11 @@ from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Customer, Scenario, run
 from slacalc.errors import ContractError, InputError
 from slacalc.io.customers import Customers, read_customers
+from slacalc.io.feeds import ImportedWindows, is_feed, read_feed
+from slacalc.io.feeds.windows import mark_measured, windows_csv
 from slacalc.io.outages import Outages, read_outages
+from slacalc.io.signins import apply_signins, summarise_signins
+from slacalc.io.usage import UsageReport, read_usage
 from slacalc.model.bundled import shipped
 from slacalc.model.contract import Contract, list_contracts, load_contract, parse_contract
 from slacalc.model.money import parse_amount
@@ -259,3 +263,74 @@ def _number_text(value: object) -> str:
     except ArithmeticError:
         return str(value)
     return format(number.normalize(), "f")
+
+
+# Provider feeds ----------------------------------------------------------------------------------
+# A feed (Graph issues, Statuspage, AWS Health, ...) is turned into the windows CSV the rest of the
+# app reads; what the feed does not say (a partial outage's share, the users per client) is asked
+# on the data page and kept in a FeedChoice, so changing an answer imports the feed again.
+
+FEED_EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "exchange-march-2026"
+FEED_EXAMPLE_LABEL = "Exchange Online as Microsoft's feed: Graph issues + Email apps usage report"
+
+
+@dataclass(frozen=True)
+class FeedChoice:
+    """A feed as uploaded and the answers to what it leaves open."""
+
+    feed: Upload
+    partial_share: str = ""
+    usage: Upload | None = None
+    service_map: Upload | None = None
+    signins: Upload | None = None
+
+
+@dataclass(frozen=True)
+class FeedRead:
+    """A feed as imported: its windows (users measured), the usage report, the outage upload."""
+
+    imported: ImportedWindows
+    frame: pd.DataFrame
+    usage: UsageReport | None
+    windows: Upload
+    cohorts: tuple[tuple[str, int], ...]
+
+
+def feed_format(upload: Upload) -> str:
+    """The upload's feed format, or ``""`` when it is a table of windows."""
+    return is_feed(upload.open())
+
+
+def read_feed_choice(choice: FeedChoice, contract: str | None) -> FeedRead:
+    """Import the feed with the user's answers; the windows come back as a CSV upload."""
+    imported = read_feed(
+        choice.feed.open(),
+        contract=contract,
+        service_map=None if choice.service_map is None else choice.service_map.open(),
+        partial_share=choice.partial_share or None,
+    )
+    usage = None if choice.usage is None else read_usage(choice.usage.open())
+    frame = imported.frame
+    cohorts: tuple[tuple[str, int], ...] = ()
+    if usage is not None:
+        frame = mark_measured(frame, usage.cohorts, "usage report")
+        used = set(imported.outages["cohort"])
+        cohorts = tuple((k, v) for k, v in usage.cohorts.items() if k in used)
+    if choice.signins is not None:
+        counted = frame[(frame["excluded"] == "") & (frame["not_counted"] == "")]
+        log = summarise_signins(choice.signins.open(), counted)
+        frame = apply_signins(frame, log)
+        cohorts = tuple({**log.cohorts, **dict(cohorts)}.items())
+    text = windows_csv(frame[frame["not_counted"] == ""])
+    return FeedRead(
+        imported, frame, usage, Upload(f"{choice.feed.name} (windows).csv", text.encode()), cohorts
+    )
+
+
+def feed_example() -> FeedChoice:
+    """The bundled EX1256020 example as Microsoft's feed and the tenant's usage report."""
+    return FeedChoice(
+        feed=Upload("graph-issues.json", (FEED_EXAMPLE / "graph-issues.json").read_bytes()),
+        usage=Upload("email-apps-usage.csv", (FEED_EXAMPLE / "email-apps-usage.csv").read_bytes()),
+        service_map=Upload("service-map.csv", (FEED_EXAMPLE / "service-map.csv").read_bytes()),
+    )

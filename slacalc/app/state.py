@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import streamlit as st
 
-from slacalc.app.inputs import Inputs, example
+from slacalc.app.inputs import FeedChoice, Inputs, example
 from slacalc.engine.scenarios import Scenario
 
 
@@ -33,6 +33,9 @@ class Model(StrEnum):
     """``str``: why the last uploaded contract file was refused ("" when it was not)."""
     DATA_ERROR = "model.data_error"
     """``str``: why the last uploaded outage or customers file was refused ("" when not)."""
+    FEED = "model.feed"
+    """:class:`~slacalc.app.inputs.FeedChoice` or ``None``: the provider feed the windows came
+    from, with the user's answers to what it leaves open."""
 
 
 class Widget(StrEnum):
@@ -69,6 +72,10 @@ class Widget(StrEnum):
     FILTER_TIERS = "widget.filter_tiers"
     FILTER_TENANT = "widget.filter_tenant"
     TOP_N = "widget.top_n"
+    FEED_FORM = "widget.feed_form"
+    FEED_SHARE = "widget.feed_share"
+    FEED_USAGE = "widget.feed_usage"
+    FEED_SIGNINS = "widget.feed_signins"
 
 
 def init() -> None:
@@ -81,10 +88,22 @@ def init() -> None:
         Model.LAST_CONTRACT_UPLOAD: "",
         Model.CONTRACT_ERROR: "",
         Model.DATA_ERROR: "",
+        Model.FEED: None,
     }
     for key, value in defaults.items():
         if key not in st.session_state:
             st.session_state[key] = value
+
+
+def feed() -> FeedChoice | None:
+    """The provider feed the current windows came from, if they came from one."""
+    value = st.session_state[Model.FEED]
+    return value if isinstance(value, FeedChoice) else None
+
+
+def set_feed(value: FeedChoice | None) -> None:
+    """Remember (or forget) the feed the windows came from."""
+    st.session_state[Model.FEED] = value
 
 
 def inputs() -> Inputs:

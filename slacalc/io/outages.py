@@ -39,7 +39,8 @@ times as :mod:`slacalc.io.times` describes. Every data row ends in exactly one o
   is recorded: ``users_source`` is ``"assumed all"`` there and ``"given"`` where a count or a
   percent was written. An input column ``users_source`` may say more precisely where a count came
   from (:data:`USERS_SOURCES`: ``usage report``, ``sign-in log``, ``feed``); it must agree with
-  the row (``assumed all`` only without a count, anything else only with one).
+  the row (``assumed all`` only without a count, ``given`` only with one; a feed, usage report
+  or sign-in log without a count states the whole population or cohort itself).
 * An ``excluded`` cell of ``no``/``false``/``n``/``0``/``-``/empty counts the row;
   ``yes``/``true``/``y``/``1``/``x`` excludes it with the reason "excluded (no reason given)";
   text naming a kind of exclusion (``maintenance``, ``planned``, ``customer``, ``force-majeure``,
@@ -690,9 +691,11 @@ class _Check:
         problem[(problem == "") & (said == ASSUMED_ALL) & counted] = (
             "says 'assumed all' but the row gives affected users"
         )
-        problem[(problem == "") & stated.given & known & (said != ASSUMED_ALL) & ~counted] = (
-            "names a source of affected users but the row gives none; give them, or write "
-            "'assumed all'"
+        # A feed, a usage report or a sign-in log may state the whole population or cohort
+        # ("major outage"; "users of Outlook for Mac", its size measured): the source's count, not
+        # an assumption. Only "given" without a count contradicts its row.
+        problem[(problem == "") & (said == GIVEN) & ~counted] = (
+            "says 'given' but the row gives no affected users; give them, or write 'assumed all'"
         )
         self.reject("users_source", problem)
         derived = np.where(counted, GIVEN, ASSUMED_ALL).astype(object)

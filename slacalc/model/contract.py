@@ -372,6 +372,12 @@ class Contract(_Frozen):
             "its first day (the top-level terms from the last version's 'until' on)."
         ),
     )
+    feed_names: tuple[str, ...] = Field(
+        (),
+        description="The names the provider's incident feeds give this service (Graph's service, "
+        "Statuspage component names, AWS service codes, Google product names), so a feed's "
+        "windows find their contract.",
+    )
     notes: str = ""
 
     @field_validator("timezone")

@@ -60,6 +60,7 @@ def contract_terms(c: Contract) -> list[Term]:
     terms = [
         Term("provider", "provider", c.provider),
         Term("service", "service", c.service),
+        *([Term("feeds", "in feeds as", ", ".join(c.feed_names))] if c.feed_names else []),
         Term(
             "commitment", "commitment", f"{number(c.commitment_percent)} % availability per {per}"
         ),

@@ -16,6 +16,7 @@ from slacalc.app.state import Model, Widget
 from slacalc.engine.scenarios import Customer
 from slacalc.errors import SlacalcError
 from slacalc.io.customers import Customers
+from slacalc.io.feeds import FORMATS
 from slacalc.io.outages import Outages
 from slacalc.report.totals import credit_by_currency
 
@@ -58,6 +59,7 @@ def render() -> None:
         widgets.source_line(current)
         _preview(current)
     _how_read(outages)
+    _feed(current)
     if current.portfolio:
         _customers_table(current)
     else:
@@ -94,13 +96,15 @@ def _load() -> None:
     upload, example = st.columns([3, 2], gap="large")
     with upload:
         file = st.file_uploader(
-            "Outage windows: CSV, Excel (.xlsx) or JSON",
+            "Outage windows (CSV, Excel, JSON) or a provider's incident feed",
             type=["csv", "txt", "xlsx", "json"],
             key=Widget.OUTAGE_FILE,
             help=(
                 "One row per window: start, end, and optionally id, tenant, service, cohort, "
                 "affected_users or affected_percent, excluded. Usual header spellings "
-                "(Start time, Users affected, ...) are recognised."
+                "(Start time, Users affected, ...) are recognised. A feed saved from Microsoft "
+                "Graph service health, Statuspage, AWS Health, Google Cloud status, PagerDuty or "
+                "Opsgenie is recognised from its content."
             ),
         )
         st.caption(
@@ -110,14 +114,18 @@ def _load() -> None:
         if file is not None and file.file_id != state.text(Model.LAST_UPLOAD):
             state.set_text(Model.LAST_UPLOAD, file.file_id)
             current = state.inputs()
-            _try(
-                dataclasses.replace(
-                    current,
-                    label=f"Uploaded file: {file.name}",
-                    outages=Upload(file.name, file.getvalue()),
-                ),
-                file.name,
-            )
+            given = Upload(file.name, file.getvalue())
+            if pure.feed_format(given):  # a provider's feed: its windows, and what it leaves open
+                _use_feed(pure.FeedChoice(given))
+            else:
+                _try(
+                    dataclasses.replace(
+                        current, label=f"Uploaded file: {file.name}", outages=given
+                    ),
+                    file.name,
+                )
+                if not state.text(Model.DATA_ERROR):
+                    state.set_feed(None)
         people = st.file_uploader(
             "Customers table (optional, for many tenants)",
             type=["csv", "txt", "xlsx", "json"],
@@ -132,15 +140,21 @@ def _load() -> None:
             _use_customers(Upload(people.name, people.getvalue()))
     with example:
         on_disk = pure.examples_on_disk()
-        choices = [APP_EXAMPLE, *on_disk]
+        choices = [APP_EXAMPLE, pure.FEED_EXAMPLE_LABEL, *on_disk]
         choice = st.selectbox("Or a bundled example", choices, key=Widget.EXAMPLE_CHOICE)
         if st.button("Load this example", icon=":material/inventory_2:", width="stretch"):
             current = state.inputs()
-            if choice == APP_EXAMPLE:
-                fresh = dataclasses.replace(pure.example(), contract_files=current.contract_files)
+            if choice == pure.FEED_EXAMPLE_LABEL:
+                _use_feed(pure.feed_example())
             else:
-                fresh = pure.from_folder(on_disk[str(choice)], current)
-            _try(fresh, str(choice))
+                if choice == APP_EXAMPLE:
+                    fresh = dataclasses.replace(
+                        pure.example(), contract_files=current.contract_files
+                    )
+                else:
+                    fresh = pure.from_folder(on_disk[str(choice)], current)
+                _try(fresh, str(choice))
+                state.set_feed(None)
         if st.button("Start an empty table to type in", icon=":material/edit:", width="stretch"):
             current = state.inputs()
             _try(
@@ -219,6 +233,83 @@ def _how_read(outages: Outages) -> None:
         for note in outages.notes:
             st.info(note, icon=":material/info:")
     widgets.rejected(outages.rejected, rows_read=outages.rows_read)
+
+
+def _use_feed(choice: pure.FeedChoice) -> None:
+    """Read the feed with the user's answers and, if it computes, use its windows."""
+    current = state.inputs()
+    contract = current.contract or pure.EXAMPLE_CONTRACT
+    try:
+        read = pure.read_feed_choice(choice, contract)
+    except SlacalcError as exc:
+        state.set_text(Model.DATA_ERROR, f"{choice.feed.name}: {exc}")
+        return
+    sizes = dict(current.customer.cohorts) | dict(read.cohorts)
+    _try(
+        dataclasses.replace(
+            current,
+            label=f"Provider feed ({read.imported.format}): {choice.feed.name}",
+            outages=read.windows,
+            customers=None,
+            contract=contract,
+            customer=dataclasses.replace(current.customer, cohorts=tuple(sizes.items())),
+        ),
+        choice.feed.name,
+    )
+    if not state.text(Model.DATA_ERROR):
+        state.set_feed(choice)
+
+
+def _feed(current: Inputs) -> None:
+    """The feed the windows came from: its format, every window and why, and what it asks."""
+    choice = state.feed()
+    if choice is None:
+        return
+    st.subheader("The provider's feed")
+    read = pure.read_feed_choice(choice, current.contract)
+    imported = read.imported
+    st.markdown(f"**Detected format:** {FORMATS[imported.format]} (`{imported.format}`).")
+    for line in imported.summary().splitlines()[1:]:
+        st.caption(line)
+    if read.usage is not None:
+        st.caption(read.usage.summary())
+    shown = read.frame[
+        ["id", "service", "cohort", "start", "end", "users_source", "excluded", "not_counted"]
+    ]
+    st.dataframe(shown.assign(source=read.frame["source"]), hide_index=True, width="stretch")
+    for question in imported.questions:
+        st.warning(f"**The feed does not say:** {question}", icon=":material/help:")
+    with st.form(Widget.FEED_FORM):
+        share = st.text_input(
+            "Share of users a partial outage cuts off (percent)",
+            value=choice.partial_share,
+            key=Widget.FEED_SHARE,
+            help="Statuspage 'partial_outage' and Google 'SERVICE_DISRUPTION' windows count "
+            "only once you say this; they are never taken as 100 %.",
+        )
+        usage = st.file_uploader(
+            "Email apps usage report (optional): the users of each mail client",
+            type=["csv", "json", "xlsx"],
+            key=Widget.FEED_USAGE,
+        )
+        signins = st.file_uploader(
+            "Entra sign-in log (optional): who used the affected client during each window",
+            type=["csv", "json"],
+            key=Widget.FEED_SIGNINS,
+            help="The admin center's CSV download or Graph auditLogs/signIns JSON. Each window's "
+            "affected users become the distinct users of its client who signed in during it.",
+        )
+        if st.form_submit_button("Apply", icon=":material/check_circle:"):
+            answer = dataclasses.replace(
+                choice,
+                partial_share=share.strip(),
+                usage=choice.usage if usage is None else Upload(usage.name, usage.getvalue()),
+                signins=(
+                    choice.signins if signins is None else Upload(signins.name, signins.getvalue())
+                ),
+            )
+            _use_feed(answer)
+            st.rerun()
 
 
 def _customer(current: Inputs) -> None:

@@ -27,11 +27,11 @@ from typing import TextIO
 
 import pandas as pd
 
+from slacalc.cli import feeds as cli_feeds
 from slacalc.engine.calculate import calculate
 from slacalc.engine.results import Results
 from slacalc.errors import InputError, RowProblem, SlacalcError
 from slacalc.io.customers import read_customers
-from slacalc.io.outages import read_outages
 from slacalc.io.tables import MAX_FILE_ROWS, MAX_ROWS
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 from slacalc.model.limits import MAX_LICENSED_USERS
@@ -208,7 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_CALCULATE_EPILOG,
         formatter_class=raw,
     )
-    calc.add_argument("outages", metavar="OUTAGES", help="outage windows: .csv, .xlsx or .json")
+    calc.add_argument(
+        "outages", metavar="OUTAGES", help="outage windows (.csv, .xlsx, .json) or a provider feed"
+    )
     calc.add_argument(
         "--contract",
         metavar="ID_OR_PATH",
@@ -315,7 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 even if some input rows were rejected (they are still listed on stderr)",
     )
+    cli_feeds.add_calculate_options(calc)
     calc.set_defaults(run=_run_calculate)
+    cli_feeds.add_commands(commands)
 
     app = commands.add_parser(
         "app",
@@ -467,16 +471,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _SUFFIX_FORMATS.get(output.suffix.lower(), "table") if output and not workbook else "table"
     )
 
-    outages = read_outages(
-        args.outages,
-        args.timezone,
-        sheet=args.sheet,
-        as_of=args.as_of,
-        dayfirst=args.dayfirst,
-        ambiguous=args.ambiguous,
-        nonexistent=args.nonexistent,
-        max_rows=args.max_rows,
-    )
+    outages, cohorts = cli_feeds.read_calculate_input(args, err)  # a windows table or a feed
     if outages.rejected or not args.period:  # an empty file is fine for --period: 100 %
         _require_rows(outages.frame, outages.rejected, outages.source, "outage window", err)
     registry = ContractRegistry.of(args.contracts, replace_bundled=args.replace_bundled)
@@ -495,6 +490,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         currency=args.currency or "USD",
         periods=args.period or None,
         customers=customers,
+        cohorts=cohorts or None,
         timezone=args.timezone,
         contracts=registry,
         tenant=args.tenant,
@@ -613,7 +609,7 @@ def _input_notes(results: Results) -> list[str]:
 
 
 #: The app's entry, inside the package: it is installed with the wheel, unlike ``app.py``.
-APP_ENTRY = Path(__file__).resolve().parent / "app" / "main.py"
+APP_ENTRY = Path(__file__).resolve().parents[1] / "app" / "main.py"
 
 
 def app_command(streamlit_args: Sequence[str] = ()) -> list[str]:
