@@ -145,6 +145,8 @@ examples:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``slacalc`` and its commands."""
+    from slacalc.claims import cli as claims_cli  # here: it uses this module's helpers
+
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="slacalc",
@@ -278,6 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 even if some input rows were rejected (they are still listed on stderr)",
     )
+    calc.add_argument(
+        "--claim", action="store_true", help="record a draft claim per period with a credit"
+    )
+    claims_cli.claim_options(calc)
     calc.set_defaults(run=_run_calculate)
 
     app = commands.add_parser(
@@ -290,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app.add_argument("streamlit_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     app.set_defaults(run=_run_app)
+    claims_cli.add_parser(commands)
     return parser
 
 
@@ -494,6 +501,10 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(text)
 
+    if args.claim:
+        from slacalc.claims.cli import record_results
+
+        record_results(args, results, err)
     if rejected and not args.allow_rejected:
         rows = _rejected_row_count(results)
         print(
