@@ -14,6 +14,9 @@ Modules, each with one job; imports point one way (left to right)::
 
     errors, money, periods → contract → outages, customers → availability, maintenance
         → credits, claims → results → calculate → scenarios, distributed (Dask) → excel, cli, ui
+
+The claims register (``slacalc.claims``) is storage beside the front ends: it uses the engine,
+and the engine never imports it.
 """
 
 from typing import Any as _Any
@@ -21,7 +24,14 @@ from typing import Any as _Any
 from slacalc.engine.calculate import calculate
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
-from slacalc.errors import CalculationError, ContractError, InputError, RowProblem, SlacalcError
+from slacalc.errors import (
+    CalculationError,
+    ContractError,
+    InputError,
+    RegisterError,
+    RowProblem,
+    SlacalcError,
+)
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.outages import Outages, read_outages
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
@@ -35,6 +45,7 @@ __all__ = [
     "Customers",
     "InputError",
     "Outages",
+    "RegisterError",
     "Results",
     "RowProblem",
     "Scenario",

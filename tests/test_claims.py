@@ -349,3 +349,14 @@ def test_the_export_has_a_claim_status_sheet(register: Register, tmp_path: Path)
     names = openpyxl.load_workbook(book, read_only=True).sheetnames
     assert names[:2] == ["Summary", "Claim status"]
     assert "Calculation" in names
+
+
+def test_the_engine_and_the_reading_layer_never_import_the_register() -> None:
+    root = Path(slacalc.__file__).parent
+    offenders = [
+        str(path.relative_to(root))
+        for layer in ("model", "io", "engine")
+        for path in (root / layer).rglob("*.py")
+        if "slacalc.claims" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
