@@ -6,7 +6,7 @@ This file only sets the page up and routes; the pages live in ``slacalc/app/page
 import streamlit as st
 
 from slacalc.app import state
-from slacalc.app.widgets import CLAIM_PAGE, CONTRACT_PAGE, DATA_PAGE, WHATIF_PAGE
+from slacalc.app.widgets import CLAIM_PAGE, CLAIMS_PAGE, CONTRACT_PAGE, DATA_PAGE, WHATIF_PAGE
 
 st.set_page_config(
     page_title="slacalc: SLA credits", page_icon=":material/request_quote:", layout="wide"
@@ -18,5 +18,6 @@ st.navigation(
         st.Page(DATA_PAGE, title="Data", icon=":material/upload_file:"),
         st.Page(CONTRACT_PAGE, title="Contract", icon=":material/gavel:"),
         st.Page(WHATIF_PAGE, title="What-if", icon=":material/compare_arrows:"),
+        st.Page(CLAIMS_PAGE, title="Claims", icon=":material/fact_check:"),
     ]
 ).run()

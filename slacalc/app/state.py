@@ -33,6 +33,8 @@ class Model(StrEnum):
     """``str``: why the last uploaded contract file was refused ("" when it was not)."""
     DATA_ERROR = "model.data_error"
     """``str``: why the last uploaded outage or customers file was refused ("" when not)."""
+    CLAIMS_NOTICE = "model.claims_notice"
+    """``str``: what the last change to the claims register did, shown once ("" when shown)."""
 
 
 class Widget(StrEnum):
@@ -69,6 +71,19 @@ class Widget(StrEnum):
     FILTER_TIERS = "widget.filter_tiers"
     FILTER_TENANT = "widget.filter_tenant"
     TOP_N = "widget.top_n"
+    RECORD_CLAIM = "widget.record_claim"
+    CLAIMS_STATUS = "widget.claims_status"
+    CLAIMS_PROVIDER = "widget.claims_provider"
+    CLAIMS_DUE = "widget.claims_due"
+    CLAIMS_FORM = "widget.claims_form"
+    CLAIMS_CLAIM = "widget.claims_claim"
+    CLAIMS_ACTION = "widget.claims_action"
+    CLAIMS_TICKET = "widget.claims_ticket"
+    CLAIMS_AMOUNT = "widget.claims_amount"
+    CLAIMS_INVOICE = "widget.claims_invoice"
+    CLAIMS_REASON = "widget.claims_reason"
+    CLAIMS_ON = "widget.claims_on"
+    CLAIMS_AUTHOR = "widget.claims_author"
 
 
 def init() -> None:
@@ -81,6 +96,7 @@ def init() -> None:
         Model.LAST_CONTRACT_UPLOAD: "",
         Model.CONTRACT_ERROR: "",
         Model.DATA_ERROR: "",
+        Model.CLAIMS_NOTICE: "",
     }
     for key, value in defaults.items():
         if key not in st.session_state:

@@ -22,12 +22,13 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
+from slacalc.claims.views import signed
 from slacalc.cli import _FORMATS, EXIT_OK, _aligned, _amount, _zone
 from slacalc.errors import SlacalcError
 
 if TYPE_CHECKING:
     from slacalc.claims.records import Claim
-    from slacalc.claims.register import Recorded, Register
+    from slacalc.claims.register import Register
     from slacalc.engine.results import Results
 
 _EPILOG = """\
@@ -199,33 +200,14 @@ def open_register(args: argparse.Namespace) -> Register:
 
 def record_results(args: argparse.Namespace, results: Results, err: TextIO) -> None:
     """``calculate --claim``: record drafts and say, on stderr, what each period became."""
+    from slacalc.claims.views import recorded_lines
+
     with open_register(args) as register:
         recorded = register.record(
             results, account_id=args.account or "", author=args.author, zone=args.zone
         )
     for line in recorded_lines(recorded):
         print(line, file=err)
-
-
-def recorded_lines(recorded: Sequence[Recorded]) -> list[str]:
-    """One line per claim a calculation touched; a changed amount is shown, never applied."""
-    if not recorded:
-        return ["claims: no period with a credit to claim"]
-    lines = []
-    for r in recorded:
-        c = r.claim
-        what = f"claim {c.id}: {_who(c)}{c.contract_id} {c.period}"
-        if r.outcome == "added":
-            lines.append(f"{what}: draft recorded, {_money(c.amount, c.currency)}")
-        elif r.outcome == "unchanged":
-            lines.append(f"{what}: already recorded ({c.status}), same amount")
-        else:
-            lines.append(
-                f"{what}: {c.status} for {_money(c.amount, c.currency)}, but this calculation "
-                f"gives {_money(r.amount, c.currency)} ({_signed(r.difference)}); the claim is "
-                "unchanged, the new figure is in its history"
-            )
-    return lines
 
 
 def _run_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -383,7 +365,7 @@ def describe(claim: Claim) -> str:
     if claim.recalculated is not None:
         lines.append(
             f"  a re-run:      gives {_money(claim.recalculated, claim.currency)} "
-            f"({_signed(claim.recalculated - claim.amount)}); the claim stands as filed"
+            f"({signed(claim.recalculated - claim.amount)}); the claim stands as filed"
         )
     lines.append(f"  inputs:        sha256 {claim.fingerprint or '(typed in)'}")
     lines.append("  history:")
@@ -453,14 +435,6 @@ def _word(status: str) -> str:
 
 def _money(amount: object, currency: str) -> str:
     return "" if amount is None else f"{amount:,f} {currency}"
-
-
-def _signed(amount: Decimal) -> str:
-    return f"{'+' if amount > 0 else ''}{amount:,f}"
-
-
-def _who(claim: Claim) -> str:
-    return f"{claim.tenant} " if claim.tenant else ""
 
 
 def _text(value: object) -> str:

@@ -105,8 +105,13 @@ class Register:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def location(self) -> str:
+        """The register's database URL, with any password hidden (for showing)."""
+        return self._engine.url.render_as_string(hide_password=True)
+
     def __repr__(self) -> str:
-        return f"<Register {self._engine.url.render_as_string(hide_password=True)}>"
+        return f"<Register {self.location}>"
 
     # Writing -------------------------------------------------------------------------------
 

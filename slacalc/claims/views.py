@@ -4,11 +4,15 @@ waiting for the provider, what was denied, and credits received against claimed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from slacalc.claims.records import Claim
+
+if TYPE_CHECKING:
+    from slacalc.claims.register import Recorded
 
 
 def due_soon(claims: Iterable[Claim], today: dt.date, days: int) -> list[Claim]:
@@ -144,3 +148,33 @@ def status_records(claims: Iterable[Claim], today: dt.date) -> list[dict[str, ob
             }
         )
     return records
+
+
+def recorded_lines(recorded: Sequence[Recorded]) -> list[str]:
+    """One line per claim a calculation touched; a changed amount is shown, never applied."""
+    if not recorded:
+        return ["claims: no period with a credit to claim"]
+    lines = []
+    for r in recorded:
+        c = r.claim
+        what = f"claim {c.id}: {c.tenant + ' ' if c.tenant else ''}{c.contract_id} {c.period}"
+        if r.outcome == "added":
+            lines.append(f"{what}: draft recorded, {_amount(c.amount, c.currency)}")
+        elif r.outcome == "unchanged":
+            lines.append(f"{what}: already recorded ({c.status}), same amount")
+        else:
+            lines.append(
+                f"{what}: {c.status} for {_amount(c.amount, c.currency)}, but this calculation "
+                f"gives {_amount(r.amount, c.currency)} ({signed(r.difference)}); the claim is "
+                "unchanged, the new figure is in its history"
+            )
+    return lines
+
+
+def _amount(amount: Decimal, currency: str) -> str:
+    return f"{amount:,f} {currency}"
+
+
+def signed(amount: Decimal) -> str:
+    """A difference with its sign: ``+100.00``, ``-1,000.00``."""
+    return f"{'+' if amount > 0 else ''}{amount:,f}"
