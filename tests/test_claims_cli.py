@@ -106,7 +106,7 @@ def test_the_lifecycle_from_the_command_line(
             "claimed": "400.00",
             "approved": "400.00",
             "credited": "400.00",
-            "denied": "0",
+            "denied": "0.00",
             "outstanding": "0.00",
         }
     ]
@@ -222,3 +222,93 @@ def test_calculate_claim_through_the_real_entry_point(outages: Path, tmp_path: P
         timeout=120,
     )
     assert [c["claimed"] for c in json.loads(listed.stdout)] == ["400.00"]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "exchange-march-2026"
+
+
+def _doc_output(command: str) -> str:
+    """What docs/claims.md shows ``command`` printing (the lines after it, to the next ``$``)."""
+    text = (ROOT / "docs" / "claims.md").read_text(encoding="utf-8")
+    after = text.split(f"$ {command}\n", 1)[1]
+    return after.split("```", 1)[0].split("\n$ ", 1)[0].rstrip("\n") + "\n"
+
+
+def test_the_month_in_docs_claims_md(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    """The finance team's month, replayed on the days the doc names; its tables are the doc's."""
+    corrected = tmp_path / "customers.csv"
+    text = (EXAMPLE / "customers.csv").read_text(encoding="utf-8")
+    corrected.write_text(text.replace(",1000,4000.00,", ",1000,5000.00,"), encoding="utf-8")
+    outages, customers = str(EXAMPLE / "outages.csv"), str(EXAMPLE / "customers.csv")
+
+    _, _, err = run(capsys, "calculate", outages, "--customers", customers, "--claim")
+    assert [line for line in err.splitlines() if line.startswith("claim ")] == [
+        "claim 1: contoso microsoft-365-exchange-online 2026-03: draft recorded, 1,000.00 USD",
+        "claim 2: contoso microsoft-365-exchange-online 2026-04: draft recorded, 1,000.00 USD",
+        "claim 3: northwind microsoft-365-exchange-online 2026-03: draft recorded, 80.00 EUR",
+        "claim 4: northwind microsoft-365-exchange-online 2026-04: draft recorded, 80.00 EUR",
+    ]
+    run(
+        capsys,
+        "claims",
+        "update",
+        "1",
+        "--filed",
+        "--ticket",
+        "26042010000871",
+        "--on",
+        "2026-04-20",
+    )
+    run(
+        capsys,
+        "claims",
+        "update",
+        "3",
+        "--filed",
+        "--ticket",
+        "26042010000912",
+        "--on",
+        "2026-04-20",
+    )
+    _, _, err = run(capsys, "calculate", outages, "--customers", str(corrected), "--claim")
+    shown = "\n".join(line for line in err.splitlines() if line.startswith("claim "))
+    doc = _doc_output(
+        "slacalc calculate examples/exchange-march-2026/outages.csv --customers customers.csv "
+        "--claim"
+    )
+    assert shown.count("\nclaim ") == 3  # four lines, every one as the doc shows it
+    assert shown in doc
+    run(capsys, "claims", "update", "1", "--acknowledged", "--on", "2026-04-24")
+    _, out, _ = run(capsys, "claims", "list", "--waiting", "21d", "--as-of", "2026-05-12")
+    assert out == _doc_output("slacalc claims list --waiting 21d")
+    run(capsys, "claims", "update", "3", "--denied", "outside the definition", "--on", "2026-05-13")
+    run(capsys, "claims", "update", "1", "--approved", "1000.00", "--on", "2026-05-14")
+    run(
+        capsys,
+        "claims",
+        "update",
+        "2",
+        "--filed",
+        "--ticket",
+        "26052510001377",
+        "--on",
+        "2026-05-25",
+    )
+    run(capsys, "claims", "update", "4", "--expired", "--on", "2026-06-01")
+    run(
+        capsys,
+        "claims",
+        "update",
+        "1",
+        "--credited",
+        "1000.00",
+        "--invoice",
+        "E0600QK2TX",
+        "--on",
+        "2026-06-02",
+    )
+    _, out, _ = run(capsys, "claims", "totals")
+    assert out == _doc_output("slacalc claims totals")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from slacalc.claims.records import Claim
+from slacalc.model.money import minor_unit_digits
 
 if TYPE_CHECKING:
     from slacalc.claims.register import Recorded
@@ -73,20 +74,24 @@ def received_vs_claimed(claims: Iterable[Claim]) -> list[Totals]:
     groups: dict[tuple[str, int, str], list[Claim]] = {}
     for claim in claims:
         groups.setdefault((claim.provider, claim.year, claim.currency), []).append(claim)
-    zero = Decimal(0)
     return [
-        Totals(
-            provider=provider,
-            year=year,
-            currency=currency,
-            claims=len(group),
-            claimed=sum((c.amount for c in group), zero),
-            approved=sum((c.approved or zero for c in group), zero),
-            credited=sum((c.credited or zero for c in group), zero),
-            denied=sum((c.amount for c in group if c.status == "denied"), zero),
-        )
+        _totals(provider, year, currency, group)
         for (provider, year, currency), group in sorted(groups.items())
     ]
+
+
+def _totals(provider: str, year: int, currency: str, group: list[Claim]) -> Totals:
+    zero = Decimal(0).scaleb(-minor_unit_digits(currency))  # 0.00 USD, not 0
+    return Totals(
+        provider=provider,
+        year=year,
+        currency=currency,
+        claims=len(group),
+        claimed=sum((c.amount for c in group), zero),
+        approved=sum((c.approved or zero for c in group), zero),
+        credited=sum((c.credited or zero for c in group), zero),
+        denied=sum((c.amount for c in group if c.status == "denied"), zero),
+    )
 
 
 #: The columns of :func:`status_records`, in order: what every front end shows of a claim.
