@@ -294,6 +294,12 @@ def test_the_default_register_is_sqlite_in_the_data_folder(
     assert other.is_file()
 
 
+def test_a_postgresql_url_uses_psycopg_3() -> None:
+    engine = store.connect("postgresql://finance@db.example.com/slacalc")  # not connected yet
+    assert engine.url.drivername == "postgresql+psycopg"
+    engine.dispose()
+
+
 def test_a_database_url_that_is_not_one_is_an_error() -> None:
     with pytest.raises(RegisterError, match="not a database URL"):
         Register("claims register please")

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slacalc.claims.lifecycle import ANSWERED
 
@@ -32,8 +33,6 @@ class Event:
     @property
     def local_time(self) -> dt.datetime:
         """``at`` in the zone it was entered in."""
-        from zoneinfo import ZoneInfo
-
         return self.at.astimezone(ZoneInfo(self.zone))
 
 

@@ -21,7 +21,7 @@ import getpass
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -372,13 +372,11 @@ def _find(connection: Connection, *key: str) -> int | None:
 
 
 def _insert(connection: Connection, draft: Draft, stamp: _Stamp) -> int:
-    values = {
-        name: getattr(draft, name)
-        for name in draft.__dataclass_fields__  # every field of a draft is a column
-    }
     claim_id = connection.execute(
         insert(claims)
-        .values(**values, created_at=stamp.at, created_zone=stamp.zone, created_by=stamp.author)
+        .values(  # every field of a draft is a column of the same name
+            **asdict(draft), created_at=stamp.at, created_zone=stamp.zone, created_by=stamp.author
+        )
         .returning(claims.c.id)
     ).scalar_one()
     _insert_event(
