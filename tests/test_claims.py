@@ -18,7 +18,7 @@ import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 import slacalc
 from slacalc.claims import Register, store
@@ -273,6 +273,17 @@ def test_migrations_upgrade_an_empty_database_then_downgrade_and_upgrade_again(
         engine.dispose()
     with Register(database_url) as register:  # the schema works after the round trip
         assert register.record(_results())[0].outcome == "added"
+
+
+def test_a_schema_newer_than_this_slacalc_is_refused_not_written(database_url: str) -> None:
+    with Register(database_url):
+        pass
+    engine = store.connect(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    with pytest.raises(RegisterError, match=r"schema \(0099\) is newer than this slacalc"):
+        Register(database_url)
 
 
 def test_the_migrations_ship_inside_the_package() -> None:

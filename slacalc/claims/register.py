@@ -27,6 +27,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pendulum.tz
+from alembic.util import CommandError
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -83,15 +84,16 @@ class Register:
         self.url = url or store.default_url()
         self._engine = store.connect(self.url)
         try:
-            found, newest = store.current(self._engine), store.head()
-            if found != newest:
-                if found is not None and found > newest:
-                    raise RegisterError(
-                        f"the register's schema ({found}) is newer than this slacalc knows "
-                        f"({newest}); upgrade slacalc"
-                    )
+            found = store.current(self._engine)
+            if found is not None and not store.known(found):
+                self._engine.dispose()
+                raise RegisterError(
+                    f"the register's schema ({found}) is newer than this slacalc knows "
+                    f"({store.head()}); upgrade slacalc to use it"
+                )
+            if found != store.head():
                 store.upgrade(self._engine)
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, CommandError) as exc:
             self._engine.dispose()
             raise RegisterError(f"cannot open the register: {_reason(exc)}") from None
 
@@ -352,7 +354,7 @@ class _Stamp:
         return self.at.astimezone(ZoneInfo(self.zone)).date()
 
 
-def _reason(exc: SQLAlchemyError) -> str:
+def _reason(exc: Exception) -> str:
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 

@@ -109,6 +109,14 @@ def head() -> str:
     return revision
 
 
+def known(revision: str) -> bool:
+    """Whether ``revision`` is one of this slacalc's migrations (a newer slacalc's is not)."""
+    return any(
+        script.revision == revision
+        for script in ScriptDirectory.from_config(_config(None)).walk_revisions()
+    )
+
+
 def current(engine: Engine) -> str | None:
     """The schema revision of the database (``None`` when it has no register yet)."""
     with engine.connect() as connection:
