@@ -37,7 +37,7 @@ def render() -> None:
 
 
 def _record(current: Inputs, result: Results) -> None:
-    """ "Record as claim": a draft in the claims register per breached period with a credit."""
+    """The "Record as claim" button: a draft in the claims register per period with a credit."""
     if st.button(
         "Record as claim",
         key=Widget.RECORD_CLAIM,
