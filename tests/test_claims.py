@@ -377,3 +377,19 @@ def test_the_engine_and_the_reading_layer_never_import_the_register() -> None:
         if "slacalc.claims" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_the_migrations_build_exactly_the_schema_the_code_uses(database_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from slacalc.claims.models import metadata
+
+    engine = store.connect(database_url)
+    try:
+        store.upgrade(engine)
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
