@@ -488,10 +488,15 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for line in rejected:
         print(line, file=err)
 
+    claimed = None
+    if args.claim:  # before the workbook, which then gets the Claim status sheet
+        from slacalc.claims.cli import record_results
+
+        claimed = record_results(args, results, err)
     text = render(results, fmt)
     if workbook:
         assert output is not None
-        _write_workbook(results, output)
+        _write_workbook(results, output, claimed)
         out.write(text)
     elif output is not None:
         try:
@@ -501,10 +506,6 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(text)
 
-    if args.claim:
-        from slacalc.claims.cli import record_results
-
-        record_results(args, results, err)
     if rejected and not args.allow_rejected:
         rows = _rejected_row_count(results)
         print(
@@ -538,11 +539,13 @@ def _quarters_allowed(contract_ids: Iterable[str]) -> None:
             )
 
 
-def _write_workbook(results: Results, path: Path) -> None:
+def _write_workbook(
+    results: Results, path: Path, claim_status: list[dict[str, object]] | None = None
+) -> None:
     from slacalc.excel import export_excel  # here, not at the top: openpyxl is heavy
 
     try:
-        export_excel(results, path)
+        export_excel(results, path, claim_status=claim_status)
     except OSError as exc:
         raise SlacalcError(f"--output: cannot write {path}: {exc.strerror}") from None
 

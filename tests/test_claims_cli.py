@@ -186,6 +186,25 @@ def test_bad_requests_exit_2_with_a_message(
     assert "'soon' is not a number of days" in capsys.readouterr().err
 
 
+def test_calculate_claim_output_xlsx_gets_the_claim_status_sheet(
+    capsys: pytest.CaptureFixture[str], outages: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    book = tmp_path / "claims.xlsx"
+    status, _, _ = run(
+        capsys, "calculate", str(outages), *CALCULATE, "--claim", "--output", str(book)
+    )
+    assert status == 0
+    workbook = openpyxl.load_workbook(book)
+    assert workbook.sheetnames[:2] == ["Summary", "Claim status"]
+    header, row = list(workbook["Claim status"].iter_rows(values_only=True))
+    record = dict(zip(header, row, strict=True))
+    assert (record["Claim"], record["Claimed"], record["Status"]) == (1, 400, "draft")
+
+    plain = tmp_path / "plain.xlsx"
+    run(capsys, "calculate", str(outages), *CALCULATE, "--output", str(plain))
+    assert "Claim status" not in openpyxl.load_workbook(plain, read_only=True).sheetnames
+
+
 def test_export_writes_the_claim_status_sheet(
     capsys: pytest.CaptureFixture[str], outages: Path, data_dir: Path, tmp_path: Path
 ) -> None:

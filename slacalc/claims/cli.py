@@ -198,9 +198,12 @@ def open_register(args: argparse.Namespace) -> Register:
     return Register(getattr(args, "database", None))
 
 
-def record_results(args: argparse.Namespace, results: Results, err: TextIO) -> None:
-    """``calculate --claim``: record drafts and say, on stderr, what each period became."""
-    from slacalc.claims.views import recorded_lines
+def record_results(
+    args: argparse.Namespace, results: Results, err: TextIO
+) -> list[dict[str, object]]:
+    """``calculate --claim``: record drafts, say on stderr what each period became, and return
+    the status records of those claims (for the workbook's Claim status sheet)."""
+    from slacalc.claims.views import recorded_lines, status_records
 
     with open_register(args) as register:
         recorded = register.record(
@@ -208,6 +211,7 @@ def record_results(args: argparse.Namespace, results: Results, err: TextIO) -> N
         )
     for line in recorded_lines(recorded):
         print(line, file=err)
+    return status_records([r.claim for r in recorded], dt.datetime.now(dt.UTC).date())
 
 
 def _run_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
