@@ -19,9 +19,11 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TextIO
 
+from slacalc.claims.drafts import json_value
 from slacalc.claims.views import signed
 from slacalc.cli import _FORMATS, EXIT_OK, _aligned, _amount, _zone
 from slacalc.errors import SlacalcError
@@ -249,7 +251,7 @@ def _run_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     records = status_records(claims, today)
     if args.format == "json":
-        out.write(json.dumps([_plain(r) for r in records], indent=2, ensure_ascii=False) + "\n")
+        out.write(json.dumps([json_value(r) for r in records], indent=2, ensure_ascii=False) + "\n")
     elif args.format == "csv":
         out.write(_csv(STATUS_COLUMNS, records))
     elif not records:
@@ -327,7 +329,7 @@ def _run_totals(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ]
     columns = (*names, "denied", "outstanding")
     if args.format == "json":
-        out.write(json.dumps([_plain(r) for r in rows], indent=2) + "\n")
+        out.write(json.dumps([json_value(r) for r in rows], indent=2) + "\n")
     elif args.format == "csv":
         out.write(_csv(columns, rows))
     elif not rows:
@@ -391,13 +393,11 @@ def describe(claim: Claim) -> str:
 
 def claim_json(claim: Claim) -> dict[str, Any]:
     """A claim with its history and the result row it came from, as JSON data."""
-    from dataclasses import asdict
-
     data = {k: v for k, v in asdict(claim).items() if k not in ("events", "result")}
     data["status"] = claim.status
     data["result"] = claim.result_row
     data["events"] = [asdict(e) for e in claim.events]
-    return {k: _plain(v) for k, v in data.items()}
+    return {k: json_value(v) for k, v in data.items()}
 
 
 def _status_table(records: Sequence[dict[str, object]]) -> str:
@@ -449,24 +449,11 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _plain(value: Any) -> Any:
-    """JSON data: Decimals as exact strings, dates ISO."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
-
-
 def _csv(columns: Iterable[str], records: Iterable[dict[str, object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     names = list(columns)
     writer.writerow(names)
     for r in records:
-        writer.writerow(["" if r.get(c) is None else _plain(r.get(c)) for c in names])
+        writer.writerow(["" if r.get(c) is None else json_value(r.get(c)) for c in names])
     return buffer.getvalue()

@@ -26,9 +26,12 @@ from slacalc.model.contract import Contract
 from slacalc.model.periods import parse_period
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Draft:
-    """A claim about to be recorded: who claims what, from whom, for which period, by when."""
+    """A claim about to be recorded: who claims what, from whom, for which period, by when.
+
+    Each field is a column of the register's ``claims`` table, of the same name.
+    """
 
     provider: str
     contract_id: str
@@ -88,13 +91,15 @@ def moment(value: object) -> dt.datetime:
 
 
 def json_value(value: object) -> Any:
-    """A result cell as JSON data: exact strings for Decimals, ISO text for dates and times,
-    lists for id lists, ``None`` for any missing value."""
+    """A result cell (or a record of them) as JSON data: exact strings for Decimals, ISO text
+    for dates and times, lists for id lists, ``None`` for any missing value."""
     value = _scalar(value)
     if isinstance(value, np.ndarray):
         value = value.tolist()
     if isinstance(value, list | tuple):
         return [json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
     if _missing(value):
         return None
     if isinstance(value, Decimal):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from slacalc.claims.drafts import Draft
 from slacalc.claims.lifecycle import ANSWERED
 
 
@@ -36,27 +37,12 @@ class Event:
         return self.at.astimezone(ZoneInfo(self.zone))
 
 
-@dataclass(frozen=True)
-class Claim:
-    """A claim as recorded, with its events oldest first (the first is its ``draft``)."""
+@dataclass(frozen=True, kw_only=True)
+class Claim(Draft):
+    """A claim as recorded: its draft's fields, its number, and its events oldest first (the
+    first is its ``draft``)."""
 
     id: int
-    tenant: str
-    account_id: str
-    provider: str
-    contract_id: str
-    contract_version: str
-    contract_hash: str
-    service: str
-    period: str
-    period_start: dt.datetime
-    period_end: dt.datetime
-    timezone: str
-    amount: Decimal
-    currency: str
-    deadline: dt.date | None
-    fingerprint: str
-    result: str
     events: tuple[Event, ...]
 
     @property

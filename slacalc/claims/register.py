@@ -376,7 +376,7 @@ def _find(connection: Connection, *key: str) -> int | None:
 def _insert(connection: Connection, draft: Draft, stamp: _Stamp) -> int:
     claim_id = connection.execute(
         insert(claims)
-        .values(  # every field of a draft is a column of the same name
+        .values(
             **asdict(draft), created_at=stamp.at, created_zone=stamp.zone, created_by=stamp.author
         )
         .returning(claims.c.id)
