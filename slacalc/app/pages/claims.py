@@ -186,11 +186,15 @@ def _update(register: Register, claims: list[Claim]) -> None:
         st.info("Every claim is settled: credited, denied or expired.", icon=":material/info:")
         return
     labels = {
-        c.id: f"{c.id}: {c.provider} {c.tenant} {c.period}, "
-        f"{display.money(c.amount, c.currency)} ({c.status.replace('_', ' ')})"
+        c.id: " ".join(
+            part
+            for part in (f"{c.id}:", c.provider, c.tenant, display.period(c.period) + ",")
+            if part
+        )
+        + f" {display.money(c.amount, c.currency)}"
         for c in open_claims
     }
-    with st.form(Widget.CLAIMS_FORM):
+    with st.form(Widget.CLAIMS_FORM, clear_on_submit=True):  # no value carries to the next
         left, right = st.columns(2)
         claim_id = left.selectbox(
             "Claim", list(labels), format_func=labels.__getitem__, key=Widget.CLAIMS_CLAIM
