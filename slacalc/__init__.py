@@ -12,7 +12,8 @@ the evidence behind them out::
 
 The folders are the layers; a layer imports only those below it (``tests/test_layers.py``)::
 
-    excel/, cli, app/ (Streamlit), distributed (Dask)   front ends
+    claims/     the claims register (storage beside the front ends)
+    excel/, cli/, app/ (Streamlit), distributed (Dask)   front ends
     report/     what every front end says alike
     engine/     sweep, maintenance, credits, deadlines, results, calculate, error_rate, scenarios
     io/         cells, headers, times, tables, outages, customers, metrics
@@ -30,7 +31,14 @@ from slacalc.distributed import calculate_anywhere as calculate
 from slacalc.engine.error_rate import ErrorRateResults, calculate_error_rate
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
-from slacalc.errors import CalculationError, ContractError, InputError, RowProblem, SlacalcError
+from slacalc.errors import (
+    CalculationError,
+    ContractError,
+    InputError,
+    RegisterError,
+    RowProblem,
+    SlacalcError,
+)
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.feeds import ImportedWindows, read_feed
 from slacalc.io.metrics import Metrics, read_metrics
@@ -52,6 +60,7 @@ __all__ = [
     "InputError",
     "Metrics",
     "Outages",
+    "RegisterError",
     "Results",
     "RowProblem",
     "Scenario",

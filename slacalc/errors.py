@@ -6,7 +6,8 @@
     ├── ContractError        a contract file or id is unusable
     ├── InputError           an outage or customers table is unusable as a whole (also a
     │                        ValueError, so code that validates with ``except ValueError`` works)
-    └── CalculationError     the inputs are valid but cannot be combined
+    ├── CalculationError     the inputs are valid but cannot be combined
+    └── RegisterError        the claims register cannot do what was asked
 
 A single bad row is not an exception: it becomes a ``RowProblem`` record (row, column, value,
 problem) returned beside the results, so one bad row never hides the others.
@@ -40,6 +41,11 @@ class InputError(SlacalcError, ValueError):
 
 class CalculationError(SlacalcError):
     """Valid inputs that cannot be combined, e.g. a tenant with no licensed users."""
+
+
+class RegisterError(SlacalcError):
+    """The claims register refused a request: an unknown claim, a change its status does not
+    allow, a database it cannot reach or whose schema is newer than this slacalc."""
 
 
 @dataclass(frozen=True, slots=True)

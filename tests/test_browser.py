@@ -1,6 +1,7 @@
 """The real app in a real browser: ``streamlit run app.py`` on localhost, driven by Playwright in
 headless Debian Chromium. Loads the example, uploads a file, edits a window in the table, adds a
-what-if, reads the numbers on the page, saves screenshots, and checks the server log stays clean.
+what-if, records the claim in the register and files it, reads the numbers on the page, saves
+screenshots, and checks the server log stays clean.
 ``SLACALC_UPDATE_SCREENSHOT=1`` also refreshes the README's picture, ``docs/images/app.png``.
 """
 
@@ -62,7 +63,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     for attempt in range(3):
         port = _free_port()
         log = folder / f"streamlit-{attempt}.log"
-        proc = _streamlit(port, log)
+        proc = _streamlit(port, log, tmp_path_factory.mktemp("data"))
         try:
             if _serving(proc, port, log):
                 yield f"http://127.0.0.1:{port}", log
@@ -72,12 +73,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     pytest.fail(f"streamlit did not start:\n{log.read_text()}")
 
 
-def _streamlit(port: int, log: Path) -> subprocess.Popen[bytes]:
+def _streamlit(port: int, log: Path, data: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PYTHONWARNINGS": "default",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "SLACALC_DATA_DIR": str(data),  # the register: never home
     }
+    env.pop("SLACALC_DATABASE_URL", None)
     with log.open("w") as out:
         return subprocess.Popen(
             [
@@ -196,6 +199,20 @@ def test_the_app_in_chromium(server: tuple[str, Path], tmp_path: Path) -> None:
             _settled(page)
             _no_exception(page)
             page.screenshot(path=str(tmp_path / "whatif.png"), full_page=True)
+
+            # Record the edited March credit (99.825 % → 25 % of 8,000.00) as a claim, file it.
+            page.get_by_role("link", name="Claim").first.click()
+            page.get_by_role("button", name="Record as claim").click()
+            expect(page.get_by_text("draft recorded, 2,000.00 USD")).to_be_visible()
+            _settled(page)
+            page.get_by_role("link", name="Claims").first.click()
+            expect(page.get_by_text("Record what happened")).to_be_visible()
+            page.get_by_label("Ticket or case number").fill("MS-4471902")
+            page.get_by_role("button", name="Record", exact=True).click()
+            expect(page.get_by_text("Claim 1 is now filed")).to_be_visible()
+            _settled(page)
+            _no_exception(page)
+            page.screenshot(path=str(tmp_path / "claims.png"), full_page=True)
         finally:
             context.close()
     text = log.read_text()

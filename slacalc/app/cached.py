@@ -13,6 +13,7 @@ import streamlit as st
 
 from slacalc.app import inputs as pure
 from slacalc.app.inputs import Inputs
+from slacalc.claims import Register
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario, compare, credit_steps
 from slacalc.io.customers import Customers
@@ -75,3 +76,10 @@ def workbook(inputs: Inputs, scenario: Scenario | None = None) -> bytes:
 def results_csv(inputs: Inputs, scenario: Scenario | None = None) -> bytes:
     """The result table as CSV."""
     return pure.results_csv(results(inputs, scenario))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Opening the claims register…")
+def register(url: str) -> Register:
+    """The claims register at ``url``, opened (its schema brought up to date) once and shared by
+    every session: its engine is safe to share, and each change locks only its claim."""
+    return Register(url)

@@ -36,6 +36,8 @@ class Model(StrEnum):
     FEED = "model.feed"
     """:class:`~slacalc.app.inputs.FeedChoice` or ``None``: the provider feed the windows came
     from, with the user's answers to what it leaves open."""
+    CLAIMS_NOTICE = "model.claims_notice"
+    """``str``: what the last change to the claims register did, shown once ("" when shown)."""
 
 
 class Widget(StrEnum):
@@ -76,6 +78,19 @@ class Widget(StrEnum):
     FEED_SHARE = "widget.feed_share"
     FEED_USAGE = "widget.feed_usage"
     FEED_SIGNINS = "widget.feed_signins"
+    RECORD_CLAIM = "widget.record_claim"
+    CLAIMS_STATUS = "widget.claims_status"
+    CLAIMS_PROVIDER = "widget.claims_provider"
+    CLAIMS_DUE = "widget.claims_due"
+    CLAIMS_FORM = "widget.claims_form"
+    CLAIMS_CLAIM = "widget.claims_claim"
+    CLAIMS_ACTION = "widget.claims_action"
+    CLAIMS_TICKET = "widget.claims_ticket"
+    CLAIMS_AMOUNT = "widget.claims_amount"
+    CLAIMS_INVOICE = "widget.claims_invoice"
+    CLAIMS_REASON = "widget.claims_reason"
+    CLAIMS_ON = "widget.claims_on"
+    CLAIMS_AUTHOR = "widget.claims_author"
 
 
 def init() -> None:
@@ -89,6 +104,7 @@ def init() -> None:
         Model.CONTRACT_ERROR: "",
         Model.DATA_ERROR: "",
         Model.FEED: None,
+        Model.CLAIMS_NOTICE: "",
     }
     for key, value in defaults.items():
         if key not in st.session_state:

@@ -157,6 +157,8 @@ examples:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``slacalc`` and its commands."""
+    from slacalc.cli import claims as claims_cli  # here: it uses this module's helpers
+
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog="slacalc",
@@ -318,6 +320,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 0 even if some input rows were rejected (they are still listed on stderr)",
     )
     cli_feeds.add_calculate_options(calc)
+    calc.add_argument(
+        "--claim", action="store_true", help="record a draft claim per period with a credit"
+    )
+    claims_cli.claim_options(calc)
     calc.set_defaults(run=_run_calculate)
     cli_feeds.add_commands(commands)
 
@@ -332,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app.add_argument("streamlit_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     app.set_defaults(run=_run_app)
+    claims_cli.add_parser(commands)
     return parser
 
 
@@ -510,10 +517,15 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for line in rejected:
         print(line, file=err)
 
+    claimed = None
+    if args.claim:  # before the workbook, which then gets the Claim status sheet
+        from slacalc.cli.claims import record_results
+
+        claimed = record_results(args, results, err)
     text = render(results, fmt)
     if workbook:
         assert output is not None
-        _write_workbook(results, output)
+        _write_workbook(results, output, claimed)
         out.write(text)
     elif output is not None:
         try:
@@ -556,11 +568,13 @@ def _quarters_allowed(contract_ids: Iterable[str], registry: ContractRegistry) -
             )
 
 
-def _write_workbook(results: Results, path: Path) -> None:
+def _write_workbook(
+    results: Results, path: Path, claim_status: list[dict[str, object]] | None = None
+) -> None:
     from slacalc.excel import export_excel  # here, not at the top: openpyxl is heavy
 
     try:
-        export_excel(results, path)
+        export_excel(results, path, claim_status=claim_status)
     except OSError as exc:
         raise SlacalcError(f"--output: cannot write {path}: {exc.strerror}") from None
 

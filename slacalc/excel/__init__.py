@@ -3,9 +3,10 @@
 Sheets: Summary (live totals per currency, breached rows marked), Claim letters, Calculation (the
 engine's arithmetic as live formulas, each carrying the engine's value), the evidence (Downtime
 counted, Excluded time, Outage windows, Rejected rows), Contract terms, Credit tiers and
-Assumptions. Only this package imports openpyxl.
+Assumptions; and, when exported from the claims register, Claim status. ``export_register``
+writes the register alone. Only this package imports openpyxl.
 """
 
-from slacalc.excel._workbook import export_excel
+from slacalc.excel._workbook import export_excel, export_register
 
-__all__ = ["export_excel"]
+__all__ = ["export_excel", "export_register"]

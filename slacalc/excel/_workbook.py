@@ -8,6 +8,7 @@ import io
 import math
 import os
 import secrets
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO
 
 from openpyxl import Workbook
@@ -27,6 +28,7 @@ from slacalc.excel._styles import (
     FONT,
     PASSED_FILL,
     STYLES,
+    money_style,
     register,
 )
 from slacalc.excel._tables import Plan
@@ -42,8 +44,33 @@ from slacalc.excel._xml import (
     table_rows,
     write_package,
 )
+from slacalc.model.money import minor_unit_digits
 
 Target = str | os.PathLike[str] | IO[bytes]
+
+#: The sheet of claims the register adds, and its columns: (record key, header, width).
+STATUS = "Claim status"
+_STATUS_COLUMNS = (
+    ("id", "Claim", 8),
+    ("status", "Status", 16),
+    ("since", "Since", 12),
+    ("provider", "Provider", 14),
+    ("tenant", "Tenant", 18),
+    ("contract", "Contract", 30),
+    ("contract_version", "Terms version", 16),
+    ("service", "Service", 18),
+    ("period", "Period", 10),
+    ("claimed", "Claimed", 14),
+    ("currency", "Currency", 10),
+    ("deadline", "Claim by", 12),
+    ("ticket", "Ticket", 16),
+    ("approved", "Approved", 14),
+    ("credited", "Credited", 14),
+    ("invoice", "Invoice", 16),
+    ("recalculated", "A re-run gives", 14),
+    ("reason", "Provider's reason", 40),
+)
+_STATUS_MONEY = frozenset({"claimed", "approved", "credited", "recalculated"})
 
 #: Data rows per evidence sheet: Excel's limit less the header.
 _SHEET_ROWS = MAX_ROWS - 1
@@ -60,13 +87,15 @@ def export_excel(
     path_or_buffer: Target | None = None,
     *,
     now: dt.datetime | None = None,
+    claim_status: Sequence[Mapping[str, object]] | None = None,
 ) -> bytes | None:
     """Write the credit-claim workbook of ``results``.
 
     To ``path_or_buffer`` (a path or a binary file object) and return ``None``; or, when it is not
     given, return the ``.xlsx`` bytes (for a download button). ``now`` is when the workbook is
     made (default: the current time; a naive value is read as UTC): it stamps the workbook and
-    counts the days left to each claim deadline in the cached values.
+    counts the days left to each claim deadline in the cached values. ``claim_status`` (the
+    claims register's status records) adds a "Claim status" sheet after the Summary.
     """
     import slacalc  # at call time: slacalc/__init__ imports this package
 
@@ -77,9 +106,31 @@ def export_excel(
         contracts=tuple(results.contracts[k] for k in sorted(results.contracts)),
         version=slacalc.__version__,
     )
+    return _save(path_or_buffer, lambda out: _write(plan, out, claim_status))
+
+
+def export_register(
+    claim_status: Sequence[Mapping[str, object]], path_or_buffer: Target | None = None
+) -> bytes | None:
+    """Write the claims register as a workbook whose one sheet is "Claim status" (one row per
+    claim, in the register's columns); to a path or file object, or return the bytes."""
+
+    def write(out: IO[bytes]) -> None:
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = STATUS
+        _claim_status(ws, claim_status)
+        wb.save(out)
+
+    return _save(path_or_buffer, write)
+
+
+def _save(path_or_buffer: Target | None, write: Callable[[IO[bytes]], None]) -> bytes | None:
+    """Run ``write`` into a new buffer (returning its bytes), a file object, or a path."""
     if path_or_buffer is None:
         buffer = io.BytesIO()
-        _write(plan, buffer)
+        write(buffer)
         return buffer.getvalue()
     if isinstance(path_or_buffer, str | os.PathLike):
         # Write beside the target and move it into place, so a failure never leaves half a file.
@@ -89,14 +140,14 @@ def export_excel(
         partial = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.partial")
         try:
             with open(partial, "xb") as out:
-                _write(plan, out)
+                write(out)
             os.replace(partial, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(partial)
             raise
         return None
-    _write(plan, path_or_buffer)
+    write(path_or_buffer)
     return None
 
 
@@ -106,7 +157,9 @@ def _aware(now: dt.datetime | None) -> dt.datetime:
     return now if now.tzinfo is not None else now.replace(tzinfo=dt.UTC)
 
 
-def _write(plan: Plan, target: IO[bytes]) -> None:
+def _write(
+    plan: Plan, target: IO[bytes], claim_status: Sequence[Mapping[str, object]] | None = None
+) -> None:
     calc = tables.calculation(plan)
     summary = tables.summary(plan, calc)
     if summary.last_row > MAX_ROWS:
@@ -138,6 +191,8 @@ def _write(plan: Plan, target: IO[bytes]) -> None:
     sheets[tables.CALCULATION].freeze_panes = "E2"
     sheets[tables.TIERS].freeze_panes = "C2"
 
+    if claim_status is not None:
+        _claim_status(wb.create_sheet(STATUS, 1), claim_status)
     letter_rows, written, breached = _letters(sheets[tables.LETTERS], plan)
     _terms(sheets[tables.TERMS], plan)
     _label_sheet(sheets[tables.ASSUMPTIONS], assumptions(plan, written, breached), 52, 100)
@@ -336,6 +391,31 @@ def _terms(ws: Worksheet, plan: Plan) -> None:
         if max(heights, default=0):
             ws.row_dimensions[row].height = min(max(heights), 400)
     ws.freeze_panes = "B2"
+
+
+def _claim_status(ws: Worksheet, records: Sequence[Mapping[str, object]]) -> None:
+    """The Claim status sheet: one row per claim in the register, money in its currency."""
+    for j, (_, header, width) in enumerate(_STATUS_COLUMNS, start=1):
+        put(ws, 1, j, header, "header")
+        ws.column_dimensions[column_letter(j - 1)].width = width
+    for i, record in enumerate(records, start=2):
+        money = money_style(minor_unit_digits(str(record.get("currency") or "")))
+        for j, (key, _, _) in enumerate(_STATUS_COLUMNS, start=1):
+            value = record.get(key)
+            if value is None or value == "":
+                continue
+            style = (
+                money
+                if key in _STATUS_MONEY
+                else "date"
+                if key in ("since", "deadline")
+                else "text"
+            )
+            put(ws, i, j, value, style)
+    last = column_letter(len(_STATUS_COLUMNS) - 1)
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{last}{max(len(records) + 1, 1)}"
+    _print_one_page_wide(ws, "landscape")
 
 
 def _print_one_page_wide(ws: Worksheet, orientation: str) -> None:

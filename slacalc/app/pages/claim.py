@@ -12,6 +12,8 @@ import streamlit as st
 from slacalc.app import cached, charts, display, state, widgets
 from slacalc.app.inputs import Inputs
 from slacalc.app.state import Widget
+from slacalc.claims.store import default_url
+from slacalc.claims.views import recorded_lines
 from slacalc.engine.results import Results
 from slacalc.report.totals import credit_by_currency
 
@@ -30,8 +32,23 @@ def render() -> None:
     else:
         _one_customer(current, result)
     st.divider()
+    _record(current, result)
     st.subheader("Download")
     widgets.downloads(current, None, key=f"{Widget.DOWNLOAD}.claim")
+
+
+def _record(current: Inputs, result: Results) -> None:
+    """The "Record as claim" button: a draft in the claims register per period with a credit."""
+    if st.button(
+        "Record as claim",
+        key=Widget.RECORD_CLAIM,
+        icon=":material/fact_check:",
+        help="A draft claim per period with a credit, in the claims register; a period "
+        "recorded before is compared, never changed.",
+    ):
+        recorded = cached.register(default_url()).record(result, zone=current.timezone)
+        st.success("  \n".join(recorded_lines(recorded)), icon=":material/fact_check:")
+        st.page_link(widgets.CLAIMS_PAGE, label="Open the claims register", icon=":material/list:")
 
 
 def _one_customer(current: Inputs, result: Results) -> None:
