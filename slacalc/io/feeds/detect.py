@@ -10,7 +10,7 @@ one.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from slacalc.errors import InputError
@@ -120,3 +120,23 @@ def _one(document: Any) -> str:
         if keys & marks:
             return name
     return ""
+
+
+def _id(incident: dict[str, Any]) -> str:
+    return str(incident.get("id", ""))
+
+
+def each_incident(
+    documents: Iterable[Any], notes: list[str], key: Callable[[dict[str, Any]], str] = _id
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every incident record of the documents once, with its key: a page or export that repeats
+    an incident (pages saved twice, overlapping queries) is noted and read once."""
+    seen: set[str] = set()
+    for document in documents:
+        for incident in records(document):
+            name = key(incident)
+            if name in seen:
+                notes.append(f"incident {name} appeared twice; read once")
+                continue
+            seen.add(name)
+            yield name, incident

@@ -19,7 +19,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from slacalc.io.feeds.detect import records
+from slacalc.io.feeds.detect import each_incident
 from slacalc.io.feeds.windows import Skipped, Window, feed_time
 
 _QUESTION = "partial_share: what percent of users did a SERVICE_DISRUPTION cut off?"
@@ -31,25 +31,18 @@ def read(
     """Windows, incidents that gave none, notes and questions (the disruption share)."""
     windows: list[Window] = []
     skipped: list[Skipped] = []
-    seen: set[str] = set()
     notes: list[str] = []
-    for document in documents:
-        for incident in records(document):
-            key = str(incident.get("id", ""))
-            if key in seen:
-                notes.append(f"incident {key} appeared twice; read once")
-                continue
-            seen.add(key)
-            products = [
-                str(p.get("title", ""))
-                for p in incident.get("affected_products") or []
-                if isinstance(p, dict)
-            ] or [str(incident.get("service_name", ""))]
-            products = [p for p in products if p]
-            if not products:
-                skipped.append(Skipped(key, "names no product"))
-                continue
-            windows.extend(_windows(key, incident, products, partial_share))
+    for key, incident in each_incident(documents, notes):
+        products = [
+            str(p.get("title", ""))
+            for p in incident.get("affected_products") or []
+            if isinstance(p, dict)
+        ] or [str(incident.get("service_name", ""))]
+        products = [p for p in products if p]
+        if not products:
+            skipped.append(Skipped(key, "names no product"))
+            continue
+        windows.extend(_windows(key, incident, products, partial_share))
     questions = [_QUESTION] if any("partial_share" in w.not_counted for w in windows) else []
     return windows, skipped, notes, questions
 

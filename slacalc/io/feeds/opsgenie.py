@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slacalc.io.feeds.detect import records
+from slacalc.io.feeds.detect import each_incident
 from slacalc.io.feeds.windows import Skipped, Window, feed_time
 
 
@@ -19,34 +19,27 @@ def read(documents: list[Any]) -> tuple[list[Window], list[Skipped], list[str]]:
     """Windows of the incidents, the incidents that gave none, and notes."""
     windows: list[Window] = []
     skipped: list[Skipped] = []
-    seen: set[str] = set()
     notes: list[str] = []
-    for document in documents:
-        for incident in records(document):
-            key = str(incident.get("id", ""))
-            if key in seen:
-                notes.append(f"incident {key} appeared twice; read once")
-                continue
-            seen.add(key)
-            start = feed_time(incident.get("impactStartDate"), f"incident {key} impactStartDate")
-            if start is None:
-                skipped.append(Skipped(key, "no impactStartDate: Opsgenie records no impact"))
-                continue
-            end = feed_time(incident.get("impactEndDate"), f"incident {key} impactEndDate")
-            services = [str(s) for s in incident.get("impactedServices") or []] or [""]
-            links = incident.get("links")
-            web = links.get("web", "") if isinstance(links, dict) else ""
-            windows.extend(
-                Window(
-                    id=key,
-                    start=start,
-                    end=end,
-                    name=service,
-                    source=f"Opsgenie incident {incident.get('tinyId', '')} {web}".strip(),
-                    evidence=f"{incident.get('message', '')}: {incident.get('description', '')} "
-                    f"(status {incident.get('status', '')}, "
-                    f"priority {incident.get('priority', '')})",
-                )
-                for service in services
+    for key, incident in each_incident(documents, notes):
+        start = feed_time(incident.get("impactStartDate"), f"incident {key} impactStartDate")
+        if start is None:
+            skipped.append(Skipped(key, "no impactStartDate: Opsgenie records no impact"))
+            continue
+        end = feed_time(incident.get("impactEndDate"), f"incident {key} impactEndDate")
+        services = [str(s) for s in incident.get("impactedServices") or []] or [""]
+        links = incident.get("links")
+        web = links.get("web", "") if isinstance(links, dict) else ""
+        windows.extend(
+            Window(
+                id=key,
+                start=start,
+                end=end,
+                name=service,
+                source=f"Opsgenie incident {incident.get('tinyId', '')} {web}".strip(),
+                evidence=f"{incident.get('message', '')}: {incident.get('description', '')} "
+                f"(status {incident.get('status', '')}, "
+                f"priority {incident.get('priority', '')})",
             )
+            for service in services
+        )
     return windows, skipped, notes

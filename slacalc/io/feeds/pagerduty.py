@@ -12,39 +12,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from slacalc.io.feeds.detect import records
+from slacalc.io.feeds.detect import each_incident
 from slacalc.io.feeds.windows import Skipped, Window, feed_time
 
 
 def read(documents: list[Any]) -> tuple[list[Window], list[Skipped], list[str]]:
     """Windows of the incidents, the records that gave none, and notes."""
     windows: list[Window] = []
-    seen: set[str] = set()
     notes: list[str] = []
-    for document in documents:
-        for incident in records(document):
-            number = incident.get("incident_number", incident.get("incidentNumber", ""))
-            key = f"#{number}" if number != "" else str(incident.get("id", ""))
-            if key in seen:
-                notes.append(f"incident {key} appeared twice; read once")
-                continue
-            seen.add(key)
-            status = str(incident.get("status", ""))
-            end = feed_time(incident.get("resolved_at"), f"incident {key} resolved_at")
-            if end is None and status == "resolved":
-                end = feed_time(incident.get("last_status_change_at"), f"incident {key} closed")
-            service = incident.get("service")
-            name = str(service.get("summary", "")) if isinstance(service, dict) else ""
-            windows.append(
-                Window(
-                    id=key,
-                    start=feed_time(incident.get("created_at"), f"incident {key} created_at"),
-                    end=end,
-                    name=name,
-                    source=f"PagerDuty incident {incident.get('id', '')} "
-                    f"{incident.get('html_url', '')}".strip(),
-                    evidence=f"{incident.get('title', '')} (status {status}, urgency "
-                    f"{incident.get('urgency', '')})",
-                )
+    for key, incident in each_incident(documents, notes, key=_key):
+        status = str(incident.get("status", ""))
+        end = feed_time(incident.get("resolved_at"), f"incident {key} resolved_at")
+        if end is None and status == "resolved":
+            end = feed_time(incident.get("last_status_change_at"), f"incident {key} closed")
+        service = incident.get("service")
+        name = str(service.get("summary", "")) if isinstance(service, dict) else ""
+        windows.append(
+            Window(
+                id=key,
+                start=feed_time(incident.get("created_at"), f"incident {key} created_at"),
+                end=end,
+                name=name,
+                source=f"PagerDuty incident {incident.get('id', '')} "
+                f"{incident.get('html_url', '')}".strip(),
+                evidence=f"{incident.get('title', '')} (status {status}, urgency "
+                f"{incident.get('urgency', '')})",
             )
+        )
     return windows, [], notes
+
+
+def _key(incident: dict[str, Any]) -> str:
+    """An incident's number as PagerDuty shows it (``#42``), else its id."""
+    number = incident.get("incident_number", incident.get("incidentNumber", ""))
+    return f"#{number}" if number != "" else str(incident.get("id", ""))

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from slacalc.io.feeds.detect import records
+from slacalc.io.feeds.detect import each_incident
 from slacalc.io.feeds.windows import Skipped, Window, feed_time
 
 _MAINTENANCE_STATUSES = {"scheduled", "in_progress", "verifying", "completed"}
@@ -39,19 +39,12 @@ def read(
     windows: list[Window] = []
     skipped: list[Skipped] = []
     questions: list[str] = []
-    seen: set[str] = set()
     notes: list[str] = []
-    for document in documents:
-        for incident in records(document):
-            key = str(incident.get("id", ""))
-            if key in seen:
-                notes.append(f"incident {key} appeared twice; read once")
-                continue
-            seen.add(key)
-            found = _incident(key, incident, partial_share)
-            if not found:
-                skipped.append(Skipped(key, "no update, start or end to make a window of"))
-            windows.extend(found)
+    for key, incident in each_incident(documents, notes):
+        found = _incident(key, incident, partial_share)
+        if not found:
+            skipped.append(Skipped(key, "no update, start or end to make a window of"))
+        windows.extend(found)
     if any("partial_share" in w.not_counted for w in windows):
         questions.append(_QUESTION)
     return windows, skipped, notes, questions
