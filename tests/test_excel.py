@@ -1008,3 +1008,31 @@ def test_the_command_line_names_the_customer(tmp_path: Path) -> None:
     assert main(argv) == 0
     text = letter_text(openpyxl.load_workbook(target))
     assert "Customer: Contoso GmbH\nTenant: contoso.onmicrosoft.com\n" in text
+
+
+def test_a_feeds_words_reach_the_evidence_and_the_letter(tmp_path: Path) -> None:
+    from slacalc.cli import main
+
+    # Microsoft Graph's record of EX226792 (tests/data/feeds): 21:00 on 13 November 2020 to
+    # 17:15 on the 14th, 1,215 minutes, no share given: all 5,000 users assumed.
+    feed = Path(__file__).parent / "data" / "feeds" / "graph-issues.json"
+    target = tmp_path / "claims.xlsx"
+    argv = ["calculate", str(feed), "--contract", "microsoft-365-exchange-online"]
+    argv += ["--users", "5000", "--fee", "20000", "--output", str(target)]
+    assert main(argv) == 0
+    wb = openpyxl.load_workbook(target)
+    windows = record(wb["Outage windows"], 1, 2)
+    title = (
+        "Limited number of users unable to send or receive email through the Exchange Online "
+        "service"
+    )
+    assert windows["The feed's words"].startswith(f"{title}\nclassification Incident")
+    assert "User Impact: Users may be unable" in windows["The feed's words"]
+    assert (
+        "EX226792: 2020-11-13 21:00:00 to 2020-11-14 17:15:00 UTC; no count given: assumed all "
+        f"5,000 users; the provider's words: \u201c{title}\u201d"
+    ) in letter_text(wb)
+
+
+def test_a_table_has_no_feed_words_column(values: openpyxl.Workbook) -> None:
+    assert "The feed's words" not in header(values["Outage windows"], 1)

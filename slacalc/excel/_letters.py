@@ -82,6 +82,7 @@ class _Window:
     users: object
     percent: object
     source: str
+    words: str  # the first line of the feed's words for it (its title), if from a feed
 
 
 @dataclass
@@ -181,6 +182,8 @@ def _windows_in(
     head = inside.iloc[:MAX_WINDOWS]
     starts: list[pd.Timestamp] = head["start"].tolist()
     ends: list[pd.Timestamp] = head["end"].tolist()
+    evidence = plan.results.outages.evidence
+    words = [evidence.get(int(r), "").split("\n", 1)[0] for r in head["row"].tolist()]
     listed = [
         _Window(*fields)
         for fields in zip(
@@ -191,6 +194,7 @@ def _windows_in(
             head["affected_users"].tolist(),
             head["affected_percent"].tolist(),
             texts(head["users_source"]),
+            words,
             strict=True,
         )
     ]
@@ -223,7 +227,10 @@ def _window_lines(
             when += f" ({_when(w.start, zone)} to {_when(w.end, zone)} {zone})"
         if w.start < period[0] or w.end > period[1]:
             when += " (counted within the period only)"
-        lines.append(f"{what}: {when}; {_users_text(w, licensed)}")
+        line = f"{what}: {when}; {_users_text(w, licensed)}"
+        if w.words:
+            line += f"; the provider's words: \u201c{w.words}\u201d"
+        lines.append(line)
     more = windows.count - len(windows.listed)
     if more > 0:
         lines.append(f"… and {more:,} more windows (see the {WINDOWS} sheet)")

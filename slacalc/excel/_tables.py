@@ -928,6 +928,9 @@ def windows(plan: Plan, part: slice = ALL) -> Table:
         Column("affected_percent", "Affected %", "number", "general", 10),
         Column("excluded", "Excluded because", "text", "text"),
     ]
+    words = outages.evidence
+    if words:  # a provider's feed: its own words for each window, as a claim quotes them
+        columns.append(Column("evidence", "The feed's words", "text", "text_wrap", 80))
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
         text = _Texts(frame, ("tenant", "service", "cohort", "excluded"))
@@ -944,6 +947,8 @@ def windows(plan: Plan, part: slice = ALL) -> Table:
                 "affected_percent": _numbers(part["affected_percent"]),
                 "excluded": text.of(part, "excluded", start),
             }
+            if words:
+                values["evidence"] = [words.get(int(r), "") for r in part["row"].tolist()]
             if local:
                 values["start_local"] = list(serials_local(part["start"], [zone] * len(part)))
                 values["end_local"] = list(serials_local(part["end"], [zone] * len(part)))
