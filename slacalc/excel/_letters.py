@@ -28,9 +28,9 @@ from slacalc.excel._tables import (
     texts,
 )
 from slacalc.io.outages import ASSUMED_ALL, GIVEN
-from slacalc.model.money import ROUNDING_RULE, minor_unit_digits
+from slacalc.model.money import ROUNDING_RULE
 from slacalc.report.customer import Customer
-from slacalc.report.values import missing, records
+from slacalc.report.values import missing, money, records
 
 #: Most letters written; past this the Summary still lists every breached period.
 MAX_LETTERS = 2_000
@@ -52,8 +52,7 @@ class Letter:
 
 def money_text(amount: object, currency: str, locale: str = DEFAULT_LOCALE) -> str:
     """An amount at the currency's minor unit, written as ``locale`` writes money (babel)."""
-    digits = minor_unit_digits(currency)
-    value = Decimal(str(amount)).quantize(Decimal(1).scaleb(-digits))
+    value = money(Decimal(str(amount)), currency)
     return format_currency(
         value, currency, locale=locale, currency_digits=False, decimal_quantization=False
     )
