@@ -1036,3 +1036,12 @@ def test_a_feeds_words_reach_the_evidence_and_the_letter(tmp_path: Path) -> None
 
 def test_a_table_has_no_feed_words_column(values: openpyxl.Workbook) -> None:
     assert "The feed's words" not in header(values["Outage windows"], 1)
+
+
+def test_letter_amounts_keep_each_currencys_minor_unit() -> None:
+    from slacalc.excel._letters import money_text
+
+    # CLDR: no minor unit for the yen, three digits for the Kuwaiti dinar, two for the euro.
+    assert money_text(Decimal("1000"), "JPY") == "¥1,000"
+    assert money_text(Decimal("1.235"), "KWD", "en_US") == "KWD1.235"
+    assert money_text(Decimal("1234.5"), "EUR", "de_DE") == "1.234,50\xa0€"

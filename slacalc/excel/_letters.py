@@ -53,9 +53,7 @@ class Letter:
 def money_text(amount: object, currency: str, locale: str = DEFAULT_LOCALE) -> str:
     """An amount at the currency's minor unit, written as ``locale`` writes money (babel)."""
     value = money(Decimal(str(amount)), currency)
-    return format_currency(
-        value, currency, locale=locale, currency_digits=False, decimal_quantization=False
-    )
+    return format_currency(value, currency, locale=locale)
 
 
 def number_text(value: object) -> str:
