@@ -24,9 +24,10 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 import slacalc
-from slacalc.errors import RowProblem
+from slacalc.errors import InputError, RowProblem
 from slacalc.excel import _tables, _workbook, export_excel
 from slacalc.excel._tables import boundary_integers
+from slacalc.report.customer import Customer
 from tests import spreadsheet
 from tests.conftest import variant
 from tests.spreadsheet import recalculate
@@ -353,14 +354,30 @@ def test_claim_letter_states_the_facts(values: openpyxl.Workbook) -> None:
     )
     assert "Service credit claim: Exchange Online, 2026-03" in text
     assert "Incident ids: EX1, EX2" in text
-    assert "2026-03-03 10:00:00 to 2026-03-03 11:00:00: 60 min, up to 1,000 users (EX1)" in text
+    # Each window as reported, with its users; EX1 gives no count: all 1,000 users, assumed.
+    assert (
+        "Windows as reported: "
+        "EX1: 2026-03-03 10:00:00 to 2026-03-03 11:00:00 UTC; no count given: assumed all "
+        "1,000 users\n"
+        "EX2: 2026-03-10 08:00:00 to 2026-03-10 12:00:00 UTC; 250 users\n"
+    ) in text
+    assert "Affected users: up to 1,000 of 1,000 licensed users at once" in text
     assert "120,000 downtime user-minutes of 44,610,000 user-minutes" in text
     assert "Availability: 99.731002 % against a commitment of 99.9 %" in text  # floored
-    assert "Credit requested: 2,000.00 USD (25 % of the fee for the period of 8,000.00 USD)" in text
+    # en_US, the default locale: the dollar sign before the amount.
+    assert "Credit requested: $2,000.00 (25 % of the fee for the period of $8,000.00)" in text
     assert "Claim deadline: 2026-04-30" in text
     assert "15 days left as of 2026-04-15" in text
-    # EX1 gives no count: all 1,000 users, and the letter says it was assumed.
     assert "Users assumed: 1 window(s) of this period gave no affected-user count" in text
+    # No customer given: the letter names none rather than a placeholder.
+    assert "Tenant:" not in text
+    assert "(the subscription" not in text
+    # The claim channel and the official address, from the contract file.
+    assert "To: Microsoft: Microsoft 365 admin center, Support > New service request" in text
+    assert (
+        "https://www.microsoft.com/licensing/docs/view/Service-Level-Agreements-SLA-for-Online-"
+        "Services" in text
+    )
     assert "2026-04" not in text.split("Service credit claim")[-1].split("\n")[0]
 
 
@@ -480,7 +497,13 @@ def test_times_in_the_contracts_zone_with_daylight_saving() -> None:
     assert window["Start (contract zone)"] == dt.datetime(2026, 3, 31, 22, 0)
     assert window["End (contract zone)"] == dt.datetime(2026, 4, 1, 0, 0)
     letters = [c.value for c in wb["Claim letters"]["B"] if c.value]
-    assert "2026-03-31 22:00:00 to 2026-04-01 00:00:00" in letters
+    # The window as reported, in UTC and in the contract's zone, in both months' letters.
+    window = (
+        "LA1: 2026-04-01 05:00:00 to 2026-04-01 09:00:00 UTC (2026-03-31 22:00:00 to "
+        "2026-04-01 02:00:00 America/Los_Angeles) (counted within the period only); "
+        "no count given: assumed all 100 users"
+    )
+    assert letters.count(window) == 2
 
 
 def test_no_periods_at_all() -> None:
@@ -864,3 +887,161 @@ def test_row_templates_write_what_cell_by_cell_encoding_writes() -> None:
     )
     assert fast == expected
     ElementTree.fromstring(f"<sheetData>{fast}</sheetData>")  # well-formed
+
+
+# --------------------------------------------------------------------------------------------
+# A claim ready to send: the customer, the official address, the channel, the windows, print
+# --------------------------------------------------------------------------------------------
+
+EXAMPLE = Path(slacalc.__file__).parent / "app" / "examples" / "exchange-online-2026-03.csv"
+CONTOSO = Customer(
+    tenant="contoso.onmicrosoft.com",
+    account_id="1234-5678",
+    organisation="Contoso GmbH",
+    contact="it@contoso.example",
+)
+
+
+def letter_text(wb: openpyxl.Workbook) -> str:
+    ws = wb["Claim letters"]
+    return "\n".join(
+        f"{ws.cell(r, 1).value}: {ws.cell(r, 2).value}" for r in range(1, ws.max_row + 1)
+    )
+
+
+@pytest.fixture(scope="module")
+def example_letters() -> str:
+    outages = slacalc.read_outages(EXAMPLE)
+    results = slacalc.calculate(
+        outages, "microsoft-365-exchange-online", users=200, monthly_fee="1234.50", currency="EUR"
+    )
+    data = export_excel(results, now=NOW, customer=CONTOSO, locale="de_DE")
+    assert data is not None
+    return letter_text(openpyxl.load_workbook(io.BytesIO(data))).split("Service credit claim")[1]
+
+
+def test_letter_names_the_customer(example_letters: str) -> None:
+    assert example_letters.startswith(": Exchange Online, 2026-03, Contoso GmbH")
+    assert "Customer: Contoso GmbH\nTenant: contoso.onmicrosoft.com\n" in example_letters
+    assert "Account id: 1234-5678\nContact: it@contoso.example\n" in example_letters
+
+
+def test_letter_gives_the_claim_channel_and_the_official_address(example_letters: str) -> None:
+    assert example_letters.count("To: Microsoft: Microsoft 365 admin center") == 1
+    assert "The claim must hold: Service request in the Microsoft 365 admin center" in (
+        example_letters
+    )
+    # The provider's own SLA address; the copies used to check terms stay in the contract.
+    assert "; https://www.microsoft.com/licensing/docs/view/" in example_letters
+    assert "lawinsider" not in example_letters
+    assert "technet" not in example_letters
+
+
+def test_letter_lists_each_reported_window_with_its_users(example_letters: str) -> None:
+    # The bundled example's March: seven counted rows (the customer-excluded one is not a
+    # window), each on its own line as reported. EX1268771's 29-day window stays one line with
+    # its own times, marked as counted within March only; not merged with the others.
+    lines = example_letters.split("Windows as reported: ")[1].split("\nAffected users:")[0]
+    assert lines.split("\n") == [
+        "EX1268771, Outlook Mobile: 2026-03-17 14:00:00 to 2026-04-15 23:00:00 UTC "
+        "(counted within the period only); 15 users",
+        "EX1268771, Outlook Mobile: 2026-03-17 14:30:00 to 2026-03-17 18:30:00 UTC; 100 users",
+        "EX1256020, Outlook Mobile: 2026-03-19 09:00:00 to 2026-03-19 17:00:00 UTC; 50 users",
+        "EX1256020, Outlook for Mac: 2026-03-19 09:00:00 to 2026-03-19 13:00:00 UTC; 40 users",
+        "EX1256020, Outlook Mobile: 2026-03-20 08:40:00 to 2026-03-20 12:40:00 UTC; 80 users",
+        "EX1256020, Outlook Mobile: 2026-03-20 10:40:00 to 2026-03-20 14:40:00 UTC; 30 users",
+        "EX1256020, Outlook for Mac: 2026-03-24 13:00:00 to 2026-03-24 17:00:00 UTC; 40 users",
+    ]
+    # At 14:30 on 17 March: 100 Outlook Mobile users (the larger of 15 and 100), none on Mac.
+    assert "Affected users: up to 100 of 200 licensed users at once" in example_letters
+    assert "Users assumed: none: every window gave a count or a percent." in example_letters
+
+
+def test_letter_amounts_in_the_customers_locale(example_letters: str) -> None:
+    # March: 44,640 minutes less the excluded hour = 44,580 measured; × 200 users = 8,916,000
+    # user-minutes. Outlook Mobile: 15 users × 20,700 min (17 Mar 14:00 to 1 Apr less the
+    # excluded hour) = 310,500, plus the excess over 15 of the larger windows: 85 × 240 =
+    # 20,400, 35 × 480 = 16,800, 65 × 240 = 15,600 and 15 × 120 = 1,800 (30 users after 12:40
+    # on 20 March); Outlook for Mac: 40 × 240 twice = 19,200. Lost: 384,300 user-minutes, so
+    # 8,531,700 / 8,916,000 = 95.69 %: below 99, not below 95 → 50 % of 1,234.50 = 617.25 EUR,
+    # written the German way.
+    assert "384,300 downtime user-minutes of 8,916,000 user-minutes" in example_letters
+    assert "Credit requested: 617,25\xa0€ (50 % of the fee for the period of 1.234,50\xa0€)" in (
+        example_letters
+    )
+
+
+def test_an_unknown_locale_is_refused() -> None:
+    with pytest.raises(InputError, match="locale: 'xx_YY'"):
+        export_excel(exchange_results(), now=NOW, locale="xx_YY")
+
+
+def test_every_bundled_contract_gives_the_letter_an_address_and_a_channel() -> None:
+    for cid in slacalc.list_contracts(unverified=True):
+        contract = slacalc.load_contract(cid)
+        assert contract.sla_url, cid
+        assert contract.sla_url.startswith("https://"), cid
+        assert contract.claim.channel, cid
+
+
+def test_summary_and_letters_print_landscape_one_page_wide(formulas: openpyxl.Workbook) -> None:
+    summary, letters = formulas["Summary"], formulas["Claim letters"]
+    # The Summary's table: header on row 7, March and April on rows 8-9, columns A to P.
+    assert summary.print_area == "'Summary'!$A$1:$P$9"
+    assert letters.print_area.startswith("'Claim letters'!$A$1:$B$")
+    for ws in (summary, letters):
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    # One letter a page: a break after the letter.
+    assert [b.id for b in letters.row_breaks.brk] != []
+
+
+def test_the_command_line_names_the_customer(tmp_path: Path) -> None:
+    from slacalc.cli import main
+
+    target = tmp_path / "claims.xlsx"
+    argv = ["calculate", str(EXAMPLE), "--contract", "microsoft-365-exchange-online"]
+    argv += ["--users", "200", "--fee", "1234.50", "--currency", "EUR", "--output", str(target)]
+    argv += ["--tenant", "contoso.onmicrosoft.com", "--customer-name", "Contoso GmbH"]
+    assert main(argv) == 0
+    text = letter_text(openpyxl.load_workbook(target))
+    assert "Customer: Contoso GmbH\nTenant: contoso.onmicrosoft.com\n" in text
+
+
+def test_a_feeds_words_reach_the_evidence_and_the_letter(tmp_path: Path) -> None:
+    from slacalc.cli import main
+
+    # Microsoft Graph's record of EX226792 (tests/data/feeds): 21:00 on 13 November 2020 to
+    # 17:15 on the 14th, 1,215 minutes, no share given: all 5,000 users assumed.
+    feed = Path(__file__).parent / "data" / "feeds" / "graph-issues.json"
+    target = tmp_path / "claims.xlsx"
+    argv = ["calculate", str(feed), "--contract", "microsoft-365-exchange-online"]
+    argv += ["--users", "5000", "--fee", "20000", "--output", str(target)]
+    assert main(argv) == 0
+    wb = openpyxl.load_workbook(target)
+    windows = record(wb["Outage windows"], 1, 2)
+    title = (
+        "Limited number of users unable to send or receive email through the Exchange Online "
+        "service"
+    )
+    assert windows["The feed's words"].startswith(f"{title}\nclassification Incident")
+    assert "User Impact: Users may be unable" in windows["The feed's words"]
+    assert (
+        "EX226792: 2020-11-13 21:00:00 to 2020-11-14 17:15:00 UTC; no count given: assumed all "
+        f"5,000 users; the provider's words: \u201c{title}\u201d"
+    ) in letter_text(wb)
+
+
+def test_a_table_has_no_feed_words_column(values: openpyxl.Workbook) -> None:
+    assert "The feed's words" not in header(values["Outage windows"], 1)
+
+
+def test_letter_amounts_keep_each_currencys_minor_unit() -> None:
+    from slacalc.excel._letters import money_text
+
+    # CLDR: no minor unit for the yen, three digits for the Kuwaiti dinar, two for the euro.
+    assert money_text(Decimal("1000"), "JPY") == "¥1,000"
+    assert money_text(Decimal("1.235"), "KWD", "en_US") == "KWD1.235"
+    assert money_text(Decimal("1234.5"), "EUR", "de_DE") == "1.234,50\xa0€"

@@ -37,6 +37,7 @@ from slacalc.model.contract import Contract, contract_schema, list_contracts, lo
 from slacalc.model.limits import MAX_LICENSED_USERS
 from slacalc.model.money import currency_code, fee_problem, parse_amount
 from slacalc.model.registry import ContractRegistry
+from slacalc.report.customer import Customer
 from slacalc.report.export import aligned, render
 from slacalc.report.terms import contract_terms, method_word, number
 
@@ -242,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--tenant",
         metavar="NAME",
         help="with --users: calculate only this tenant's rows (needed when rows name several)",
+    )
+    calc.add_argument(
+        "--customer-name",
+        metavar="NAME",
+        help="with --users: the organisation the claim letters name (with --tenant)",
     )
     calc.add_argument("--fee", type=_amount, metavar="AMOUNT", help="monthly fee (with --users)")
     calc.add_argument("--currency", type=_currency, help="currency of --fee (default USD)")
@@ -468,6 +474,8 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise SlacalcError("--contract: give the contract of the customer given by --users")
     if args.customers is not None and args.tenant is not None:
         raise SlacalcError("--tenant: with --customers, every tenant of the table is calculated")
+    if args.customers is not None and args.customer_name is not None:
+        raise SlacalcError("--customer-name: with --customers, each letter names its tenant")
     if args.customers is not None and args.fee is not None:
         raise SlacalcError("--fee: with --customers, the fee is the customers table's monthly_fee")
     if args.customers is not None and args.currency is not None:
@@ -500,7 +508,8 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         cohorts=cohorts or None,
         timezone=args.timezone,
         contracts=registry,
-        tenant=args.tenant,
+        # Rows that name no tenant are all this customer's: --tenant then only names it.
+        tenant=args.tenant if (outages.frame["tenant"] != "").any() else None,
     )
     for line in _input_notes(results):
         print(line, file=err)
@@ -525,7 +534,8 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     text = render(results, fmt)
     if workbook:
         assert output is not None
-        _write_workbook(results, output, claimed)
+        customer = Customer(tenant=args.tenant or "", organisation=args.customer_name or "")
+        _write_workbook(results, output, claimed, customer)
         out.write(text)
     elif output is not None:
         try:
@@ -569,12 +579,15 @@ def _quarters_allowed(contract_ids: Iterable[str], registry: ContractRegistry) -
 
 
 def _write_workbook(
-    results: Results, path: Path, claim_status: list[dict[str, object]] | None = None
+    results: Results,
+    path: Path,
+    claim_status: list[dict[str, object]] | None,
+    customer: Customer,
 ) -> None:
     from slacalc.excel import export_excel  # here, not at the top: openpyxl is heavy
 
     try:
-        export_excel(results, path, claim_status=claim_status)
+        export_excel(results, path, claim_status=claim_status, customer=customer)
     except OSError as exc:
         raise SlacalcError(f"--output: cannot write {path}: {exc.strerror}") from None
 

@@ -150,8 +150,10 @@ def read_calculate_input(args: argparse.Namespace, err: TextIO) -> tuple[Outages
     if report is not None and getattr(args, "customers", None):
         raise SlacalcError("--usage: a usage report is one tenant's; use it with --users")
     cohorts = dict(report.cohorts) if report is not None else {}
+    evidence: dict[int, str] = {}
     if args.format_in or is_feed(args.outages):
         imported = _import(args, args.outages, err)
+        evidence = imported.evidence
         frame = imported.outages
         if report is not None:
             frame = mark_measured(frame, cohorts, "usage report")
@@ -174,7 +176,7 @@ def read_calculate_input(args: argparse.Namespace, err: TextIO) -> tuple[Outages
         max_rows=args.max_rows,
     )
     if not isinstance(source, str):  # the feed's name, not "DataFrame", in every message
-        outages = replace(outages, source=str(args.outages))
+        outages = replace(outages, source=str(args.outages), evidence=evidence)
     if report is not None:
         used = set(outages.frame["cohort"]) - {""}
         cohorts = {k: v for k, v in cohorts.items() if k in used}

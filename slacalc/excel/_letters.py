@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
+from babel.numbers import format_currency
 
 from slacalc.excel._tables import (
     CALCULATION,
@@ -27,13 +27,17 @@ from slacalc.excel._tables import (
     percent_text,
     texts,
 )
-from slacalc.model.money import ROUNDING_RULE, minor_unit_digits
-from slacalc.report.values import missing, records
+from slacalc.io.outages import ASSUMED_ALL, GIVEN
+from slacalc.model.money import ROUNDING_RULE
+from slacalc.report.customer import Customer
+from slacalc.report.values import missing, money, records
 
 #: Most letters written; past this the Summary still lists every breached period.
 MAX_LETTERS = 2_000
 #: Most downtime windows listed in one letter; the rest are on the Downtime counted sheet.
 MAX_WINDOWS = 40
+#: The locale whose way of writing money the letters follow unless told otherwise.
+DEFAULT_LOCALE = "en_US"
 #: Most lines of assumed affected users on the Assumptions sheet.
 MAX_ASSUMED_LINES = 50
 
@@ -46,10 +50,10 @@ class Letter:
     lines: tuple[tuple[str, str], ...]
 
 
-def money_text(amount: object, currency: str) -> str:
-    """An amount with thousands separators and the currency's minor unit, then the currency."""
-    digits = minor_unit_digits(currency)
-    return f"{Decimal(str(amount)):,.{digits}f} {currency}"
+def money_text(amount: object, currency: str, locale: str = DEFAULT_LOCALE) -> str:
+    """An amount at the currency's minor unit, written as ``locale`` writes money (babel)."""
+    value = money(Decimal(str(amount)), currency)
+    return format_currency(value, currency, locale=locale)
 
 
 def number_text(value: object) -> str:
@@ -64,59 +68,54 @@ def _when(stamp: pd.Timestamp, zone: str) -> str:
     return stamp.tz_convert(zoneinfo.ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
+@dataclass(frozen=True)
+class _Window:
+    """One outage window as reported (an input row), for a letter."""
+
+    id: str
+    cohort: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    users: object
+    percent: object
+    source: str
+    words: str  # the first line of the feed's words for it (its title), if from a feed
+
+
 @dataclass
 class _Windows:
-    """The downtime windows of one breached period: the first few, their count and peak users."""
+    """The reported windows of one breached period: the first few and their count."""
 
-    listed: list[tuple[pd.Timestamp, pd.Timestamp, object, object, str]]
+    listed: list[_Window]
     count: int = 0
-    peak: Decimal = Decimal(0)
 
 
-def letters(plan: Plan) -> tuple[list[Letter], int]:
-    """Letters for the breached periods (at most :data:`MAX_LETTERS`), and how many there are."""
+def letters(
+    plan: Plan, customer: Customer, locale: str = DEFAULT_LOCALE
+) -> tuple[list[Letter], int]:
+    """Letters for the breached periods (at most :data:`MAX_LETTERS`), and how many there are.
+
+    Each names ``customer`` and writes its amounts as ``locale`` writes money.
+    """
     table = plan.table
     if table.empty:
         return [], 0
     breached = table[table["breached"].astype(bool)]
-    rows = list(_records(breached.iloc[:MAX_LETTERS]))
-    windows = _windows_of(plan, {_key(row) for row in rows})
-    out = [_letter(plan, row, windows.get(_key(row), _Windows([]))) for row in rows]
+    rows = list(records(breached.iloc[:MAX_LETTERS]))
+    reported = _reported(plan)
+    peaks = _peaks(plan)
+    out = [
+        _letter(
+            plan,
+            row,
+            _windows_in(plan, reported, row),
+            peaks.get(_key(row), Decimal(0)),
+            customer,
+            locale,
+        )
+        for row in rows
+    ]
     return out, len(breached)
-
-
-def _windows_of(plan: Plan, keys: set[tuple[str, ...]]) -> dict[tuple[str, ...], _Windows]:
-    """One pass over the evidence, keeping what the letters of ``keys`` need."""
-    evidence = plan.results.evidence
-    found: dict[tuple[str, ...], _Windows] = {}
-    if evidence.empty or not keys:
-        return found
-    # Only the letters' tenants' rows (a vectorised filter; order kept), not all the evidence.
-    tenants = sorted({k[0] for k in keys})
-    try:
-        mine = evidence["tenant"].isin(tenants)
-    except UnicodeEncodeError:  # a name Arrow cannot hold (a lone surrogate): read every row
-        mine = pd.Series(True, index=evidence.index)
-    if "" in tenants:
-        mine |= evidence["tenant"].isna()
-    evidence = evidence[mine.to_numpy(dtype=bool)]
-    columns = [texts(evidence[c]) for c in ("tenant", "service", "contract", "period")]
-    starts, ends = evidence["start"].tolist(), evidence["end"].tolist()
-    minutes, peaks = evidence["minutes"].tolist(), evidence["peak_affected_users"].tolist()
-    ids = evidence["incident_ids"].tolist()
-    for i, key in enumerate(zip(*columns, strict=True)):
-        if key not in keys:
-            continue
-        w = found.setdefault(key, _Windows([]))
-        w.count += 1
-        w.peak = max(w.peak, Decimal(str(peaks[i])))
-        if len(w.listed) < MAX_WINDOWS:
-            w.listed.append((starts[i], ends[i], minutes[i], peaks[i], ids_text(ids[i])))
-    return found
-
-
-def _records(frame: pd.DataFrame) -> Iterator[dict[str, object]]:
-    yield from records(frame)
 
 
 def _key(row: dict[str, object]) -> tuple[str, ...]:
@@ -125,11 +124,127 @@ def _key(row: dict[str, object]) -> tuple[str, ...]:
     )
 
 
-def _letter(plan: Plan, row: dict[str, object], windows: _Windows) -> Letter:
+def _peaks(plan: Plan) -> dict[tuple[str, ...], Decimal]:
+    """The most users affected at once in each period, from the evidence of counted downtime."""
+    evidence = plan.results.evidence
+    if evidence.empty:
+        return {}
+    columns = [texts(evidence[c]) for c in ("tenant", "service", "contract", "period")]
+    found: dict[tuple[str, ...], Decimal] = {}
+    peaks = evidence["peak_affected_users"].tolist()
+    for key, peak in zip(zip(*columns, strict=True), peaks, strict=True):
+        found[key] = max(found.get(key, Decimal(0)), Decimal(str(peak)))
+    return found
+
+
+def _reported(plan: Plan) -> dict[tuple[str, str], list[int]]:
+    """The positions of the counted input windows, by tenant and case-folded service.
+
+    The letter lists windows as the provider or the customer reported them, one line each, not
+    the merged downtime of the Downtime counted sheet: a provider matches a claim against its
+    own incident records.
+    """
+    frame = plan.results.outages.frame
+    keys = zip(texts(frame["tenant"]), texts(frame["service"]), strict=True)
+    counted = (frame["excluded"] == "").tolist()
+    found: dict[tuple[str, str], list[int]] = {}
+    for i, ((tenant, service), use) in enumerate(zip(keys, counted, strict=True)):
+        if use:
+            found.setdefault((tenant, service.casefold()), []).append(i)
+    return found
+
+
+def _windows_in(
+    plan: Plan, reported: dict[tuple[str, str], list[int]], row: dict[str, object]
+) -> _Windows:
+    """The reported windows that apply to the period of ``row``, in input order.
+
+    As the engine pairs them: a window without a tenant applies to every tenant (and a single
+    customer, whose rows have no tenant, takes every window); one without a service to every
+    service; a service may be named by the service or by the contract's id.
+    """
+    tenant = str(row["tenant"] or "")
+    services = {"", str(row["service"] or "").casefold(), str(row["contract"]).casefold()}
+    positions = sorted(
+        i
+        for (t, s), rows in reported.items()
+        if s in services and (not tenant or t in ("", tenant))
+        for i in rows
+    )
+    if not positions:
+        return _Windows([])
+    frame = plan.results.outages.frame.iloc[positions]
+    start, end = row["period_start"], row["period_end"]
+    inside = frame[(frame["start"] < end) & (frame["end"] > start)]
+    head = inside.iloc[:MAX_WINDOWS]
+    starts: list[pd.Timestamp] = head["start"].tolist()
+    ends: list[pd.Timestamp] = head["end"].tolist()
+    evidence = plan.results.outages.evidence
+    words = [evidence.get(int(r), "").split("\n", 1)[0] for r in head["row"].tolist()]
+    listed = [
+        _Window(*fields)
+        for fields in zip(
+            texts(head["id"], repeated=False),
+            texts(head["cohort"]),
+            starts,
+            ends,
+            head["affected_users"].tolist(),
+            head["affected_percent"].tolist(),
+            texts(head["users_source"]),
+            words,
+            strict=True,
+        )
+    ]
+    return _Windows(listed, len(inside))
+
+
+def _users_text(window: _Window, licensed: int) -> str:
+    """The users a reported window affected, and where the figure came from."""
+    if window.source == ASSUMED_ALL:
+        scope = f"its whole cohort {window.cohort}" if window.cohort else f"all {licensed:,} users"
+        return f"no count given: assumed {scope}"
+    if not missing(window.users):
+        figure = f"{number_text(window.users)} users"
+    else:
+        figure = f"{number_text(window.percent)} % of users"
+    return figure if window.source == GIVEN else f"{figure} (from the {window.source})"
+
+
+def _window_lines(
+    windows: _Windows, zone: str, licensed: int, period: tuple[pd.Timestamp, pd.Timestamp]
+) -> list[str]:
+    """A line per reported window: id, cohort, times as reported and the users it affected."""
+    lines = []
+    for w in windows.listed:
+        what = w.id or "no incident id"
+        if w.cohort:
+            what += f", {w.cohort}"
+        when = f"{_when(w.start, 'UTC')} to {_when(w.end, 'UTC')} UTC"
+        if zone != "UTC":
+            when += f" ({_when(w.start, zone)} to {_when(w.end, zone)} {zone})"
+        if w.start < period[0] or w.end > period[1]:
+            when += " (counted within the period only)"
+        line = f"{what}: {when}; {_users_text(w, licensed)}"
+        if w.words:
+            line += f"; the provider's words: \u201c{w.words}\u201d"
+        lines.append(line)
+    more = windows.count - len(windows.listed)
+    if more > 0:
+        lines.append(f"… and {more:,} more windows (see the {WINDOWS} sheet)")
+    return lines
+
+
+def _letter(
+    plan: Plan,
+    row: dict[str, object],
+    windows: _Windows,
+    peak: Decimal,
+    customer: Customer,
+    locale: str,
+) -> Letter:
     contract = plan.contract(str(row["contract"]))
     zone = contract.timezone
     currency = str(row["currency"])
-    tenant = str(row["tenant"] or "") or "(the subscription this workbook was made for)"
     start, end = row["period_start"], row["period_end"]
     assert isinstance(start, pd.Timestamp)
     assert isinstance(end, pd.Timestamp)
@@ -150,17 +265,7 @@ def _letter(plan: Plan, row: dict[str, object], windows: _Windows) -> Letter:
             f"{number_text(row['downtime_minutes'])} minutes of downtime of "
             f"{number_text(row['measured_minutes'])} minutes"
         )
-    utc_lines, local_lines = [], []
-    for a, b, minutes, peak, ids_of in windows.listed:
-        what = f"{number_text(minutes)} min, up to {number_text(peak)} users"
-        if ids_of:
-            what += f" ({ids_of})"
-        utc_lines.append(f"{_when(a, 'UTC')} to {_when(b, 'UTC')}: {what}")
-        local_lines.append(f"{_when(a, zone)} to {_when(b, zone)}")
-    more = windows.count - len(windows.listed)
-    if more > 0:
-        utc_lines.append(f"… and {more:,} more windows (see the {DOWNTIME} sheet)")
-    credit = _credit_text(row, contract.credit_kind, currency)
+    credit = _credit_text(row, contract.credit_kind, currency, locale)
     deadline = row["claim_deadline"]
     if missing(deadline):
         due = contract.claim.describe()
@@ -173,22 +278,29 @@ def _letter(plan: Plan, row: dict[str, object], windows: _Windows) -> Letter:
             f"{state} as of {plan.today(zone).isoformat()})"
         )
     avail = percent_text(row["availability_percent"])
+    claim = contract.claim
     lines: list[tuple[str, str]] = [
-        ("To", f"{contract.provider}: {contract.claim.how or 'support'}"),
+        ("To", f"{contract.provider}: {claim.channel or claim.how or 'support'}"),
+    ]
+    if claim.channel and claim.how:
+        lines.append(("The claim must hold", claim.how))
+    lines += [
         ("Date", plan.now.astimezone(dt.UTC).date().isoformat()),
-        ("Account / tenant", tenant),
+        *customer.lines(str(row["tenant"] or "")),
         ("Service", f"{row['service']} ({contract.name})"),
-        ("Agreement", f"{contract.source.version}; {contract.source.url}"),
+        ("Agreement", f"{contract.source.version}; {contract.sla_url or contract.source.url}"),
         ("Period", period),
         ("Incident ids", ids),
         ("Downtime", downtime),
-        ("Windows (UTC)", "\n".join(utc_lines) or "none"),
+        (
+            "Windows as reported",
+            "\n".join(_window_lines(windows, zone, users, (start, end))) or "none",
+        ),
+        (
+            "Affected users",
+            f"up to {number_text(peak)} of {users:,} licensed users at once",
+        ),
     ]
-    if zone != "UTC":
-        lines.append((f"Windows ({zone})", "\n".join(local_lines)))
-    lines.append(
-        ("Affected users", f"up to {number_text(windows.peak)} of {users:,} licensed users")
-    )
     assumed = int(str(row.get("users_assumed", 0)))
     if assumed:
         lines.append(
@@ -199,6 +311,8 @@ def _letter(plan: Plan, row: dict[str, object], windows: _Windows) -> Letter:
                 "cohort), as the agreement's worst case.",
             )
         )
+    else:
+        lines.append(("Users assumed", "none: every window gave a count or a percent."))
     lines += [
         (
             "Availability",
@@ -217,19 +331,24 @@ def _letter(plan: Plan, row: dict[str, object], windows: _Windows) -> Letter:
         ),
     ]
     title = f"Service credit claim: {row['service']}, {row['period']}"
-    if row["tenant"]:
-        title += f", {row['tenant']}"
+    named = customer.organisation or customer.tenant or str(row["tenant"] or "")
+    if named:
+        title += f", {named}"
     return Letter(title=title, lines=tuple(lines))
 
 
-def _credit_text(row: dict[str, object], kind: str, currency: str) -> str:
+def _credit_text(row: dict[str, object], kind: str, currency: str, locale: str) -> str:
     amount = row["credit_amount"]
-    worth = "" if missing(amount) else money_text(amount, currency)
+    worth = "" if missing(amount) else money_text(amount, currency, locale)
     if kind == "days":
         days = number_text(row["credit_days"])
         return f"{days} days of service" + (f", worth {worth}" if worth else "")
     percent = number_text(Decimal(str(row["credit_percent"])).quantize(Decimal("0.0001")))
-    fee = "" if missing(row["period_fee"]) else f" of {money_text(row['period_fee'], currency)}"
+    fee = (
+        ""
+        if missing(row["period_fee"])
+        else f" of {money_text(row['period_fee'], currency, locale)}"
+    )
     text = f"{percent} % of the fee for the period{fee}"
     return f"{worth} ({text})" if worth else text
 

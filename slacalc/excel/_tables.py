@@ -20,7 +20,7 @@ import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -32,6 +32,7 @@ from slacalc.excel._styles import money_style
 from slacalc.excel._xml import Cell, Column, Table, column_letter
 from slacalc.model.contract import Contract
 from slacalc.model.money import minor_unit_digits
+from slacalc.report.customer import Customer
 from slacalc.report.terms import contract_terms, downtime_words
 from slacalc.report.totals import Totals, deadline_status, totals
 from slacalc.report.values import missing
@@ -149,6 +150,8 @@ class Plan:
     now: dt.datetime  # aware
     contracts: tuple[Contract, ...]  # sorted by id
     version: str
+    customer: Customer = field(default_factory=Customer)  # who claims, named in the letters
+    locale: str = "en_US"  # how the letters write amounts
 
     @property
     def table(self) -> pd.DataFrame:
@@ -925,6 +928,9 @@ def windows(plan: Plan, part: slice = ALL) -> Table:
         Column("affected_percent", "Affected %", "number", "general", 10),
         Column("excluded", "Excluded because", "text", "text"),
     ]
+    words = outages.evidence
+    if words:  # a provider's feed: its own words for each window, as a claim quotes them
+        columns.append(Column("evidence", "The feed's words", "text", "text_wrap", 80))
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
         text = _Texts(frame, ("tenant", "service", "cohort", "excluded"))
@@ -941,6 +947,8 @@ def windows(plan: Plan, part: slice = ALL) -> Table:
                 "affected_percent": _numbers(part["affected_percent"]),
                 "excluded": text.of(part, "excluded", start),
             }
+            if words:
+                values["evidence"] = [words.get(int(r), "") for r in part["row"].tolist()]
             if local:
                 values["start_local"] = list(serials_local(part["start"], [zone] * len(part)))
                 values["end_local"] = list(serials_local(part["end"], [zone] * len(part)))

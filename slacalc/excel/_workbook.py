@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO
 
+from babel import Locale, UnknownLocaleError
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
@@ -19,9 +20,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from slacalc.engine.results import Results
-from slacalc.errors import SlacalcError
+from slacalc.errors import InputError, SlacalcError
 from slacalc.excel import _tables as tables
-from slacalc.excel._letters import assumptions, letters
+from slacalc.excel._letters import DEFAULT_LOCALE, assumptions, letters
 from slacalc.excel._styles import (
     BREACH_FILL,
     DIFFERS_FILL,
@@ -45,6 +46,7 @@ from slacalc.excel._xml import (
     write_package,
 )
 from slacalc.model.money import minor_unit_digits
+from slacalc.report.customer import Customer
 
 Target = str | os.PathLike[str] | IO[bytes]
 
@@ -88,6 +90,8 @@ def export_excel(
     *,
     now: dt.datetime | None = None,
     claim_status: Sequence[Mapping[str, object]] | None = None,
+    customer: Customer | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> bytes | None:
     """Write the credit-claim workbook of ``results``.
 
@@ -96,15 +100,23 @@ def export_excel(
     made (default: the current time; a naive value is read as UTC): it stamps the workbook and
     counts the days left to each claim deadline in the cached values. ``claim_status`` (the
     claims register's status records) adds a "Claim status" sheet after the Summary.
+    ``customer`` is who claims: the letters name it (tenant or account id, organisation,
+    contact). ``locale`` (a CLDR locale such as ``de_DE``) is how the letters write amounts.
     """
     import slacalc  # at call time: slacalc/__init__ imports this package
 
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise InputError(f"locale: {locale!r} is not a known locale ({exc})") from None
     moment = _aware(now)
     plan = Plan(
         results=results,
         now=moment,
         contracts=tuple(results.contracts[k] for k in sorted(results.contracts)),
         version=slacalc.__version__,
+        customer=customer or Customer(),
+        locale=locale,
     )
     return _save(path_or_buffer, lambda out: _write(plan, out, claim_status))
 
@@ -194,6 +206,9 @@ def _write(
     if claim_status is not None:
         _claim_status(wb.create_sheet(STATUS, 1), claim_status)
     letter_rows, written, breached = _letters(sheets[tables.LETTERS], plan)
+    # Each prints on landscape pages one page wide: the Summary's table, every letter a page.
+    sheets[tables.SUMMARY].print_area = f"A1:{summary.last_column}{max(summary.last_row, 1)}"
+    sheets[tables.LETTERS].print_area = f"A1:B{len(letter_rows)}"
     _terms(sheets[tables.TERMS], plan)
     _label_sheet(sheets[tables.ASSUMPTIONS], assumptions(plan, written, breached), 52, 100)
 
@@ -342,12 +357,12 @@ def _letters(ws: Worksheet, plan: Plan) -> tuple[list[LetterRow], int, int]:
 
     One letter per breached period, a page each, with no gridlines.
     """
-    written, total = letters(plan)
+    written, total = letters(plan, plan.customer, plan.locale)
     ws.sheet_view.showGridLines = False
     ws.print_options.gridLines = False
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 100
-    _print_one_page_wide(ws, "portrait")
+    _print_one_page_wide(ws, "landscape")
     made = plan.now.astimezone(dt.UTC).date().isoformat()
     if not written:
         text = "No period breached its SLA: there is no credit to claim."

@@ -53,7 +53,7 @@ times as :mod:`slacalc.io.times` describes. Every data row ends in exactly one o
 from __future__ import annotations
 
 import importlib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -310,6 +310,9 @@ class Outages:
     tenant: str | None = None
     #: Rows of other tenants that :func:`one_tenant` set aside.
     other_tenants: tuple[int, ...] = ()
+    #: The words a provider's feed gave each window (its posts, status, impact), by input row;
+    #: empty for a table. The workbook's evidence lists them beside the windows.
+    evidence: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def counted(self) -> pd.DataFrame:

@@ -224,7 +224,14 @@ class ClaimRule(_Frozen):
     cycles: Annotated[int, Field(ge=0, le=24)] | None = Field(
         None, description="For 'end_of_billing_cycle_after': how many billing cycles after."
     )
-    how: str = Field("", description="Where and how to file the claim.")
+    how: str = Field("", description="Where and how to file the claim, and what it must contain.")
+    channel: str = Field(
+        "",
+        description=(
+            "The provider's claim channel, where the claim letter goes (its 'To:' line): the "
+            "portal, form, support case or address the provider names for service credit claims."
+        ),
+    )
 
     @model_validator(mode="after")
     def _amount(self) -> Self:
@@ -314,6 +321,14 @@ class Contract(_Frozen):
     name: str = Field(min_length=1)
     provider: str = Field(min_length=1)
     service: str = Field(min_length=1)
+    sla_url: str | None = Field(
+        None,
+        pattern=r"^https?://",
+        description=(
+            "The provider's own address of the SLA text (its licensing documents, SLA page or "
+            "terms), which claim letters cite; copies used to verify a term stay in source.notes."
+        ),
+    )
     commitment_percent: Annotated[Percent, Field(decimal_places=10)] = Field(
         description="The committed availability; at most 10 decimals (the results' precision)."
     )

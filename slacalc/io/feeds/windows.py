@@ -126,6 +126,13 @@ class ImportedWindows:
         return rows[list(OUTAGE_COLUMNS)].reset_index(drop=True)
 
     @property
+    def evidence(self) -> dict[int, str]:
+        """The feed's words for each row of :attr:`outages`, by its row number there (from 1),
+        as :func:`.read_outages` numbers the rows of a DataFrame."""
+        words = self.frame.loc[self.frame["not_counted"] == "", "evidence"].tolist()
+        return {i: str(w) for i, w in enumerate(words, start=1) if w}
+
+    @property
     def counted(self) -> pd.DataFrame:
         """Windows that count as downtime."""
         return self.frame[(self.frame["excluded"] == "") & (self.frame["not_counted"] == "")]
