@@ -8,6 +8,7 @@ user-minutes; 99.9 % is crossed above 44,640 lost user-minutes and 99 % above 44
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -380,3 +381,20 @@ def test_the_exchange_example_with_each_incident_a_day_longer() -> None:
     changed = out[(out["scenario"] == "A day longer") & (out["credit_change"] != 0)]
     assert changed[["tenant", "period"]].values.tolist() == [["contoso", "2026-04"]]
     assert changed["credit_change"].tolist() == [Decimal("1000.00")]
+
+
+def test_the_readme_what_if_example_runs_and_prints_its_numbers(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"## What-ifs in Python.*?```python\n(.*?)\n```", readme, flags=re.S)
+    assert code is not None
+    monkeypatch.chdir(root)  # "Run from the repository's folder"
+    exec(compile(code.group(1), "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    # Worked in test_the_exchange_example_with_each_incident_a_day_longer.
+    assert "98.9508333333" in out
+    assert "2000.00" in out
+    assert "1000.00" in out
+    assert "97.9152777777" in out
