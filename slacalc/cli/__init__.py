@@ -142,6 +142,9 @@ examples:
   report a month with no outage too, and write the claim workbook:
     slacalc calculate outages.csv --contract aws-ec2-region --users 1 --fee 2500 \\
         --period 2025-10 2025-11 --output claims.xlsx
+  the liability per contract and currency, and what if each incident lasted a day longer:
+    slacalc calculate outages.csv --customers customers.csv --summary
+    slacalc calculate outages.csv --customers customers.csv --longer 1d
 
 Outage files are CSV, Excel (.xlsx) or JSON with columns start, end and optionally
 affected_users or affected_percent, id, tenant, service, cohort, excluded. Times without an

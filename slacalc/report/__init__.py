@@ -4,6 +4,7 @@ The command line, the app and the Excel workbook call these and only format what
 the contract's terms in plain words (:mod:`~slacalc.report.terms`), Python values of the typed
 result table and the one test of a missing cell (:mod:`~slacalc.report.values`), credit totals
 per currency or contract and the deadline status of each row (:mod:`~slacalc.report.totals`), and
-the results as CSV, JSON or a terminal table (:mod:`~slacalc.report.export`). It imports the
+the results as CSV, JSON or a terminal table (:mod:`~slacalc.report.export`), and the liability
+summary and a what-if comparison as terminal tables (:mod:`~slacalc.report.summary`). It imports the
 model, the readers and the engine, never streamlit or openpyxl.
 """
