@@ -29,7 +29,7 @@ The rules every number follows are in ``docs/rules.md``.
 from typing import Any as _Any
 
 from slacalc.distributed import calculate_anywhere as calculate
-from slacalc.engine import scenarios
+from slacalc.engine import scenarios as scenarios  # a module: slacalc.scenarios
 from slacalc.engine.error_rate import ErrorRateResults, calculate_error_rate
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
@@ -80,7 +80,6 @@ __all__ = [
     "read_metrics",
     "read_outages",
     "read_usage",
-    "scenarios",
 ]
 
 
