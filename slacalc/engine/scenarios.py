@@ -206,17 +206,19 @@ def _incident_span(
     frame: pd.DataFrame, mask: np.ndarray, start: np.ndarray, end: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the last end and first start of its incident's windows under ``mask``."""
-    ids = frame["id"].astype(str).to_numpy(dtype=object)
-    own = np.array([f"\0{i}" for i in range(len(frame))], dtype=object)  # no id: its own
+    tenant, _ = pd.factorize(frame["tenant"].astype(str))
+    ids, names = pd.factorize(frame["id"].astype(str))
+    no_id = (frame["id"].astype(str) == "").to_numpy(dtype=bool)
+    incident = np.where(no_id, len(names) + np.arange(len(frame)), ids)  # no id: its own
     keys = pd.DataFrame(
         {
-            "tenant": frame["tenant"].astype(str).to_numpy(dtype=object),
-            "id": np.where(ids == "", own, ids),
+            "tenant": tenant,
+            "incident": incident,
             "start": np.where(mask, start, np.iinfo(np.int64).max),
             "end": np.where(mask, end, np.iinfo(np.int64).min),
         }
     )
-    grouped = keys.groupby(["tenant", "id"], sort=False)
+    grouped = keys.groupby(["tenant", "incident"], sort=False)
     last = grouped["end"].transform("max").to_numpy(dtype=np.int64)
     first = grouped["start"].transform("min").to_numpy(dtype=np.int64)
     return last, first
