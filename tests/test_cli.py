@@ -625,3 +625,28 @@ def test_bad_what_if_options_exit_2_with_one_message(
     proc = slacalc_run(*one_customer(outages, *more))
     assert proc.returncode == 2
     assert message in proc.stderr
+
+
+def test_a_what_if_keeps_the_tenant_and_the_periods_asked_for(tmp_path: Path) -> None:
+    # Tenant a: 30 of 100 users for 600 min = 18,000 of 4,464,000 → 99.596774…% → 25 % of
+    # 400.00 = 100.00 USD. A day longer: 30 × 2,040 = 61,200 → 98.629032…% → 50 % → 200.00 USD.
+    # Tenant b's row is set aside in both; April, asked for, is 100 % in both.
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "tenant,id,start,end,affected_users\n"
+        "a,I1,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"
+        "b,I1,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n",
+        encoding="utf-8",
+    )
+    proc = slacalc_run(
+        "calculate", path, "--contract", EXCHANGE, "--users", "100", "--fee", "400",
+        "--tenant", "a", "--period", "2026-04", "--longer", "1d",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    rows = [line.split()[:7] for line in proc.stdout.splitlines()[2:6]]
+    assert rows == [
+        ["2026-03", "Baseline", "99.5967", "0", "25", "%", "100.00"],
+        ["2026-03", "What-if", "98.6290", "-0.9678", "50", "%", "200.00"],
+        ["2026-04", "Baseline", "100.0000", "0", "none", "0.00", "USD"],
+        ["2026-04", "What-if", "100.0000", "0", "none", "0.00", "USD"],
+    ]
