@@ -129,12 +129,14 @@ def _form(current: Inputs, baseline: Results) -> None:
             key=Widget.SCENARIO_MINUTES,
         )
         percent = length[2].number_input(
-            "Longer by % of its duration (negative: shorter)",
+            "Longer by % (negative: shorter)",
             min_value=-100.0,
             max_value=1000.0,
             value=0.0,
             step=10.0,
             key=Widget.SCENARIO_PERCENT,
+            help="Each incident: a share of its whole duration, first start to last end. Each "
+            "window: a share of its own length.",
         )
         factor = length[3].number_input(
             "Affected users ×",
