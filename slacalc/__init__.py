@@ -21,13 +21,15 @@ The folders are the layers; a layer imports only those below it (``tests/test_la
     errors      the SlacalcError tree and RowProblem
 
 Only ``app`` imports streamlit and altair; only ``excel`` and ``io`` import openpyxl. This module
-is the public API; ``calculate`` is the engine's, also taking a Dask DataFrame (``distributed``).
+is the public API; ``calculate`` is the engine's, also taking a Dask DataFrame (``distributed``);
+``slacalc.scenarios`` is :mod:`slacalc.engine.scenarios`, the what-ifs.
 The rules every number follows are in ``docs/rules.md``.
 """
 
 from typing import Any as _Any
 
 from slacalc.distributed import calculate_anywhere as calculate
+from slacalc.engine import scenarios as scenarios  # a module: slacalc.scenarios
 from slacalc.engine.error_rate import ErrorRateResults, calculate_error_rate
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario

@@ -180,17 +180,60 @@ def test_a_scenario_that_extends_the_outage_moves_the_credit_up_a_tier() -> None
     assert rows["Long"]["Availability"] == "98.999 %"
 
 
-def test_quick_scenario_another_day() -> None:
+def test_quick_scenario_a_day_longer_extends_each_incident_not_every_window() -> None:
+    """ "A day longer": each incident's last window gets 1,440 min. EX1256020 ends with the
+    40-user Mac window on 24 Mar 13:00–17:00, now to 25 Mar 17:00: 40 × 1,440 = 57,600 more
+    user-minutes in March, 384,300 + 57,600 = 441,900 of 44,580,000 → 99.0087…% (shown 99.008 %),
+    still above 99 %: 25 %, 2,000.00 USD. EX1268771's last window (15 users to 15 Apr 23:00) adds
+    15 × 1,440 = 21,600 in April: 350,700 of 43,200,000 → 99.1881…%, still 25 %.
+    "Each window a day longer" gives every one of the eight counted windows a day: March falls
+    below 99 % → 50 %, 4,000.00 USD."""
     at = start()
     at.switch_page(WHATIF).run()
-    at.button(key="widget.preset.Another day").click().run()
+    at.button(key="widget.preset.A day longer").click().run()
+    at.button(key="widget.preset.Each window a day longer").click().run()
     clean(at)
-    march = next(d.value for d in at.dataframe if "Scenario" in d.value.columns)
-    assert march["Scenario"].tolist() == ["Baseline", "Another day"]
-    assert march["Credit"].tolist() == ["2,000.00 USD", "4,000.00 USD"]
-    at.button(key="widget.remove_scenario.Another day").click().run()
+    listed = [m.value for m in at.markdown if m.value.startswith("**A day longer**")]
+    assert listed == [
+        "**A day longer** — every incident lasts 1 day (1,440 min) longer (its last window)"
+    ]
+    march, april = [d.value for d in at.dataframe if "Scenario" in d.value.columns][:2]
+    assert march["Scenario"].tolist() == ["Baseline", "A day longer", "Each window a day longer"]
+    assert march["Availability"].tolist()[:2] == ["99.137 %", "99.008 %"]
+    assert march["Credit"].tolist() == ["2,000.00 USD", "2,000.00 USD", "4,000.00 USD"]
+    assert april["Availability"].tolist()[:2] == ["99.238 %", "99.188 %"]
+    at.button(key="widget.remove_scenario.A day longer").click().run()
+    at.button(key="widget.remove_scenario.Each window a day longer").click().run()
     clean(at)
     assert not [d for d in at.dataframe if "Scenario" in d.value.columns]
+
+
+def test_the_form_can_change_each_window_instead_of_the_incident() -> None:
+    """Six hours more on EX1256020. Each incident: only its last window (Mac, 40 users, 24 Mar)
+    grows: 40 × 360 = 14,400 user-minutes. Each window: its five windows grow; Outlook Mobile's
+    three (50 users to 19 Mar 23:00, 80 to 20 Mar 18:40, 30 to 20 Mar 20:40) now overlap and the
+    largest count above the 15 persistent users counts: 35 × 360 = 12,600 on 19 Mar; on 20 Mar
+    65 × 600 (08:40–18:40) + 15 × 120 (to 20:40) = 40,800 against 65 × 240 + 15 × 120 = 17,400
+    before, 23,400 more; Mac: 40 × 360 twice = 28,800. March lost 384,300 + 14,400 = 398,700
+    (99.1056…%) against 384,300 + 12,600 + 23,400 + 28,800 = 449,100 (98.9926…%, below 99 % →
+    50 %)."""
+    at = start()
+    at.switch_page(WHATIF).run()
+    for name, each in (("Incident", "Each incident (its last window)"), ("Windows", "Each window")):
+        at.text_input(key="widget.scenario_name").set_value(name)
+        at.selectbox(key="widget.scenario_target").set_value("EX1256020")
+        at.radio(key="widget.scenario_each").set_value(each)
+        at.number_input(key="widget.scenario_minutes").set_value(360)
+        next(b for b in at.button if b.label == "Add scenario").click().run()
+        clean(at)
+    march = next(d.value for d in at.dataframe if "Scenario" in d.value.columns)
+    rows = {r["Scenario"]: r for r in march.to_dict("records")}
+    assert rows["Incident"]["Availability"] == "99.105 %"
+    assert rows["Incident"]["Credit"] == "2,000.00 USD"
+    assert rows["Windows"]["Availability"] == "98.992 %"
+    assert rows["Windows"]["Credit"] == "4,000.00 USD"
+    shown = [m.value for m in at.markdown if m.value.startswith("**Windows**")]
+    assert shown == ["**Windows** — each window of EX1256020 6 h (360 min) longer"]
 
 
 def test_switching_the_contract_changes_the_tier_table() -> None:

@@ -478,3 +478,175 @@ def test_plain_value_writes_decimals_exactly_and_never_in_exponent_form() -> Non
     assert plain(Decimal("0.10")) == "0.10"
     assert plain(("a", "b")) == ["a", "b"]
     assert plain(float("nan")) is None
+
+
+# --summary and what-ifs -------------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "exchange-march-2026"
+
+
+def example(*more: str) -> list[str | Path]:
+    return [
+        "calculate",
+        EXAMPLE / "outages.csv",
+        "--customers",
+        EXAMPLE / "customers.csv",
+        *more,
+    ]
+
+
+def test_summary_prints_the_liability_per_contract_currency_and_deadline() -> None:
+    # The example's README: March 1,000.00 (contoso) + 80.00 EUR (northwind), claim by 30 April;
+    # April the same, claim by 31 May. On 10 May March's deadline has passed and April's has
+    # 21 days left. USD covers contoso and fabrikam: 4 periods, 2 breached.
+    proc = slacalc_run(*example("--summary", "--as-of", "2026-05-10T00:00:00Z"))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split() == [
+        "contract",
+        "currency",
+        "periods",
+        "breached",
+        "credits",
+        "claimable",
+        "lapsed",
+        "next",
+        "claim",
+        "deadline",
+    ]
+    assert lines[2].split() == [
+        EXCHANGE,
+        "EUR",
+        "2",
+        "2",
+        "160.00",
+        "80.00",
+        "80.00",
+        "2026-05-31",
+        "(21",
+        "days",
+        "left)",
+    ]
+    assert lines[3].split()[1:7] == ["USD", "4", "2", "2,000.00", "1,000.00", "1,000.00"]
+    assert "2026-04" not in proc.stdout  # the summary replaces the per-period table
+
+
+def test_summary_with_nothing_open_shows_no_deadline() -> None:
+    # On 1 June both months' deadlines have passed: everything earned has lapsed.
+    proc = slacalc_run(*example("--summary", "--as-of", "2026-06-01T00:00:00Z"))
+    usd = next(line for line in proc.stdout.splitlines() if " USD " in line).split()
+    assert usd[1:] == ["USD", "4", "2", "2,000.00", "0.00", "2,000.00"]
+
+
+def test_the_example_with_each_incident_a_day_longer_side_by_side() -> None:
+    # Worked in tests/test_scenarios.py: only April changes; contoso falls to 98.950833…% (50 %,
+    # 2,000.00 USD, +1,000.00), fabrikam to 99.913888…% (no credit), northwind to 97.915277…%
+    # (still 50 %, 80.00 EUR).
+    proc = slacalc_run(*example("--longer", "1d", "--what-if", "A day longer"))
+    assert proc.returncode == 0, proc.stderr
+    rows = [line.split() for line in proc.stdout.splitlines()[2:14]]
+    april = [r for r in rows if r[1] == "2026-04"]
+    assert april == [
+        ["contoso", "2026-04", "Baseline", "99.3575", "0", "25", "%", "1,000.00", "USD", "0.00",
+         "USD", "154.45"],
+        ["contoso", "2026-04", "A", "day", "longer", "98.9508", "-0.4067", "50", "%", "2,000.00",
+         "USD", "+1,000.00", "USD", "1,706.77"],
+        ["fabrikam", "2026-04", "Baseline", "99.9538", "0", "none", "0.00", "USD", "0.00", "USD",
+         "23.28"],
+        ["fabrikam", "2026-04", "A", "day", "longer", "99.9138", "-0.0400", "none", "0.00", "USD",
+         "0.00", "USD", "6.02"],
+        ["northwind", "2026-04", "Baseline", "98.6819", "0", "50", "%", "80.00", "EUR", "0.00",
+         "EUR", "1,590.62"],
+        ["northwind", "2026-04", "A", "day", "longer", "97.9152", "-0.7667", "50", "%", "80.00",
+         "EUR", "0.00", "EUR", "1,259.42"],
+    ]  # fmt: skip
+    assert "Baseline: credit 160.00 EUR, 2,000.00 USD." in proc.stdout
+    assert (
+        "A day longer (every incident lasts 1 day (1,440 min) longer (its last window)): "
+        "credit 160.00 EUR, 3,000.00 USD (0.00 EUR, +1,000.00 USD)."
+    ) in proc.stdout
+
+
+def test_longer_for_one_incident_or_each_window(outages: Path) -> None:
+    # INC-1 two days longer (its only window to 3 Apr 01:00): April loses 100 × 2,880 = 288,000
+    # more, 306,000 of 17,280,000 → 98.229166…% < 99 → 50 % → 800.00 USD (+400.00).
+    one = slacalc_run(*one_customer(outages, "--longer", "2d", "--incident", "INC-1"))
+    assert one.returncode == 0, one.stderr
+    assert "2026-04  What-if          98.2291   -1.6667  50 %  800.00 USD  +400.00 USD" in (
+        one.stdout
+    )
+    assert "What-if (INC-1 lasts 2 days (2,880 min) longer (its last window))" in one.stdout
+    # Every window 2 days longer: INC-1 100 × 2,940 + INC-2 400 × 2,910 = 294,000 + 1,164,000 =
+    # 1,458,000 of 17,280,000 → 91.5625 % < 95 → 100 % → 1,600.00 USD.
+    each = slacalc_run(*one_customer(outages, "--longer=2d", "--each-window"))
+    assert "91.5625" in each.stdout
+    assert "What-if (every counted window 2 days (2,880 min) longer): credit 1,600.00 USD" in (
+        each.stdout
+    )
+
+
+def test_users_factor_and_other_contract(outages: Path) -> None:
+    # Twice the users: INC-1 hits 200; INC-2 hit everyone and still does. April: 200 × 60 +
+    # 400 × 30 = 24,000 of 17,280,000 → 99.861111…%, 25 % as before.
+    twice = slacalc_run(*one_customer(outages, "--users-factor", "2"))
+    april = next(line for line in twice.stdout.splitlines() if "2026-04  What-if" in line)
+    assert april.split() == [
+        "2026-04", "What-if", "99.8611", "-0.0348", "25", "%", "400.00", "USD", "0.00", "USD",
+        "372.02",
+    ]  # fmt: skip
+    # Teams' terms, the same < 99.9 % → 25 % band: the baseline's Exchange rows have no Teams
+    # rows in the scenario (100 %, −400.00 USD) and the reverse; the totals stay 400.00 USD.
+    teams = slacalc_run(*one_customer(outages, "--other-contract", "microsoft-365-teams"))
+    assert teams.returncode == 0, teams.stderr
+    april = [line.split()[:9] for line in teams.stdout.splitlines() if "2026-04" in line]
+    assert april == [
+        ["Exchange", "Online", "2026-04", "Baseline", "99.8958", "0", "25", "%", "400.00"],
+        ["Exchange", "Online", "2026-04", "What-if", "100.0000", "+0.1041", "none", "0.00", "USD"],
+        ["Microsoft", "Teams", "2026-04", "Baseline", "100.0000", "0", "none", "0.00", "USD"],
+        ["Microsoft", "Teams", "2026-04", "What-if", "99.8958", "-0.1042", "25", "%", "400.00"],
+    ]
+    assert "What-if (contract microsoft-365-teams): credit 400.00 USD (0.00 USD)." in teams.stdout
+
+
+@pytest.mark.parametrize(
+    ("more", "message"),
+    [
+        (["--longer", "2x"], "not a duration like 1d"),
+        (["--each-window"], "--each-window: say what changes"),
+        (["--longer", "1d", "--format", "json"], "--format json: the what-if prints a table"),
+        (["--summary", "--format", "csv"], "--format csv: --summary prints a table"),
+        (["--other-contract", "nope"], "unknown contract 'nope'"),
+        (["--users-factor", "101"], "affected_factor: 101 is outside 0 to 100"),
+    ],
+)
+def test_bad_what_if_options_exit_2_with_one_message(
+    outages: Path, more: list[str], message: str
+) -> None:
+    proc = slacalc_run(*one_customer(outages, *more))
+    assert proc.returncode == 2
+    assert message in proc.stderr
+
+
+def test_a_what_if_keeps_the_tenant_and_the_periods_asked_for(tmp_path: Path) -> None:
+    # Tenant a: 30 of 100 users for 600 min = 18,000 of 4,464,000 → 99.596774…% → 25 % of
+    # 400.00 = 100.00 USD. A day longer: 30 × 2,040 = 61,200 → 98.629032…% → 50 % → 200.00 USD.
+    # Tenant b's row is set aside in both; April, asked for, is 100 % in both.
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "tenant,id,start,end,affected_users\n"
+        "a,I1,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"
+        "b,I1,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n",
+        encoding="utf-8",
+    )
+    proc = slacalc_run(
+        "calculate", path, "--contract", EXCHANGE, "--users", "100", "--fee", "400",
+        "--tenant", "a", "--period", "2026-04", "--longer", "1d",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    rows = [line.split()[:7] for line in proc.stdout.splitlines()[2:6]]
+    assert rows == [
+        ["2026-03", "Baseline", "99.5967", "0", "25", "%", "100.00"],
+        ["2026-03", "What-if", "98.6290", "-0.9678", "50", "%", "200.00"],
+        ["2026-04", "Baseline", "100.0000", "0", "none", "0.00", "USD"],
+        ["2026-04", "What-if", "100.0000", "0", "none", "0.00", "USD"],
+    ]

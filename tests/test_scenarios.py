@@ -8,7 +8,9 @@ user-minutes; 99.9 % is crossed above 44,640 lost user-minutes and 99 % above 44
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -203,9 +205,21 @@ def test_scenario_checks_its_fields() -> None:
     with pytest.raises(InputError, match="licensed_users"):
         Scenario("x", licensed_users=0)
     assert Scenario("x").describe() == "no change"
+    with pytest.raises(InputError, match="each"):
+        Scenario("x", each="cohort")  # type: ignore[arg-type]
     assert Scenario("x", "A", 60, affected_factor=Decimal("0.5")).describe() == (
-        "A: +60 min each; A: affected users ×0.5"
+        "A lasts 1 h (60 min) longer (its last window); A: affected users ×0.5"
     )
+    assert Scenario("x", extend_minutes=1440).describe() == (
+        "every incident lasts 1 day (1,440 min) longer (its last window)"
+    )
+    assert Scenario("x", extend_minutes=2880, each="window").describe() == (
+        "every counted window 2 days (2,880 min) longer"
+    )
+    assert Scenario("x", extend_percent=Decimal(-50)).describe() == (
+        "every incident lasts 50 % of its duration shorter (its last window)"
+    )
+    assert Scenario("x", "B", -45, each="window").describe() == "each window of B 45 min shorter"
 
 
 def test_compare_side_by_side(table: slacalc.Outages, exchange: slacalc.Contract) -> None:
@@ -272,3 +286,115 @@ def test_portfolio_run_caps_by_each_tenants_cohort() -> None:
 def test_run_needs_one_kind_of_customer(table: slacalc.Outages, exchange: slacalc.Contract) -> None:
     with pytest.raises(InputError, match="either"):
         run(table, exchange)
+
+
+# Five windows of incident F, 1–5 March 09:00–10:00, 100 users each (one row per day's flap).
+FLAPS = "id,start,end,affected_users\n" + "".join(
+    f"F,2026-03-0{d}T09:00:00Z,2026-03-0{d}T10:00:00Z,100\n" for d in range(1, 6)
+)
+
+
+def test_a_day_longer_extends_the_incident_not_every_window(exchange: slacalc.Contract) -> None:
+    flaps = outages(FLAPS)
+    frame = flaps.frame
+    every = selected(frame, "")
+    incident = resize(frame, every, 1440, Decimal(0), each="incident")
+    # Only the window that ends the incident (5 March 10:00) moves, to 6 March 10:00.
+    assert incident["end"].tolist()[:4] == frame["end"].tolist()[:4]
+    assert incident["end"].iloc[4] == pd.Timestamp("2026-03-06T10:00:00Z")
+    windows = resize(frame, every, 1440, Decimal(0), each="window")
+    assert windows["end"].tolist() == [
+        pd.Timestamp(f"2026-03-0{d + 1}T10:00:00Z") for d in range(1, 6)
+    ]
+    longer = march(run(flaps, exchange, Scenario("day", extend_minutes=1440), customer=CUSTOMER))
+    # 5 × 60 + 1,440 = 1,740 min of 100 users = 174,000 user-minutes.
+    assert longer["user_minutes_lost"] == Decimal(174000)
+    each = Scenario("each", extend_minutes=1440, each="window")
+    five_days = march(run(flaps, exchange, each, customer=CUSTOMER))
+    # Each window 1,500 min, but they overlap: 1 March 09:00 → 6 March 10:00 is 7,260 min of the
+    # 100 users = 726,000 user-minutes, five days more: a different question.
+    assert five_days["user_minutes_lost"] == Decimal(726000)
+
+
+def test_an_incident_twice_as_long_grows_by_its_whole_duration() -> None:
+    frame = outages(FLAPS).frame
+    doubled = resize(frame, selected(frame, "f"), 0, Decimal(100), each="incident")
+    # F runs 1 March 09:00 → 5 March 10:00 (5,820 min); 100 % more ends it 5,820 min later.
+    assert doubled["end"].iloc[4] == pd.Timestamp("2026-03-09T11:00:00Z")
+    assert doubled["end"].tolist()[:4] == frame["end"].tolist()[:4]
+
+
+def test_every_window_that_ends_the_incident_is_extended_and_others_keep_theirs() -> None:
+    frame = outages(
+        "id,tenant,cohort,start,end,affected_users\n"
+        "G,a,Mobile,2026-03-01T00:00Z,2026-03-02T00:00Z,5\n"
+        "G,a,Mac,2026-03-01T12:00Z,2026-03-02T00:00Z,5\n"
+        "G,a,Mac,2026-03-01T06:00Z,2026-03-01T07:00Z,9\n"
+        "G,b,Mac,2026-03-01T06:00Z,2026-03-01T07:00Z,9\n"
+        ",a,,2026-03-03T00:00Z,2026-03-03T01:00Z,1\n"
+    ).frame
+    longer = resize(frame, selected(frame, ""), 60, Decimal(0), each="incident")
+    # Both cohorts' windows end G for tenant a; tenant b's G ends at 07:00, its own last window;
+    # a window without an id is an incident of its own.
+    assert [t.isoformat() for t in longer["end"]] == [
+        "2026-03-02T01:00:00+00:00",
+        "2026-03-02T01:00:00+00:00",
+        "2026-03-01T07:00:00+00:00",
+        "2026-03-01T08:00:00+00:00",
+        "2026-03-03T02:00:00+00:00",
+    ]
+
+
+def test_the_exchange_example_with_each_incident_a_day_longer() -> None:
+    """examples/exchange-march-2026, worked by hand in its README, with both incidents a day
+    longer. EX1268771 ends 15 Apr 23:00 in both cohorts: both 2 % windows now end 16 Apr 23:00.
+    EX1256020 ends 1 Apr 04:00 (Outlook Mobile, 30 %): now 2 Apr 04:00. March does not change.
+
+    April per affected user: Mobile 2 % × 22,980 + 28 % × 1,680 = 459.6 + 470.4 = 930.0 min;
+    Mac 2 % × 22,980 + 98 % × 360 = 459.6 + 352.8 = 812.4 min (1 Apr 00:00 → 16 Apr 23:00 is
+    15 × 1,440 + 1,380 = 22,980 min; 1 Apr 00:00 → 2 Apr 04:00 is 1,680).
+    contoso: 400 × 930 + 100 × 812.4 = 453,240 of 43,200,000 → 98.950833…% < 99 → 50 % of
+    4,000.00 = 2,000.00 USD (was 1,000.00). fabrikam: 10 × 930 = 9,300 of 10,800,000 →
+    99.913888…%, no credit. northwind: 30 × 930 + 10 × 812.4 = 36,024 of 1,728,000 →
+    97.915277…%, still 50 % → 80.00 EUR.
+    """
+    folder = Path(__file__).resolve().parents[1] / "examples" / "exchange-march-2026"
+    table = slacalc.read_outages(folder / "outages.csv")
+    people = read_customers(folder / "customers.csv")
+    base = run(table, None, customers=people)
+    longer = run(table, None, Scenario("A day longer", extend_minutes=1440), customers=people)
+    april = longer.to_frame().query("period == '2026-04'").set_index("tenant")
+    assert april["user_minutes_lost"].tolist() == [
+        Decimal(453240),
+        Decimal(9300),
+        Decimal(36024),
+    ]
+    assert april.loc["contoso", "availability_percent"] == Decimal("98.9508333333")
+    assert april.loc["fabrikam", "availability_percent"] == Decimal("99.9138888888")
+    assert april.loc["northwind", "availability_percent"] == Decimal("97.9152777777")
+    assert april["credit_amount"].tolist() == [
+        Decimal("2000.00"),
+        Decimal("0.00"),
+        Decimal("80.00"),
+    ]
+    out = compare(base.table, {"A day longer": longer.table})
+    changed = out[(out["scenario"] == "A day longer") & (out["credit_change"] != 0)]
+    assert changed[["tenant", "period"]].values.tolist() == [["contoso", "2026-04"]]
+    assert changed["credit_change"].tolist() == [Decimal("1000.00")]
+
+
+def test_the_readme_what_if_example_runs_and_prints_its_numbers(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"## What-ifs in Python.*?```python\n(.*?)\n```", readme, flags=re.S)
+    assert code is not None
+    monkeypatch.chdir(root)  # "Run from the repository's folder"
+    exec(compile(code.group(1), "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    # Worked in test_the_exchange_example_with_each_incident_a_day_longer.
+    assert "98.9508333333" in out
+    assert "2000.00" in out
+    assert "1000.00" in out
+    assert "97.9152777777" in out

@@ -58,6 +58,7 @@ class Widget(StrEnum):
     SCENARIO_NAME = "widget.scenario_name"
     SCENARIO_TARGET = "widget.scenario_target"
     SCENARIO_MINUTES = "widget.scenario_minutes"
+    SCENARIO_EACH = "widget.scenario_each"
     SCENARIO_PERCENT = "widget.scenario_percent"
     SCENARIO_FACTOR = "widget.scenario_factor"
     SCENARIO_USERS = "widget.scenario_users"

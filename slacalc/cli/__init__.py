@@ -28,6 +28,7 @@ from typing import TextIO
 import pandas as pd
 
 from slacalc.cli import feeds as cli_feeds
+from slacalc.cli import whatif as cli_whatif
 from slacalc.engine.calculate import calculate
 from slacalc.engine.results import Results
 from slacalc.errors import InputError, RowProblem, SlacalcError
@@ -142,6 +143,9 @@ examples:
   report a month with no outage too, and write the claim workbook:
     slacalc calculate outages.csv --contract aws-ec2-region --users 1 --fee 2500 \\
         --period 2025-10 2025-11 --output claims.xlsx
+  the liability per contract and currency, and what if each incident lasted a day longer:
+    slacalc calculate outages.csv --customers customers.csv --summary
+    slacalc calculate outages.csv --customers customers.csv --longer 1d
 
 Outage files are CSV, Excel (.xlsx) or JSON with columns start, end and optionally
 affected_users or affected_percent, id, tenant, service, cohort, excluded. Times without an
@@ -326,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 0 even if some input rows were rejected (they are still listed on stderr)",
     )
     cli_feeds.add_calculate_options(calc)
+    cli_whatif.add_calculate_options(calc)
     calc.add_argument(
         "--claim", action="store_true", help="record a draft claim per period with a credit"
     )
@@ -485,6 +490,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     fmt = args.format or (
         _SUFFIX_FORMATS.get(output.suffix.lower(), "table") if output and not workbook else "table"
     )
+    cli_whatif.check(args, fmt, to_file=output is not None)
 
     outages, cohorts = cli_feeds.read_calculate_input(args, err)  # a windows table or a feed
     if outages.rejected or not args.period:  # an empty file is fine for --period: 100 %
@@ -532,18 +538,20 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         claimed = record_results(args, results, err)
     text = render(results, fmt)
+    shown = cli_whatif.printed(args, outages, results, registry, cohorts)  # --summary, a what-if
     if workbook:
         assert output is not None
         customer = Customer(tenant=args.tenant or "", organisation=args.customer_name or "")
         _write_workbook(results, output, claimed, customer)
-        out.write(text)
+        out.write(shown or text)
     elif output is not None:
         try:
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise SlacalcError(f"--output: cannot write {output}: {exc.strerror}") from None
+        out.write(shown or "")
     else:
-        out.write(text)
+        out.write(shown or text)
 
     if rejected and not args.allow_rejected:
         rows = _rejected_row_count(results)

@@ -8,16 +8,17 @@ the contract's tiers through the engine's own tier and margin rules. Nothing her
 draws anything::
 
     base = run(outages, contract, customer=Customer(users=1000, monthly_fee=Decimal(8000)))
-    longer = run(outages, contract, Scenario("Another day", extend_minutes=1440), customer=...)
-    compare(base.to_frame(), {"Another day": longer.to_frame()})
+    longer = run(outages, contract, Scenario("A day longer", extend_minutes=1440), customer=...)
+    compare(base.to_frame(), {"A day longer": longer.to_frame()})
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -60,8 +61,13 @@ class Scenario:
 
     ``target`` picks the outages whose length or reach changes: ``""`` for every counted outage, an
     incident id (``"EX1268771"``) for that incident's windows, or ``"row 7"`` for one input row.
-    Length changes move each window's end: ``extend_minutes`` adds (or, negative, removes) minutes,
-    ``extend_percent`` scales the duration; a window shortened to nothing is dropped.
+    Length changes move window ends. With ``each="incident"`` (the default) each incident lasts
+    longer: the windows that end when the incident ends (its last window, one per cohort that was
+    hit until then) get ``extend_minutes`` more, and ``extend_percent`` of the incident's whole
+    duration (first start to last end); its earlier windows stay as they were. A window without an
+    incident id is an incident of its own. With ``each="window"`` every selected window gets the
+    change (five windows, ``extend_minutes=1440``: five more days of outage). Negative values
+    shorten; a window shortened to nothing is dropped.
     ``affected_factor`` scales the affected users (never above the cohort or the licensed users; a
     window that hit everyone hits that share of them when the factor is below 1).
     ``exclusions=False`` counts the excluded windows as outages and drops the contract's
@@ -72,6 +78,7 @@ class Scenario:
     target: str = ""
     extend_minutes: int = 0
     extend_percent: Decimal = Decimal(0)
+    each: Literal["incident", "window"] = "incident"
     affected_factor: Decimal = Decimal(1)
     licensed_users: int | None = None
     monthly_fee: Decimal | None = None
@@ -81,6 +88,8 @@ class Scenario:
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise InputError("scenario: give it a name")
+        if self.each not in ("incident", "window"):
+            raise InputError(f"each: {self.each!r} is neither 'incident' nor 'window'")
         if not Decimal(-100) <= self.extend_percent <= _MAX_PERCENT:
             raise InputError(f"extend_percent: {self.extend_percent} is outside -100 to 1000")
         if self.extend_percent != self.extend_percent.quantize(Decimal("0.01")):
@@ -95,13 +104,11 @@ class Scenario:
             raise InputError(f"monthly_fee: {self.monthly_fee} is negative")
 
     def describe(self) -> str:
-        """The changes in plain words, e.g. ``EX1268771: +60 min each; users ×0.5``."""
+        """The changes in plain words, e.g. ``every incident lasts 1 day (1,440 min) longer``."""
         parts = []
         who = "every outage" if not self.target else self.target
-        if self.extend_minutes:
-            parts.append(f"{who}: {self.extend_minutes:+,} min each")
-        if self.extend_percent:
-            parts.append(f"{who}: {self.extend_percent:+}% longer")
+        if self.extend_minutes or self.extend_percent:
+            parts.append(self._length_words())
         if self.affected_factor != 1:
             parts.append(f"{who}: affected users ×{self.affected_factor.normalize()}")
         if self.licensed_users is not None:
@@ -113,6 +120,35 @@ class Scenario:
         if not self.exclusions:
             parts.append("exclusions not accepted")
         return "; ".join(parts) or "no change"
+
+    def _length_words(self) -> str:
+        """What a length change does, naming incidents or windows as the scenario works."""
+        change = []
+        if self.extend_minutes:
+            change.append(minutes_words(abs(self.extend_minutes)))
+        if self.extend_percent:
+            whole = "of its duration" if self.each == "incident" else "of its length"
+            change.append(f"{abs(self.extend_percent).normalize():f} % {whole}")
+        longer = "longer" if self.extend_minutes >= 0 and self.extend_percent >= 0 else "shorter"
+        if self.extend_minutes * self.extend_percent < 0:
+            longer = "changed"
+            change = [f"{self.extend_minutes:+,} min", f"{self.extend_percent:+} %"]
+        amount = " and ".join(change)
+        if self.each == "window":
+            who = "every counted window" if not self.target else f"each window of {self.target}"
+            return f"{who} {amount} {longer}"
+        who = "every incident" if not self.target else self.target
+        return f"{who} lasts {amount} {longer} (its last window)"
+
+
+def minutes_words(minutes: int) -> str:
+    """Minutes for people: ``1 day (1,440 min)``, ``2 h (120 min)``, ``45 min``."""
+    for size, unit in ((1440, "day"), (60, "h")):
+        if minutes >= size and minutes % size == 0:
+            count = minutes // size
+            plural = "s" if unit == "day" and count != 1 else ""
+            return f"{count:,} {unit}{plural} ({minutes:,} min)"
+    return f"{minutes:,} min"
 
 
 def selected(frame: pd.DataFrame, target: str) -> np.ndarray:
@@ -131,24 +167,61 @@ def selected(frame: pd.DataFrame, target: str) -> np.ndarray:
     return np.asarray(counted & (ids == text.casefold()), dtype=bool)
 
 
-def resize(frame: pd.DataFrame, mask: np.ndarray, minutes: int, percent: Decimal) -> pd.DataFrame:
-    """Windows under ``mask`` get ``end = start + duration × (1 + percent/100) + minutes``.
+def resize(
+    frame: pd.DataFrame,
+    mask: np.ndarray,
+    minutes: int,
+    percent: Decimal,
+    *,
+    each: Literal["incident", "window"] = "window",
+) -> pd.DataFrame:
+    """Windows under ``mask`` made longer (or shorter); see :class:`Scenario` for ``each``.
 
-    The scaled duration is rounded half-up to the millisecond; windows whose new end is not after
-    their start are dropped (a shortened outage can vanish).
+    ``each="window"``: ``end = start + duration × (1 + percent/100) + minutes`` for every window.
+    ``each="incident"``: the windows that end when their incident ends (among those under
+    ``mask``; an incident is a tenant's windows of one id, a window without id its own) get
+    ``incident duration × percent/100 + minutes`` more. Scaled durations are rounded half-up to
+    the millisecond; windows whose new end is not after their start are dropped.
     """
     if not mask.any() or (minutes == 0 and percent == 0):
         return frame
     start = frame["start"].to_numpy(dtype="datetime64[ms]").astype(np.int64)
     end = frame["end"].to_numpy(dtype="datetime64[ms]").astype(np.int64)
-    factor = _WHOLE + int(percent * 100)
-    duration = end - start
-    scaled = (duration * factor + _WHOLE // 2) // _WHOLE
-    new_end = np.where(mask, start + scaled + minutes * 60_000, end)
+    factor = int(percent * 100)
+    if each == "incident":
+        last_end, first_start = _incident_span(frame, mask, start, end)
+        grow = mask & (end == last_end)
+        duration = last_end - first_start
+    else:
+        grow, duration = mask, end - start
+    extra = (duration * factor + _WHOLE // 2) // _WHOLE + minutes * 60_000
+    new_end = np.where(grow, end + extra, end)
     out = frame.copy()
     out["end"] = pd.to_datetime(new_end, unit="ms", utc=True).as_unit("ns")
     keep = new_end > start
     return out[keep].reset_index(drop=True)
+
+
+def _incident_span(
+    frame: pd.DataFrame, mask: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the last end and first start of its incident's windows under ``mask``."""
+    tenant, _ = pd.factorize(frame["tenant"].astype(str))
+    ids, names = pd.factorize(frame["id"].astype(str))
+    no_id = (frame["id"].astype(str) == "").to_numpy(dtype=bool)
+    incident = np.where(no_id, len(names) + np.arange(len(frame)), ids)  # no id: its own
+    keys = pd.DataFrame(
+        {
+            "tenant": tenant,
+            "incident": incident,
+            "start": np.where(mask, start, np.iinfo(np.int64).max),
+            "end": np.where(mask, end, np.iinfo(np.int64).min),
+        }
+    )
+    grouped = keys.groupby(["tenant", "incident"], sort=False)
+    last = grouped["end"].transform("max").to_numpy(dtype=np.int64)
+    first = grouped["start"].transform("min").to_numpy(dtype=np.int64)
+    return last, first
 
 
 def populations(frame: pd.DataFrame, customers: Customers, *, single: bool) -> np.ndarray:
@@ -229,7 +302,9 @@ def apply_outages(
             scenario.affected_factor,
             populations(frame, customers, single=single),
         )
-    frame = resize(frame, mask, scenario.extend_minutes, scenario.extend_percent)
+    frame = resize(
+        frame, mask, scenario.extend_minutes, scenario.extend_percent, each=scenario.each
+    )
     return dataclasses.replace(outages, frame=frame)
 
 
@@ -256,12 +331,15 @@ def run(
     customer: Customer | None = None,
     customers: Customers | None = None,
     contracts: ContractRegistry | None = None,
+    periods: Iterable[str] | None = None,
+    tenant: str | None = None,
 ) -> Results:
     """Compute the baseline (``scenario=None``) or a scenario, for one customer or a portfolio.
 
     ``contract`` is the baseline contract (``None`` with ``customers``: each tenant's own);
     ``contracts`` holds the user's contracts besides the bundled ones (uploaded contracts), for a
-    scenario's contract id and the ids in the customers table.
+    scenario's contract id and the ids in the customers table. ``periods`` and ``tenant`` are
+    :func:`~slacalc.engine.calculate.calculate`'s.
     """
     if (customer is None) == (customers is None):
         raise InputError("give either customer= (one customer) or customers= (a table)")
@@ -287,18 +365,28 @@ def run(
             monthly_fee=customer.monthly_fee,
             currency=customer.currency,
             cohorts=dict(customer.cohorts),
+            periods=periods,
+            tenant=tenant,
+        )
+    if tenant is not None:
+        raise InputError(
+            "tenant= picks the rows of one customer; with customers= each is calculated"
         )
     assert customers is not None
     changed = apply_outages(outages, scenario, customers, single=False)
     if chosen is None:
         if scenario.exclusions:
-            return calculate(changed, customers=customers, contracts=registry)
+            return calculate(changed, customers=customers, contracts=registry, periods=periods)
         ids = sorted(set(customers.frame["contract"]))
         if len(ids) > 1:
             raise InputError("exclusions off needs one contract for every tenant; pick one")
         chosen = registry.resolve(ids[0])
     return calculate(
-        changed, apply_contract(chosen, scenario), customers=customers, contracts=registry
+        changed,
+        apply_contract(chosen, scenario),
+        customers=customers,
+        contracts=registry,
+        periods=periods,
     )
 
 

@@ -130,3 +130,46 @@ def _amount(value: object, currency: str) -> Decimal:
     if value is None or value is pd.NA:
         return money(Decimal(0), currency)
     return money(Decimal(str(value)), currency)
+
+
+#: Columns of :func:`liability`.
+LIABILITY_COLUMNS = (
+    "contract",
+    "currency",
+    "periods",
+    "breached",
+    "credits",
+    "claimable",
+    "passed",
+    "next_deadline",
+    "days_left",
+)
+
+
+def liability(table: pd.DataFrame, today: Today) -> pd.DataFrame:
+    """Per contract and currency: periods, breached periods, the credits earned, of which still
+    claimable and lapsed (:func:`totals`), and the earliest claim deadline still open with its
+    days left (``None`` and ``NA`` when nothing is open)."""
+    if table.empty:
+        return pd.DataFrame({c: [] for c in LIABILITY_COLUMNS})
+    status = deadline_status(table, today)
+    open_rows = table.assign(_days=status["days_left"])[status["claimable"].to_numpy(dtype=bool)]
+    rows = []
+    for (contract, currency), t in totals(table, today, by_contract=True).items():
+        mine = open_rows[(open_rows["contract"] == contract) & (open_rows["currency"] == currency)]
+        dated = mine[mine["_days"].notna()]
+        first = dated.sort_values("_days", kind="stable").head(1)
+        rows.append(
+            {
+                "contract": contract,
+                "currency": currency,
+                "periods": t.periods,
+                "breached": t.breached,
+                "credits": t.credits,
+                "claimable": t.claimable,
+                "passed": t.passed,
+                "next_deadline": first["claim_deadline"].iloc[0] if len(first) else None,
+                "days_left": int(first["_days"].iloc[0]) if len(first) else pd.NA,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(LIABILITY_COLUMNS))

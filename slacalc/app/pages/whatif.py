@@ -18,13 +18,24 @@ from slacalc.report.totals import credit_by_currency
 
 ALL = "All outages"
 SAME = "(the baseline's)"
+#: How a length change applies: the choice's label and the Scenario's ``each``.
+EACH = {"Each incident (its last window)": "incident", "Each window": "window"}
 
 #: One-click scenarios people ask for most.
 PRESETS = (
-    ("Another day", "every outage 1,440 min longer", Scenario("Another day", extend_minutes=1440)),
+    (
+        "A day longer",
+        "every incident lasts 1,440 min longer: its last window is extended",
+        Scenario("A day longer", extend_minutes=1440),
+    ),
+    (
+        "Each window a day longer",
+        "every window 1,440 min longer: five windows, five more days of outage",
+        Scenario("Each window a day longer", extend_minutes=1440, each="window"),
+    ),
     (
         "Twice as long",
-        "every outage 100 % longer",
+        "every incident lasts twice as long: its last window is extended by its duration",
         Scenario("Twice as long", extend_percent=Decimal(100)),
     ),
     (
@@ -100,8 +111,16 @@ def _form(current: Inputs, baseline: Results) -> None:
             key=Widget.SCENARIO_TARGET,
             help="All counted outages, one incident's windows, or one input row.",
         )
-        length = st.columns(3)
-        minutes = length[0].number_input(
+        length = st.columns(4)
+        each = length[0].radio(
+            "Longer or shorter applies to",
+            list(EACH),
+            key=Widget.SCENARIO_EACH,
+            help="Each incident: the window that ends the incident is extended, so the incident "
+            "lasts that much longer. Each window: every window of it changes, so five windows "
+            "a day longer are five more days of outage.",
+        )
+        minutes = length[1].number_input(
             "Longer by minutes (negative: shorter)",
             min_value=-100_000,
             max_value=100_000,
@@ -109,15 +128,17 @@ def _form(current: Inputs, baseline: Results) -> None:
             step=60,
             key=Widget.SCENARIO_MINUTES,
         )
-        percent = length[1].number_input(
-            "Longer by % of each (negative: shorter)",
+        percent = length[2].number_input(
+            "Longer by % (negative: shorter)",
             min_value=-100.0,
             max_value=1000.0,
             value=0.0,
             step=10.0,
             key=Widget.SCENARIO_PERCENT,
+            help="Each incident: a share of its whole duration, first start to last end. Each "
+            "window: a share of its own length.",
         )
-        factor = length[2].number_input(
+        factor = length[3].number_input(
             "Affected users ×",
             min_value=0.0,
             max_value=100.0,
@@ -158,6 +179,7 @@ def _form(current: Inputs, baseline: Results) -> None:
             target="" if target == ALL else str(target),
             extend_minutes=int(minutes),
             extend_percent=Decimal(str(percent)).quantize(Decimal("0.01")),
+            each="window" if EACH.get(str(each)) == "window" else "incident",
             affected_factor=Decimal(str(factor)).quantize(Decimal("0.0001")),
             licensed_users=None
             if current.portfolio or int(users) == current.customer.users
