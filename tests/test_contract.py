@@ -31,6 +31,8 @@ CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "contracts"
 
 BUNDLED_IDS = [
     "atlassian-cloud-premium",
+    "aws-ebs-region",
+    "aws-ebs-volume",
     "aws-ec2-region",
     "aws-elb-multi-az",
     "aws-rds-multi-az",
@@ -46,7 +48,11 @@ BUNDLED_IDS = [
     "slack-business-plus",
 ]
 # Loadable by id but not listed by default: their credit terms are not the provider's own text.
-UNVERIFIED_IDS = ["atlassian-cloud-enterprise", "google-compute-engine-multi-zone"]
+UNVERIFIED_IDS = [
+    "atlassian-cloud-enterprise",
+    "aws-cloudfront",
+    "google-compute-engine-multi-zone",
+]
 ALL_IDS = sorted(BUNDLED_IDS + UNVERIFIED_IDS)
 
 D = Decimal
@@ -162,6 +168,60 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "minimum_credit": D(1),
         "claim": ("end_of_billing_cycle_after", None, None),
         "confidence": "primary",
+    },
+    "aws-ebs-region": {
+        # aws.amazon.com/ebs/sla/, 31 May 2022, Region-Level SLA: "Less than 99.99% but equal to
+        # or greater than 99.0%" → 10 %; "... 95.0%" → 30 %; "Less than 95.0%" → 100 %.
+        "commitment": D("99.99"),
+        "period": "month",
+        "method": "time",
+        "threshold": (">", D(0)),
+        "min_downtime": D(0),
+        "tiers": [
+            (D("99.99"), "<", "percent", D(10)),
+            (D("99"), "<", "percent", D(30)),
+            (D("95"), "<", "percent", D(100)),
+        ],
+        "cap": (D(100), None),
+        "minimum_credit": D(1),
+        "claim": ("end_of_billing_cycle_after", None, None),
+        "confidence": "primary",
+    },
+    "aws-ebs-volume": {
+        # aws.amazon.com/ebs/sla/, 31 May 2022, Volume-Level SLA: "Less than 99.9% but equal to
+        # or greater than 99.0%" → 10 %; "... 95.0%" → 30 %; "Less than 95.0%" → 100 %.
+        "commitment": D("99.9"),
+        "period": "month",
+        "method": "time",
+        "threshold": (">", D(0)),
+        "min_downtime": D(0),
+        "tiers": [
+            (D("99.9"), "<", "percent", D(10)),
+            (D("99"), "<", "percent", D(30)),
+            (D("95"), "<", "percent", D(100)),
+        ],
+        "cap": (D(100), None),
+        "minimum_credit": D(1),
+        "claim": ("end_of_billing_cycle_after", None, None),
+        "confidence": "primary",
+    },
+    "aws-cloudfront": {
+        # aws.amazon.com/cloudfront/sla/, 5 May 2022: "at least 99.9%"; the tiers are a flagged
+        # third-party table.
+        "commitment": D("99.9"),
+        "period": "month",
+        "method": "user_minutes",
+        "threshold": (">", D(0)),
+        "min_downtime": D(0),
+        "tiers": [
+            (D("99.9"), "<", "percent", D(10)),
+            (D("99"), "<", "percent", D(25)),
+            (D("95"), "<", "percent", D(100)),
+        ],
+        "cap": (D(100), None),
+        "minimum_credit": D(1),
+        "claim": ("end_of_billing_cycle_after", None, None),
+        "confidence": "unverified",
     },
     "atlassian-cloud-enterprise": {
         # "99.95% uptime for Enterprise products"; the credit table is a flagged placeholder.
@@ -312,6 +372,9 @@ MUST_FLAG: dict[str, list[str]] = {
     "aws-s3-standard": ["Error Rate", "$1"],
     "aws-elb-multi-az": ["Unavailability", "$1", "Claim clock"],
     "atlassian-cloud-enterprise": ["Credit tiers"],
+    "aws-ebs-region": ["Unavailable", "$1", "Claim clock"],
+    "aws-ebs-volume": ["Unavailable", "$1", "Claim clock"],
+    "aws-cloudfront": ["Credit tiers", "$1", "Claim clock"],
     "aws-rds-multi-az": ["Unavailable", "$1"],
     "google-workspace": ["claim window", "beta"],
     "atlassian-cloud-premium": ["table unverified"],
@@ -707,6 +770,64 @@ def test_github_quarter_at_exactly_99_0_pays_nothing_and_one_second_more_pays_25
     past = windows(("2026-02-10T00:00:00Z", "2026-02-10T21:36:01Z"))
     row = one(slacalc.calculate(past, "github-enterprise-cloud", users=5, monthly_fee="100"))
     assert (row["credit_percent"], row["credit_amount"]) == (25, D("75.00"))  # 25 % of 3 × 100
+
+
+# --- Amazon EBS: the published bands, at each boundary and one second past it ---
+
+
+def test_ebs_region_exactly_99_and_95_keep_their_band_and_one_second_more_drops_a_band() -> None:
+    # April 2026: 30 days = 43,200 minutes; fee 1,000.
+    # 1 % = 432 minutes = 7 h 12 min: exactly 99.0 %, "equal to or greater than 99.0%" → 10 %.
+    # 5 % = 2,160 minutes = 36 h: exactly 95.0 %, "equal to or greater than 95.0%" → 30 %.
+    # One second more in each case falls to the next band: 30 %, then 100 %.
+    cases = [
+        ("2026-04-10T07:12:00Z", D(99), 10, D("100.00")),
+        ("2026-04-10T07:12:01Z", None, 30, D("300.00")),
+        ("2026-04-11T12:00:00Z", D(95), 30, D("300.00")),
+        ("2026-04-11T12:00:01Z", None, 100, D("1000.00")),
+    ]
+    for end, availability, percent, amount in cases:
+        outage = windows(("2026-04-10T00:00:00Z", end))
+        row = one(slacalc.calculate(outage, "aws-ebs-region", users=1, monthly_fee="1000"))
+        if availability is not None:
+            assert row["availability_percent"] == availability, end
+        assert (row["credit_percent"], row["credit_amount"]) == (percent, amount), end
+
+
+def test_ebs_volume_at_exactly_99_9_pays_nothing_and_one_second_more_pays_10() -> None:
+    # April 2026: 43,200 minutes; 0.1 % = 43.2 minutes = 43 min 12 s: exactly 99.9 %, not "less
+    # than 99.9%": no credit. 43 min 13 s: 10 % of the volume's 200 = 20.00.
+    at = windows(("2026-04-10T00:00:00Z", "2026-04-10T00:43:12Z"))
+    row = one(slacalc.calculate(at, "aws-ebs-volume", users=1, monthly_fee="200"))
+    assert row["availability_percent"] == D("99.9")
+    assert (row["tier_number"], row["credit_amount"]) == (0, D("0.00"))
+    past = windows(("2026-04-10T00:00:00Z", "2026-04-10T00:43:13Z"))
+    row = one(slacalc.calculate(past, "aws-ebs-volume", users=1, monthly_fee="200"))
+    assert (row["credit_percent"], row["credit_amount"]) == (10, D("20.00"))
+
+
+def test_cloudfront_error_rate_is_one_rate_per_interval_over_all_requests() -> None:
+    # "the total number of internal server errors ... divided by the total number of requests
+    # during that five minute period", per account: request types are pooled. April 2026 has
+    # 8,640 five-minute intervals. 8 intervals fully failed, and one with GET 30 of 30 and PUT
+    # 34 of 70 failed, pooled 64 of 100: rates sum to 8.64; 8.64 / 8,640 = 0.1 % → exactly
+    # 99.9 %: no credit (per request type it would have been GET 9 / 8,640, below 99.9 %).
+    failed = [("GET", f"2026-04-03T10:{5 * i:02d}:00Z", 3, 3) for i in range(8)]
+    mixed = [("GET", "2026-04-03T11:00:00Z", 30, 30), ("PUT", "2026-04-03T11:00:00Z", 70, 34)]
+    columns = ["request_type", "interval_start", "total", "failed"]
+    table = pd.DataFrame([*failed, *mixed], columns=columns)
+    result = slacalc.calculate_error_rate(table, "aws-cloudfront", monthly_fee="1000")
+    (row,) = result.table.to_dict("records")
+    assert row["availability_percent"] == D("99.9")
+    assert (row["tier_number"], row["credit_amount"]) == (0, D("0.00"))
+    # One more failed request in 1,000 in another interval: 8.641 / 8,640 > 0.1 % → 10 % (the
+    # flagged third-party tier) of 1,000 = 100.00.
+    extra = pd.DataFrame([("GET", "2026-04-04T00:00:00Z", 1000, 1)], columns=columns)
+    result = slacalc.calculate_error_rate(
+        pd.concat([table, extra]), "aws-cloudfront", monthly_fee="1000"
+    )
+    (row,) = result.table.to_dict("records")
+    assert (row["credit_percent"], row["credit_amount"]) == (10, D("100.00"))
 
 
 # --- versions by date: Teams Phone before and after 1 December 2021 ---
