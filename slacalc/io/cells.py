@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from slacalc.errors import InputError
+from slacalc.io.wording import option
 from slacalc.model.money import parse_amount
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
@@ -205,13 +206,21 @@ def _whole_cells(values: pd.Series, what: str) -> Checked:
     numbers = number.to_numpy(dtype=np.float64)
     bad = given & ~np.isfinite(numbers)
     for i in np.flatnonzero(bad):
-        problem[i] = _not_a_number(str(text.iloc[i]), f"a whole number of {what}")
+        cell = str(text.iloc[i])
+        problem[i] = _not_a_number(cell, f"a whole number of {what}")
+        if cell.endswith("%") and what == "users":
+            problem[i] = (
+                "a percent in a column of users; put it in an affected_percent column "
+                "(header 'affected_percent' or 'Percent')"
+            )
     ok = given & ~bad
     negative = ok & (numbers < 0)
     problem[negative] = f"negative {what}"
     with np.errstate(invalid="ignore"):  # NaN and inf are already "bad" and not looked at
         fractional = ok & ~negative & (np.mod(numbers, 1) != 0)
     problem[fractional] = f"not a whole number of {what}"
+    for i in np.flatnonzero(fractional):
+        problem[i] = _grouped_whole(str(text.iloc[i])) or problem[i]
     huge = ok & (numbers > MAX_WHOLE)
     problem[huge] = f"too many {what} to count exactly"
     number[problem != ""] = np.nan
@@ -397,11 +406,25 @@ def _spreadsheet_error(value: str) -> str:
     return ""
 
 
+def _grouped_whole(value: str) -> str:
+    """Why ``1.200`` is not read as a count: it is 1200 with a thousands point, or 1.2."""
+    if not re.fullmatch(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+", value):
+        return ""
+    return (
+        f"{value!r} is ambiguous: {value.replace('.', '')} with '.' for thousands, or a "
+        f"fraction? Write {value.replace('.', '')}, or pass {option('thousands', '.')} "
+        f"(or {option('decimal', ',')})"
+    )
+
+
 def _not_a_number(value: str, wanted: str) -> str:
     if error := _spreadsheet_error(value):
         return error
     if "," in value and value.replace(",", "").replace(".", "").isdigit():
-        return f"not {wanted}: write it without thousands separators, with '.' for decimals"
+        return (
+            f"not {wanted}: write it without thousands separators, with '.' for decimals, or "
+            f"pass {option('decimal', ',')} or {option('thousands', ',')} to say how it is written"
+        )
     return f"not {wanted}"
 
 

@@ -42,7 +42,13 @@ from slacalc.io.cells import (
     check_whole,
     first_rows,
 )
-from slacalc.io.headers import TENANT_SPELLINGS, Fields, map_headers, suggest_missing
+from slacalc.io.headers import (
+    TENANT_SPELLINGS,
+    Fields,
+    map_headers,
+    suggest_missing,
+    with_local,
+)
 from slacalc.io.tables import TableSource, read_table
 from slacalc.model.contract import list_contracts
 from slacalc.model.limits import MAX_LICENSED_USERS
@@ -50,37 +56,44 @@ from slacalc.model.money import currency_code, fee_problem, parse_amount
 
 #: The fields of a customers table and the header spellings each is recognised by.
 CUSTOMER_FIELDS = Fields(
-    spellings={
-        "tenant": TENANT_SPELLINGS,
-        "contract": ("contract id", "sla", "sla id", "plan", "agreement", "contract name"),
-        "users": (
-            "licensed users",
-            "licenses",
-            "licences",
-            "seats",
-            "licensed seats",
-            "user count",
-            "number of users",
-            "users licensed",
-            "subscribed users",
-            "population",
-        ),
-        "monthly_fee": (
-            "fee",
-            "monthly fee amount",
-            "monthly price",
-            "price",
-            "monthly amount",
-            "amount",
-            "mrr",
-            "monthly charge",
-            "monthly cost",
-            "fee per month",
-            "monthly service fee",
-        ),
-        "currency": ("ccy", "cur", "currency code"),
-        "billing_day": ("billing cycle day", "bill day", "billing cycle start day", "cycle day"),
-    }
+    spellings=with_local(
+        {
+            "tenant": TENANT_SPELLINGS,
+            "contract": ("contract id", "sla", "sla id", "plan", "agreement", "contract name"),
+            "users": (
+                "licensed users",
+                "licenses",
+                "licences",
+                "seats",
+                "licensed seats",
+                "user count",
+                "number of users",
+                "users licensed",
+                "subscribed users",
+                "population",
+            ),
+            "monthly_fee": (
+                "fee",
+                "monthly fee amount",
+                "monthly price",
+                "price",
+                "monthly amount",
+                "amount",
+                "mrr",
+                "monthly charge",
+                "monthly cost",
+                "fee per month",
+                "monthly service fee",
+            ),
+            "currency": ("ccy", "cur", "currency code"),
+            "billing_day": (
+                "billing cycle day",
+                "bill day",
+                "billing cycle start day",
+                "cycle day",
+            ),
+        }
+    )
 )
 _COHORT_COLUMN = re.compile(r"^\s*cohorts?\s*:\s*(?P<name>.+?)\s*$", re.IGNORECASE)
 

@@ -53,7 +53,7 @@ times as :mod:`slacalc.io.times` describes. Every data row ends in exactly one o
 from __future__ import annotations
 
 import importlib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -78,7 +78,9 @@ from slacalc.io.headers import (
     HeaderMap,
     map_headers,
     suggest_missing,
+    with_local,
 )
+from slacalc.io.numbers import NumberFormat, choose, in_format, number_format
 from slacalc.io.tables import RawTable, TableSource, read_table
 from slacalc.io.times import (
     Ambiguous,
@@ -92,6 +94,7 @@ from slacalc.io.times import (
     parse_times,
     zone_of,
 )
+from slacalc.io.wording import option, option_name
 
 COLUMNS = (
     "row",
@@ -116,173 +119,175 @@ USERS_SOURCES = (GIVEN, "usage report", "sign-in log", "feed", ASSUMED_ALL)
 
 #: The fields of an outage table and the header spellings each is recognised by.
 OUTAGE_FIELDS = Fields(
-    spellings={
-        "id": (
-            "incident id",
-            "incident",
-            "incident number",
-            "incident no",
-            "incident ref",
-            "ticket",
-            "ticket id",
-            "ticket number",
-            "issue",
-            "issue id",
-            "event id",
-            "case",
-            "case id",
-            "reference",
-            "ref",
-            "outage id",
-        ),
-        "tenant": TENANT_SPELLINGS,
-        "service": (
-            "service name",
-            "workload",
-            "product",
-            "application",
-            "app",
-            "service id",
-        ),
-        "cohort": (
-            "client type",
-            "client app",
-            "user group",
-            "group",
-            "segment",
-            "platform",
-            "affected cohort",
-            "affected group",
-        ),
-        "start": (
-            "start time",
-            "start date",
-            "start datetime",
-            "start date time",
-            "started",
-            "started at",
-            "start at",
-            "starts",
-            "begin",
-            "began",
-            "begins",
-            "beginning",
-            "from",
-            "outage start",
-            "incident start",
-            "impact start",
-            "start of impact",
-            "since",
-        ),
-        "end": (
-            "end time",
-            "end date",
-            "end datetime",
-            "end date time",
-            "ended",
-            "ended at",
-            "ends",
-            "finish",
-            "finished",
-            "finished at",
-            "resolved",
-            "resolved at",
-            "resolution time",
-            "to",
-            "until",
-            "stop",
-            "stopped",
-            "outage end",
-            "incident end",
-            "impact end",
-            "end of impact",
-            "mitigated",
-            "mitigated at",
-            "recovered",
-            "restored",
-        ),
-        "affected_users": (
-            "users affected",
-            "affected users",
-            "users",
-            "affected",
-            "impacted users",
-            "users impacted",
-            "user count",
-            "affected user count",
-            "number of users",
-            "number users",
-            "users number",
-            "affected seats",
-            "seats affected",
-            "impacted",
-            "impacted seats",
-            "seats impacted",
-            "impacted user count",
-            "impacted users count",
-            "users impacted count",
-            "affected count",
-            "affected users count",
-            "users affected count",
-            "users count",
-            "number affected",
-            "number impacted",
-            "number of affected users",
-            "number of impacted users",
-            "number of users affected",
-            "number of users impacted",
-            "number affected users",
-            "number impacted users",
-        ),
-        "affected_percent": (
-            "percent",
-            "percent affected",
-            "affected percent",
-            "percent users",
-            "users percent",
-            "percent of users",
-            "percentage",
-            "percentage affected",
-            "affected percentage",
-            "impact percent",
-            "users affected percent",
-            "affected users percent",
-            "impacted percent",
-            "percent impacted",
-            "impacted percentage",
-            "percentage impacted",
-            "impacted users percent",
-            "users impacted percent",
-            "percent of users affected",
-            "percent of users impacted",
-            "percent users affected",
-            "percent users impacted",
-        ),
-        "excluded": (
-            "exclusion",
-            "exclude",
-            "exempt",
-            "exemption",
-            "sla excluded",
-            "not counted",
-        ),
-        "exclusion_reason": (
-            "excluded reason",
-            "reason excluded",
-            "exclusion reason",
-            "excluded because",
-            "reason for exclusion",
-            "exemption reason",
-            "reason",
-        ),
-        "users_source": (
-            "users source",
-            "source of users",
-            "affected users source",
-            "user count source",
-            "users from",
-        ),
-    },
+    spellings=with_local(
+        {
+            "id": (
+                "incident id",
+                "incident",
+                "incident number",
+                "incident no",
+                "incident ref",
+                "ticket",
+                "ticket id",
+                "ticket number",
+                "issue",
+                "issue id",
+                "event id",
+                "case",
+                "case id",
+                "reference",
+                "ref",
+                "outage id",
+            ),
+            "tenant": TENANT_SPELLINGS,
+            "service": (
+                "service name",
+                "workload",
+                "product",
+                "application",
+                "app",
+                "service id",
+            ),
+            "cohort": (
+                "client type",
+                "client app",
+                "user group",
+                "group",
+                "segment",
+                "platform",
+                "affected cohort",
+                "affected group",
+            ),
+            "start": (
+                "start time",
+                "start date",
+                "start datetime",
+                "start date time",
+                "started",
+                "started at",
+                "start at",
+                "starts",
+                "begin",
+                "began",
+                "begins",
+                "beginning",
+                "from",
+                "outage start",
+                "incident start",
+                "impact start",
+                "start of impact",
+                "since",
+            ),
+            "end": (
+                "end time",
+                "end date",
+                "end datetime",
+                "end date time",
+                "ended",
+                "ended at",
+                "ends",
+                "finish",
+                "finished",
+                "finished at",
+                "resolved",
+                "resolved at",
+                "resolution time",
+                "to",
+                "until",
+                "stop",
+                "stopped",
+                "outage end",
+                "incident end",
+                "impact end",
+                "end of impact",
+                "mitigated",
+                "mitigated at",
+                "recovered",
+                "restored",
+            ),
+            "affected_users": (
+                "users affected",
+                "affected users",
+                "users",
+                "affected",
+                "impacted users",
+                "users impacted",
+                "user count",
+                "affected user count",
+                "number of users",
+                "number users",
+                "users number",
+                "affected seats",
+                "seats affected",
+                "impacted",
+                "impacted seats",
+                "seats impacted",
+                "impacted user count",
+                "impacted users count",
+                "users impacted count",
+                "affected count",
+                "affected users count",
+                "users affected count",
+                "users count",
+                "number affected",
+                "number impacted",
+                "number of affected users",
+                "number of impacted users",
+                "number of users affected",
+                "number of users impacted",
+                "number affected users",
+                "number impacted users",
+            ),
+            "affected_percent": (
+                "percent",
+                "percent affected",
+                "affected percent",
+                "percent users",
+                "users percent",
+                "percent of users",
+                "percentage",
+                "percentage affected",
+                "affected percentage",
+                "impact percent",
+                "users affected percent",
+                "affected users percent",
+                "impacted percent",
+                "percent impacted",
+                "impacted percentage",
+                "percentage impacted",
+                "impacted users percent",
+                "users impacted percent",
+                "percent of users affected",
+                "percent of users impacted",
+                "percent users affected",
+                "percent users impacted",
+            ),
+            "excluded": (
+                "exclusion",
+                "exclude",
+                "exempt",
+                "exemption",
+                "sla excluded",
+                "not counted",
+            ),
+            "exclusion_reason": (
+                "excluded reason",
+                "reason excluded",
+                "exclusion reason",
+                "excluded because",
+                "reason for exclusion",
+                "exemption reason",
+                "reason",
+            ),
+            "users_source": (
+                "users source",
+                "source of users",
+                "affected users source",
+                "user count source",
+                "users from",
+            ),
+        }
+    ),
     zoned=frozenset({"start", "end"}),
     yielding=frozenset({"id"}),
 )
@@ -456,6 +461,9 @@ def read_outages(
     known_tenants: Collection[str] | None = None,
     known_services: Collection[str] | None = None,
     max_rows: int | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> Outages:
     """Read outage windows from CSV, ``.xlsx`` or JSON (a path, bytes or open file) or a DataFrame.
 
@@ -466,6 +474,11 @@ def read_outages(
     ``ambiguous`` and ``nonexistent`` say what to do with local times that a DST change makes
     happen twice or never; ``"raise"`` rejects those rows. ``licensed_users``,
     ``known_tenants`` and ``known_services``, when given, reject rows that do not fit them.
+    ``decimal`` and ``thousands`` (as in ``pandas.read_csv``) say how numbers are written
+    (``decimal=","``, ``thousands="."`` for ``1.200`` users and ``12,5 %``); without them a
+    decimal comma is detected when the table settles it, and noted (:mod:`slacalc.io.numbers`).
+    ``columns`` maps headers to fields when the table's own are not recognised
+    (``{"Beginn": "start"}``).
 
     Size: a file is refused above :data:`slacalc.io.tables.MAX_BYTES` bytes or
     :data:`slacalc.io.tables.MAX_FILE_ROWS` rows (1 million; ``max_rows=`` lifts it up to
@@ -482,6 +495,7 @@ def read_outages(
         return source
     zone_of(timezone)
     check_policy(ambiguous, nonexistent)
+    fmt = number_format(decimal, thousands)
     if licensed_users is not None and (
         isinstance(licensed_users, bool)
         or not isinstance(licensed_users, int | np.integer)
@@ -494,7 +508,7 @@ def read_outages(
     table = read_table(source, sheet=sheet, max_rows=max_rows)
     if not table.headers:
         return _outages(table, None, empty_frame(), list(table.rejected), timezone, cutoff)
-    header_map = map_headers(table.headers, OUTAGE_FIELDS, table.source)
+    header_map = map_headers(table.headers, OUTAGE_FIELDS, table.source, columns=columns)
     for name in ("start", "end"):
         if name not in header_map.fields:
             found = suggest_missing(table.headers, OUTAGE_FIELDS, name)
@@ -509,7 +523,7 @@ def read_outages(
         nonexistent=nonexistent,
     )
     check.times()
-    check.numbers(licensed_users)
+    check.numbers(licensed_users, fmt)
     check.texts(known_tenants, known_services)
     check.duplicates()
     return _outages(table, check, check.frame(), check.problems(), timezone, cutoff)
@@ -587,9 +601,13 @@ class _Check:
         self.assumed: dict[str, str] = {}
         self.open_mask = np.zeros(self.n, dtype=bool)
         self.notes: list[str] = []
+        self.plain: dict[str, pd.Series] = {}
 
     def raw(self, name: str) -> pd.Series:
-        """The column of a field as read, or an empty column if the table does not have it."""
+        """The column of a field as read (numbers as plain text once :meth:`numbers` has read
+        their format), or an empty column if the table does not have it."""
+        if name in self.plain:
+            return self.plain[name]
         if name in self.map.fields:
             return self.table.cells[self.map.fields[name]].reset_index(drop=True)
         return pd.Series([None] * self.n, dtype=object)
@@ -642,14 +660,17 @@ class _Check:
         still_open = end.empty & ~start.empty
         if self.as_of is None:
             problem[end.empty] = (
-                "no end time: the window is still open; fill in its end, or pass as_of= to count "
+                "no end time: the window is still open; fill in its end, or pass "
+                f"{option('as_of')} to count "
                 "it up to a time you choose"
             )
         else:
             cut = self.as_of.tz_convert("UTC").tz_localize(None).as_unit("ns").to_datetime64()
             finish[still_open] = cut
             late = still_open & (begin >= cut)
-            problem[late] = f"no end time, and the start is not before as_of ({self.as_of})"
+            problem[late] = (
+                f"no end time, and the start is not before {option_name('as_of')} ({self.as_of})"
+            )
             problem[end.empty & start.empty] = "no end time"
             self.open_mask = still_open
         both = (problem == "") & (start.problem == "") & ~start.empty
@@ -664,9 +685,22 @@ class _Check:
             self.notes.append(f"times without an offset in {columns} read as {zones}")
         self.values["start"], self.values["end"] = begin, finish
 
-    def numbers(self, licensed: int | None) -> None:
+    def numbers(self, licensed: int | None, given: NumberFormat | None) -> None:
+        names = ("affected_users", "affected_percent")
+        fmt, note = choose(given, [self.raw(n) for n in names if n in self.map.fields])
+        if note:
+            self.notes.append(note)
+        marks: dict[str, np.ndarray] = {}
+        for name in names:
+            if fmt is not None and name in self.map.fields:
+                self.plain[name], marks[name] = in_format(self.raw(name), fmt)
         users = check_whole(self.raw("affected_users"), "users")
         percent = check_percent(self.raw("affected_percent"))
+        for name, checked in (("affected_users", users), ("affected_percent", percent)):
+            if name in marks:
+                wrong = marks[name] != ""
+                checked.problem[wrong] = marks[name][wrong]
+                checked.values[wrong] = np.nan
         problem = users.problem.copy()
         counts = users.values.to_numpy(dtype=np.float64)
         if licensed is not None:
