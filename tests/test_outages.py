@@ -190,8 +190,13 @@ def test_xlsx_named_sheet_and_percent_cells(tmp_path: Path) -> None:
         InputError, match=r"no sheet named 'Nope'; sheets are \['Summary', 'Windows'\]"
     ):
         read_outages(book_path, sheet="Nope")
-    with pytest.raises(InputError, match="no 'start' column"):
-        read_outages(book_path)
+    # the first sheet is a summary without the table: the one sheet that has it is read
+    found = read_outages(book_path)
+    assert found.frame["affected_percent"].tolist() == [12.5]
+    assert (
+        found.notes[0]
+        == "sheet 'Windows' read: the first sheet, 'Summary', does not hold the table"
+    )
 
 
 def test_json_list_and_incidents_object() -> None:

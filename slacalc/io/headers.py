@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from slacalc.errors import InputError
@@ -364,6 +364,23 @@ def map_headers(
         if zone is not None:
             zones[name] = zone
     return HeaderMap(tuple(headers), found, zones, tuple(sorted(ignored)), hints)
+
+
+def holds(
+    fields: Fields, names: Iterable[str], columns: Mapping[str, str] | None = None
+) -> Callable[[Sequence[str]], bool]:
+    """A test of a header row: does it have a column for each of ``names`` (with the user's
+    ``columns`` mapping)? Tells the sheet that holds a table from a cover page."""
+    wanted = tuple(names)
+
+    def test(headers: Sequence[str]) -> bool:
+        try:
+            found = map_headers(headers, fields, "", columns=columns).fields
+        except InputError:
+            return False
+        return all(name in found for name in wanted)
+
+    return test
 
 
 def _given_columns(

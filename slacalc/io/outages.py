@@ -76,6 +76,7 @@ from slacalc.io.headers import (
     TENANT_SPELLINGS,
     Fields,
     HeaderMap,
+    holds,
     map_headers,
     suggest_missing,
     with_local,
@@ -505,7 +506,12 @@ def read_outages(
     cutoff = None
     if as_of is not None:
         cutoff = parse_instant(as_of, timezone, what="as_of", ambiguous=ambiguous)
-    table = read_table(source, sheet=sheet, max_rows=max_rows)
+    table = read_table(
+        source,
+        sheet=sheet,
+        max_rows=max_rows,
+        wanted=holds(OUTAGE_FIELDS, ("start", "end"), columns),
+    )
     if not table.headers:
         return _outages(table, None, empty_frame(), list(table.rejected), timezone, cutoff)
     header_map = map_headers(table.headers, OUTAGE_FIELDS, table.source, columns=columns)
