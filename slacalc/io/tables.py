@@ -415,7 +415,8 @@ def _read_csv(data: bytes, text: str | None, encoding: str, origin: str, limit: 
         full = data.decode("ascii") if text is None else text
         headers, cells, rows, rejected, titles = _csv_slow(full, delimiter, origin, limit)
         if titles:
-            details += f", {_titles_note(titles)}"
+            table = _finish(headers, cells, rows, origin, "csv", details, rejected, limit=limit)
+            return replace(table, notes=(_titles_note(titles), *table.notes))
     return _finish(headers, cells, rows, origin, "csv", details, rejected, limit=limit)
 
 
@@ -712,9 +713,9 @@ def _read_xlsx(
             if sheet is None and wanted is not None and not wanted(_grid_header(grid)[1]):
                 found = []
                 for other in worksheets[1:]:
-                    rows = _sheet_rows(other, origin, limit)
-                    if wanted(_grid_header(rows)[1]):
-                        found.append((str(other.title), rows))
+                    its_grid = _sheet_rows(other, origin, limit)
+                    if wanted(_grid_header(its_grid)[1]):
+                        found.append((str(other.title), its_grid))
                 first = f"the first sheet, {title!r}, does not hold the table"
                 if len(found) > 1:
                     listed = ", ".join(repr(name) for name, _ in found)
@@ -736,7 +737,7 @@ def _read_xlsx(
     if header_at is None:
         raise InputError(f"{origin}: sheet {title!r} is empty")
     if titles:
-        details += f", {_titles_note(titles, 'row')}"
+        notes = (*notes, _titles_note(titles, "row"))
     width = max([len(headers)] + [len(r) for _, r in grid[header_at + 1 :]])
     headers += [""] * (width - len(headers))
     body = [(r + [None] * width)[:width] for _, r in grid[header_at + 1 :]]

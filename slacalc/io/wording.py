@@ -7,6 +7,7 @@ types ``--dayfirst``. The readers build such hints with :func:`option`; the comm
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -52,4 +53,4 @@ def option(name: str, value: object = None) -> str:
     if flag is not None:
         return flag
     dashed = "--" + _FLAG_NAMES.get(name, name).replace("_", "-")
-    return f"{dashed} {_METAVARS.get(name, 'VALUE') if value is None else value}"
+    return f"{dashed} {_METAVARS.get(name, 'VALUE') if value is None else shlex.quote(str(value))}"
