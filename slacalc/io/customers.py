@@ -46,6 +46,7 @@ from slacalc.io.cells import (
 from slacalc.io.headers import (
     TENANT_SPELLINGS,
     Fields,
+    MissingColumnError,
     holds,
     map_headers,
     suggest_missing,
@@ -221,7 +222,7 @@ def read_customers(
         for name in ("tenant", "users"):
             if name not in header_map.fields:
                 missing = suggest_missing(table.headers, CUSTOMER_FIELDS, name)
-                raise InputError(f"{table.source}: {missing}")
+                raise MissingColumnError(f"{table.source}: {missing}", name, table.headers)
     n = len(table.cells)
     rows = table.rows
     found: list[tuple[int, str, str, str, str]] = []

@@ -440,6 +440,16 @@ def _field_of(
     return None, None
 
 
+class MissingColumnError(InputError):
+    """A table without a column a field needs: ``field``, and the ``headers`` it has, so a
+    front end can offer them to pick from (the app's column picker)."""
+
+    def __init__(self, message: str, field: str, headers: Sequence[str]) -> None:
+        super().__init__(message)
+        self.field = field
+        self.headers = tuple(h for h in headers if h)
+
+
 def suggest_missing(headers: Sequence[str], fields: Fields, name: str) -> str:
     """A sentence for a missing field: the spellings accepted, and a near header if there is one."""
     spellings = [name, *fields.spellings[name]]

@@ -76,6 +76,7 @@ from slacalc.io.headers import (
     TENANT_SPELLINGS,
     Fields,
     HeaderMap,
+    MissingColumnError,
     holds,
     map_headers,
     suggest_missing,
@@ -518,7 +519,7 @@ def read_outages(
     for name in ("start", "end"):
         if name not in header_map.fields:
             found = suggest_missing(table.headers, OUTAGE_FIELDS, name)
-            raise InputError(f"{table.source}: {found}")
+            raise MissingColumnError(f"{table.source}: {found}", name, table.headers)
     check = _Check(
         table,
         header_map,
