@@ -288,3 +288,27 @@ def test_an_unknown_cohort_size_can_be_given_on_the_command_line(tmp_path: Path)
     assert given.returncode == 0, given.stderr
     # the window hit its whole cohort: 120 users × 60 min = 7,200 user-minutes
     assert json.loads(given.stdout)[0]["user_minutes_lost"] == 7200
+
+
+def test_a_bad_as_of_is_named_as_the_flag_on_the_command_line() -> None:
+    proc = slacalc_run(*german("--as-of", "gestern"))
+    assert proc.returncode == 2
+    assert "slacalc: error: --as-of gestern: not a date and time" in proc.stderr
+    with pytest.raises(InputError, match=r"^as_of='gestern': not a date and time"):
+        read_outages(SAMPLE, as_of="gestern")
+
+
+def test_a_title_row_above_a_sheets_header_is_skipped(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Störungen März 2026"])
+    sheet.append([])
+    sheet.append(["Beginn", "Ende", "Benutzer"])
+    sheet.append(["2026-03-19T08:00Z", "2026-03-19T09:00Z", 1200])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    outages = read_outages(path)
+    assert outages.frame["row"].tolist() == [4]
+    assert outages.frame["affected_users"].tolist() == [1200]
+    assert "title row 1 ('Störungen März 2026') above the header skipped" in outages.notes

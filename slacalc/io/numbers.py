@@ -136,9 +136,11 @@ def detect(columns: Iterable[pd.Series]) -> tuple[NumberFormat, str] | None:
     for values in columns:
         if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
             continue
-        text = as_text(values).astype(object).str.translate(_SPACE_TABLE)
-        text = text[_is_text(values) & text.str.contains(r"[0-9][.,][0-9]", regex=True)]
-        for cell in text.unique():
+        text = values[_is_text(values)].astype("str").str.strip()  # only text settles it
+        marked = text.str.contains(r"[0-9][.,][0-9]", regex=True).fillna(False)
+        for cell in (
+            text[marked.to_numpy(dtype=bool)].astype(object).str.translate(_SPACE_TABLE).unique()
+        ):
             if not comma and _DECIMAL_COMMA.fullmatch(cell):
                 comma = cell
             elif not point and _DECIMAL_POINT.fullmatch(cell):

@@ -162,7 +162,7 @@ def parse_instant(
     parsed = parse_times(series, zone, dayfirst=None, ambiguous=ambiguous, nonexistent="raise")
     if parsed.empty[0] or parsed.problem[0]:
         why = parsed.problem[0] or "empty"
-        raise InputError(f"{what}={value!r}: {why}")
+        raise InputError(f"{option(what, value)}: {why}")
     return pd.Timestamp(parsed.utc.iloc[0])
 
 
