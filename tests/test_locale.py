@@ -312,3 +312,20 @@ def test_a_title_row_above_a_sheets_header_is_skipped(tmp_path: Path) -> None:
     assert outages.frame["row"].tolist() == [4]
     assert outages.frame["affected_users"].tolist() == [1200]
     assert "title row 1 ('Störungen März 2026') above the header skipped" in outages.notes
+
+
+def test_german_yes_no_and_maintenance_exclusions() -> None:
+    text = (
+        "Beginn;Ende;Ausgeschlossen\n"
+        "2026-03-19T08:00Z;2026-03-19T09:00Z;nein\n"
+        "2026-03-20T08:00Z;2026-03-20T09:00Z;ja\n"
+        "2026-03-21T08:00Z;2026-03-21T09:00Z;Geplante Wartung\n"
+        "2026-03-22T08:00Z;2026-03-22T09:00Z;vielleicht\n"
+    )
+    outages = read_outages(io.StringIO(text))
+    assert outages.frame["excluded"].tolist() == [
+        "",
+        "excluded (no reason given)",
+        "Geplante Wartung",
+    ]
+    assert [(p.row, p.column) for p in outages.rejected] == [(5, "Ausgeschlossen")]

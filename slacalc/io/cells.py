@@ -28,8 +28,6 @@ from slacalc.io.wording import option
 from slacalc.model.money import parse_amount
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
-FALSY = frozenset({"", "no", "n", "false", "0", "none", "-"})
-TRUTHY = frozenset({"yes", "y", "true", "1", "x"})
 #: The largest whole number (of users) read: every whole number up to it is exact as a float64.
 MAX_WHOLE = 2**53
 _PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
@@ -137,8 +135,9 @@ NOT_AN_EXCLUSION = (
     "naming its kind (maintenance, planned, customer, force-majeure, third-party, beta...); "
     "free text goes in an exclusion_reason column"
 )
-FALSY = frozenset({"", "no", "n", "false", "0", "none", "-"})
-TRUTHY = frozenset({"yes", "y", "true", "1", "x"})
+#: Yes/no as exports in English, German, French and Spanish write them.
+FALSY = frozenset({"", "no", "n", "false", "0", "none", "-", "nein", "falsch", "non", "faux"})
+TRUTHY = frozenset({"yes", "y", "true", "1", "x", "ja", "j", "wahr", "oui", "vrai", "si", "sí"})
 #: Words that make a cell a reason to exclude a window (the exclusions of published SLAs).
 REASON_WORDS = frozenset(
     {
@@ -169,6 +168,12 @@ REASON_WORDS = frozenset(
         "disaster",
         "exclusion",
         "exempt",
+        "wartung",
+        "wartungsfenster",
+        "geplant",
+        "mantenimiento",
+        "programado",
+        "planificado",
     }
 )
 _NEGATIONS = frozenset({"not", "no", "non", "never", "none", "without", "n/a", "na"})
