@@ -23,6 +23,9 @@ times as :mod:`slacalc.io.times` describes. Every data row ends in exactly one o
 (with its reason) or rejected (a :class:`RowProblem` per bad cell, all of them at once), so
 ``counted + excluded + rejected == rows_read``. Rules decided here:
 
+* Numbers may be written as a locale writes them (``1.200`` users, ``12,5 %``): ``decimal=`` and
+  ``thousands=`` say how, or a decimal comma is detected and noted (:mod:`slacalc.io.numbers`).
+  ``columns=`` maps headers slacalc does not know to fields.
 * Unknown columns are ignored and listed (``ignored_columns`` and a note), never used; a near miss
   of a known spelling is pointed out ("did you mean ...").
 * An empty end is an open window: counted up to ``as_of`` when given (and listed in

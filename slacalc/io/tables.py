@@ -9,6 +9,10 @@ the header row and numbers every data row as the user would find it:
 * JSON: the record's position in the list, from 1;
 * a DataFrame: the row's position, from 1.
 
+Title lines above the header (rows of one cell, such as ``Outages March 2026``, before the first
+row of several) are skipped and noted. A workbook's first sheet is read unless the caller's
+``wanted`` test says it does not hold the table and one other sheet does (a cover page).
+
 Rows whose cells are all empty carry nothing and are skipped (and counted in ``blank_rows``). A CSV
 row with more cells than the header is rejected whole: an unquoted delimiter inside a value shifts
 every later cell, so no cell of it can be trusted.
