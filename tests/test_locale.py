@@ -329,3 +329,19 @@ def test_german_yes_no_and_maintenance_exclusions() -> None:
         "Geplante Wartung",
     ]
     assert [(p.row, p.column) for p in outages.rejected] == [(5, "Ausgeschlossen")]
+
+
+def test_counts_follow_the_amount_rules_without_a_format() -> None:
+    # parse_amount reads 1,200.00 and 1 200 as 1200 and refuses 1,200: counts do the same
+    text = (
+        "start,end,users\n"
+        '2026-03-19T08:00Z,2026-03-19T09:00Z,"1,200.00"\n'
+        "2026-03-20T08:00Z,2026-03-20T09:00Z,1 200\n"
+        '2026-03-21T08:00Z,2026-03-21T09:00Z,"1,200"\n'
+    )
+    outages = read_outages(io.StringIO(text))
+    assert outages.frame["affected_users"].tolist() == [1200, 1200]
+    (problem,) = outages.rejected
+    assert problem.row == 4
+    assert problem.problem.startswith("'1,200' is ambiguous: 1200 or 1.200?")
+    assert problem.problem.endswith("or pass thousands=',' or decimal=','")

@@ -208,10 +208,21 @@ def _whole_cells(values: pd.Series, what: str) -> Checked:
     if not given.any():
         return Checked(pd.Series(np.full(len(text), np.nan)), given, problem)
     number = pd.to_numeric(text.where(given, None), errors="coerce").astype(np.float64)
-    numbers = number.to_numpy(dtype=np.float64)
+    numbers = number.to_numpy(dtype=np.float64, copy=True)
     bad = given & ~np.isfinite(numbers)
     for i in np.flatnonzero(bad):
         cell = str(text.iloc[i])
+        if _GROUPED.fullmatch(cell):  # 1,200.00 or 1 200: read as parse_amount reads amounts
+            try:
+                amount = parse_amount(cell)
+            except InputError as exc:
+                problem[i] = (
+                    f"{exc}; or pass {option('thousands', ',')} or {option('decimal', ',')}"
+                )
+                continue
+            numbers[i] = float(amount)
+            bad[i] = False
+            continue
         problem[i] = _not_a_number(cell, f"a whole number of {what}")
         if cell.endswith("%") and what == "users":
             problem[i] = (
@@ -228,8 +239,8 @@ def _whole_cells(values: pd.Series, what: str) -> Checked:
         problem[i] = _grouped_whole(str(text.iloc[i])) or problem[i]
     huge = ok & (numbers > MAX_WHOLE)
     problem[huge] = f"too many {what} to count exactly"
-    number[problem != ""] = np.nan
-    return Checked(number, given, problem)
+    numbers = np.where(problem != "", np.nan, numbers)
+    return Checked(pd.Series(numbers), given, problem)
 
 
 def check_percent(values: pd.Series) -> Checked:
@@ -409,6 +420,10 @@ def _spreadsheet_error(value: str) -> str:
     if value.upper() in EXCEL_ERRORS:
         return f"the cell holds the spreadsheet error {value.upper()}"
     return ""
+
+
+#: Digits grouped by marks or spaces (``1,200.00``, ``1 200``), which pandas does not read.
+_GROUPED = re.compile(r"[0-9][0-9]*(?:[.,\u00a0\u202f\u2009 ][0-9]+)+")
 
 
 def _grouped_whole(value: str) -> str:
