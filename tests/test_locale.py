@@ -345,3 +345,20 @@ def test_counts_follow_the_amount_rules_without_a_format() -> None:
     assert problem.row == 4
     assert problem.problem.startswith("'1,200' is ambiguous: 1200 or 1.200?")
     assert problem.problem.endswith("or pass thousands=',' or decimal=','")
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["--map", "Beginn"], "'Beginn': write COLUMN=FIELD, e.g. Beginn=start"),
+        (["--cohort", "Mac"], "'Mac': write NAME=USERS, e.g. 'Outlook for Mac=120'"),
+        (["--cohort", "Mac=0"], "'0' is not a positive number of users"),
+        (["--decimal", ",,"], "',,': give one character, e.g. ',' or '.'"),
+        (["--decimal", ";"], "--decimal ';': the decimal mark is '.' or ','"),
+        (["--cohort", "Mac=1", "--cohort", "Mac=2"], "--cohort: each cohort once"),
+    ],
+)
+def test_the_new_flags_refuse_what_they_cannot_read(flags: list[str], said: str) -> None:
+    proc = slacalc_run(*german(*flags))
+    assert proc.returncode == 2
+    assert said in proc.stderr

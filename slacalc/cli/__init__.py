@@ -165,6 +165,9 @@ examples:
   report a month with no outage too, and write the claim workbook:
     slacalc calculate outages.csv --contract aws-ec2-region --users 1 --fee 2500 \\
         --period 2025-10 2025-11 --output claims.xlsx
+  a German Excel export (1.200 users, 12,5 %) whose start column has a name of its own:
+    slacalc calculate ausfaelle.csv --contract microsoft-365-exchange-online --users 2000 \
+        --decimal , --thousands . --map Anfangszeit=start --timezone Europe/Berlin
 
 Outage files are CSV, Excel (.xlsx) or JSON with columns start, end and optionally
 affected_users or affected_percent, id, tenant, service, cohort, excluded. Times without an
