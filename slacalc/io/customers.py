@@ -50,7 +50,6 @@ from slacalc.io.headers import (
     holds,
     map_headers,
     suggest_missing,
-    with_local,
 )
 from slacalc.io.numbers import choose, in_format, number_format
 from slacalc.io.tables import TableSource, read_table
@@ -60,44 +59,42 @@ from slacalc.model.money import currency_code, fee_problem, parse_amount
 
 #: The fields of a customers table and the header spellings each is recognised by.
 CUSTOMER_FIELDS = Fields(
-    spellings=with_local(
-        {
-            "tenant": TENANT_SPELLINGS,
-            "contract": ("contract id", "sla", "sla id", "plan", "agreement", "contract name"),
-            "users": (
-                "licensed users",
-                "licenses",
-                "licences",
-                "seats",
-                "licensed seats",
-                "user count",
-                "number of users",
-                "users licensed",
-                "subscribed users",
-                "population",
-            ),
-            "monthly_fee": (
-                "fee",
-                "monthly fee amount",
-                "monthly price",
-                "price",
-                "monthly amount",
-                "amount",
-                "mrr",
-                "monthly charge",
-                "monthly cost",
-                "fee per month",
-                "monthly service fee",
-            ),
-            "currency": ("ccy", "cur", "currency code"),
-            "billing_day": (
-                "billing cycle day",
-                "bill day",
-                "billing cycle start day",
-                "cycle day",
-            ),
-        }
-    )
+    spellings={
+        "tenant": TENANT_SPELLINGS,
+        "contract": ("contract id", "sla", "sla id", "plan", "agreement", "contract name"),
+        "users": (
+            "licensed users",
+            "licenses",
+            "licences",
+            "seats",
+            "licensed seats",
+            "user count",
+            "number of users",
+            "users licensed",
+            "subscribed users",
+            "population",
+        ),
+        "monthly_fee": (
+            "fee",
+            "monthly fee amount",
+            "monthly price",
+            "price",
+            "monthly amount",
+            "amount",
+            "mrr",
+            "monthly charge",
+            "monthly cost",
+            "fee per month",
+            "monthly service fee",
+        ),
+        "currency": ("ccy", "cur", "currency code"),
+        "billing_day": (
+            "billing cycle day",
+            "bill day",
+            "billing cycle start day",
+            "cycle day",
+        ),
+    }
 )
 #: The fields that hold numbers, read in the table's number format.
 _NUMBERS = ("users", "monthly_fee", "billing_day")

@@ -66,8 +66,8 @@ TENANT_SPELLINGS = (
 )
 
 
-#: Headers of German, French, Spanish and Japanese exports, by field; each table adds those of
-#: its fields to its own spellings (:func:`with_local`).
+#: Headers of German, French, Spanish and Japanese exports, by field: a table recognises those of
+#: its fields beside its own spellings (:meth:`Fields.lookup`).
 LOCAL_SPELLINGS: Mapping[str, tuple[str, ...]] = {
     "id": (
         "vorfall",
@@ -208,11 +208,6 @@ LOCAL_SPELLINGS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def with_local(spellings: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
-    """``spellings`` with the :data:`LOCAL_SPELLINGS` of the same fields added."""
-    return {name: (*words, *LOCAL_SPELLINGS.get(name, ())) for name, words in spellings.items()}
-
-
 def normalise(header: str) -> str:
     """A header as lower-case words: ``"Start Time (UTC)"`` → ``"start time utc"``.
 
@@ -236,10 +231,11 @@ class Fields:
     yielding: frozenset[str] = frozenset()
 
     def lookup(self) -> dict[str, str]:
-        """Normalised spelling → field."""
+        """Normalised spelling → field: the table's spellings and the :data:`LOCAL_SPELLINGS`
+        of its fields."""
         table: dict[str, str] = {}
         for name, words in self.spellings.items():
-            for spelling in (name, *words):
+            for spelling in (name, *words, *LOCAL_SPELLINGS.get(name, ())):
                 table[normalise(spelling)] = name
         return table
 
