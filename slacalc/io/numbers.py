@@ -117,7 +117,8 @@ def plain(values: pd.Series, fmt: NumberFormat) -> tuple[pd.Series, np.ndarray]:
     converted = whole + frac.where(frac == "", "." + frac) + parts["pct"].fillna("")
     out = values.astype(object).where(~matched, converted)
     marks = {fmt.decimal, fmt.thousands or fmt.decimal}
-    has_mark = text.map(lambda t: any(m in t for m in marks)).to_numpy(dtype=bool)
+    mark_class = "[" + "".join(re.escape(m) for m in sorted(marks)) + "]"
+    has_mark = text.str.contains(mark_class, regex=True).fillna(False).to_numpy(dtype=bool)
     problem = np.full(len(values), "", dtype=object)
     problem[is_text & ~matched & has_mark] = f"not a number written with {fmt.describe()}"
     return out, problem
