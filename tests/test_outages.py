@@ -190,8 +190,13 @@ def test_xlsx_named_sheet_and_percent_cells(tmp_path: Path) -> None:
         InputError, match=r"no sheet named 'Nope'; sheets are \['Summary', 'Windows'\]"
     ):
         read_outages(book_path, sheet="Nope")
-    with pytest.raises(InputError, match="no 'start' column"):
-        read_outages(book_path)
+    # the first sheet is a summary without the table: the one sheet that has it is read
+    found = read_outages(book_path)
+    assert found.frame["affected_percent"].tolist() == [12.5]
+    assert (
+        found.notes[0]
+        == "sheet 'Windows' read: the first sheet, 'Summary', does not hold the table"
+    )
 
 
 def test_json_list_and_incidents_object() -> None:
@@ -348,8 +353,49 @@ def test_two_columns_for_one_field_are_refused() -> None:
 
 
 def test_missing_end_column_names_what_was_found() -> None:
-    with pytest.raises(InputError, match=r"no 'end' column .*columns found: 'Start', 'Ende'"):
-        read_outages(io.StringIO("Start,Ende\n2026-03-17T14:00Z,2026-03-17T15:00Z\n"))
+    with pytest.raises(InputError, match=r"no 'end' column .*columns found: 'Start', 'Closed'"):
+        read_outages(io.StringIO("Start,Closed\n2026-03-17T14:00Z,2026-03-17T15:00Z\n"))
+
+
+def test_a_missing_column_says_how_to_map_one() -> None:
+    text = "Start,Endd\n2026-03-17T14:00Z,2026-03-17T15:00Z\n"
+    with pytest.raises(InputError, match=r"is 'Endd' meant to be it\? If so, pass columns="):
+        read_outages(io.StringIO(text))
+    outages = read_outages(io.StringIO(text), columns={"Endd": "end"})
+    assert outages.mapping == {"Start": "start", "Endd": "end"}
+    assert outages.frame["end"].tolist() == [ts("2026-03-17 15:00Z")]
+
+
+def test_a_mapped_column_wins_over_a_recognised_one() -> None:
+    # 'Ende' is German for end and recognised; the user says the end is 'Behoben' instead
+    text = "Beginn,Ende,Behoben\n2026-03-17T14:00Z,2026-03-17T15:00Z,2026-03-17T16:00Z\n"
+    outages = read_outages(io.StringIO(text), columns={"Behoben": "end"})
+    assert outages.frame["end"].tolist() == [ts("2026-03-17 16:00Z")]
+    assert outages.ignored_columns == ("Ende",)
+
+
+def test_mapping_a_column_that_is_not_there_is_refused() -> None:
+    with pytest.raises(InputError, match=r"columns=\{'Anfang': 'start'\}: no column named"):
+        read_outages(io.StringIO("Beginn,Ende\n"), columns={"Anfang": "start"})
+    with pytest.raises(InputError, match=r"'begin' is not a field; the fields are 'id'"):
+        read_outages(io.StringIO("Beginn,Ende\n"), columns={"Beginn": "begin"})
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("Beginn", "Ende"),
+        ("Störungsbeginn", "Störungsende"),
+        ("Début", "Fin"),
+        ("Date de début", "Date de fin"),
+        ("Inicio", "Fin"),
+        ("Fecha de inicio", "Fecha de fin"),
+        ("開始日時", "終了日時"),
+    ],
+)
+def test_german_french_spanish_and_japanese_headers(start: str, end: str) -> None:
+    text = f"{start},{end}\n2026-03-17T14:00Z,2026-03-17T15:00Z\n"
+    assert read_outages(io.StringIO(text)).mapping == {start: "start", end: "end"}
 
 
 # --- times --------------------------------------------------------------------------------------

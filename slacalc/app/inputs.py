@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -80,6 +80,8 @@ class Inputs:
     contract_files: tuple[tuple[str, str], ...] = ()
     customer: Customer = EXAMPLE_CUSTOMER
     customers: Upload | None = None
+    #: Outage-file headers the user mapped to fields (the data page's column picker).
+    columns: tuple[tuple[str, str], ...] = ()
 
     @property
     def portfolio(self) -> bool:
@@ -134,7 +136,12 @@ def from_folder(folder: Path, base: Inputs) -> Inputs:
 
 def read(inputs: Inputs) -> Outages:
     """The outage table as read from the inputs (rejected rows included, nothing computed)."""
-    return read_outages(inputs.outages.open(), inputs.timezone)
+    return read_outages(inputs.outages.open(), inputs.timezone, columns=dict(inputs.columns))
+
+
+def with_column(inputs: Inputs, header: str, field: str) -> Inputs:
+    """``inputs`` with the outage file's ``header`` read as ``field`` (a picked column)."""
+    return replace(inputs, columns=(*inputs.columns, (header, field)))
 
 
 def read_customer_table(inputs: Inputs) -> Customers | None:

@@ -37,6 +37,9 @@ class Model(StrEnum):
     """:class:`~slacalc.app.inputs.FeedChoice` or ``None``: the provider feed the windows came
     from, with the user's answers to what it leaves open."""
     CLAIMS_NOTICE = "model.claims_notice"
+    PENDING = "model.pending"
+    """:class:`~slacalc.app.inputs.Inputs` or ``None``: data waiting for the user to pick a column
+    the file lacks (the data page's column picker)."""
     """``str``: what the last change to the claims register did, shown once ("" when shown)."""
 
 
@@ -92,6 +95,7 @@ class Widget(StrEnum):
     CLAIMS_REASON = "widget.claims_reason"
     CLAIMS_ON = "widget.claims_on"
     CLAIMS_AUTHOR = "widget.claims_author"
+    COLUMN_PICK = "widget.column_pick"
 
 
 def init() -> None:
@@ -106,6 +110,7 @@ def init() -> None:
         Model.DATA_ERROR: "",
         Model.FEED: None,
         Model.CLAIMS_NOTICE: "",
+        Model.PENDING: None,
     }
     for key, value in defaults.items():
         if key not in st.session_state:
@@ -121,6 +126,17 @@ def feed() -> FeedChoice | None:
 def set_feed(value: FeedChoice | None) -> None:
     """Remember (or forget) the feed the windows came from."""
     st.session_state[Model.FEED] = value
+
+
+def pending() -> Inputs | None:
+    """Data that waits for a column the user picks (None: nothing waits)."""
+    value = st.session_state.get(Model.PENDING)
+    return value if isinstance(value, Inputs) else None
+
+
+def set_pending(value: Inputs | None) -> None:
+    """Keep (or drop) the data that waits for a picked column."""
+    st.session_state[Model.PENDING] = value
 
 
 def inputs() -> Inputs:

@@ -34,6 +34,7 @@ from slacalc.engine.results import Results
 from slacalc.errors import InputError, RowProblem, SlacalcError
 from slacalc.io.customers import read_customers
 from slacalc.io.tables import MAX_FILE_ROWS, MAX_ROWS
+from slacalc.io.wording import command_line
 from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
 from slacalc.model.limits import MAX_LICENSED_USERS
 from slacalc.model.money import currency_code, fee_problem, parse_amount
@@ -78,6 +79,29 @@ def _amount(text: str) -> Decimal:
     if why:
         raise argparse.ArgumentTypeError(f"{text!r} is {why}")
     return value
+
+
+def _mapping(text: str) -> tuple[str, str]:
+    """``--map Beginn=start``: a header of the file and the field it holds."""
+    header, sign, name = text.rpartition("=")
+    if not sign or not header.strip() or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: write COLUMN=FIELD, e.g. Beginn=start")
+    return header.strip(), name.strip()
+
+
+def _cohort(text: str) -> tuple[str, int]:
+    """``--cohort "Outlook for Mac=120"``: a cohort's name and its number of users."""
+    name, sign, size = text.rpartition("=")
+    if not sign or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: write NAME=USERS, e.g. 'Outlook for Mac=120'")
+    return name.strip(), _positive_int(size.strip())
+
+
+def _mark(text: str) -> str:
+    """A decimal or thousands mark as ``pandas.read_csv`` takes it: one character."""
+    if len(text) != 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give one character, e.g. ',' or '.'")
+    return text
 
 
 def _currency(text: str) -> str:
@@ -146,6 +170,10 @@ examples:
   the liability per contract and currency, and what if each incident lasted a day longer:
     slacalc calculate outages.csv --customers customers.csv --summary
     slacalc calculate outages.csv --customers customers.csv --longer 1d
+
+  a German Excel export (1.200 users, 12,5 %) whose start column has a name of its own:
+    slacalc calculate ausfaelle.csv --contract microsoft-365-exchange-online --users 2000 \
+        --decimal , --thousands . --map Anfangszeit=start --timezone Europe/Berlin
 
 Outage files are CSV, Excel (.xlsx) or JSON with columns start, end and optionally
 affected_users or affected_percent, id, tenant, service, cohort, excluded. Times without an
@@ -270,6 +298,37 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TIME",
         help="count windows with no end yet up to TIME (ISO 8601); without it they are rejected",
     )
+    calc.add_argument(
+        "--decimal",
+        type=_mark,
+        metavar="MARK",
+        help="decimal mark of the input files' numbers: '.' or ',' (12,5 %%); a decimal comma "
+        "is detected when the file settles it",
+    )
+    calc.add_argument(
+        "--thousands",
+        type=_mark,
+        metavar="MARK",
+        help="thousands mark of the input files' numbers: '.', ',', ' ' or \"'\" (1.200 users)",
+    )
+    calc.add_argument(
+        "--map",
+        type=_mapping,
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="read the outage file's COLUMN as FIELD (start, end, affected_users...), e.g. "
+        "--map Beginn=start (repeatable)",
+    )
+    calc.add_argument(
+        "--cohort",
+        type=_cohort,
+        action="append",
+        default=[],
+        metavar="NAME=USERS",
+        help="the users of a cohort the outage file names, with --users: --cohort "
+        "'Outlook for Mac=120' (repeatable)",
+    )
     order = calc.add_mutually_exclusive_group()
     order.add_argument(
         "--dayfirst",
@@ -368,7 +427,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)  # usage errors: message and exit status 2
     out, err = sys.stdout, sys.stderr
     try:
-        status: int = args.run(args, out, err)
+        with command_line():  # messages name flags (--dayfirst), not keywords (dayfirst=True)
+            status: int = args.run(args, out, err)
     except SlacalcError as exc:
         print(f"slacalc: error: {exc}", file=err)
         for problem in getattr(exc, "problems", ()) or ():
@@ -498,8 +558,21 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     registry = ContractRegistry.of(args.contracts, replace_bundled=args.replace_bundled)
     customers = None
     if args.customers is not None:
-        customers = read_customers(args.customers, known_contracts=registry)
+        customers = read_customers(
+            args.customers,
+            known_contracts=registry,
+            decimal=args.decimal,
+            thousands=args.thousands,
+        )
         _require_rows(customers.frame, customers.rejected, customers.source, "customer", err)
+    given = dict(args.cohort)
+    if len(given) < len(args.cohort):
+        raise SlacalcError("--cohort: each cohort once")
+    if given and customers is not None:
+        raise SlacalcError(
+            "--cohort: with --customers, cohort sizes are the table's cohort columns"
+        )
+    cohorts = {**cohorts, **given}
     if any("Q" in p for p in args.period):
         tables = [] if customers is None else list(customers.frame["contract"].unique())
         _quarters_allowed([args.contract] if args.contract else tables, registry)

@@ -174,6 +174,9 @@ def read_calculate_input(args: argparse.Namespace, err: TextIO) -> tuple[Outages
         ambiguous=args.ambiguous,
         nonexistent=args.nonexistent,
         max_rows=args.max_rows,
+        decimal=args.decimal,
+        thousands=args.thousands,
+        columns=dict(args.map) or None,
     )
     if not isinstance(source, str):  # the feed's name, not "DataFrame", in every message
         outages = replace(outages, source=str(args.outages), evidence=evidence)

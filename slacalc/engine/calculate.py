@@ -69,6 +69,7 @@ from slacalc.engine.sweep import (
 from slacalc.errors import CalculationError, InputError, RowProblem
 from slacalc.io.customers import Customers
 from slacalc.io.outages import ASSUMED_ALL, Outages, one_tenant, read_outages
+from slacalc.io.wording import option
 from slacalc.model.contract import Contract
 from slacalc.model.limits import MAX_LICENSED_USERS
 from slacalc.model.money import money
@@ -424,7 +425,8 @@ def _weights(
         cohort_of,
         lambda i: (
             f"the size of cohort {cohort_of[i]!r} is unknown: give it in the customers "
-            "table (a 'cohort:<name>' column) or give affected users"
+            f"table (a 'cohort:<name>' column) or as {option('cohorts', f'{cohort_of[i]}=N')}, "
+            "or give affected users"
         ),
     )
     reject(

@@ -24,11 +24,10 @@ import numpy as np
 import pandas as pd
 
 from slacalc.errors import InputError
+from slacalc.io.wording import option
 from slacalc.model.money import parse_amount
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
-FALSY = frozenset({"", "no", "n", "false", "0", "none", "-"})
-TRUTHY = frozenset({"yes", "y", "true", "1", "x"})
 #: The largest whole number (of users) read: every whole number up to it is exact as a float64.
 MAX_WHOLE = 2**53
 _PLAIN_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
@@ -136,8 +135,9 @@ NOT_AN_EXCLUSION = (
     "naming its kind (maintenance, planned, customer, force-majeure, third-party, beta...); "
     "free text goes in an exclusion_reason column"
 )
-FALSY = frozenset({"", "no", "n", "false", "0", "none", "-"})
-TRUTHY = frozenset({"yes", "y", "true", "1", "x"})
+#: Yes/no as exports in English, German, French and Spanish write them.
+FALSY = frozenset({"", "no", "n", "false", "0", "none", "-", "nein", "falsch", "non", "faux"})
+TRUTHY = frozenset({"yes", "y", "true", "1", "x", "ja", "j", "wahr", "oui", "vrai", "si", "sí"})
 #: Words that make a cell a reason to exclude a window (the exclusions of published SLAs).
 REASON_WORDS = frozenset(
     {
@@ -168,6 +168,12 @@ REASON_WORDS = frozenset(
         "disaster",
         "exclusion",
         "exempt",
+        "wartung",
+        "wartungsfenster",
+        "geplant",
+        "mantenimiento",
+        "programado",
+        "planificado",
     }
 )
 _NEGATIONS = frozenset({"not", "no", "non", "never", "none", "without", "n/a", "na"})
@@ -202,20 +208,39 @@ def _whole_cells(values: pd.Series, what: str) -> Checked:
     if not given.any():
         return Checked(pd.Series(np.full(len(text), np.nan)), given, problem)
     number = pd.to_numeric(text.where(given, None), errors="coerce").astype(np.float64)
-    numbers = number.to_numpy(dtype=np.float64)
+    numbers = number.to_numpy(dtype=np.float64, copy=True)
     bad = given & ~np.isfinite(numbers)
     for i in np.flatnonzero(bad):
-        problem[i] = _not_a_number(str(text.iloc[i]), f"a whole number of {what}")
+        cell = str(text.iloc[i])
+        if _GROUPED.fullmatch(cell):  # 1,200.00 or 1 200: read as parse_amount reads amounts
+            try:
+                amount = parse_amount(cell)
+            except InputError as exc:
+                problem[i] = (
+                    f"{exc}; or pass {option('thousands', ',')} or {option('decimal', ',')}"
+                )
+                continue
+            numbers[i] = float(amount)
+            bad[i] = False
+            continue
+        problem[i] = _not_a_number(cell, f"a whole number of {what}")
+        if cell.endswith("%") and what == "users":
+            problem[i] = (
+                "a percent in a column of users; put it in an affected_percent column "
+                "(header 'affected_percent' or 'Percent')"
+            )
     ok = given & ~bad
     negative = ok & (numbers < 0)
     problem[negative] = f"negative {what}"
     with np.errstate(invalid="ignore"):  # NaN and inf are already "bad" and not looked at
         fractional = ok & ~negative & (np.mod(numbers, 1) != 0)
     problem[fractional] = f"not a whole number of {what}"
+    for i in np.flatnonzero(fractional):
+        problem[i] = _grouped_whole(str(text.iloc[i])) or problem[i]
     huge = ok & (numbers > MAX_WHOLE)
     problem[huge] = f"too many {what} to count exactly"
-    number[problem != ""] = np.nan
-    return Checked(number, given, problem)
+    numbers = np.where(problem != "", np.nan, numbers)
+    return Checked(pd.Series(numbers), given, problem)
 
 
 def check_percent(values: pd.Series) -> Checked:
@@ -397,11 +422,29 @@ def _spreadsheet_error(value: str) -> str:
     return ""
 
 
+#: Digits grouped by marks or spaces (``1,200.00``, ``1 200``), which pandas does not read.
+_GROUPED = re.compile(r"[0-9][0-9]*(?:[.,\u00a0\u202f\u2009 ][0-9]+)+")
+
+
+def _grouped_whole(value: str) -> str:
+    """Why ``1.200`` is not read as a count: it is 1200 with a thousands point, or 1.2."""
+    if not re.fullmatch(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+", value):
+        return ""
+    return (
+        f"{value!r} is ambiguous: {value.replace('.', '')} with '.' for thousands, or a "
+        f"fraction? Write {value.replace('.', '')}, or pass {option('thousands', '.')} "
+        f"(or {option('decimal', ',')})"
+    )
+
+
 def _not_a_number(value: str, wanted: str) -> str:
     if error := _spreadsheet_error(value):
         return error
     if "," in value and value.replace(",", "").replace(".", "").isdigit():
-        return f"not {wanted}: write it without thousands separators, with '.' for decimals"
+        return (
+            f"not {wanted}: write it without thousands separators, with '.' for decimals, or "
+            f"pass {option('decimal', ',')} or {option('thousands', ',')} to say how it is written"
+        )
     return f"not {wanted}"
 
 

@@ -26,7 +26,7 @@ JSON also ``{"cohorts": {"Outlook Mobile": 120}}``). Rules decided here:
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,6 +35,7 @@ import pandas as pd
 
 from slacalc.errors import InputError, RowProblem
 from slacalc.io.cells import (
+    Checked,
     as_text,
     cell_text,
     check_amount,
@@ -42,7 +43,15 @@ from slacalc.io.cells import (
     check_whole,
     first_rows,
 )
-from slacalc.io.headers import TENANT_SPELLINGS, Fields, map_headers, suggest_missing
+from slacalc.io.headers import (
+    TENANT_SPELLINGS,
+    Fields,
+    MissingColumnError,
+    holds,
+    map_headers,
+    suggest_missing,
+)
+from slacalc.io.numbers import choose, in_format, number_format
 from slacalc.io.tables import TableSource, read_table
 from slacalc.model.contract import list_contracts
 from slacalc.model.limits import MAX_LICENSED_USERS
@@ -79,9 +88,16 @@ CUSTOMER_FIELDS = Fields(
             "monthly service fee",
         ),
         "currency": ("ccy", "cur", "currency code"),
-        "billing_day": ("billing cycle day", "bill day", "billing cycle start day", "cycle day"),
+        "billing_day": (
+            "billing cycle day",
+            "bill day",
+            "billing cycle start day",
+            "cycle day",
+        ),
     }
 )
+#: The fields that hold numbers, read in the table's number format.
+_NUMBERS = ("users", "monthly_fee", "billing_day")
 _COHORT_COLUMN = re.compile(r"^\s*cohorts?\s*:\s*(?P<name>.+?)\s*$", re.IGNORECASE)
 
 
@@ -170,29 +186,40 @@ def read_customers(
     *,
     sheet: str | int | None = None,
     known_contracts: Collection[str] | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> Customers:
     """Read a customers table: ``tenant``, ``contract``, ``users``, ``monthly_fee``, ``currency``
     and ``cohort:<name>`` sizes, from CSV, ``.xlsx`` or JSON (path, bytes or open file) or a
     DataFrame.
 
     ``known_contracts`` adds contract ids to the bundled ones (a ``ContractRegistry`` is a
-    collection of its ids). Rows that cannot be used are in
+    collection of its ids). ``decimal``, ``thousands`` and ``columns`` are those of
+    :func:`~slacalc.io.outages.read_outages`: how numbers are written (a decimal comma is
+    detected when the table settles it) and which header is which field. Rows that cannot be used
+    are in
     ``rejected``; an input that cannot be used at all raises :class:`InputError`.
     """
     if isinstance(source, Customers):
         return source
-    table = read_table(source, sheet=sheet)
+    table = read_table(
+        source, sheet=sheet, wanted=holds(CUSTOMER_FIELDS, ("tenant", "users"), columns)
+    )
     cohort_at = {
         pos: m["name"]
         for pos, header in enumerate(table.headers)
         if (m := _COHORT_COLUMN.match(header))
     }
-    header_map = map_headers(table.headers, CUSTOMER_FIELDS, table.source, keep=cohort_at)
+    fmt = number_format(decimal, thousands)
+    header_map = map_headers(
+        table.headers, CUSTOMER_FIELDS, table.source, keep=cohort_at, columns=columns
+    )
     if table.headers or len(table.cells):
         for name in ("tenant", "users"):
             if name not in header_map.fields:
                 missing = suggest_missing(table.headers, CUSTOMER_FIELDS, name)
-                raise InputError(f"{table.source}: {missing}")
+                raise MissingColumnError(f"{table.source}: {missing}", name, table.headers)
     n = len(table.cells)
     rows = table.rows
     found: list[tuple[int, str, str, str, str]] = []
@@ -202,6 +229,31 @@ def read_customers(
         if name in header_map.fields:
             return table.cells[header_map.fields[name]].reset_index(drop=True)
         return pd.Series([None] * n, dtype=object)
+
+    number_columns = {
+        **{name: header_map.fields[name] for name in _NUMBERS if name in header_map.fields},
+        **{f"cohort:{name}": pos for pos, name in cohort_at.items()},
+    }
+    fmt, note = choose(fmt, [table.cells[pos] for pos in number_columns.values()])
+    marks: dict[str, np.ndarray] = {}
+    plain: dict[str, pd.Series] = {}
+    for name, pos in number_columns.items():
+        if fmt is not None:
+            plain[name], marks[name] = in_format(table.cells[pos], fmt)
+
+    def number(name: str, check: Callable[[pd.Series], Checked]) -> Checked:
+        """A number column checked in the table's format (raw when it has none)."""
+        if name in plain:
+            checked = check(plain[name])
+        elif name in number_columns:
+            checked = check(table.cells[number_columns[name]].reset_index(drop=True))
+        else:
+            checked = check(column(name))
+        if name in marks:
+            wrong = marks[name] != ""
+            checked.problem[wrong] = marks[name][wrong]
+            checked.values[wrong] = np.nan if checked.values.dtype.kind == "f" else None
+        return checked
 
     def reject(name: str, header: str, raw: pd.Series, problem: np.ndarray) -> None:
         for i in np.flatnonzero(problem != ""):
@@ -232,7 +284,7 @@ def read_customers(
         problem[i] = _unknown_contract(str(contracts.values.iloc[i]), allowed)
     reject("contract", header("contract"), column("contract"), problem)
 
-    users = check_whole(column("users"), "users")
+    users = number("users", lambda v: check_whole(v, "users"))
     problem = users.problem.copy()
     problem[(problem == "") & ~users.given] = "no licensed users"
     problem[(problem == "") & (users.values.to_numpy() == 0)] = "zero licensed users"
@@ -243,7 +295,7 @@ def read_customers(
     reject("users", header("users"), column("users"), problem)
     seats = users.values.to_numpy(dtype=np.float64)
 
-    fee = check_amount(column("monthly_fee"))
+    fee = number("monthly_fee", check_amount)
     problem = fee.problem.copy()
     for i, amount in enumerate(fee.values):
         if amount is not None and not problem[i]:
@@ -262,7 +314,7 @@ def read_customers(
 
     # The day of the month the customer's billing cycles start (AWS-style claim clocks count
     # billing cycles); 1 to 28 so every month has it; empty means calendar months.
-    billing = check_whole(column("billing_day"), "days")
+    billing = number("billing_day", lambda v: check_whole(v, "days"))
     problem = billing.problem.copy()
     day = billing.values.to_numpy(dtype=np.float64)
     outside = (problem == "") & billing.given & ((day < 1) | (day > 28))
@@ -280,7 +332,7 @@ def read_customers(
             )
         seen_names[name.casefold()] = table.headers[pos]
         raw = table.cells[pos].reset_index(drop=True)
-        size = check_whole(raw, "users")
+        size = number(f"cohort:{name}", lambda v: check_whole(v, "users"))
         problem = size.problem.copy()
         counts = size.values.to_numpy(dtype=np.float64)
         above = (problem == "") & size.given & ~np.isnan(seats) & (counts > seats)
@@ -318,7 +370,7 @@ def read_customers(
         key=lambda item: (item[0], table.headers.index(item[1]) if item[1] in table.headers else 99)
     )
     problems = [*table.rejected, *(RowProblem(r, c, v, p, f) for r, c, v, p, f in found)]
-    notes = list(table.notes)
+    notes = [*table.notes, note] if note else list(table.notes)
     if header_map.ignored:
         notes.append(f"columns not used: {header_map.describe_ignored()}")
     mapping = header_map.mapping

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from slacalc.errors import InputError
 from slacalc.io.times import zone_of
+from slacalc.io.wording import option
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _BRACKET = re.compile(r"^(?P<base>.*?)\s*[\(\[]\s*(?P<tag>[^\)\]]*?)\s*[\)\]]\s*$")
@@ -64,10 +66,158 @@ TENANT_SPELLINGS = (
 )
 
 
+#: Headers of German, French, Spanish and Japanese exports, by field: a table recognises those of
+#: its fields beside its own spellings (:meth:`Fields.lookup`).
+LOCAL_SPELLINGS: Mapping[str, tuple[str, ...]] = {
+    "id": (
+        "vorfall",
+        "vorfall id",
+        "vorfallsnummer",
+        "störung",
+        "störungs id",
+        "ticketnummer",
+        "numéro d'incident",
+        "identifiant",
+        "id de l'incident",
+        "incidente",
+        "id de incidente",
+        "número de incidente",
+        "インシデント",
+        "インシデントid",
+        "インシデント番号",
+    ),
+    "tenant": (
+        "kunde",
+        "kundenname",
+        "mandant",
+        "locataire",
+        "nom du client",
+        "cliente",
+        "inquilino",
+        "nombre del cliente",
+        "テナント",
+        "顧客",
+        "顧客名",
+    ),
+    "service": ("dienst", "servicename", "servicio", "サービス", "サービス名"),
+    "cohort": ("benutzergruppe", "gruppe", "groupe", "grupo", "グループ", "ユーザーグループ"),
+    "start": (
+        "beginn",
+        "anfang",
+        "startzeit",
+        "startzeitpunkt",
+        "störungsbeginn",
+        "beginn der störung",
+        "début",
+        "date de début",
+        "heure de début",
+        "début de l'incident",
+        "inicio",
+        "fecha de inicio",
+        "hora de inicio",
+        "comienzo",
+        "開始",
+        "開始日時",
+        "開始時刻",
+        "発生日時",
+    ),
+    "end": (
+        "ende",
+        "endzeit",
+        "endzeitpunkt",
+        "störungsende",
+        "ende der störung",
+        "behoben",
+        "behoben am",
+        "fin",
+        "date de fin",
+        "heure de fin",
+        "fin de l'incident",
+        "final",
+        "fecha de fin",
+        "hora de fin",
+        "終了",
+        "終了日時",
+        "終了時刻",
+        "復旧日時",
+    ),
+    "affected_users": (
+        "benutzer",
+        "betroffene benutzer",
+        "nutzer",
+        "betroffene nutzer",
+        "anzahl benutzer",
+        "anzahl betroffener benutzer",
+        "utilisateurs",
+        "utilisateurs affectés",
+        "utilisateurs concernés",
+        "nombre d'utilisateurs",
+        "usuarios",
+        "usuarios afectados",
+        "número de usuarios",
+        "影響ユーザー数",
+        "ユーザー数",
+        "影響を受けたユーザー数",
+    ),
+    "affected_percent": (
+        "prozent",
+        "anteil",
+        "betroffen prozent",
+        "anteil betroffen",
+        "pourcentage",
+        "pourcentage affecté",
+        "porcentaje",
+        "porcentaje afectado",
+        "割合",
+        "影響率",
+        "影響割合",
+    ),
+    "excluded": ("ausgeschlossen", "ausnahme", "exclu", "excluido", "除外"),
+    "exclusion_reason": (
+        "grund",
+        "ausschlussgrund",
+        "motif",
+        "raison",
+        "motivo",
+        "除外理由",
+    ),
+    "users": (
+        "benutzer",
+        "lizenzen",
+        "anzahl benutzer",
+        "utilisateurs",
+        "licences utilisateurs",
+        "usuarios",
+        "licencias",
+        "ユーザー数",
+        "ライセンス数",
+    ),
+    "contract": ("vertrag", "contrat", "contrato", "契約"),
+    "monthly_fee": (
+        "monatsgebühr",
+        "monatliche gebühr",
+        "gebühr",
+        "frais mensuels",
+        "redevance mensuelle",
+        "cuota mensual",
+        "tarifa mensual",
+        "月額料金",
+        "月額",
+    ),
+    "currency": ("währung", "devise", "monnaie", "moneda", "divisa", "通貨"),
+}
+
+
 def normalise(header: str) -> str:
-    """A header as lower-case words: ``"Start Time (UTC)"`` → ``"start time utc"``."""
+    """A header as lower-case words: ``"Start Time (UTC)"`` → ``"start time utc"``.
+
+    Accents are dropped and case folded (``Début`` → ``debut``, ``Straße`` → ``strasse``), and
+    letters of any script are kept (``開始日時``), so headers in other languages match too.
+    """
     text = _CAMEL.sub(" ", header.replace("%", " percent ").replace("#", " number "))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
 
 
 @dataclass(frozen=True)
@@ -81,10 +231,11 @@ class Fields:
     yielding: frozenset[str] = frozenset()
 
     def lookup(self) -> dict[str, str]:
-        """Normalised spelling → field."""
+        """Normalised spelling → field: the table's spellings and the :data:`LOCAL_SPELLINGS`
+        of its fields."""
         table: dict[str, str] = {}
         for name, words in self.spellings.items():
-            for spelling in (name, *words):
+            for spelling in (name, *words, *LOCAL_SPELLINGS.get(name, ())):
                 table[normalise(spelling)] = name
         return table
 
@@ -166,12 +317,17 @@ def map_headers(
     origin: str,
     *,
     keep: Iterable[int] = (),
+    columns: Mapping[str, str] | None = None,
 ) -> HeaderMap:
-    """Map each header to a field; ``keep`` lists positions the caller reads itself."""
+    """Map each header to a field; ``keep`` lists positions the caller reads itself.
+
+    ``columns`` maps a user's header to a field (``{"Beginn": "start"}``: the command line's
+    ``--map Beginn=start``); those columns are taken as said, before any spelling is matched.
+    """
     check_headers(headers, origin)
     lookup = fields.lookup()
-    kept = set(keep)
-    found: dict[str, int] = {}
+    found = _given_columns(headers, fields, origin, columns or {})
+    kept = set(keep) | set(found.values())
     zones: dict[str, str] = {}
     ignored: list[int] = []
     hints: dict[int, str] = {}
@@ -184,6 +340,9 @@ def map_headers(
             close = near_miss(header, lookup)
             if close is not None:
                 hints[pos] = lookup[close]
+            continue
+        if name in found and found[name] in kept:  # the user chose another column for it
+            ignored.append(pos)
             continue
         if name in found and name in fields.yielding:
             exact = [p for p in (found[name], pos) if normalise(headers[p]) == normalise(name)]
@@ -201,6 +360,53 @@ def map_headers(
         if zone is not None:
             zones[name] = zone
     return HeaderMap(tuple(headers), found, zones, tuple(sorted(ignored)), hints)
+
+
+def holds(
+    fields: Fields, names: Iterable[str], columns: Mapping[str, str] | None = None
+) -> Callable[[Sequence[str]], bool]:
+    """A test of a header row: does it have a column for each of ``names`` (with the user's
+    ``columns`` mapping)? Tells the sheet that holds a table from a cover page."""
+    wanted = tuple(names)
+
+    def test(headers: Sequence[str]) -> bool:
+        try:
+            found = map_headers(headers, fields, "", columns=columns).fields
+        except InputError:
+            return False
+        return all(name in found for name in wanted)
+
+    return test
+
+
+def _given_columns(
+    headers: Sequence[str], fields: Fields, origin: str, columns: Mapping[str, str]
+) -> dict[str, int]:
+    """Field → position of the columns the user mapped; refuses a header or field not there."""
+    found: dict[str, int] = {}
+    for header, name in columns.items():
+        if name not in fields.spellings:
+            known = ", ".join(repr(f) for f in fields.spellings)
+            raise InputError(
+                f"{origin}: {option('columns', f'{header}={name}')}: {name!r} is not a field; "
+                f"the fields are {known}"
+            )
+        matches = [p for p, h in enumerate(headers) if h.strip() == header.strip()]
+        if not matches:
+            matches = [p for p, h in enumerate(headers) if normalise(h) == normalise(header)]
+        if len(matches) != 1:
+            shown = ", ".join(repr(h) for h in headers if h) or "none"
+            why = "no column" if not matches else f"{len(matches)} columns"
+            raise InputError(
+                f"{origin}: {option('columns', f'{header}={name}')}: {why} named {header!r}; "
+                f"columns found: {shown}"
+            )
+        if name in found:
+            raise InputError(
+                f"{origin}: {headers[found[name]]!r} and {header!r} are both mapped to {name!r}"
+            )
+        found[name] = matches[0]
+    return found
 
 
 def _field_of(
@@ -230,6 +436,16 @@ def _field_of(
     return None, None
 
 
+class MissingColumnError(InputError):
+    """A table without a column a field needs: ``field``, and the ``headers`` it has, so a
+    front end can offer them to pick from (the app's column picker)."""
+
+    def __init__(self, message: str, field: str, headers: Sequence[str]) -> None:
+        super().__init__(message)
+        self.field = field
+        self.headers = tuple(h for h in headers if h)
+
+
 def suggest_missing(headers: Sequence[str], fields: Fields, name: str) -> str:
     """A sentence for a missing field: the spellings accepted, and a near header if there is one."""
     spellings = [name, *fields.spellings[name]]
@@ -237,5 +453,10 @@ def suggest_missing(headers: Sequence[str], fields: Fields, name: str) -> str:
     near = [h for h in headers if near_miss(h, wanted) is not None]
     accepted = ", ".join(repr(s) for s in spellings[:6])
     found = ", ".join(repr(h) for h in headers) or "none"
-    hint = f"; is {near[0]!r} meant to be it?" if near else ""
+    if near:
+        hint = (
+            f"; is {near[0]!r} meant to be it? If so, pass {option('columns', f'{near[0]}={name}')}"
+        )
+    else:
+        hint = f"; to use one of them, pass {option('columns', f'COLUMN={name}')}"
     return f"no {name!r} column (accepted: {accepted}, ...); columns found: {found}{hint}"

@@ -23,6 +23,9 @@ times as :mod:`slacalc.io.times` describes. Every data row ends in exactly one o
 (with its reason) or rejected (a :class:`RowProblem` per bad cell, all of them at once), so
 ``counted + excluded + rejected == rows_read``. Rules decided here:
 
+* Numbers may be written as a locale writes them (``1.200`` users, ``12,5 %``): ``decimal=`` and
+  ``thousands=`` say how, or a decimal comma is detected and noted (:mod:`slacalc.io.numbers`).
+  ``columns=`` maps headers slacalc does not know to fields.
 * Unknown columns are ignored and listed (``ignored_columns`` and a note), never used; a near miss
   of a known spelling is pointed out ("did you mean ...").
 * An empty end is an open window: counted up to ``as_of`` when given (and listed in
@@ -76,9 +79,12 @@ from slacalc.io.headers import (
     TENANT_SPELLINGS,
     Fields,
     HeaderMap,
+    MissingColumnError,
+    holds,
     map_headers,
     suggest_missing,
 )
+from slacalc.io.numbers import NumberFormat, choose, in_format, number_format
 from slacalc.io.tables import RawTable, TableSource, read_table
 from slacalc.io.times import (
     Ambiguous,
@@ -92,6 +98,7 @@ from slacalc.io.times import (
     parse_times,
     zone_of,
 )
+from slacalc.io.wording import option, option_name
 
 COLUMNS = (
     "row",
@@ -459,6 +466,9 @@ def read_outages(
     known_tenants: Collection[str] | None = None,
     known_services: Collection[str] | None = None,
     max_rows: int | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> Outages:
     """Read outage windows from CSV, ``.xlsx`` or JSON (a path, bytes or open file) or a DataFrame.
 
@@ -469,6 +479,11 @@ def read_outages(
     ``ambiguous`` and ``nonexistent`` say what to do with local times that a DST change makes
     happen twice or never; ``"raise"`` rejects those rows. ``licensed_users``,
     ``known_tenants`` and ``known_services``, when given, reject rows that do not fit them.
+    ``decimal`` and ``thousands`` (as in ``pandas.read_csv``) say how numbers are written
+    (``decimal=","``, ``thousands="."`` for ``1.200`` users and ``12,5 %``); without them a
+    decimal comma is detected when the table settles it, and noted (:mod:`slacalc.io.numbers`).
+    ``columns`` maps headers to fields when the table's own are not recognised
+    (``{"Beginn": "start"}``).
 
     Size: a file is refused above :data:`slacalc.io.tables.MAX_BYTES` bytes or
     :data:`slacalc.io.tables.MAX_FILE_ROWS` rows (1 million; ``max_rows=`` lifts it up to
@@ -485,6 +500,7 @@ def read_outages(
         return source
     zone_of(timezone)
     check_policy(ambiguous, nonexistent)
+    fmt = number_format(decimal, thousands)
     if licensed_users is not None and (
         isinstance(licensed_users, bool)
         or not isinstance(licensed_users, int | np.integer)
@@ -494,14 +510,19 @@ def read_outages(
     cutoff = None
     if as_of is not None:
         cutoff = parse_instant(as_of, timezone, what="as_of", ambiguous=ambiguous)
-    table = read_table(source, sheet=sheet, max_rows=max_rows)
+    table = read_table(
+        source,
+        sheet=sheet,
+        max_rows=max_rows,
+        wanted=holds(OUTAGE_FIELDS, ("start", "end"), columns),
+    )
     if not table.headers:
         return _outages(table, None, empty_frame(), list(table.rejected), timezone, cutoff)
-    header_map = map_headers(table.headers, OUTAGE_FIELDS, table.source)
+    header_map = map_headers(table.headers, OUTAGE_FIELDS, table.source, columns=columns)
     for name in ("start", "end"):
         if name not in header_map.fields:
             found = suggest_missing(table.headers, OUTAGE_FIELDS, name)
-            raise InputError(f"{table.source}: {found}")
+            raise MissingColumnError(f"{table.source}: {found}", name, table.headers)
     check = _Check(
         table,
         header_map,
@@ -512,7 +533,7 @@ def read_outages(
         nonexistent=nonexistent,
     )
     check.times()
-    check.numbers(licensed_users)
+    check.numbers(licensed_users, fmt)
     check.texts(known_tenants, known_services)
     check.duplicates()
     return _outages(table, check, check.frame(), check.problems(), timezone, cutoff)
@@ -590,9 +611,13 @@ class _Check:
         self.assumed: dict[str, str] = {}
         self.open_mask = np.zeros(self.n, dtype=bool)
         self.notes: list[str] = []
+        self.plain: dict[str, pd.Series] = {}
 
     def raw(self, name: str) -> pd.Series:
-        """The column of a field as read, or an empty column if the table does not have it."""
+        """The column of a field as read (numbers as plain text once :meth:`numbers` has read
+        their format), or an empty column if the table does not have it."""
+        if name in self.plain:
+            return self.plain[name]
         if name in self.map.fields:
             return self.table.cells[self.map.fields[name]].reset_index(drop=True)
         return pd.Series([None] * self.n, dtype=object)
@@ -645,14 +670,17 @@ class _Check:
         still_open = end.empty & ~start.empty
         if self.as_of is None:
             problem[end.empty] = (
-                "no end time: the window is still open; fill in its end, or pass as_of= to count "
+                "no end time: the window is still open; fill in its end, or pass "
+                f"{option('as_of')} to count "
                 "it up to a time you choose"
             )
         else:
             cut = self.as_of.tz_convert("UTC").tz_localize(None).as_unit("ns").to_datetime64()
             finish[still_open] = cut
             late = still_open & (begin >= cut)
-            problem[late] = f"no end time, and the start is not before as_of ({self.as_of})"
+            problem[late] = (
+                f"no end time, and the start is not before {option_name('as_of')} ({self.as_of})"
+            )
             problem[end.empty & start.empty] = "no end time"
             self.open_mask = still_open
         both = (problem == "") & (start.problem == "") & ~start.empty
@@ -667,9 +695,22 @@ class _Check:
             self.notes.append(f"times without an offset in {columns} read as {zones}")
         self.values["start"], self.values["end"] = begin, finish
 
-    def numbers(self, licensed: int | None) -> None:
+    def numbers(self, licensed: int | None, given: NumberFormat | None) -> None:
+        names = ("affected_users", "affected_percent")
+        fmt, note = choose(given, [self.raw(n) for n in names if n in self.map.fields])
+        if note:
+            self.notes.append(note)
+        marks: dict[str, np.ndarray] = {}
+        for name in names:
+            if fmt is not None and name in self.map.fields:
+                self.plain[name], marks[name] = in_format(self.raw(name), fmt)
         users = check_whole(self.raw("affected_users"), "users")
         percent = check_percent(self.raw("affected_percent"))
+        for name, checked in (("affected_users", users), ("affected_percent", percent)):
+            if name in marks:
+                wrong = marks[name] != ""
+                checked.problem[wrong] = marks[name][wrong]
+                checked.values[wrong] = np.nan
         problem = users.problem.copy()
         counts = users.values.to_numpy(dtype=np.float64)
         if licensed is not None:

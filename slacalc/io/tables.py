@@ -9,6 +9,10 @@ the header row and numbers every data row as the user would find it:
 * JSON: the record's position in the list, from 1;
 * a DataFrame: the row's position, from 1.
 
+Title lines above the header (rows of one cell, such as ``Outages March 2026``, before the first
+row of several) are skipped and noted. A workbook's first sheet is read unless the caller's
+``wanted`` test says it does not hold the table and one other sheet does (a cover page).
+
 Rows whose cells are all empty carry nothing and are skipped (and counted in ``blank_rows``). A CSV
 row with more cells than the header is rejected whole: an unquoted delimiter inside a value shifts
 every later cell, so no cell of it can be trusted.
@@ -47,7 +51,7 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -59,6 +63,7 @@ import pandas as pd
 
 from slacalc.errors import InputError, RowProblem
 from slacalc.io.headers import MAX_COLUMNS, MAX_HEADER_CHARS, check_headers
+from slacalc.io.wording import option
 
 #: Largest file read, in bytes (200 MiB); a bigger one is refused before it is parsed.
 MAX_BYTES = 200 * 1024 * 1024
@@ -74,6 +79,8 @@ MAX_XLSX_CELLS = 1_500_000
 MAX_JSON_BYTES = 32 * 1024 * 1024
 
 Format = Literal["csv", "xlsx", "json", "dataframe"]
+#: Whether a header row is the one of the table wanted (an outage table has start and end).
+Wanted = Callable[[Sequence[str]], bool]
 TableSource = pd.DataFrame | str | os.PathLike[str] | bytes | bytearray | IO[str] | IO[bytes]
 
 #: Excel's day zero for serial dates in the 1900 date system (it counts a 29 February 1900).
@@ -120,6 +127,8 @@ class RawTable:
     blank_rows: int = 0
     serial_epoch: pd.Timestamp = EXCEL_EPOCH
     notes: tuple[str, ...] = field(default=())
+    #: A workbook's sheet names (empty for other formats).
+    sheets: tuple[str, ...] = ()
 
     @property
     def rows_read(self) -> int:
@@ -128,14 +137,19 @@ class RawTable:
 
 
 def read_table(
-    source: TableSource, *, sheet: str | int | None = None, max_rows: int | None = None
+    source: TableSource,
+    *,
+    sheet: str | int | None = None,
+    max_rows: int | None = None,
+    wanted: Wanted | None = None,
 ) -> RawTable:
     """Read ``source`` (a path, bytes, a file-like object or a DataFrame) as a raw table.
 
     The format comes from the content, checked against the file name's extension when there is
     one; an unusable input raises :class:`InputError` with a message saying what to do.
     ``max_rows`` replaces :data:`MAX_ROWS` for a DataFrame and :data:`MAX_FILE_ROWS` (up to
-    :data:`MAX_ROWS`) for a file (see the module's notes on limits).
+    :data:`MAX_ROWS`) for a file (see the module's notes on limits). ``wanted`` tells the
+    table's header from another (a workbook's cover page: see :func:`_read_xlsx`).
     """
     if max_rows is not None and (
         isinstance(max_rows, bool) or not isinstance(max_rows, int | np.integer) or max_rows < 1
@@ -162,7 +176,7 @@ def read_table(
     if sheet is not None and kind != "xlsx":
         raise InputError(f"{origin}: sheet= applies only to Excel workbooks; this is not one")
     if kind == "xlsx":
-        return _read_xlsx(data, origin, sheet, limit)
+        return _read_xlsx(data, origin, sheet, limit, wanted)
     if b"\x00" not in data[:_SAMPLE] and data.isascii():
         # ASCII is UTF-8 as it is: decode only the sample the checks below read (a 78 MB
         # decode costs 0.03 s), and the whole text only if a slow path needs it
@@ -305,7 +319,9 @@ def _decode(data: bytes, origin: str) -> tuple[str, str]:
         if data.startswith(bom):
             try:
                 return data[len(bom) :].decode(codec), label
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as exc:
+                if codec == "utf-8":
+                    raise InputError(_mixed_bom(data, len(bom) + exc.start, origin)) from None
                 raise InputError(
                     f"{origin}: starts with a {label} mark but is not {label}"
                 ) from None
@@ -320,6 +336,23 @@ def _decode(data: bytes, origin: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1"), "Latin-1"
+
+
+def _mixed_bom(data: bytes, position: int, origin: str) -> str:
+    """Why a file with a UTF-8 mark and bytes that are not UTF-8 is refused, and the fix."""
+    line = data.count(b"\n", 0, position) + 1
+    byte = data[position]
+    try:
+        shown = f" ({bytes([byte]).decode('cp1252')!r} in Windows-1252)"
+    except UnicodeDecodeError:
+        shown = ""
+    return (
+        f"{origin}: starts with a UTF-8 byte-order mark, but the byte at offset {position:,} "
+        f"(line {line}: 0x{byte:02X}{shown}) is not UTF-8; part of the file was saved in "
+        "another encoding. "
+        "Save it again as 'CSV UTF-8', or, if all of it is Windows-1252, remove the first three "
+        "bytes (the mark) so slacalc reads it as Windows-1252"
+    )
 
 
 def _check_text(text: str, origin: str) -> None:
@@ -384,7 +417,10 @@ def _read_csv(data: bytes, text: str | None, encoding: str, origin: str, limit: 
         rejected: list[RowProblem] = []
     else:
         full = data.decode("ascii") if text is None else text
-        headers, cells, rows, rejected = _csv_slow(full, delimiter, origin, limit)
+        headers, cells, rows, rejected, titles = _csv_slow(full, delimiter, origin, limit)
+        if titles:
+            table = _finish(headers, cells, rows, origin, "csv", details, rejected, limit=limit)
+            return replace(table, notes=(_titles_note(titles), *table.notes))
     return _finish(headers, cells, rows, origin, "csv", details, rejected, limit=limit)
 
 
@@ -460,6 +496,8 @@ def _csv_fast(utf8: bytes, delimiter: str) -> tuple[list[str], pd.DataFrame] | N
         # has the header's delimiters exactly when the count adds up; else the slow path checks
         return None
     header = [_header_text(v) for v in frame.iloc[0].tolist()]
+    if len(frame) > 1 and frame.shape[1] > 1 and sum(1 for h in header if h) <= 1:
+        return None  # a title above the header: the slow path finds the header and says so
     cells = frame.iloc[1:].reset_index(drop=True)
     cells.columns = pd.RangeIndex(cells.shape[1])
     return header, cells
@@ -538,17 +576,33 @@ def _check_spanning(
         )
 
 
+#: Most lines of one cell above a header that are taken as its title (``Outages March 2026``).
+MAX_TITLE_LINES = 10
+
+
+def _titles_note(titles: Sequence[tuple[int, str]], unit: str = "line") -> str:
+    """``"title line 1 ('Ausfallbericht März 2026') above the header skipped"``."""
+    lines = ", ".join(str(n) for n, _ in titles)
+    shown = _short(" / ".join(t for _, t in titles))
+    plural = "s" if len(titles) > 1 else ""
+    return f"title {unit}{plural} {lines} ({shown!r}) above the header skipped"
+
+
 def _csv_slow(
     text: str, delimiter: str, origin: str, limit: int
-) -> tuple[list[str], pd.DataFrame, np.ndarray, list[RowProblem]]:
+) -> tuple[list[str], pd.DataFrame, np.ndarray, list[RowProblem], list[tuple[int, str]]]:
     """Record by record with :mod:`csv`, keeping each record's first line number.
 
     Every physical line ends in one place: the header, a blank line, a row (read or rejected), or
     a value that really spans lines; a quote that swallows lines refuses the file (see
     :func:`_check_spanning`). A row with fewer or more cells than the header is rejected whole:
-    a missing or extra delimiter shifts the cells, so none of them can be trusted.
+    a missing or extra delimiter shifts the cells, so none of them can be trusted. Records of one
+    cell before the first of several cells are a title above the header (at most
+    :data:`MAX_TITLE_LINES`; a table of one column has no record of several cells, and its first
+    record is its header).
     """
     headers: list[str] | None = None
+    titles: list[tuple[int, list[str], list[str]]] = []
     body: list[list[str]] = []
     rows: list[int] = []
     rejected: list[RowProblem] = []
@@ -559,7 +613,11 @@ def _csv_slow(
             if headers is None:
                 if len(raw) > 1:
                     _check_spanning(line, record, raw, len(record), delimiter, origin)
-                if any(cell.strip() for cell in record):
+                filled = sum(1 for cell in record if cell.strip())
+                if filled == 1 and len(titles) < MAX_TITLE_LINES:
+                    titles.append((line, record, raw))
+                    continue
+                if filled:
                     headers = [cell.strip() for cell in record]
                     check_headers(headers, origin)
                     width = len(headers)
@@ -596,22 +654,34 @@ def _csv_slow(
     except csv.Error as exc:
         after = f"after line {line}: " if line else ""
         raise InputError(f"{origin}: {after}cannot read as CSV: {exc}") from None
+    if headers is None and titles:  # one column: its first cell is the header after all
+        headers = [cell.strip() for cell in titles[0][1]]
+        width = needed = len(headers)
+        for line, record, _ in titles[1:]:
+            body.append((record + [""] * width)[:width])
+            rows.append(line)
+        titles = []
     if headers is None:
         raise InputError(f"{origin}: the file is empty")
     cells = pd.DataFrame(body, columns=pd.RangeIndex(len(headers)), dtype=str)
     if not body:
         cells = pd.DataFrame({i: pd.Series([], dtype=str) for i in range(len(headers))})
-    return headers, cells, np.asarray(rows, dtype=np.int64), rejected
+    shown = [(line, next(c.strip() for c in record if c.strip())) for line, record, _ in titles]
+    return headers, cells, np.asarray(rows, dtype=np.int64), rejected, shown
 
 
 # --- Excel --------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, origin: str, sheet: str | int | None, limit: int) -> RawTable:
+def _read_xlsx(
+    data: bytes, origin: str, sheet: str | int | None, limit: int, wanted: Wanted | None = None
+) -> RawTable:
     """Cell values (not formulas: Excel's cached results) of one sheet, via openpyxl.
 
     Dates come as datetimes when the cell has a date format; numbers formatted as a percent are
-    turned into the percent the user sees (0.125 shown as 12.5 % becomes ``"12.5"``).
+    turned into the percent the user sees (0.125 shown as 12.5 % becomes ``"12.5"``). Without
+    ``sheet``, the first sheet is read, unless ``wanted`` says its header is not the table's (a
+    cover page) and exactly one other sheet's is: that one is read, and a note says so.
     """
     import openpyxl  # the edge that reads workbooks; the engine never imports it
 
@@ -619,6 +689,7 @@ def _read_xlsx(data: bytes, origin: str, sheet: str | int | None, limit: int) ->
         _count_cells(data, origin, limit)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise InputError(f"{origin}: not a readable Excel workbook ({exc})") from None
+    notes: tuple[str, ...] = ()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -643,6 +714,22 @@ def _read_xlsx(data: bytes, origin: str, sheet: str | int | None, limit: int) ->
             epoch = pd.Timestamp(book.epoch)
             title = str(ws.title)
             grid = _sheet_rows(ws, origin, limit)
+            if sheet is None and wanted is not None and not wanted(_grid_header(grid)[1]):
+                found = []
+                for other in worksheets[1:]:
+                    its_grid = _sheet_rows(other, origin, limit)
+                    if wanted(_grid_header(its_grid)[1]):
+                        found.append((str(other.title), its_grid))
+                first = f"the first sheet, {title!r}, does not hold the table"
+                if len(found) > 1:
+                    listed = ", ".join(repr(name) for name, _ in found)
+                    raise InputError(
+                        f"{origin}: {first}; the sheets {listed} do: choose one with "
+                        f"{option('sheet')}"
+                    )
+                if found:
+                    notes = (f"sheet {found[0][0]!r} read: {first}",)
+                    title, grid = found[0]
         except InputError:
             raise
         except Exception as exc:
@@ -650,12 +737,11 @@ def _read_xlsx(data: bytes, origin: str, sheet: str | int | None, limit: int) ->
         finally:
             book.close()
     details = f"Excel workbook, sheet {title!r}"
-    header_at = next((i for i, (_, row) in enumerate(grid) if _has_value(row)), None)
+    header_at, headers, titles = _grid_header(grid)
     if header_at is None:
         raise InputError(f"{origin}: sheet {title!r} is empty")
-    headers = [_header_text(v) for v in grid[header_at][1]]
-    while headers and not headers[-1]:
-        headers.pop()
+    if titles:
+        notes = (*notes, _titles_note(titles, "row"))
     width = max([len(headers)] + [len(r) for _, r in grid[header_at + 1 :]])
     headers += [""] * (width - len(headers))
     body = [(r + [None] * width)[:width] for _, r in grid[header_at + 1 :]]
@@ -664,7 +750,32 @@ def _read_xlsx(data: bytes, origin: str, sheet: str | int | None, limit: int) ->
     if not body:
         cells = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
     table = _finish(headers, cells, rows, origin, "xlsx", details, [], limit=limit)
-    return replace(table, serial_epoch=epoch)
+    return replace(table, serial_epoch=epoch, sheets=tuple(names), notes=(*notes, *table.notes))
+
+
+def _grid_header(
+    grid: list[tuple[int, list[object]]],
+) -> tuple[int | None, list[str], list[tuple[int, str]]]:
+    """The position of a sheet's header row (None: an empty sheet), its headers, and the title
+    rows above it: rows of one value before the first row of several, as in a CSV."""
+    filled = [(i, sum(1 for v in row if _has_value([v]))) for i, (_, row) in enumerate(grid)]
+    filled = [(i, count) for i, count in filled if count]
+    if not filled:
+        return None, [], []
+    leading = 0
+    while leading < min(len(filled) - 1, MAX_TITLE_LINES) and filled[leading][1] == 1:
+        leading += 1
+    if not (leading and filled[leading][1] > 1):
+        leading = 0
+    header_at = filled[leading][0]
+    titles = [
+        (grid[i][0], next(_header_text(v) for v in grid[i][1] if _has_value([v])))
+        for i, _ in filled[:leading]
+    ]
+    headers = [_header_text(v) for v in grid[header_at][1]]
+    while headers and not headers[-1]:
+        headers.pop()
+    return header_at, headers, titles
 
 
 #: The start of a cell or row element in a sheet's XML (``<c r="A1">``, ``<x:row>``).

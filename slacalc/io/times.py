@@ -43,6 +43,7 @@ import pandas as pd
 
 from slacalc.errors import InputError
 from slacalc.io.cells import EXCEL_ERRORS, arrow_data
+from slacalc.io.wording import option
 
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$", re.I)
 
@@ -146,9 +147,11 @@ class ParsedTimes:
 def check_policy(ambiguous: str, nonexistent: str) -> None:
     """Refuse an unknown DST policy with the choices that exist."""
     if ambiguous not in ("raise", "earliest", "latest"):
-        raise InputError(f"ambiguous={ambiguous!r}: choose 'raise', 'earliest' or 'latest'")
+        raise InputError(
+            f"{option('ambiguous', ambiguous)}: choose 'raise', 'earliest' or 'latest'"
+        )
     if nonexistent not in ("raise", "shift_forward"):
-        raise InputError(f"nonexistent={nonexistent!r}: choose 'raise' or 'shift_forward'")
+        raise InputError(f"{option('nonexistent', nonexistent)}: choose 'raise' or 'shift_forward'")
 
 
 def parse_instant(
@@ -159,7 +162,7 @@ def parse_instant(
     parsed = parse_times(series, zone, dayfirst=None, ambiguous=ambiguous, nonexistent="raise")
     if parsed.empty[0] or parsed.problem[0]:
         why = parsed.problem[0] or "empty"
-        raise InputError(f"{what}={value!r}: {why}")
+        raise InputError(f"{option(what, value)}: {why}")
     return pd.Timestamp(parsed.utc.iloc[0])
 
 
@@ -433,7 +436,7 @@ def _assemble(
             unsettled = ~dots & ~own_day & ~own_month
             why[unsettled] = (
                 "day and month could be either way round; write ISO 8601 (2026-03-17) or pass "
-                "dayfirst=True or dayfirst=False"
+                f"{option('dayfirst', True)} or {option('dayfirst', False)}"
             )
         else:
             first_day = dots | np.full(n, dayfirst)
@@ -516,7 +519,8 @@ def _localise(
                 out.fail(
                     np.array([pos]),
                     f"{stamp:%Y-%m-%d %H:%M} happens twice in {zone} (clocks go back); give an "
-                    "offset, or pass ambiguous='earliest' or 'latest'",
+                    f"offset, or pass {option('ambiguous', 'earliest')} or "
+                    f"{option('ambiguous', 'latest')}",
                 )
         else:
             chosen = early if ambiguous == "earliest" else late
@@ -528,7 +532,7 @@ def _localise(
                 out.fail(
                     np.array([pos]),
                     f"{stamp:%Y-%m-%d %H:%M} does not exist in {zone} (clocks go forward); give "
-                    "an offset, or pass nonexistent='shift_forward'",
+                    f"an offset, or pass {option('nonexistent', 'shift_forward')}",
                 )
         else:
             shifted = gap[never].dt.tz_localize(info, ambiguous="NaT", nonexistent="shift_forward")

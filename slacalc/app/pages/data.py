@@ -17,6 +17,7 @@ from slacalc.engine.scenarios import Customer
 from slacalc.errors import SlacalcError
 from slacalc.io.customers import Customers
 from slacalc.io.feeds import FORMATS
+from slacalc.io.headers import MissingColumnError
 from slacalc.io.outages import Outages
 from slacalc.report.totals import credit_by_currency
 
@@ -52,6 +53,7 @@ def render() -> None:
     problem = state.text(Model.DATA_ERROR)
     if problem:
         st.error(f"**That file was not used:** {problem}", icon=":material/warning:")
+    _column_picker()
     _zone(current)
     current = state.inputs()
     outages = cached.outages(current)
@@ -177,9 +179,33 @@ def _try(candidate: Inputs, name: str) -> None:
         cached.results(candidate)
     except SlacalcError as exc:
         state.set_text(Model.DATA_ERROR, f"{name}: {exc}")
+        # a missing column the file may have under another name: offer its columns
+        missing = isinstance(exc, MissingColumnError) and bool(exc.headers)
+        state.set_pending(candidate if missing else None)
         return
     state.set_text(Model.DATA_ERROR, "")
+    state.set_pending(None)
     state.set_inputs(candidate)
+
+
+def _column_picker() -> None:
+    """When the uploaded outage file lacks a column, let the user pick it from the file's own."""
+    waiting = state.pending()
+    if waiting is None:
+        return
+    try:
+        cached.outages(waiting)
+    except MissingColumnError as exc:
+        field, headers = exc.field, [h for h in exc.headers if h not in dict(waiting.columns)]
+    except SlacalcError:
+        return
+    else:
+        return
+    with st.form(Widget.COLUMN_PICK):
+        header = st.selectbox(f"Which column of the file holds **{field}**?", headers)
+        if st.form_submit_button("Use this column", icon=":material/check:"):
+            _try(pure.with_column(waiting, str(header), field), waiting.outages.name)
+            st.rerun()
 
 
 def _use_customers(upload: Upload) -> None:
