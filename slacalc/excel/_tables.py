@@ -11,7 +11,10 @@ method), *measured* in seconds or user-seconds, and ``Allowed = (100 − B) × 1
 whole number (Scale = 1 for boundaries with up to two decimals: 99.9 % → Allowed 10). Every side
 is a whole number below 2**53, which a spreadsheet's doubles hold exactly, so 99.9 % exactly is
 not below 99.9 % in Excel either, however the division ``(user-minutes − downtime) / user-minutes``
-happens to round.
+happens to round. A band's lower bound ``> A`` (``>=``: at least) is the mirror image,
+``measured × Allowed(A) > downtime × 10,000 × Scale(A)``; a band without one reaches down to the
+next tier. Each row is measured under the dated text of its contract in force on the period's
+first day ("Terms" column), and the tier and term tables hold one entry per text.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -163,10 +167,15 @@ class Plan:
         """Today in ``zone`` as of ``now``: deadlines are days in the contract's zone."""
         return self.now.astimezone(zoneinfo.ZoneInfo(zone)).date()
 
+    @cached_property
+    def texts(self) -> tuple[tuple[str, Contract], ...]:
+        """Every contract's texts as (label, terms): the current text, then each dated one."""
+        return tuple((terms_label(c, i), c.text(i)) for c in self.contracts for i in _text_order(c))
+
     @property
     def tier_rows(self) -> int:
         """Rows of the Credit tiers table."""
-        return sum(len(c.tiers) for c in self.contracts)
+        return sum(len(terms.tiers) for _, terms in self.texts)
 
     def tiers_range(self, column: str) -> str:
         """A column of the Credit tiers table, absolute."""
@@ -174,13 +183,25 @@ class Plan:
         return f"'{TIERS}'!${column}$2:${column}${last}"
 
     def term(self, key: str) -> str:
-        """A formula fragment: this row's contract's term ``key`` from the Contract terms sheet."""
-        last = _last_letter(len(self.contracts))
+        """A formula fragment: term ``key`` of the row's text, from the Contract terms sheet."""
+        last = _last_letter(len(self.texts))
         row = TERMS_ROW[key]
         return (
-            f"INDEX('{TERMS}'!$B${row}:${last}${row},"
-            f"MATCH({{contract}},'{TERMS}'!$B$1:${last}$1,0))"
+            f"INDEX('{TERMS}'!$B${row}:${last}${row},MATCH({{terms}},'{TERMS}'!$B$1:${last}$1,0))"
         )
+
+
+def _text_order(contract: Contract) -> list[int]:
+    """The texts of ``contract`` as :meth:`Contract.text` numbers them: current first."""
+    return list(range(len(contract.versions) + 1))
+
+
+def terms_label(contract: Contract, index: int) -> str:
+    """How the sheets name text ``index`` of ``contract``: its id for the current text, else the
+    id and the day the next text took over (``microsoft-teams-phone before 2021-12-01``)."""
+    if index == 0:
+        return contract.id
+    return f"{contract.id} before {contract.versions[index - 1].until.isoformat()}"
 
 
 def _last_letter(index: int) -> str:
@@ -301,8 +322,11 @@ def calculation(plan: Plan) -> Table:
             "formula",
             "int",
             8,
-            f"IF({{exact_total}}=0,0,SUMPRODUCT(({key('B')}={{contract}})*"
-            f"(({{exact_lost}}*{key('I')}-{{exact_total}}*{key('J')})>={key('K')})))",
+            # The band whose both bounds hold; bands do not overlap, and one without a lower
+            # bound reaches down to the next tier, so the lowest band that holds is the tier.
+            f"IF({{exact_total}}=0,0,SUMPRODUCT(MAX(({key('B')}={{terms}})*"
+            f"(({{exact_lost}}*{key('I')}-{{exact_total}}*{key('J')})>={key('K')})*"
+            f"(({{exact_total}}*{key('O')}-{{exact_lost}}*{key('N')})>={key('P')})*{key('C')})))",
         ),
         Column("breached", "Breached", "formula", "code", 9, 'IF({tier_no}>0,"yes","no")'),
         Column(
@@ -311,8 +335,7 @@ def calculation(plan: Plan) -> Table:
             "formula",
             "text",
             26,
-            f'IF({{tier_no}}=0,"",INDEX({key("H")},MATCH({{contract}}&"#"&{{tier_no}},'
-            f"{key('A')},0)))",
+            f'IF({{tier_no}}=0,"",INDEX({key("H")},MATCH({{terms}}&"#"&{{tier_no}},{key("A")},0)))',
         ),
         Column(
             "tier_pays",
@@ -320,7 +343,7 @@ def calculation(plan: Plan) -> Table:
             "formula",
             "general",
             8,
-            f"IF({{tier_no}}=0,0,SUMPRODUCT(({key('B')}={{contract}})*"
+            f"IF({{tier_no}}=0,0,SUMPRODUCT(({key('B')}={{terms}})*"
             f"({key('C')}={{tier_no}})*{key('F')}))",
         ),
         Column("kind", "Credit kind", "formula", "text", 9, term("kind")),
@@ -405,6 +428,7 @@ def calculation(plan: Plan) -> Table:
             13,
         ),
         Column("next_tier", "Engine: next tier", "text", "engine_text", 26),
+        Column("terms", "Terms in force (dated text)", "text", "text", 30),
     )
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
@@ -431,6 +455,12 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
             methods, measured, users, down_s, part["downtime_user_seconds"].tolist(), strict=True
         )
     ]
+    # The text in force on the period's first day in the contract's zone, as the engine picks it.
+    text_no = [
+        c.version_index(d.date())
+        for c, d in zip(contracts, local_start.astype(dt.datetime).tolist(), strict=True)
+    ]
+    contracts = [c.text(i) for c, i in zip(contracts, text_no, strict=True)]
     tiers = texts(part["tier"])
     tier_no = [int(v) for v in part["tier_number"].tolist()]
     currencies = texts(part["currency"])
@@ -496,6 +526,10 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
         "impact_user_minutes": [_number(v) for v in part["impact_user_minutes"].tolist()],
         "next_tier_minutes": [_number(v) for v in part["minutes_to_next_tier"].tolist()],
         "next_tier": texts(part["next_tier"]),
+        "terms": [
+            terms_label(plan.contract(c), i)
+            for c, i in zip(part["contract"].tolist(), text_no, strict=True)
+        ],
     }
 
 
@@ -718,44 +752,67 @@ def _summary_top(
 
 
 def credit_tiers(plan: Plan) -> Table:
-    """Every contract's tiers, with the whole-number form of each boundary the formulas compare."""
+    """Every text's tiers, with the whole-number form of each bound the formulas compare.
+
+    A band without a lower bound has Scale, Allowed and Strict 0 there: ``0 >= 0`` always holds.
+    """
+    scale = (
+        'IF({bound}="",0,IF(ROUND({bound},2)={bound},1,IF(ROUND({bound},3)={bound},10,'
+        "IF(ROUND({bound},4)={bound},100,IF(ROUND({bound},5)={bound},1000,10000)))))"
+    )
     columns = (
-        Column("key", "Key", "formula", "text", 34, '{contract}&"#"&{tier_no}'),
-        Column("contract", "Contract", "text", "text"),
+        Column("key", "Key", "formula", "text", 34, '{terms}&"#"&{tier_no}'),
+        Column("terms", "Terms (contract, dated text)", "text", "text"),
         Column("tier_no", "Tier no.", "number", "int", 7),
         Column("operator", "Applies when availability is", "text", "text_input", 13),
         Column("boundary", "Boundary %", "number", "boundary_input", 11),
         Column("pays", "Pays", "number", "figure_input", 8),
         Column("unit", "Unit", "text", "text", 26),
         Column("words", "Tier (as the contract states it)", "text", "text", 32),
-        Column(
-            "scale",
-            "Scale",
-            "formula",
-            "int",
-            8,
-            "IF(ROUND({boundary},2)={boundary},1,IF(ROUND({boundary},3)={boundary},10,"
-            "IF(ROUND({boundary},4)={boundary},100,IF(ROUND({boundary},5)={boundary},1000,"
-            "10000))))",
-        ),
+        Column("scale", "Scale", "formula", "int", 8, scale.replace("bound", "boundary")),
         Column("allowed", "Allowed", "formula", "int", 10, "ROUND((100-{boundary})*100*{scale},0)"),
         Column("strict", "Strict", "formula", "int", 7, 'IF({operator}="<",1,0)'),
+        Column("above_operator", "And availability is", "text", "text_input", 11),
+        Column("above", "Lower bound %", "number", "boundary_input", 11),
+        Column("above_scale", "Lower: Scale", "formula", "int", 8, scale.replace("bound", "above")),
+        Column(
+            "above_allowed",
+            "Lower: Allowed",
+            "formula",
+            "int",
+            10,
+            "ROUND((100-N({above}))*100*{above_scale},0)",
+        ),
+        Column(
+            "above_strict",
+            "Lower: Strict",
+            "formula",
+            "int",
+            7,
+            'IF({above}="",0,IF({above_operator}=">",1,0))',
+        ),
     )
     rows: dict[str, list[object]] = {c.name: [] for c in columns}
-    for contract in plan.contracts:
-        for i, tier in enumerate(contract.tiers, start=1):
-            scale, allowed = boundary_integers(tier.below)
-            rows["key"].append(f"{contract.id}#{i}")
-            rows["contract"].append(contract.id)
+    for label, terms in plan.texts:
+        for i, tier in enumerate(terms.tiers, start=1):
+            scale_no, allowed = boundary_integers(tier.below)
+            lower = (0, 0) if tier.above is None else boundary_integers(tier.above)
+            rows["key"].append(f"{label}#{i}")
+            rows["terms"].append(label)
             rows["tier_no"].append(i)
             rows["operator"].append(tier.operator)
             rows["boundary"].append(tier.below)
             rows["pays"].append(tier.credit)
             rows["unit"].append(_KIND_UNIT[tier.kind])
             rows["words"].append(tier.describe())
-            rows["scale"].append(scale)
+            rows["scale"].append(scale_no)
             rows["allowed"].append(allowed)
             rows["strict"].append(1 if tier.operator == "<" else 0)
+            rows["above_operator"].append("" if tier.above is None else tier.above_operator)
+            rows["above"].append(tier.above)
+            rows["above_scale"].append(lower[0])
+            rows["above_allowed"].append(lower[1])
+            rows["above_strict"].append(int(tier.above is not None and tier.above_operator == ">"))
     return Table(columns=columns, rows=plan.tier_rows, chunks=lambda: iter([rows]))
 
 

@@ -373,13 +373,14 @@ def _letters(ws: Worksheet, plan: Plan) -> tuple[list[LetterRow], int, int]:
 
 
 def _terms(ws: Worksheet, plan: Plan) -> None:
-    """One column per contract, one row per term; the formulas read kind, caps and minimum."""
+    """One column per contract's text (current, then dated), one row per term; the formulas read
+    kind, caps and minimum."""
     put(ws, 1, 1, "Term", "header")
     ws.column_dimensions["A"].width = max(len(label) for _, label in tables.TERMS_ROWS) + 2
     _print_one_page_wide(ws, "landscape")
-    columns = [tables.terms_values(c) for c in plan.contracts]
-    for j, (contract, values) in enumerate(zip(plan.contracts, columns, strict=True), start=2):
-        put(ws, 1, j, contract.id, "header")
+    columns = [tables.terms_values(terms) for _, terms in plan.texts]
+    for j, ((label, _), values) in enumerate(zip(plan.texts, columns, strict=True), start=2):
+        put(ws, 1, j, label, "header")
         ws.column_dimensions[column_letter(j - 1)].width = 60
         for key, row in tables.TERMS_ROW.items():
             value = values[key]
