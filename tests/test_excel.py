@@ -420,7 +420,7 @@ def test_a_failed_export_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
     def fail(*_: object) -> None:
         raise RuntimeError("the disk filled up halfway")
 
-    monkeypatch.setattr("slacalc.excel._tables._calculation_values", fail)
+    monkeypatch.setattr("slacalc.excel._tables.calculation_cells", fail)
     with pytest.raises(RuntimeError, match="halfway"):
         export_excel(exchange_results(), tmp_path / "claims.xlsx", now=NOW)
     assert list(tmp_path.iterdir()) == []
@@ -709,21 +709,23 @@ def test_libreoffice_recalculates_the_engines_figures(portfolio_files: tuple[Pat
     assert formulas_match_the_cache(written, recalculated) > 300
 
 
-def formulas_match_the_cache(written: Path, recalculated: Path) -> int:
+def formulas_match_the_cache(
+    written: Path, recalculated: Path, totals_sheet: str | None = "Summary"
+) -> int:
     """Assert every formula cell LibreOffice computed equals the value the workbook cached, except
-    the ones that count from TODAY(), which LibreOffice counts from its own today; return how
-    many cells were compared."""
+    the ones that count from TODAY(), which LibreOffice counts from its own today (and the
+    ``totals_sheet``'s claimable and lapsed totals); return how many cells were compared."""
     cached = openpyxl.load_workbook(written, data_only=True)
     live = openpyxl.load_workbook(recalculated, data_only=True)
     text = openpyxl.load_workbook(written)
-    totals_end = _summary_header(text["Summary"])
+    totals_end = _summary_header(text[totals_sheet]) if totals_sheet else 0
     compared = 0
     for ws in text:
         for row in ws.iter_rows():
             for cell in row:
                 if cell.data_type != "f" or "TODAY" in str(cell.value):
                     continue
-                if ws.title == "Summary" and cell.row < totals_end and cell.column in (13, 15):
+                if ws.title == totals_sheet and cell.row < totals_end and cell.column in (13, 15):
                     continue  # still claimable / lapsed totals depend on today
                 want = cached[ws.title][cell.coordinate].value
                 got = live[ws.title][cell.coordinate].value

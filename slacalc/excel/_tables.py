@@ -25,7 +25,6 @@ import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from fractions import Fraction
 from functools import cached_property
 
 import numpy as np
@@ -86,6 +85,32 @@ TERMS_ROWS: tuple[tuple[str, str], ...] = (
 )
 TERMS_ROW = {key: i + 2 for i, (key, _) in enumerate(TERMS_ROWS)}
 
+#: The credit formulas, shared by the claim workbook's Calculation and the liability workbook.
+#: A percent of the fee (or, "multiple", the stated times the down share), capped.
+CREDIT_PERCENT = (
+    'IF({kind}="days","",IF({tier_no}=0,0,MIN('
+    'IF({kind}="multiple",{tier_pays}*{exact_lost}/({exact_total}*100),{tier_pays}),'
+    "IF(ISNUMBER({cap_percent}),{cap_percent},1E+300),"
+    "IF(ISNUMBER({cap_days}),{cap_days}*100/{days},1E+300))))"
+)
+#: Days of service, capped.
+CREDIT_DAYS = (
+    'IF({kind}<>"days","",IF({tier_no}=0,0,'
+    "MIN({tier_pays},IF(ISNUMBER({cap_days}),{cap_days},1E+300))))"
+)
+_AMOUNT = 'IF({kind}="days",{period_fee}*{credit_days}/{days},{period_fee}*{credit_percent}/100)'
+#: The credit in money at the currency's minor unit; none at or below the minimum credit.
+CREDIT_AMOUNT = (
+    'IF({period_fee}="","",IF(AND(ISNUMBER({minimum}),{currency}={minimum_currency},'
+    f"ROUND({_AMOUNT},{{digits}})<={{minimum}}),0,ROUND({_AMOUNT},{{digits}})))"
+)
+#: Days left to the claim deadline, and the claim's status, both counted from today.
+DAYS_LEFT = 'IF(OR({breached}<>"yes",{claim_deadline}=""),"",{claim_deadline}-TODAY())'
+STATUS = (
+    'IF({breached}<>"yes","no credit due",IF({claim_deadline}="","claim open",'
+    'IF({claim_deadline}<TODAY(),"deadline passed","claim open")))'
+)
+
 _EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
 _KIND_UNIT = {
     "percent": "% of the period fee",
@@ -133,11 +158,12 @@ def _exact_units(
     return measured * users, int(Decimal(str(down_us)) * UNITS)
 
 
-def _availability(total: int, lost: int) -> float:
-    """The exact availability of ``total`` and ``lost`` (10,000ths), as the nearest double."""
+def availability(total: int, lost: int) -> float:
+    """The exact availability of ``total`` and ``lost`` (10,000ths), as the nearest double
+    (Python divides whole numbers with correct rounding)."""
     if total == 0:
         return 100.0
-    return float(Fraction(100 * (total * UNITS - lost), total * UNITS))
+    return 100 * (total * UNITS - lost) / (total * UNITS)
 
 
 def _number(value: object) -> object:
@@ -181,6 +207,19 @@ class Plan:
         """A column of the Credit tiers table, absolute."""
         last = max(self.tier_rows + 1, 2)
         return f"'{TIERS}'!${column}$2:${column}${last}"
+
+    def tier_formula(self) -> str:
+        """The formula of the tier number (0: none) from ``{exact_total}``, ``{exact_lost}``
+        and ``{terms}``: the lowest band whose upper and lower bounds both hold.
+
+        Bands do not overlap, and one without a lower bound reaches down to the next tier.
+        """
+        key = self.tiers_range
+        return (
+            f"IF({{exact_total}}=0,0,SUMPRODUCT(MAX(({key('B')}={{terms}})*"
+            f"(({{exact_lost}}*{key('I')}-{{exact_total}}*{key('J')})>={key('K')})*"
+            f"(({{exact_total}}*{key('O')}-{{exact_lost}}*{key('N')})>={key('P')})*{key('C')})))"
+        )
 
     def term(self, key: str) -> str:
         """A formula fragment: term ``key`` of the row's text, from the Contract terms sheet."""
@@ -259,7 +298,6 @@ def calculation(plan: Plan) -> Table:
     """One row per tenant, service and period, with the engine's arithmetic as live formulas."""
     key = plan.tiers_range
     term = plan.term
-    amount = 'IF({kind}="days",{period_fee}*{credit_days}/{days},{period_fee}*{credit_percent}/100)'
     columns = (
         Column("tenant", "Tenant", "text", "text"),
         Column("service", "Service", "text", "text"),
@@ -316,18 +354,7 @@ def calculation(plan: Plan) -> Table:
             "({measured_minutes}-{downtime_minutes})*100/{measured_minutes}),"
             "IF({user_minutes}=0,100,({user_minutes}-{downtime_user_minutes})*100/{user_minutes}))",
         ),
-        Column(
-            "tier_no",
-            "Tier no. (0 = none)",
-            "formula",
-            "int",
-            8,
-            # The band whose both bounds hold; bands do not overlap, and one without a lower
-            # bound reaches down to the next tier, so the lowest band that holds is the tier.
-            f"IF({{exact_total}}=0,0,SUMPRODUCT(MAX(({key('B')}={{terms}})*"
-            f"(({{exact_lost}}*{key('I')}-{{exact_total}}*{key('J')})>={key('K')})*"
-            f"(({{exact_total}}*{key('O')}-{{exact_lost}}*{key('N')})>={key('P')})*{key('C')})))",
-        ),
+        Column("tier_no", "Tier no. (0 = none)", "formula", "int", 8, plan.tier_formula()),
         Column("breached", "Breached", "formula", "code", 9, 'IF({tier_no}>0,"yes","no")'),
         Column(
             "tier",
@@ -364,10 +391,7 @@ def calculation(plan: Plan) -> Table:
             "formula",
             "percent",
             11,
-            'IF({kind}="days","",IF({tier_no}=0,0,MIN('
-            'IF({kind}="multiple",{tier_pays}*{exact_lost}/({exact_total}*100),{tier_pays}),'
-            "IF(ISNUMBER({cap_percent}),{cap_percent},1E+300),"
-            "IF(ISNUMBER({cap_days}),{cap_days}*100/{days},1E+300))))",
+            CREDIT_PERCENT,
         ),
         Column(
             "credit_days",
@@ -375,8 +399,7 @@ def calculation(plan: Plan) -> Table:
             "formula",
             "general",
             10,
-            'IF({kind}<>"days","",IF({tier_no}=0,0,'
-            "MIN({tier_pays},IF(ISNUMBER({cap_days}),{cap_days},1E+300))))",
+            CREDIT_DAYS,
         ),
         Column("monthly_fee", "Monthly fee", "number", "money2_input", 13),
         Column(
@@ -394,8 +417,7 @@ def calculation(plan: Plan) -> Table:
             "formula",
             "money2",
             13,
-            'IF({period_fee}="","",IF(AND(ISNUMBER({minimum}),{currency}={minimum_currency},'
-            f"ROUND({amount},{{digits}})<={{minimum}}),0,ROUND({amount},{{digits}})))",
+            CREDIT_AMOUNT,
         ),
         Column("currency", "Currency", "text", "code", 9),
         Column(
@@ -433,12 +455,12 @@ def calculation(plan: Plan) -> Table:
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
         for part in _chunks(plan.table):
-            yield _calculation_values(plan, part)
+            yield calculation_cells(plan, part)
 
     return Table(columns=columns, rows=len(plan.table), chunks=chunks)
 
 
-def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
+def calculation_cells(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
     contracts = [plan.contract(c) for c in part["contract"].tolist()]
     zones = texts(part["timezone"])
     local_start = wall_clock(part["period_start"], zones)
@@ -496,7 +518,7 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
         "downtime_user_minutes:style": ["minutes_input" if u else "minutes" for u in is_user],
         "exact_total": [t for t, _ in exact],
         "exact_lost": [lost for _, lost in exact],
-        "availability": [_availability(t, lost) for t, lost in exact],
+        "availability": [availability(t, lost) for t, lost in exact],
         "tier_no": tier_no,
         "breached": ["yes" if n else "no" for n in tier_no],
         "tier": tiers,
@@ -576,7 +598,7 @@ def summary(plan: Plan, calc: Table) -> Table:
             "formula",
             "int",
             8,
-            'IF(OR({breached}<>"yes",{claim_deadline}=""),"",{claim_deadline}-TODAY())',
+            DAYS_LEFT,
         ),
         Column(
             "status",
@@ -584,8 +606,7 @@ def summary(plan: Plan, calc: Table) -> Table:
             "formula",
             "text",
             16,
-            'IF({breached}<>"yes","no credit due",IF({claim_deadline}="","claim open",'
-            'IF({claim_deadline}<TODAY(),"deadline passed","claim open")))',
+            STATUS,
         ),
         Column("incident_ids", "Incident ids", "text", "text"),
     )
@@ -601,16 +622,16 @@ def summary(plan: Plan, calc: Table) -> Table:
     return Table(columns=columns, rows=len(plan.table), chunks=chunks, top=top, offset=offset)
 
 
-def _status(plan: Plan, part: pd.DataFrame) -> tuple[list[object], list[str], list[str]]:
+def status_cells(plan: Plan, part: pd.DataFrame) -> tuple[list[object], list[str], list[str]]:
     """Per row: breached ("yes"/"no"), days left to the claim deadline, and the claim status."""
     breached = ["yes" if bool(b) else "no" for b in part["breached"].tolist()]
-    found = deadline_status(part, _todays(plan, part))
+    found = deadline_status(part, todays(plan, part))
     days_left: list[object] = ["" if missing(d) else int(d) for d in found["days_left"].tolist()]
     return days_left, breached, [str(s) for s in found["status"].tolist()]
 
 
 def _summary_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
-    days_left, breached, status = _status(plan, part)
+    days_left, breached, status = status_cells(plan, part)
     methods = [plan.contract(c).method for c in part["contract"].tolist()]
     exact = [
         _exact_units(m, int(t), int(u), int(d), du)
@@ -629,7 +650,7 @@ def _summary_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object
         "service": texts(part["service"]),
         "contract": texts(part["contract"]),
         "period": texts(part["period"]),
-        "availability": [_availability(t, lost) for t, lost in exact],
+        "availability": [availability(t, lost) for t, lost in exact],
         "commitment": part["commitment_percent"].tolist(),
         "breached": breached,
         "tier": texts(part["tier"]),
@@ -653,10 +674,10 @@ def _blank(values: pd.Series) -> list[object]:
 def summary_totals(plan: Plan) -> dict[str, Totals]:
     """Per currency: periods, breached periods, credits, and credits still claimable or lapsed."""
     table = plan.table
-    return {k[0]: t for k, t in totals(table, _todays(plan, table)).items()}
+    return {k[0]: t for k, t in totals(table, todays(plan, table)).items()}
 
 
-def _todays(plan: Plan, part: pd.DataFrame) -> dict[str, dt.date]:
+def todays(plan: Plan, part: pd.DataFrame) -> dict[str, dt.date]:
     """Today's date in each zone of ``part`` (a claim deadline is a day in the contract's zone)."""
     return {str(z): plan.today(str(z)) for z in part["timezone"].unique()}
 

@@ -197,9 +197,36 @@ def _write(
     _terms(sheets[tables.TERMS], plan)
     _label_sheet(sheets[tables.ASSUMPTIONS], assumptions(plan, written, breached), 52, 100)
 
+    package(
+        wb,
+        plan,
+        target,
+        "SLA credit claim workbook",
+        {sheets[name]: (table, heights[name]) for name, table in grids.items()},
+        styles,
+        {
+            sheets[tables.LETTERS]: SheetRows(
+                f"A1:B{len(letter_rows)}", free_rows(letter_rows, styles)
+            )
+        },
+    )
+
+
+def package(
+    wb: Workbook,
+    plan: Plan,
+    target: IO[bytes],
+    title: str,
+    grids: Mapping[Worksheet, tuple[Table, float]],
+    styles: Mapping[str, int],
+    more: Mapping[Worksheet, SheetRows] | None = None,
+) -> None:
+    """Save the laid-out ``wb`` with the rows of each table sheet (and its header height)
+    streamed in, in the ``styles`` registered on it, stamped with the plan's time so the output
+    is repeatable."""
     created = plan.now.astimezone(dt.UTC).replace(tzinfo=None)
     wb.properties.creator = f"slacalc {plan.version}"
-    wb.properties.title = "SLA credit claim workbook"
+    wb.properties.title = title
     wb.properties.created = created
     wb.calculation.fullCalcOnLoad = True
 
@@ -208,16 +235,13 @@ def _write(
     wb.properties.modified = created  # openpyxl stamps the save time; keep the output repeatable
     core = tostring(wb.properties.to_tree())
     fills = {
-        sheets[name].path.lstrip("/"): SheetRows(
+        ws.path.lstrip("/"): SheetRows(
             dimension=f"A1:{table.last_column}{table.last_row}",
-            rows=table_rows(table, styles, heights[name]),
+            rows=table_rows(table, styles, height),
             large=table.rows * len(table.columns) > 10_000_000,
         )
-        for name, table in grids.items()
-    }
-    fills[sheets[tables.LETTERS].path.lstrip("/")] = SheetRows(
-        dimension=f"A1:B{len(letter_rows)}", rows=free_rows(letter_rows, styles)
-    )
+        for ws, (table, height) in grids.items()
+    } | {ws.path.lstrip("/"): rows for ws, rows in (more or {}).items()}
     scaffold.seek(0)
     stamp = (created.year, created.month, created.day, created.hour, created.minute, created.second)
     write_package(

@@ -1,0 +1,166 @@
+"""The liability workbook: a portfolio's credits, by currency, contract and deadline status.
+
+The portfolio is the claim workbook's (tests/test_excel.py), whose figures are worked out there:
+g1 and g2 630.00 USD each (10 % of 3 × 2,100), Slack 69.44 USD, AWS 0.00 USD (10 % of 5.00 is
+0.50, not above AWS's 1 USD minimum), Google Workspace 119.47 EUR (3 days of 1,234.57 × 1 / 31
+days), Azure 1,000 JPY (10 % of 10,000); the Exchange tenants sit exactly on 99.9 % and owe
+nothing. ``now`` is 15 April 2026: every deadline (30 April, 31 May) is still open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from slacalc.excel import export_liability
+from tests.spreadsheet import recalculate
+from tests.test_excel import NOW, bands, formulas_match_the_cache, header, portfolio, record
+
+
+@pytest.fixture(scope="module")
+def book() -> openpyxl.Workbook:
+    data = export_liability(portfolio(), now=NOW)
+    assert data is not None
+    return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+
+
+def rows(ws: Any, header_row: int) -> list[dict[str, Any]]:
+    return [record(ws, header_row, r) for r in range(header_row + 1, ws.max_row + 1)]
+
+
+def test_sheets(book: openpyxl.Workbook) -> None:
+    assert book.sheetnames == [
+        "Liability",
+        "Top tenants",
+        "Periods",
+        "Contract terms",
+        "Credit tiers",
+    ]
+
+
+def test_totals_by_currency_and_by_contract_and_status(book: openpyxl.Workbook) -> None:
+    ws = book["Liability"]
+    totals = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(2, 6)] for r in (5, 6, 7)}
+    # Breached periods, credits, still claimable, deadline passed.
+    assert totals == {
+        "EUR": [1, 119.47, 119.47, 0],
+        "JPY": [1, 1000, 1000, 0],
+        "USD": [4, 1329.44, 1329.44, 0],  # 630 + 630 + 69.44 + 0
+    }
+    assert header(ws, 10) == ["Currency", "Contract", "Status", "Breached periods", "Credits"]
+    got = [tuple(r.values()) for r in rows(ws, 10)]
+    assert got == [
+        ("EUR", "google-workspace", "claim open", 1, 119.47),
+        ("JPY", "azure-virtual-machines-zones", "claim open", 1, 1000),
+        ("USD", "aws-ec2-region", "claim open", 1, 0),
+        ("USD", "github-enterprise-cloud", "claim open", 2, 1260),
+        ("USD", "slack-business-plus", "claim open", 1, 69.44),
+    ]
+
+
+def test_deadlines_passed_move_to_their_own_line() -> None:
+    # 1 August 2026: every stated deadline (30 April, 31 May) has passed; Slack states none, so
+    # its 69.44 USD stays claimable. Passed: 630 + 630 + 0 = 1,260.00 USD.
+    data = export_liability(portfolio(), now=dt.datetime(2026, 8, 1, tzinfo=dt.UTC))
+    assert data is not None
+    ws = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Liability"]
+    assert [ws.cell(7, c).value for c in range(1, 6)] == ["USD", 4, 1329.44, 69.44, 1260]
+    got = {(r["Contract"], r["Status"]): r["Credits"] for r in rows(ws, 10)}
+    assert got[("github-enterprise-cloud", "deadline passed")] == 1260
+    assert got[("slack-business-plus", "claim open")] == 69.44
+
+
+def test_top_tenants_most_owed_first(book: openpyxl.Workbook) -> None:
+    got = [tuple(r.values()) for r in rows(book["Top tenants"], 1)]
+    # Currency, rank, tenant, breached periods, credits, still claimable; g1 and g2 tie at 630
+    # and are ordered by name.
+    assert got == [
+        ("EUR", 1, "gw", 1, 119.47, 119.47),
+        ("JPY", 1, "az", 1, 1000, 1000),
+        ("USD", 1, "g1", 1, 630, 630),
+        ("USD", 2, "g2", 1, 630, 630),
+        ("USD", 3, "slack", 1, 69.44, 69.44),
+        ("USD", 4, "aws", 1, 0, 0),
+    ]
+    data = export_liability(portfolio(), now=NOW, top=1)
+    assert data is not None
+    short = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Top tenants"]
+    assert [r["Tenant"] for r in rows(short, 1)] == ["gw", "az", "g1"]
+
+
+def test_one_row_per_tenant_and_period_with_the_engines_values(book: openpyxl.Workbook) -> None:
+    periods = {r["Tenant"]: r for r in rows(book["Periods"], 1)}
+    assert len(periods) == 12
+    g1 = periods["g1"]
+    # Q1 2026: 90 days = 7,776,000 seconds; 0.1 % = 7,776 seconds = 77,760,000 ten-thousandths.
+    assert g1["Measured, whole (seconds or user-seconds)"] == 7_776_000
+    assert g1["Downtime, whole (10,000ths of a second or user-second)"] == 77_760_000
+    assert g1["Availability %"] == 99.9
+    assert g1["Tier no. (0 = none)"] == 1
+    assert g1["Credit % of period fee"] == 10
+    assert g1["Period fee"] == 6300
+    assert g1["Credit amount"] == 630
+    assert g1["Claim deadline"] == dt.datetime(2026, 4, 30)  # 30 days after 31 March
+    assert g1["Days left"] == 15
+    assert g1["Status"] == "claim open"
+    assert periods["t1"]["Status"] == "no credit due"
+    assert periods["gw"]["Credit days of service"] == 3
+
+
+def test_formulas_follow_the_periods_sheet() -> None:
+    data = export_liability(portfolio(), now=NOW)
+    assert data is not None
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    periods = wb["Periods"]
+    assert periods["I2"].value == "=IF(G2=0,100,(G2*10000-H2)/(G2*100))"
+    assert periods["J2"].value.startswith(
+        "=IF(G2=0,0,SUMPRODUCT(MAX(('Credit tiers'!$B$2:$B$16=T2)"
+    )
+    assert wb["Liability"]["C5"].value == "=SUMIFS('Periods'!$P$2:$P$13,'Periods'!$E$2:$E$13,$A5)"
+    # The inputs a what-if changes are values.
+    assert not str(periods["H2"].value).startswith("=")
+    assert not str(periods["N2"].value).startswith("=")
+
+
+def test_repeatable_given_now(tmp_path: Path) -> None:
+    results = portfolio()
+    data = export_liability(results, now=NOW)
+    assert export_liability(results, tmp_path / "l.xlsx", now=NOW) is None
+    assert (tmp_path / "l.xlsx").read_bytes() == data
+
+
+def test_dated_texts_and_two_sided_bands() -> None:
+    data = export_liability(bands(), now=NOW)
+    assert data is not None
+    periods = rows(openpyxl.load_workbook(io.BytesIO(data), data_only=True)["Periods"], 1)
+    got = {
+        (r["Tenant"], r["Period"]): (r["Tier no. (0 = none)"], r["Credit amount"]) for r in periods
+    }
+    assert got[("gh-at", "2026-Q1")] == (0, 0)
+    assert got[("gh-below", "2026-Q1")] == (2, 1575)
+    assert got[("phone", "2021-11")] == (0, 0)
+    assert got[("phone", "2021-12")] == (1, 100)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("make", [portfolio, bands], ids=["portfolio", "bands"])
+def test_libreoffice_recalculates_every_formula_to_the_cached_value(
+    make: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "liability.xlsx"
+    export_liability(make(), path, now=dt.datetime.now(dt.UTC))
+    recalculated = recalculate(path)
+    assert formulas_match_the_cache(path, recalculated, totals_sheet=None) > 50
+    live = openpyxl.load_workbook(recalculated, data_only=True)["Periods"]
+    credits = {(r["Tenant"], r["Period"]): r["Credit amount"] for r in rows(live, 1)}
+    engine = make().table
+    for tenant, period, amount in engine[["tenant", "period", "credit_amount"]].itertuples(
+        index=False
+    ):
+        assert Decimal(repr(credits[(tenant, period)])).quantize(Decimal("0.01")) == amount
