@@ -16,9 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 
-from slacalc.excel import export_liability
+import slacalc
+from slacalc.excel import export_claim_packs, export_excel, export_liability
+from slacalc.excel._packs import pack_name
+from slacalc.model.contract import Maintenance
+from slacalc.report.evidence import NAMES, split_maintenance, write_evidence
 from tests.spreadsheet import recalculate
 from tests.test_excel import NOW, bands, formulas_match_the_cache, header, portfolio, record
 
@@ -164,3 +169,94 @@ def test_libreoffice_recalculates_every_formula_to_the_cached_value(
         index=False
     ):
         assert Decimal(repr(credits[(tenant, period)])).quantize(Decimal("0.01")) == amount
+
+
+# --------------------------------------------------------------------------------------------
+# Evidence files and claim packs
+# --------------------------------------------------------------------------------------------
+
+
+def test_evidence_files_hold_every_row(tmp_path: Path) -> None:
+    results = portfolio()
+    paths = write_evidence(results, tmp_path / "evidence")
+    assert [p.name for p in paths] == [
+        f"{name}.{ext}" for name in NAMES for ext in ("parquet", "csv")
+    ]
+    windows = pd.read_parquet(tmp_path / "evidence" / "windows.parquet")
+    assert len(windows) == 12  # one row per input row of PORTFOLIO
+    downtime = pd.read_csv(tmp_path / "evidence" / "downtime.csv")
+    assert len(downtime) == len(results.evidence)
+    g1 = downtime[downtime["tenant"] == "g1"].iloc[0]
+    assert (g1["start"], g1["end"], g1["incident_ids"]) == (
+        "2026-02-10T00:00:00Z",
+        "2026-02-10T02:09:36Z",  # 7,776 seconds: 0.1 % of Q1 2026
+        "C1",
+    )
+    assert len(pd.read_csv(tmp_path / "evidence" / "rejected.csv")) == 0
+
+
+def test_maintenance_is_listed_once_per_contract(tmp_path: Path) -> None:
+    # Two tenants on a contract with a weekly Sunday 02:00 UTC hour of maintenance, and one
+    # window each excluded by the customer. March 2026 has 5 Sundays (1, 8, 15, 22, 29): the
+    # exclusions hold 2 × 5 maintenance pieces and 2 own ones; the evidence lists the
+    # maintenance once (5 rows) and keeps each tenant's own exclusion.
+    contract = slacalc.load_contract("microsoft-365-exchange-online").model_copy(
+        update={
+            "id": "exchange-sunday",
+            "maintenance": (
+                Maintenance(every="week", weekday="sunday", start="02:00", duration_minutes=60),
+            ),
+        }
+    )
+    customers = pd.DataFrame(
+        {"tenant": ["a", "b"], "contract": "exchange-sunday", "users": 10, "monthly_fee": "100"}
+    )
+    outages = pd.DataFrame(
+        {
+            "tenant": ["a", "b"],
+            "start": ["2026-03-03T10:00Z", "2026-03-04T10:00Z"],
+            "end": ["2026-03-03T11:00Z", "2026-03-04T11:00Z"],
+            "excluded": ["customer", "customer"],
+        }
+    )
+    results = slacalc.calculate(
+        outages, customers=customers, contracts=[contract], periods=["2026-03"]
+    )
+    assert len(results.exclusions) == 12
+    own, maintenance = split_maintenance(results)
+    assert sorted(own["tenant"]) == ["a", "b"]
+    assert set(own["reason"]) == {"customer"}
+    assert len(maintenance) == 5
+    assert "tenant" not in maintenance.columns
+    assert maintenance["start"].dt.day.tolist() == [1, 8, 15, 22, 29]
+    write_evidence(results, tmp_path)
+    assert len(pd.read_csv(tmp_path / "maintenance.csv")) == 5
+    assert len(pd.read_parquet(tmp_path / "excluded.parquet")) == 2
+
+
+def test_a_claim_pack_per_breached_tenant(tmp_path: Path) -> None:
+    results = portfolio()
+    paths = export_claim_packs(results, tmp_path / "packs", now=NOW)
+    # The six tenants with a breached period (aws, az, g1, g2, gw, slack), not the five
+    # Exchange tenants on exactly 99.9 % nor "thin".
+    assert [p.name for p in paths] == [
+        f"{t}.xlsx" for t in ("aws", "az", "g1", "g2", "gw", "slack")
+    ]
+    wb = openpyxl.load_workbook(tmp_path / "packs" / "g1.xlsx", data_only=True)
+    calc = rows(wb["Calculation"], 1)
+    assert [(r["Tenant"], r["Credit amount"]) for r in calc] == [("g1", 630)]
+    assert [c.value for c in wb["Outage windows"]["B"]][1:] == ["C1"]
+    # The pack is the single-customer workbook of that tenant's share of the results.
+    assert (
+        wb.sheetnames
+        == openpyxl.load_workbook(io.BytesIO(export_excel(results, now=NOW) or b"")).sheetnames
+    )
+
+
+def test_pack_names_are_safe_and_distinct() -> None:
+    assert pack_name("g1") == "g1.xlsx"
+    odd, other = pack_name("a/b"), pack_name("a:b")
+    assert odd.startswith("a_b-")
+    assert odd.endswith(".xlsx")
+    assert odd != other
+    assert "/" not in pack_name("../../etc/passwd")
