@@ -260,3 +260,31 @@ def test_pack_names_are_safe_and_distinct() -> None:
     assert odd.endswith(".xlsx")
     assert odd != other
     assert "/" not in pack_name("../../etc/passwd")
+
+
+def test_the_command_line_writes_the_portfolio_files(tmp_path: Path) -> None:
+    from tests.test_cli import slacalc_run
+    from tests.test_excel import CUSTOMERS, PORTFOLIO
+
+    (tmp_path / "outages.csv").write_text(PORTFOLIO, encoding="utf-8")
+    CUSTOMERS.to_csv(tmp_path / "customers.csv", index=False)
+    proc = slacalc_run(
+        "calculate",
+        tmp_path / "outages.csv",
+        "--customers",
+        tmp_path / "customers.csv",
+        "--liability",
+        tmp_path / "liability.xlsx",
+        "--evidence",
+        tmp_path / "evidence",
+        "--claim-packs",
+        tmp_path / "packs",
+    )
+    assert proc.returncode == 0, proc.stderr
+    wb = openpyxl.load_workbook(tmp_path / "liability.xlsx", data_only=True)
+    assert wb["Liability"]["A7"].value == "USD"
+    assert wb["Liability"]["C7"].value == 1329.44  # as in the workbook test above
+    assert sorted(p.name for p in (tmp_path / "evidence").iterdir()) == sorted(
+        f"{name}.{ext}" for name in NAMES for ext in ("parquet", "csv")
+    )
+    assert len(list((tmp_path / "packs").glob("*.xlsx"))) == 6
