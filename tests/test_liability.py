@@ -288,3 +288,39 @@ def test_the_command_line_writes_the_portfolio_files(tmp_path: Path) -> None:
         f"{name}.{ext}" for name in NAMES for ext in ("parquet", "csv")
     )
     assert len(list((tmp_path / "packs").glob("*.xlsx"))) == 6
+
+
+def test_nothing_owed_and_no_fee(tmp_path: Path) -> None:
+    # One customer, no outage, no fee: one period at 100 %, nothing owed; the sheets are there
+    # with their headers, and the evidence files hold headers only.
+    outages = slacalc.read_outages(io.StringIO("start,end\n"))
+    results = slacalc.calculate(outages, "google-workspace", users=10, periods=["2026-02"])
+    data = export_liability(results, now=NOW)
+    assert data is not None
+    wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    period = rows(wb["Periods"], 1)
+    assert [(r["Availability %"], r["Status"], r["Credit amount"]) for r in period] == [
+        (100, "no credit due", None)
+    ]
+    assert rows(wb["Top tenants"], 1) == []
+    totals = [wb["Liability"].cell(5, c).value for c in range(1, 6)]
+    assert totals == ["USD", 0, 0, 0, 0]  # breached periods, credits, claimable, passed
+    write_evidence(results, tmp_path)
+    assert len(pd.read_csv(tmp_path / "downtime.csv")) == 0
+    assert export_claim_packs(results, tmp_path / "packs") == []
+
+
+def test_a_tenant_name_unsafe_in_a_file_name(tmp_path: Path) -> None:
+    customers = pd.DataFrame(
+        {"tenant": ["../a b"], "contract": "microsoft-365-exchange-online", "users": 10}
+    )
+    customers["monthly_fee"] = "100"
+    outages = pd.DataFrame(
+        {"tenant": ["../a b"], "start": ["2026-03-03T10:00Z"], "end": ["2026-03-04T10:00Z"]}
+    )
+    results = slacalc.calculate(outages, customers=customers)
+    [pack] = export_claim_packs(results, tmp_path)
+    assert pack.parent == tmp_path  # never outside the folder asked for
+    assert pack.name.startswith("a_b-")
+    calc = rows(openpyxl.load_workbook(pack, data_only=True)["Calculation"], 1)
+    assert [r["Tenant"] for r in calc] == ["../a b"]
