@@ -53,12 +53,7 @@ def export_liability(
     """
     import slacalc  # at call time: slacalc/__init__ imports this package
 
-    plan = Plan(
-        results=results,
-        now=_aware(now),
-        contracts=tuple(results.contracts[k] for k in sorted(results.contracts)),
-        version=slacalc.__version__,
-    )
+    plan = Plan.of(results, _aware(now), slacalc.__version__)
     if len(plan.table) + 1 > MAX_ROWS:
         raise SlacalcError(
             f"{len(plan.table):,} result rows do not fit in one Excel sheet (at most "
@@ -74,11 +69,7 @@ def periods(plan: Plan) -> Table:
         name: f"({plan.term(name)})"
         for name in ("kind", "cap_percent", "cap_days", "minimum", "minimum_currency")
     }
-    key = plan.tiers_range
-    terms["tier_pays"] = (
-        f"IF({{tier_no}}=0,0,SUMPRODUCT(({key('B')}={{terms}})*"
-        f"({key('C')}={{tier_no}})*{key('F')}))"
-    )
+    terms["tier_pays"] = f"({plan.tier_pays_formula()})"
 
     def inline(formula: str) -> str:
         for name, fragment in terms.items():

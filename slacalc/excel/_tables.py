@@ -180,6 +180,12 @@ class Plan:
     contracts: tuple[Contract, ...]  # sorted by id
     version: str
 
+    @classmethod
+    def of(cls, results: Results, now: dt.datetime, version: str) -> Plan:
+        """The plan of ``results`` made at ``now`` (aware) by slacalc ``version``."""
+        contracts = tuple(results.contracts[k] for k in sorted(results.contracts))
+        return cls(results=results, now=now, contracts=contracts, version=version)
+
     @property
     def table(self) -> pd.DataFrame:
         """The result rows, in the engine's order."""
@@ -219,6 +225,14 @@ class Plan:
             f"IF({{exact_total}}=0,0,SUMPRODUCT(MAX(({key('B')}={{terms}})*"
             f"(({{exact_lost}}*{key('I')}-{{exact_total}}*{key('J')})>={key('K')})*"
             f"(({{exact_total}}*{key('O')}-{{exact_lost}}*{key('N')})>={key('P')})*{key('C')})))"
+        )
+
+    def tier_pays_formula(self) -> str:
+        """The formula of what tier ``{tier_no}`` of the row's ``{terms}`` pays (0: none)."""
+        key = self.tiers_range
+        return (
+            f"IF({{tier_no}}=0,0,SUMPRODUCT(({key('B')}={{terms}})*"
+            f"({key('C')}={{tier_no}})*{key('F')}))"
         )
 
     def term(self, key: str) -> str:
@@ -370,8 +384,7 @@ def calculation(plan: Plan) -> Table:
             "formula",
             "general",
             8,
-            f"IF({{tier_no}}=0,0,SUMPRODUCT(({key('B')}={{terms}})*"
-            f"({key('C')}={{tier_no}})*{key('F')}))",
+            plan.tier_pays_formula(),
         ),
         Column("kind", "Credit kind", "formula", "text", 9, term("kind")),
         Column("cap_percent", "Cap: % of fee", "formula", "general", 8, term("cap_percent")),

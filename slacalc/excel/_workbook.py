@@ -99,13 +99,7 @@ def export_excel(
     """
     import slacalc  # at call time: slacalc/__init__ imports this package
 
-    moment = _aware(now)
-    plan = Plan(
-        results=results,
-        now=moment,
-        contracts=tuple(results.contracts[k] for k in sorted(results.contracts)),
-        version=slacalc.__version__,
-    )
+    plan = Plan.of(results, _aware(now), slacalc.__version__)
     return _save(path_or_buffer, lambda out: _write(plan, out, claim_status))
 
 
