@@ -23,12 +23,17 @@ import numpy as np
 import pandas as pd
 import pendulum
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from pyarrow import csv
 
 from slacalc.engine.maintenance import maintenance_reason, maintenance_windows
 from slacalc.engine.results import Results
 from slacalc.errors import SlacalcError
 from slacalc.report.export import ID_SEPARATOR
+
+#: CSV cells quoted only where they need it, as a person writes them.
+_CSV = csv.WriteOptions(quoting_style="needed")
 
 #: The tables written, in order.
 NAMES = ("windows", "downtime", "excluded", "maintenance", "rejected")
@@ -57,7 +62,7 @@ def write_evidence(results: Results, folder: str | os.PathLike[str]) -> list[Pat
             pq.write_table(
                 pa.Table.from_pandas(frame, preserve_index=False), where / f"{name}.parquet"
             )
-            _csv(frame).to_csv(where / f"{name}.csv", index=False)
+            csv.write_csv(_csv(frame), where / f"{name}.csv", _CSV)
         except OSError as exc:
             raise SlacalcError(f"--evidence: cannot write {where / name}: {exc.strerror}") from None
         written += [where / f"{name}.parquet", where / f"{name}.csv"]
@@ -128,22 +133,19 @@ def _epoch_seconds(stamps: pd.Series) -> np.ndarray:
     return pd.DatetimeIndex(stamps).tz_convert("UTC").as_unit("s").asi8
 
 
-def _csv(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` for a CSV file: times in UTC ISO 8601, lists of ids joined by ``;``."""
-    out = {}
+def _csv(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` for a CSV file: times in UTC ISO 8601 to the second, lists of ids joined by
+    ``;``, the rest as Arrow writes it."""
+    columns = {}
     for name in frame.columns:
         column = frame[name]
         if isinstance(column.dtype, pd.DatetimeTZDtype):
-            out[name] = column.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        elif isinstance(column.dtype, pd.ArrowDtype) and pa.types.is_list(
-            column.dtype.pyarrow_dtype
-        ):
-            out[name] = [
-                "" if ids is None else ID_SEPARATOR.join(ids)
-                for ids in pa.Table.from_pandas(frame[[name]], preserve_index=False)
-                .column(0)
-                .to_pylist()
-            ]
-        else:
-            out[name] = column
-    return pd.DataFrame(out, index=frame.index)
+            seconds = pd.DatetimeIndex(column).tz_convert("UTC").tz_localize(None).as_unit("s")
+            text = np.datetime_as_string(seconds.to_numpy(), unit="s")
+            columns[name] = pa.array(np.char.add(text, "Z").tolist(), pa.string())
+            continue
+        values = pa.Table.from_pandas(frame[[name]], preserve_index=False).column(0)
+        if pa.types.is_list(values.type):
+            values = pc.binary_join(values, ID_SEPARATOR)
+        columns[name] = values
+    return pa.table(columns) if columns else pa.table({})
