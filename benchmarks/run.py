@@ -600,6 +600,41 @@ def measure_dask(report: Report, n_windows: int) -> None:
     )
 
 
+def measure_liability(report: Report, n_windows: int, runs: int) -> None:
+    """The liability workbook of every tenant and period (10,000 × 12) and the evidence files."""
+    from slacalc.excel import export_liability
+    from slacalc.report.evidence import write_evidence
+
+    outages, work, _ = read_workload(n_windows, csv=False)
+    results = calculate(outages, work.customers, "1m")
+    del outages, work
+    label = f"{n_windows:,} windows"
+    tenants = results.table["tenant"].nunique()
+    periods = results.table["period"].nunique()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "liability.xlsx"
+        timing, _ = timed(lambda: export_liability(results, path), runs)
+        size = path.stat().st_size
+        report.add(
+            label,
+            f"liability workbook, {tenants:,} tenants × {periods} periods "
+            f"({len(results.table):,} rows)",
+            f"{timing}, {size / 1e6:.1f} MB",
+            "≤ 10 s, < 20 MB",
+            timing.wall <= 10 and size < 20e6,
+        )
+        folder = Path(tmp) / "evidence"
+        timing, written = timed(lambda: write_evidence(results, folder), runs)
+        total = sum(p.stat().st_size for p in written)
+        maintenance = len(pd.read_parquet(folder / "maintenance.parquet"))
+        report.add(
+            label,
+            "evidence files (Parquet + CSV)",
+            f"{timing}, {total / 1e6:.1f} MB; maintenance {maintenance:,} rows "
+            f"(of {len(results.exclusions):,} excluded pieces)",
+        )
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -627,6 +662,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="100k windows, one run")
     parser.add_argument("--dask", default="", help="sizes to run through the Dask path, e.g. 10m")
     parser.add_argument("--no-excel", action="store_true", help="skip the Excel export")
+    parser.add_argument(
+        "--liability",
+        action="store_true",
+        help="time only the liability workbook and the evidence files (first size)",
+    )
     parser.add_argument("--child", nargs=2, metavar=("WINDOWS", "WORKLOAD"), help=argparse.SUPPRESS)
     parser.add_argument("--excel", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -639,11 +679,14 @@ def main() -> None:
         sizes, runs = [100_000], 1
     report = Report()
     started = dt.datetime.now(dt.UTC)
-    base = measure_main(report, sizes[0], runs, excel=not args.no_excel)
-    for n in sizes[1:]:
-        measure_more(report, n, base, sizes[0])
-    for n in [size_of(s) for s in args.dask.split(",") if s]:
-        measure_dask(report, n)
+    if args.liability:
+        measure_liability(report, sizes[0], runs)
+    else:
+        base = measure_main(report, sizes[0], runs, excel=not args.no_excel)
+        for n in sizes[1:]:
+            measure_more(report, n, base, sizes[0])
+        for n in [size_of(s) for s in args.dask.split(",") if s]:
+            measure_dask(report, n)
     print()
     print(f"{started:%Y-%m-%d %H:%M} UTC; {machine()}")
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")

@@ -190,8 +190,12 @@ def test_calculation_redoes_the_arithmetic_in_formulas(formulas: openpyxl.Workbo
         '=IF(E2="time",IF(M2=0,100,(M2-P2)*100/M2),IF(O2=0,100,(O2-Q2)*100/O2))'
     )
     assert row["Tier no. (0 = none)"] == (
-        "=IF(R2=0,0,SUMPRODUCT(('Credit tiers'!$B$2:$B$4=C2)*"
-        "((S2*'Credit tiers'!$I$2:$I$4-R2*'Credit tiers'!$J$2:$J$4)>='Credit tiers'!$K$2:$K$4)))"
+        # The lowest band (tier no. C) whose upper (I, J, K) and lower (N, O, P) bounds both hold,
+        # among the tiers of the row's terms (AR).
+        "=IF(R2=0,0,SUMPRODUCT(MAX(('Credit tiers'!$B$2:$B$4=AR2)*"
+        "((S2*'Credit tiers'!$I$2:$I$4-R2*'Credit tiers'!$J$2:$J$4)>='Credit tiers'!$K$2:$K$4)*"
+        "((R2*'Credit tiers'!$O$2:$O$4-S2*'Credit tiers'!$N$2:$N$4)>='Credit tiers'!$P$2:$P$4)*"
+        "'Credit tiers'!$C$2:$C$4)))"
     )
     assert row["Credit amount"] == (
         '=IF(AG2="","",IF(AND(ISNUMBER(AB2),AJ2=AC2,'
@@ -199,7 +203,7 @@ def test_calculation_redoes_the_arithmetic_in_formulas(formulas: openpyxl.Workbo
         'ROUND(IF(Y2="days",AG2*AE2/I2,AG2*AD2/100),AH2)))'
     )
     assert row["Cap: % of fee"] == (
-        "=INDEX('Contract terms'!$B$15:$B$15,MATCH(C2,'Contract terms'!$B$1:$B$1,0))"
+        "=INDEX('Contract terms'!$B$15:$B$15,MATCH(AR2,'Contract terms'!$B$1:$B$1,0))"
     )
     # Each formula is written once per column, shared down the rows as Excel fills them down.
     assert ws["M3"].value == "=L3/60"
@@ -251,11 +255,12 @@ def test_calculation_caches_the_engines_values(values: openpyxl.Workbook) -> Non
 def test_credit_tiers_hold_each_boundary_as_whole_numbers(values: openpyxl.Workbook) -> None:
     ws = values["Credit tiers"]
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
-    # Key, contract, no., operator, boundary, pays, unit, words, Scale, Allowed, Strict.
-    assert [(r[0], r[3], r[4], r[5], r[8], r[9], r[10]) for r in rows] == [
-        ("microsoft-365-exchange-online#1", "<", 99.9, 25, 1, 10, 1),
-        ("microsoft-365-exchange-online#2", "<", 99, 50, 1, 100, 1),
-        ("microsoft-365-exchange-online#3", "<", 95, 100, 1, 500, 1),
+    # Key, terms, no., operator, boundary, pays, unit, words, Scale, Allowed, Strict, then the
+    # lower bound (none here: Scale, Allowed and Strict 0, so the lower test 0 >= 0 holds).
+    assert [(r[0], r[3], r[4], r[5], r[8], r[9], r[10], r[12], tuple(r[13:])) for r in rows] == [
+        ("microsoft-365-exchange-online#1", "<", 99.9, 25, 1, 10, 1, None, (0, 0, 0)),
+        ("microsoft-365-exchange-online#2", "<", 99, 50, 1, 100, 1, None, (0, 0, 0)),
+        ("microsoft-365-exchange-online#3", "<", 95, 100, 1, 500, 1, None, (0, 0, 0)),
     ]
 
 
@@ -282,7 +287,7 @@ def test_layout_a_person_expects(formulas: openpyxl.Workbook) -> None:
     assert summary.freeze_panes == "E8"
     assert summary.auto_filter.ref == "A7:P9"
     assert calc.freeze_panes == "E2"
-    assert calc.auto_filter.ref == "A1:AQ3"
+    assert calc.auto_filter.ref == "A1:AR3"
     for name in SHEETS:
         ws = formulas[name]
         widths = [d.width for d in ws.column_dimensions.values()]
@@ -432,7 +437,7 @@ def test_a_failed_export_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monk
     def fail(*_: object) -> None:
         raise RuntimeError("the disk filled up halfway")
 
-    monkeypatch.setattr("slacalc.excel._tables._calculation_values", fail)
+    monkeypatch.setattr("slacalc.excel._tables.calculation_cells", fail)
     with pytest.raises(RuntimeError, match="halfway"):
         export_excel(exchange_results(), tmp_path / "claims.xlsx", now=NOW)
     assert list(tmp_path.iterdir()) == []
@@ -724,19 +729,26 @@ def test_libreoffice_recalculates_the_engines_figures(portfolio_files: tuple[Pat
         digits = Decimal(1).scaleb(-len(str(expected["credit_amount"]).partition(".")[2]))
         assert amount.quantize(digits) == expected["credit_amount"], tenant
 
-    # Every formula cell LibreOffice computed equals the value the workbook cached, except the
-    # ones that count from TODAY(), which LibreOffice counts from its own today.
+    assert formulas_match_the_cache(written, recalculated) > 300
+
+
+def formulas_match_the_cache(
+    written: Path, recalculated: Path, totals_sheet: str | None = "Summary"
+) -> int:
+    """Assert every formula cell LibreOffice computed equals the value the workbook cached, except
+    the ones that count from TODAY(), which LibreOffice counts from its own today (and the
+    ``totals_sheet``'s claimable and lapsed totals); return how many cells were compared."""
     cached = openpyxl.load_workbook(written, data_only=True)
     live = openpyxl.load_workbook(recalculated, data_only=True)
     text = openpyxl.load_workbook(written)
-    totals_end = _summary_header(text["Summary"])
+    totals_end = _summary_header(text[totals_sheet]) if totals_sheet else 0
     compared = 0
     for ws in text:
         for row in ws.iter_rows():
             for cell in row:
                 if cell.data_type != "f" or "TODAY" in str(cell.value):
                     continue
-                if ws.title == "Summary" and cell.row < totals_end and cell.column in (13, 15):
+                if ws.title == totals_sheet and cell.row < totals_end and cell.column in (13, 15):
                     continue  # still claimable / lapsed totals depend on today
                 want = cached[ws.title][cell.coordinate].value
                 got = live[ws.title][cell.coordinate].value
@@ -745,7 +757,106 @@ def test_libreoffice_recalculates_the_engines_figures(portfolio_files: tuple[Pat
                     assert got == pytest.approx(want, rel=1e-12, abs=1e-9), cell.coordinate
                 else:
                     assert (got or "") == (want or ""), (ws.title, cell.coordinate, got, want)
-    assert compared > 300
+    return compared
+
+
+# Two-sided bands and dated texts. GitHub, Q1 2026 = 7,776,000 seconds: 1 % = 77,760 seconds =
+# 21 h 36 min gives exactly 99.0 %, in neither band ("<= 99.9 and > 99", "< 99"): no credit; one
+# second more is below 99.0 %: 25 % of 3 × 2,100 = 1,575.00 USD. Teams Phone, 100 users down 10
+# minutes: November 2021 (43,200 minutes) is (43,200 − 10) / 43,200 = 99.9769 %, above the text
+# of then (99.9 %): nothing; December 2021 (44,640 minutes) is 99.9776 %, below the new 99.99 %:
+# 10 % of 1,000.00 = 100.00 USD.
+BANDS_CUSTOMERS = pd.DataFrame(
+    {
+        "tenant": ["gh-at", "gh-below", "phone"],
+        "contract": ["github-enterprise-cloud"] * 2 + ["microsoft-teams-phone"],
+        "users": [80, 80, 100],
+        "monthly_fee": ["2100", "2100", "1000"],
+        "currency": ["USD"] * 3,
+    }
+)
+BANDS = """tenant,id,start,end
+gh-at,H1,2026-02-11T00:00:00Z,2026-02-11T21:36:00Z
+gh-below,H2,2026-02-11T00:00:00Z,2026-02-11T21:36:01Z
+phone,P1,2021-11-10T10:00:00Z,2021-11-10T10:10:00Z
+phone,P2,2021-12-10T10:00:00Z,2021-12-10T10:10:00Z
+"""
+
+
+def bands() -> slacalc.Results:
+    return slacalc.calculate(io.StringIO(BANDS), customers=BANDS_CUSTOMERS)
+
+
+def test_the_bands_sit_where_the_texts_say() -> None:
+    table = bands().table
+    got = {
+        (t, p): (a, c, v)
+        for t, p, a, c, v in table[
+            ["tenant", "period", "availability_percent", "credit_amount", "terms_version"]
+        ].itertuples(index=False)
+    }
+    assert got[("gh-at", "2026-Q1")][:2] == (Decimal("99"), Decimal(0))
+    assert got[("gh-below", "2026-Q1")][1] == Decimal("1575")
+    assert got[("phone", "2021-11")][1] == Decimal(0)
+    assert got[("phone", "2021-12")][1] == Decimal("100")
+    assert got[("phone", "2021-11")][2] != got[("phone", "2021-12")][2]
+
+
+def test_tiers_and_terms_of_each_dated_text(tmp_path: Path) -> None:
+    path = tmp_path / "bands.xlsx"
+    export_excel(bands(), path, now=NOW)
+    wb = openpyxl.load_workbook(path, data_only=True)
+    calc = {
+        (r["Tenant"], r["Period"]): r
+        for r in (record(wb["Calculation"], 1, i) for i in range(2, wb["Calculation"].max_row + 1))
+    }
+    assert calc[("phone", "2021-11")]["Terms in force (dated text)"] == (
+        "microsoft-teams-phone before 2021-12-01"
+    )
+    assert calc[("phone", "2021-12")]["Terms in force (dated text)"] == "microsoft-teams-phone"
+    tiers = [[c.value for c in r] for r in wb["Credit tiers"].iter_rows(min_row=2)]
+    # GitHub's first band: "<= 99.9" (Allowed 10, not strict) and "> 99" (Allowed 100, strict).
+    assert tiers[0][:5] == ["github-enterprise-cloud#1", "github-enterprise-cloud", 1, "<=", 99.9]
+    assert tiers[0][8:] == [1, 10, 0, ">", 99, 1, 100, 1]
+    keys = [t[0] for t in tiers]
+    assert "microsoft-teams-phone#1" in keys
+    assert "microsoft-teams-phone before 2021-12-01#1" in keys
+    terms = wb["Contract terms"]
+    heads = [c.value for c in terms[1]]
+    assert heads[1:] == [
+        "github-enterprise-cloud",
+        "microsoft-teams-phone",
+        "microsoft-teams-phone before 2021-12-01",
+    ]
+    commitment = _tables.TERMS_ROW["commitment"]
+    assert [terms.cell(commitment, j).value for j in (3, 4)] == [99.99, 99.9]
+
+
+@pytest.mark.slow
+def test_libreoffice_follows_both_bounds_and_the_dated_texts(tmp_path: Path) -> None:
+    path = tmp_path / "bands.xlsx"
+    export_excel(bands(), path, now=dt.datetime.now(dt.UTC))
+    recalculated = recalculate(path)
+    wb = openpyxl.load_workbook(recalculated, data_only=True)
+    calc = {
+        (r["Tenant"], r["Period"]): r
+        for r in (record(wb["Calculation"], 1, i) for i in range(2, wb["Calculation"].max_row + 1))
+    }
+
+    def credit(tenant: str, period: str) -> tuple[object, object, object]:
+        row = calc[(tenant, period)]
+        return (
+            row["Tier no. (0 = none)"],
+            row["Credit % of period fee"],
+            round(row["Credit amount"], 2),
+        )
+
+    assert credit("gh-at", "2026-Q1") == (0, 0, 0)  # exactly 99.0 %: in neither band
+    assert credit("gh-below", "2026-Q1") == (2, 25, 1575)  # one second more: below 99.0 %
+    assert credit("phone", "2021-11") == (0, 0, 0)  # 99.9769 % against the old 99.9 %
+    assert credit("phone", "2021-12") == (1, 10, 100)  # 99.9776 % against the new 99.99 %
+    assert all(r["Check against engine"] == "matches engine" for r in calc.values())
+    assert formulas_match_the_cache(path, recalculated) > 100
 
 
 @pytest.fixture(scope="module")
@@ -1045,3 +1156,22 @@ def test_letter_amounts_keep_each_currencys_minor_unit() -> None:
     assert money_text(Decimal("1000"), "JPY") == "¥1,000"
     assert money_text(Decimal("1.235"), "KWD", "en_US") == "KWD1.235"
     assert money_text(Decimal("1234.5"), "EUR", "de_DE") == "1.234,50\xa0€"
+
+
+def test_availability_is_the_nearest_double_of_the_exact_fraction() -> None:
+    # Python divides whole numbers with correct rounding, as Fraction → float rounds: the cached
+    # availability is the same double as before, without building a Fraction per row.
+    import random
+    from fractions import Fraction
+
+    rng = random.Random(14)
+    # "thin": 55 users × 2,678,400 s, 0.1 % down; g1: 7,776,000 s, 0.1 % down; one second up.
+    samples = [(147_312_000, 1_473_120_000), (7_776_000, 77_760_000), (1, 0)]
+    samples += [
+        (total, rng.randrange(0, total * _tables.UNITS + 1))
+        for total in (rng.randrange(1, 10**14) for _ in range(2_000))
+    ]
+    for total, lost in samples:
+        exact = Fraction(100 * (total * _tables.UNITS - lost), total * _tables.UNITS)
+        assert _tables.availability(total, lost) == float(exact), (total, lost)
+    assert _tables.availability(0, 0) == 100.0

@@ -377,6 +377,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="write to FILE instead of stdout; a .xlsx file gets the claim workbook",
     )
     calc.add_argument(
+        "--liability",
+        metavar="FILE",
+        help="also write the liability workbook (.xlsx): credits by currency, contract and "
+        "deadline status, one row per tenant and period, the tenants owed the most",
+    )
+    calc.add_argument(
+        "--evidence",
+        metavar="DIR",
+        help="also write the evidence (windows, downtime, exclusions, maintenance once per "
+        "contract, rejected rows) to DIR as Parquet and CSV files",
+    )
+    calc.add_argument(
+        "--claim-packs",
+        metavar="DIR",
+        help="also write one claim workbook per breached tenant to DIR",
+    )
+    calc.add_argument(
         "--max-rows",
         type=_positive_int,
         metavar="N",
@@ -626,6 +643,8 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         out.write(shown or text)
 
+    _write_portfolio(args, results)
+
     if rejected and not args.allow_rejected:
         rows = _rejected_row_count(results)
         print(
@@ -671,6 +690,26 @@ def _write_workbook(
         export_excel(results, path, claim_status=claim_status, customer=customer)
     except OSError as exc:
         raise SlacalcError(f"--output: cannot write {path}: {exc.strerror}") from None
+
+
+def _write_portfolio(args: argparse.Namespace, results: Results) -> None:
+    """The portfolio's files asked for: liability workbook, evidence, claim packs."""
+    if args.evidence:
+        from slacalc.report.evidence import write_evidence
+
+        write_evidence(results, args.evidence)
+    if args.liability or args.claim_packs:
+        from slacalc.excel import export_claim_packs, export_liability  # openpyxl is heavy
+
+        if args.liability:
+            try:
+                export_liability(results, args.liability)
+            except OSError as exc:
+                raise SlacalcError(
+                    f"--liability: cannot write {args.liability}: {exc.strerror}"
+                ) from None
+        if args.claim_packs:
+            export_claim_packs(results, args.claim_packs)
 
 
 def _row_line(problem: RowProblem, origin: str = "") -> str:

@@ -6,9 +6,14 @@ import numpy as np
 import pendulum
 
 from slacalc.engine.sweep import I64
-from slacalc.model.contract import Contract
+from slacalc.model.contract import Contract, Maintenance
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def maintenance_reason(window: Maintenance) -> str:
+    """The reason the excluded time of a scheduled-maintenance window carries."""
+    return f"scheduled maintenance{': ' + window.description if window.description else ''}"
 
 
 def maintenance_windows(
@@ -22,7 +27,7 @@ def maintenance_windows(
     tz = contract.timezone
     for window in contract.maintenance:
         hour, minute = (int(x) for x in window.start.split(":"))
-        reason = f"scheduled maintenance{': ' + window.description if window.description else ''}"
+        reason = maintenance_reason(window)
         day = start.in_timezone(tz).date().subtract(days=8 if window.every == "week" else 32)
         last = end.in_timezone(tz).date()
         while day <= last:

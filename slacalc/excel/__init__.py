@@ -4,9 +4,15 @@ Sheets: Summary (live totals per currency, breached rows marked), Claim letters,
 engine's arithmetic as live formulas, each carrying the engine's value), the evidence (Downtime
 counted, Excluded time, Outage windows, Rejected rows), Contract terms, Credit tiers and
 Assumptions; and, when exported from the claims register, Claim status. ``export_register``
-writes the register alone. Only this package imports openpyxl.
+writes the register alone. ``export_liability(results)`` writes the portfolio's liability
+workbook: credits by currency, contract and deadline status, one live row per tenant and period,
+and the tenants owed the most (the evidence goes beside it: :mod:`slacalc.report.evidence`);
+``export_claim_packs`` one claim workbook per breached tenant.
+Only this package imports openpyxl.
 """
 
+from slacalc.excel._liability import export_liability
+from slacalc.excel._packs import export_claim_packs
 from slacalc.excel._workbook import export_excel, export_register
 
-__all__ = ["export_excel", "export_register"]
+__all__ = ["export_claim_packs", "export_excel", "export_liability", "export_register"]

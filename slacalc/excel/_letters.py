@@ -415,12 +415,14 @@ def assumptions(plan: Plan, letters_written: int, breached: int) -> list[tuple[s
         ),
         (
             "Tier choice",
-            "On the exact availability with the operator the contract states: 99.9 % exactly "
-            "is not below 99.9 %. The Calculation sheet compares whole numbers, downtime × "
-            "10,000 × Scale against measured × Allowed (see "
-            f"{TIERS}), which a spreadsheet holds exactly while they stay below 2^53: up to "
-            "about 6.7 million users in a month at a 95 % boundary. Past that, the Check "
-            "column shows any difference from the engine.",
+            "On the exact availability with the operators the contract states, both bounds "
+            "of a band where it states two: 99.9 % exactly is not below 99.9 %, and GitHub's "
+            "'greater than 99.0 %' band does not hold 99.0 %. Each period is judged by the "
+            "text of the contract in force on its first day (the Terms in force column). The "
+            "Calculation sheet compares whole numbers, downtime × 10,000 × Scale against "
+            f"measured × Allowed (see {TIERS}), which a spreadsheet holds exactly while they "
+            "stay below 2^53: up to about 6.7 million users in a month at a 95 % boundary. "
+            "Past that, the Check column shows any difference from the engine.",
         ),
         (
             "Credits",

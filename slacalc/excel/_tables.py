@@ -11,7 +11,10 @@ method), *measured* in seconds or user-seconds, and ``Allowed = (100 − B) × 1
 whole number (Scale = 1 for boundaries with up to two decimals: 99.9 % → Allowed 10). Every side
 is a whole number below 2**53, which a spreadsheet's doubles hold exactly, so 99.9 % exactly is
 not below 99.9 % in Excel either, however the division ``(user-minutes − downtime) / user-minutes``
-happens to round.
+happens to round. A band's lower bound ``> A`` (``>=``: at least) is the mirror image,
+``measured × Allowed(A) > downtime × 10,000 × Scale(A)``; a band without one reaches down to the
+next tier. Each row is measured under the dated text of its contract in force on the period's
+first day ("Terms" column), and the tier and term tables hold one entry per text.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import zoneinfo
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -83,6 +86,32 @@ TERMS_ROWS: tuple[tuple[str, str], ...] = (
 )
 TERMS_ROW = {key: i + 2 for i, (key, _) in enumerate(TERMS_ROWS)}
 
+#: The credit formulas, shared by the claim workbook's Calculation and the liability workbook.
+#: A percent of the fee (or, "multiple", the stated times the down share), capped.
+CREDIT_PERCENT = (
+    'IF({kind}="days","",IF({tier_no}=0,0,MIN('
+    'IF({kind}="multiple",{tier_pays}*{exact_lost}/({exact_total}*100),{tier_pays}),'
+    "IF(ISNUMBER({cap_percent}),{cap_percent},1E+300),"
+    "IF(ISNUMBER({cap_days}),{cap_days}*100/{days},1E+300))))"
+)
+#: Days of service, capped.
+CREDIT_DAYS = (
+    'IF({kind}<>"days","",IF({tier_no}=0,0,'
+    "MIN({tier_pays},IF(ISNUMBER({cap_days}),{cap_days},1E+300))))"
+)
+_AMOUNT = 'IF({kind}="days",{period_fee}*{credit_days}/{days},{period_fee}*{credit_percent}/100)'
+#: The credit in money at the currency's minor unit; none at or below the minimum credit.
+CREDIT_AMOUNT = (
+    'IF({period_fee}="","",IF(AND(ISNUMBER({minimum}),{currency}={minimum_currency},'
+    f"ROUND({_AMOUNT},{{digits}})<={{minimum}}),0,ROUND({_AMOUNT},{{digits}})))"
+)
+#: Days left to the claim deadline, and the claim's status, both counted from today.
+DAYS_LEFT = 'IF(OR({breached}<>"yes",{claim_deadline}=""),"",{claim_deadline}-TODAY())'
+STATUS = (
+    'IF({breached}<>"yes","no credit due",IF({claim_deadline}="","claim open",'
+    'IF({claim_deadline}<TODAY(),"deadline passed","claim open")))'
+)
+
 _EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
 _KIND_UNIT = {
     "percent": "% of the period fee",
@@ -130,11 +159,12 @@ def _exact_units(
     return measured * users, int(Decimal(str(down_us)) * UNITS)
 
 
-def _availability(total: int, lost: int) -> float:
-    """The exact availability of ``total`` and ``lost`` (10,000ths), as the nearest double."""
+def availability(total: int, lost: int) -> float:
+    """The exact availability of ``total`` and ``lost`` (10,000ths), as the nearest double
+    (Python divides whole numbers with correct rounding)."""
     if total == 0:
         return 100.0
-    return float(Fraction(100 * (total * UNITS - lost), total * UNITS))
+    return 100 * (total * UNITS - lost) / (total * UNITS)
 
 
 def _number(value: object) -> object:
@@ -153,6 +183,28 @@ class Plan:
     customer: Customer = field(default_factory=Customer)  # who claims, named in the letters
     locale: str = "en_US"  # how the letters write amounts
 
+    @classmethod
+    def of(
+        cls,
+        results: Results,
+        now: dt.datetime,
+        version: str,
+        *,
+        customer: Customer | None = None,
+        locale: str = "en_US",
+    ) -> Plan:
+        """The plan of ``results`` made at ``now`` (aware) by slacalc ``version``, its letters
+        naming ``customer`` and writing amounts for ``locale``."""
+        contracts = tuple(results.contracts[k] for k in sorted(results.contracts))
+        return cls(
+            results=results,
+            now=now,
+            contracts=contracts,
+            version=version,
+            customer=customer or Customer(),
+            locale=locale,
+        )
+
     @property
     def table(self) -> pd.DataFrame:
         """The result rows, in the engine's order."""
@@ -166,24 +218,62 @@ class Plan:
         """Today in ``zone`` as of ``now``: deadlines are days in the contract's zone."""
         return self.now.astimezone(zoneinfo.ZoneInfo(zone)).date()
 
+    @cached_property
+    def texts(self) -> tuple[tuple[str, Contract], ...]:
+        """Every contract's texts as (label, terms): the current text, then each dated one."""
+        return tuple((terms_label(c, i), c.text(i)) for c in self.contracts for i in _text_order(c))
+
     @property
     def tier_rows(self) -> int:
         """Rows of the Credit tiers table."""
-        return sum(len(c.tiers) for c in self.contracts)
+        return sum(len(terms.tiers) for _, terms in self.texts)
 
     def tiers_range(self, column: str) -> str:
         """A column of the Credit tiers table, absolute."""
         last = max(self.tier_rows + 1, 2)
         return f"'{TIERS}'!${column}$2:${column}${last}"
 
+    def tier_formula(self) -> str:
+        """The formula of the tier number (0: none) from ``{exact_total}``, ``{exact_lost}``
+        and ``{terms}``: the lowest band whose upper and lower bounds both hold.
+
+        Bands do not overlap, and one without a lower bound reaches down to the next tier.
+        """
+        key = self.tiers_range
+        return (
+            f"IF({{exact_total}}=0,0,SUMPRODUCT(MAX(({key('B')}={{terms}})*"
+            f"(({{exact_lost}}*{key('I')}-{{exact_total}}*{key('J')})>={key('K')})*"
+            f"(({{exact_total}}*{key('O')}-{{exact_lost}}*{key('N')})>={key('P')})*{key('C')})))"
+        )
+
+    def tier_pays_formula(self) -> str:
+        """The formula of what tier ``{tier_no}`` of the row's ``{terms}`` pays (0: none)."""
+        key = self.tiers_range
+        return (
+            f"IF({{tier_no}}=0,0,SUMPRODUCT(({key('B')}={{terms}})*"
+            f"({key('C')}={{tier_no}})*{key('F')}))"
+        )
+
     def term(self, key: str) -> str:
-        """A formula fragment: this row's contract's term ``key`` from the Contract terms sheet."""
-        last = _last_letter(len(self.contracts))
+        """A formula fragment: term ``key`` of the row's text, from the Contract terms sheet."""
+        last = _last_letter(len(self.texts))
         row = TERMS_ROW[key]
         return (
-            f"INDEX('{TERMS}'!$B${row}:${last}${row},"
-            f"MATCH({{contract}},'{TERMS}'!$B$1:${last}$1,0))"
+            f"INDEX('{TERMS}'!$B${row}:${last}${row},MATCH({{terms}},'{TERMS}'!$B$1:${last}$1,0))"
         )
+
+
+def _text_order(contract: Contract) -> list[int]:
+    """The texts of ``contract`` as :meth:`Contract.text` numbers them: current first."""
+    return list(range(len(contract.versions) + 1))
+
+
+def terms_label(contract: Contract, index: int) -> str:
+    """How the sheets name text ``index`` of ``contract``: its id for the current text, else the
+    id and the day the next text took over (``microsoft-teams-phone before 2021-12-01``)."""
+    if index == 0:
+        return contract.id
+    return f"{contract.id} before {contract.versions[index - 1].until.isoformat()}"
 
 
 def _last_letter(index: int) -> str:
@@ -241,7 +331,6 @@ def calculation(plan: Plan) -> Table:
     """One row per tenant, service and period, with the engine's arithmetic as live formulas."""
     key = plan.tiers_range
     term = plan.term
-    amount = 'IF({kind}="days",{period_fee}*{credit_days}/{days},{period_fee}*{credit_percent}/100)'
     columns = (
         Column("tenant", "Tenant", "text", "text"),
         Column("service", "Service", "text", "text"),
@@ -298,15 +387,7 @@ def calculation(plan: Plan) -> Table:
             "({measured_minutes}-{downtime_minutes})*100/{measured_minutes}),"
             "IF({user_minutes}=0,100,({user_minutes}-{downtime_user_minutes})*100/{user_minutes}))",
         ),
-        Column(
-            "tier_no",
-            "Tier no. (0 = none)",
-            "formula",
-            "int",
-            8,
-            f"IF({{exact_total}}=0,0,SUMPRODUCT(({key('B')}={{contract}})*"
-            f"(({{exact_lost}}*{key('I')}-{{exact_total}}*{key('J')})>={key('K')})))",
-        ),
+        Column("tier_no", "Tier no. (0 = none)", "formula", "int", 8, plan.tier_formula()),
         Column("breached", "Breached", "formula", "code", 9, 'IF({tier_no}>0,"yes","no")'),
         Column(
             "tier",
@@ -314,8 +395,7 @@ def calculation(plan: Plan) -> Table:
             "formula",
             "text",
             26,
-            f'IF({{tier_no}}=0,"",INDEX({key("H")},MATCH({{contract}}&"#"&{{tier_no}},'
-            f"{key('A')},0)))",
+            f'IF({{tier_no}}=0,"",INDEX({key("H")},MATCH({{terms}}&"#"&{{tier_no}},{key("A")},0)))',
         ),
         Column(
             "tier_pays",
@@ -323,8 +403,7 @@ def calculation(plan: Plan) -> Table:
             "formula",
             "general",
             8,
-            f"IF({{tier_no}}=0,0,SUMPRODUCT(({key('B')}={{contract}})*"
-            f"({key('C')}={{tier_no}})*{key('F')}))",
+            plan.tier_pays_formula(),
         ),
         Column("kind", "Credit kind", "formula", "text", 9, term("kind")),
         Column("cap_percent", "Cap: % of fee", "formula", "general", 8, term("cap_percent")),
@@ -344,10 +423,7 @@ def calculation(plan: Plan) -> Table:
             "formula",
             "percent",
             11,
-            'IF({kind}="days","",IF({tier_no}=0,0,MIN('
-            'IF({kind}="multiple",{tier_pays}*{exact_lost}/({exact_total}*100),{tier_pays}),'
-            "IF(ISNUMBER({cap_percent}),{cap_percent},1E+300),"
-            "IF(ISNUMBER({cap_days}),{cap_days}*100/{days},1E+300))))",
+            CREDIT_PERCENT,
         ),
         Column(
             "credit_days",
@@ -355,8 +431,7 @@ def calculation(plan: Plan) -> Table:
             "formula",
             "general",
             10,
-            'IF({kind}<>"days","",IF({tier_no}=0,0,'
-            "MIN({tier_pays},IF(ISNUMBER({cap_days}),{cap_days},1E+300))))",
+            CREDIT_DAYS,
         ),
         Column("monthly_fee", "Monthly fee", "number", "money2_input", 13),
         Column(
@@ -374,8 +449,7 @@ def calculation(plan: Plan) -> Table:
             "formula",
             "money2",
             13,
-            'IF({period_fee}="","",IF(AND(ISNUMBER({minimum}),{currency}={minimum_currency},'
-            f"ROUND({amount},{{digits}})<={{minimum}}),0,ROUND({amount},{{digits}})))",
+            CREDIT_AMOUNT,
         ),
         Column("currency", "Currency", "text", "code", 9),
         Column(
@@ -408,16 +482,17 @@ def calculation(plan: Plan) -> Table:
             13,
         ),
         Column("next_tier", "Engine: next tier", "text", "engine_text", 26),
+        Column("terms", "Terms in force (dated text)", "text", "text", 30),
     )
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
         for part in _chunks(plan.table):
-            yield _calculation_values(plan, part)
+            yield calculation_cells(plan, part)
 
     return Table(columns=columns, rows=len(plan.table), chunks=chunks)
 
 
-def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
+def calculation_cells(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
     contracts = [plan.contract(c) for c in part["contract"].tolist()]
     zones = texts(part["timezone"])
     local_start = wall_clock(part["period_start"], zones)
@@ -434,6 +509,12 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
             methods, measured, users, down_s, part["downtime_user_seconds"].tolist(), strict=True
         )
     ]
+    # The text in force on the period's first day in the contract's zone, as the engine picks it.
+    text_no = [
+        c.version_index(d.date())
+        for c, d in zip(contracts, local_start.astype(dt.datetime).tolist(), strict=True)
+    ]
+    contracts = [c.text(i) for c, i in zip(contracts, text_no, strict=True)]
     tiers = texts(part["tier"])
     tier_no = [int(v) for v in part["tier_number"].tolist()]
     currencies = texts(part["currency"])
@@ -469,7 +550,7 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
         "downtime_user_minutes:style": ["minutes_input" if u else "minutes" for u in is_user],
         "exact_total": [t for t, _ in exact],
         "exact_lost": [lost for _, lost in exact],
-        "availability": [_availability(t, lost) for t, lost in exact],
+        "availability": [availability(t, lost) for t, lost in exact],
         "tier_no": tier_no,
         "breached": ["yes" if n else "no" for n in tier_no],
         "tier": tiers,
@@ -499,6 +580,10 @@ def _calculation_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[ob
         "impact_user_minutes": [_number(v) for v in part["impact_user_minutes"].tolist()],
         "next_tier_minutes": [_number(v) for v in part["minutes_to_next_tier"].tolist()],
         "next_tier": texts(part["next_tier"]),
+        "terms": [
+            terms_label(plan.contract(c), i)
+            for c, i in zip(part["contract"].tolist(), text_no, strict=True)
+        ],
     }
 
 
@@ -545,7 +630,7 @@ def summary(plan: Plan, calc: Table) -> Table:
             "formula",
             "int",
             8,
-            'IF(OR({breached}<>"yes",{claim_deadline}=""),"",{claim_deadline}-TODAY())',
+            DAYS_LEFT,
         ),
         Column(
             "status",
@@ -553,8 +638,7 @@ def summary(plan: Plan, calc: Table) -> Table:
             "formula",
             "text",
             16,
-            'IF({breached}<>"yes","no credit due",IF({claim_deadline}="","claim open",'
-            'IF({claim_deadline}<TODAY(),"deadline passed","claim open")))',
+            STATUS,
         ),
         Column("incident_ids", "Incident ids", "text", "text"),
     )
@@ -570,16 +654,16 @@ def summary(plan: Plan, calc: Table) -> Table:
     return Table(columns=columns, rows=len(plan.table), chunks=chunks, top=top, offset=offset)
 
 
-def _status(plan: Plan, part: pd.DataFrame) -> tuple[list[object], list[str], list[str]]:
+def status_cells(plan: Plan, part: pd.DataFrame) -> tuple[list[object], list[str], list[str]]:
     """Per row: breached ("yes"/"no"), days left to the claim deadline, and the claim status."""
     breached = ["yes" if bool(b) else "no" for b in part["breached"].tolist()]
-    found = deadline_status(part, _todays(plan, part))
+    found = deadline_status(part, todays(plan, part))
     days_left: list[object] = ["" if missing(d) else int(d) for d in found["days_left"].tolist()]
     return days_left, breached, [str(s) for s in found["status"].tolist()]
 
 
 def _summary_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
-    days_left, breached, status = _status(plan, part)
+    days_left, breached, status = status_cells(plan, part)
     methods = [plan.contract(c).method for c in part["contract"].tolist()]
     exact = [
         _exact_units(m, int(t), int(u), int(d), du)
@@ -598,7 +682,7 @@ def _summary_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object
         "service": texts(part["service"]),
         "contract": texts(part["contract"]),
         "period": texts(part["period"]),
-        "availability": [_availability(t, lost) for t, lost in exact],
+        "availability": [availability(t, lost) for t, lost in exact],
         "commitment": part["commitment_percent"].tolist(),
         "breached": breached,
         "tier": texts(part["tier"]),
@@ -622,10 +706,10 @@ def _blank(values: pd.Series) -> list[object]:
 def summary_totals(plan: Plan) -> dict[str, Totals]:
     """Per currency: periods, breached periods, credits, and credits still claimable or lapsed."""
     table = plan.table
-    return {k[0]: t for k, t in totals(table, _todays(plan, table)).items()}
+    return {k[0]: t for k, t in totals(table, todays(plan, table)).items()}
 
 
-def _todays(plan: Plan, part: pd.DataFrame) -> dict[str, dt.date]:
+def todays(plan: Plan, part: pd.DataFrame) -> dict[str, dt.date]:
     """Today's date in each zone of ``part`` (a claim deadline is a day in the contract's zone)."""
     return {str(z): plan.today(str(z)) for z in part["timezone"].unique()}
 
@@ -721,44 +805,67 @@ def _summary_top(
 
 
 def credit_tiers(plan: Plan) -> Table:
-    """Every contract's tiers, with the whole-number form of each boundary the formulas compare."""
+    """Every text's tiers, with the whole-number form of each bound the formulas compare.
+
+    A band without a lower bound has Scale, Allowed and Strict 0 there: ``0 >= 0`` always holds.
+    """
+    scale = (
+        'IF({bound}="",0,IF(ROUND({bound},2)={bound},1,IF(ROUND({bound},3)={bound},10,'
+        "IF(ROUND({bound},4)={bound},100,IF(ROUND({bound},5)={bound},1000,10000)))))"
+    )
     columns = (
-        Column("key", "Key", "formula", "text", 34, '{contract}&"#"&{tier_no}'),
-        Column("contract", "Contract", "text", "text"),
+        Column("key", "Key", "formula", "text", 34, '{terms}&"#"&{tier_no}'),
+        Column("terms", "Terms (contract, dated text)", "text", "text"),
         Column("tier_no", "Tier no.", "number", "int", 7),
         Column("operator", "Applies when availability is", "text", "text_input", 13),
         Column("boundary", "Boundary %", "number", "boundary_input", 11),
         Column("pays", "Pays", "number", "figure_input", 8),
         Column("unit", "Unit", "text", "text", 26),
         Column("words", "Tier (as the contract states it)", "text", "text", 32),
-        Column(
-            "scale",
-            "Scale",
-            "formula",
-            "int",
-            8,
-            "IF(ROUND({boundary},2)={boundary},1,IF(ROUND({boundary},3)={boundary},10,"
-            "IF(ROUND({boundary},4)={boundary},100,IF(ROUND({boundary},5)={boundary},1000,"
-            "10000))))",
-        ),
+        Column("scale", "Scale", "formula", "int", 8, scale.replace("bound", "boundary")),
         Column("allowed", "Allowed", "formula", "int", 10, "ROUND((100-{boundary})*100*{scale},0)"),
         Column("strict", "Strict", "formula", "int", 7, 'IF({operator}="<",1,0)'),
+        Column("above_operator", "And availability is", "text", "text_input", 11),
+        Column("above", "Lower bound %", "number", "boundary_input", 11),
+        Column("above_scale", "Lower: Scale", "formula", "int", 8, scale.replace("bound", "above")),
+        Column(
+            "above_allowed",
+            "Lower: Allowed",
+            "formula",
+            "int",
+            10,
+            "ROUND((100-N({above}))*100*{above_scale},0)",
+        ),
+        Column(
+            "above_strict",
+            "Lower: Strict",
+            "formula",
+            "int",
+            7,
+            'IF({above}="",0,IF({above_operator}=">",1,0))',
+        ),
     )
     rows: dict[str, list[object]] = {c.name: [] for c in columns}
-    for contract in plan.contracts:
-        for i, tier in enumerate(contract.tiers, start=1):
-            scale, allowed = boundary_integers(tier.below)
-            rows["key"].append(f"{contract.id}#{i}")
-            rows["contract"].append(contract.id)
+    for label, terms in plan.texts:
+        for i, tier in enumerate(terms.tiers, start=1):
+            scale_no, allowed = boundary_integers(tier.below)
+            lower = (0, 0) if tier.above is None else boundary_integers(tier.above)
+            rows["key"].append(f"{label}#{i}")
+            rows["terms"].append(label)
             rows["tier_no"].append(i)
             rows["operator"].append(tier.operator)
             rows["boundary"].append(tier.below)
             rows["pays"].append(tier.credit)
             rows["unit"].append(_KIND_UNIT[tier.kind])
             rows["words"].append(tier.describe())
-            rows["scale"].append(scale)
+            rows["scale"].append(scale_no)
             rows["allowed"].append(allowed)
             rows["strict"].append(1 if tier.operator == "<" else 0)
+            rows["above_operator"].append("" if tier.above is None else tier.above_operator)
+            rows["above"].append(tier.above)
+            rows["above_scale"].append(lower[0])
+            rows["above_allowed"].append(lower[1])
+            rows["above_strict"].append(int(tier.above is not None and tier.above_operator == ">"))
     return Table(columns=columns, rows=plan.tier_rows, chunks=lambda: iter([rows]))
 
 

@@ -109,15 +109,7 @@ def export_excel(
         Locale.parse(locale)
     except (UnknownLocaleError, ValueError, TypeError) as exc:
         raise InputError(f"locale: {locale!r} is not a known locale ({exc})") from None
-    moment = _aware(now)
-    plan = Plan(
-        results=results,
-        now=moment,
-        contracts=tuple(results.contracts[k] for k in sorted(results.contracts)),
-        version=slacalc.__version__,
-        customer=customer or Customer(),
-        locale=locale,
-    )
+    plan = Plan.of(results, _aware(now), slacalc.__version__, customer=customer, locale=locale)
     return _save(path_or_buffer, lambda out: _write(plan, out, claim_status))
 
 
@@ -212,9 +204,36 @@ def _write(
     _terms(sheets[tables.TERMS], plan)
     _label_sheet(sheets[tables.ASSUMPTIONS], assumptions(plan, written, breached), 52, 100)
 
+    package(
+        wb,
+        plan,
+        target,
+        "SLA credit claim workbook",
+        {sheets[name]: (table, heights[name]) for name, table in grids.items()},
+        styles,
+        {
+            sheets[tables.LETTERS]: SheetRows(
+                f"A1:B{len(letter_rows)}", free_rows(letter_rows, styles)
+            )
+        },
+    )
+
+
+def package(
+    wb: Workbook,
+    plan: Plan,
+    target: IO[bytes],
+    title: str,
+    grids: Mapping[Worksheet, tuple[Table, float]],
+    styles: Mapping[str, int],
+    more: Mapping[Worksheet, SheetRows] | None = None,
+) -> None:
+    """Save the laid-out ``wb`` with the rows of each table sheet (and its header height)
+    streamed in, in the ``styles`` registered on it, stamped with the plan's time so the output
+    is repeatable."""
     created = plan.now.astimezone(dt.UTC).replace(tzinfo=None)
     wb.properties.creator = f"slacalc {plan.version}"
-    wb.properties.title = "SLA credit claim workbook"
+    wb.properties.title = title
     wb.properties.created = created
     wb.calculation.fullCalcOnLoad = True
 
@@ -223,16 +242,13 @@ def _write(
     wb.properties.modified = created  # openpyxl stamps the save time; keep the output repeatable
     core = tostring(wb.properties.to_tree())
     fills = {
-        sheets[name].path.lstrip("/"): SheetRows(
+        ws.path.lstrip("/"): SheetRows(
             dimension=f"A1:{table.last_column}{table.last_row}",
-            rows=table_rows(table, styles, heights[name]),
+            rows=table_rows(table, styles, height),
             large=table.rows * len(table.columns) > 10_000_000,
         )
-        for name, table in grids.items()
-    }
-    fills[sheets[tables.LETTERS].path.lstrip("/")] = SheetRows(
-        dimension=f"A1:B{len(letter_rows)}", rows=free_rows(letter_rows, styles)
-    )
+        for ws, (table, height) in grids.items()
+    } | {ws.path.lstrip("/"): rows for ws, rows in (more or {}).items()}
     scaffold.seek(0)
     stamp = (created.year, created.month, created.day, created.hour, created.minute, created.second)
     write_package(
@@ -388,13 +404,14 @@ def _letters(ws: Worksheet, plan: Plan) -> tuple[list[LetterRow], int, int]:
 
 
 def _terms(ws: Worksheet, plan: Plan) -> None:
-    """One column per contract, one row per term; the formulas read kind, caps and minimum."""
+    """One column per contract's text (current, then dated), one row per term; the formulas read
+    kind, caps and minimum."""
     put(ws, 1, 1, "Term", "header")
     ws.column_dimensions["A"].width = max(len(label) for _, label in tables.TERMS_ROWS) + 2
     _print_one_page_wide(ws, "landscape")
-    columns = [tables.terms_values(c) for c in plan.contracts]
-    for j, (contract, values) in enumerate(zip(plan.contracts, columns, strict=True), start=2):
-        put(ws, 1, j, contract.id, "header")
+    columns = [tables.terms_values(terms) for _, terms in plan.texts]
+    for j, ((label, _), values) in enumerate(zip(plan.texts, columns, strict=True), start=2):
+        put(ws, 1, j, label, "header")
         ws.column_dimensions[column_letter(j - 1)].width = 60
         for key, row in tables.TERMS_ROW.items():
             value = values[key]
