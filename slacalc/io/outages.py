@@ -682,7 +682,7 @@ class _Check:
 
     def _users_source(self, counted: np.ndarray) -> None:
         """Where each row's affected users came from: as stated, else given or assumed all."""
-        derived = np.where(counted, GIVEN, ASSUMED_ALL).astype(object)
+        derived = np.array([ASSUMED_ALL, GIVEN], dtype=object)[counted.astype(np.intp)]
         if "users_source" not in self.map.fields:  # nothing stated: no cell to check
             self.values["users_source"] = pd.Series(derived, dtype=object)
             return
