@@ -120,17 +120,19 @@ def calculate(
     }
     subs = _subscriptions(custs, contracts_by_id)
     headers = {field: header for header, field in table.mapping.items()}
-    pairs, problems = _match(table.frame, subs, headers, single=customers is None)
-    weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
-    problems += more
-    requested = _labels(periods)
-    ids = _Ids.of(table.frame["id"])
-    groups = [
-        (contracts_by_id[cid], group)
-        for cid in sorted(contracts_by_id)
-        for group in _groups(subs.contract == cid, weights, len(table.frame))
-    ]
-    with ThreadPoolExecutor(max_workers=min(len(groups), _THREADS)) as pool:
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        # Hashing the incident ids runs in Arrow outside the GIL, beside the matching.
+        pending_ids = pool.submit(_Ids.of, table.frame["id"])
+        pairs, problems = _match(table.frame, subs, headers, single=customers is None)
+        weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
+        problems += more
+        requested = _labels(periods)
+        groups = [
+            (contracts_by_id[cid], group)
+            for cid in sorted(contracts_by_id)
+            for group in _groups(subs.contract == cid, weights, len(table.frame))
+        ]
+        ids = pending_ids.result()
         parts = list(
             pool.map(
                 lambda job: _one_contract(
