@@ -174,6 +174,35 @@ def subset(outages: slacalc.Outages, customers: slacalc.Customers, tenants: obje
     return mine, cust
 
 
+def distinct_ids(outages: slacalc.Outages) -> slacalc.Outages:
+    """The workload with an incident id of its own for every window (``W0000001`` …)."""
+    frame = outages.frame
+    ids = pd.Series([f"W{i:07d}" for i in range(len(frame))], dtype=frame["id"].dtype)
+    return dataclasses.replace(outages, frame=frame.assign(id=ids.to_numpy()))
+
+
+FIRST_CALL = """
+import time
+t = time.perf_counter()
+import slacalc
+t1 = time.perf_counter()
+slacalc.calculate(
+    slacalc.read_outages(b"id,start,end\\nA,2026-03-10T10:00Z,2026-03-10T11:00Z\\n"),
+    "microsoft-365-exchange-online", users=10,
+)
+print(t1 - t, time.perf_counter() - t1)
+"""
+
+
+def first_call() -> dict[str, float]:
+    """The cost a fresh process pays once: importing slacalc, then a first one-window calculate."""
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_CALL], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    imported, first = (float(x) for x in done.stdout.split())
+    return {"import": imported, "first": first}
+
+
 # --- the peers ------------------------------------------------------------------------------------
 
 DUCKDB_SQL = """
@@ -390,6 +419,27 @@ def measure_main(report: Report, n_windows: int, runs: int, *, excel: bool) -> d
     )
     time_method, _ = timed(lambda: calculate(outages, customers, "time"), runs)
     report.add(label, "slacalc.calculate, Workspace LA (time, > 5 %)", str(time_method))
+    # The same windows, each with an incident id of its own: the id lists are the most work.
+    own_ids = distinct_ids(outages)
+    distinct_calc, _ = timed(lambda: calculate(own_ids, customers, "1m"), runs)
+    report.add(
+        label,
+        f"slacalc.calculate, Exchange LA, {len(own_ids.frame):,} distinct incident ids",
+        str(distinct_calc),
+    )
+    report.add(
+        label,
+        "ratio slacalc (distinct ids) / DuckDB (wall)",
+        f"{distinct_calc.wall / duck.wall:.2f} (CPU time: {distinct_calc.cpu / duck.cpu:.2f})",
+        "≤ 1.0",
+        distinct_calc.wall / duck.wall <= 1.0,
+    )
+    first = first_call()
+    report.add(
+        label,
+        "first call in a fresh process: import slacalc, then calculate one window",
+        f"{seconds(first['import'])} + {seconds(first['first'])} (no JIT: numpy and pyarrow only)",
+    )
 
     # The pure-Python peer: timed on a sample of tenants, scaled by windows.
     sample = sample_tenants(customers, PLAIN_SAMPLE_TENANTS, 1)
@@ -496,8 +546,8 @@ def measure_main(report: Report, n_windows: int, runs: int, *, excel: bool) -> d
         f"what-if, one tenant ({busiest}: filter its {n_busiest} "
         "windows and its customer row, +1 h each)",
         str(one),
-        "≤ 100 ms",
-        one.wall <= 0.1,
+        "≤ 50 ms",
+        one.wall <= 0.05,
     )
     every, _ = timed(lambda: run_scenario(outages, contract, longer, customers=customers), runs)
     report.add(label, "what-if, all tenants (+1 h each)", str(every), "≤ 2 s", every.wall <= 2)
@@ -635,6 +685,11 @@ def measure_liability(report: Report, n_windows: int, runs: int) -> None:
         )
 
 
+def load() -> str:
+    """The load average over 1, 5 and 15 minutes (other sessions share the cores)."""
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg()) + " (1, 5, 15 min)"
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -679,6 +734,7 @@ def main() -> None:
         sizes, runs = [100_000], 1
     report = Report()
     started = dt.datetime.now(dt.UTC)
+    print(f"load average at the start: {load()}")
     if args.liability:
         measure_liability(report, sizes[0], runs)
     else:
@@ -689,6 +745,7 @@ def main() -> None:
             measure_dask(report, n)
     print()
     print(f"{started:%Y-%m-%d %H:%M} UTC; {machine()}")
+    print(f"load average at the end: {load()}")
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print()
     print(report.table())

@@ -398,6 +398,20 @@ def test_the_margin_to_the_next_tier_is_in_whole_seconds_of_full_outage() -> Non
     assert row["incident_ids"] == ["A", "B", "C"]
 
 
+def test_incident_ids_are_listed_in_text_order_even_when_they_share_a_long_prefix() -> None:
+    # The engine orders ids by their first eight UTF-8 bytes and settles ties as text: these
+    # share "INC-2026" (and "Zürich-1"), so only the text decides. Python's order of str is the
+    # order of code points: "INC-2026-10" < "INC-2026-9" < "Zürich-10" < "Zürich-9" < "Ärger".
+    given = ["Zürich-9", "INC-2026-9", "Ärger", "INC-2026-10", "Zürich-10"]
+    outage = windows(
+        *((i, "2026-03-10T10:00Z", "2026-03-10T11:00Z") for i in given),
+        columns=("id", "start", "end"),
+    )
+    r = slacalc.calculate(outage, EX, users=10)
+    assert one(r)["incident_ids"] == ["INC-2026-10", "INC-2026-9", "Zürich-10", "Zürich-9", "Ärger"]
+    assert r.evidence["incident_ids"].tolist() == [sorted(given)]
+
+
 def test_at_the_last_tier_there_is_no_margin() -> None:
     outage = windows(("2026-03-01T00:00Z", "2026-03-10T00:00Z"))
     assert one(slacalc.calculate(outage, EX, users=1))["minutes_to_next_tier"] is None

@@ -20,10 +20,10 @@ import numpy.typing as npt
 import pandas as pd
 import pendulum
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from slacalc.engine.columns import (
     DATE,
-    IDS,
     MONEY,
     MONEY_PLACES,
     PERCENT,
@@ -31,7 +31,6 @@ from slacalc.engine.columns import (
     UNITS,
     fits,
     from_units,
-    typed,
 )
 from slacalc.engine.credits import (
     Availability,
@@ -122,17 +121,19 @@ def calculate(
     }
     subs = _subscriptions(custs, contracts_by_id)
     headers = {field: header for header, field in table.mapping.items()}
-    pairs, problems = _match(table.frame, subs, headers, single=customers is None)
-    weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
-    problems += more
-    requested = _labels(periods)
-    ids = _Ids.of(table.frame["id"])
-    groups = [
-        (contracts_by_id[cid], group)
-        for cid in sorted(contracts_by_id)
-        for group in _groups(subs.contract == cid, weights, len(table.frame))
-    ]
-    with ThreadPoolExecutor(max_workers=min(len(groups), _THREADS)) as pool:
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        # Hashing the incident ids runs in Arrow outside the GIL, beside the matching.
+        pending_ids = pool.submit(_Ids.of, table.frame["id"])
+        pairs, problems = _match(table.frame, subs, headers, single=customers is None)
+        weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
+        problems += more
+        requested = _labels(periods)
+        groups = [
+            (contracts_by_id[cid], group)
+            for cid in sorted(contracts_by_id)
+            for group in _groups(subs.contract == cid, weights, len(table.frame))
+        ]
+        ids = pending_ids.result()
         parts = list(
             pool.map(
                 lambda job: _one_contract(
@@ -760,7 +761,7 @@ def _table(
             "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
             "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
             "next_tier": next_words,
-            "incident_ids": typed(incident_ids, IDS),
+            "incident_ids": pd.arrays.ArrowExtensionArray(incident_ids),
             "users_assumed": users_assumed,
         }
     )
@@ -835,41 +836,75 @@ def _date(day: pendulum.Date | None) -> dt.date | None:
 
 @dataclass(frozen=True)
 class _Ids:
-    """Incident ids factorised once: a sorted code per outage row, and the id of each code."""
+    """Incident ids factorised once: a code per outage row, the id of each code (an Arrow string
+    array) and each id's first eight UTF-8 bytes as an integer (:func:`_prefixes`); codes are
+    numbered in prefix order."""
 
     codes: I64
-    names: np.ndarray
+    names: pa.StringArray
+    prefix: npt.NDArray[np.uint64]
+    blank: int  # the code of the empty id, −1 if none
 
     @classmethod
     def of(cls, column: pd.Series) -> _Ids:
-        # Unsorted codes: hashing is cheap, sorting a million distinct ids is not; each group's
-        # few ids are sorted when its tuple is built.
-        codes, names = pd.factorize(column)
-        return cls(np.asarray(codes, dtype=np.int64), np.asarray(names, dtype=object))
+        # Hashing is cheap, sorting a million distinct ids as text is not: the codes are numbered
+        # in the order of the ids' integer prefixes, which is text order but for ties.
+        codes, uniques = pd.factorize(column)
+        names = pa.array(uniques, type=pa.string())
+        prefix = _prefixes(names)
+        order = np.argsort(prefix, kind="stable")
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order), dtype=np.int64)
+        codes = np.asarray(codes, dtype=np.int64)
+        names = names.take(pa.array(order))
+        blank = pc.index(names, "").as_py()
+        return cls(np.where(codes >= 0, rank[codes], -1), names, prefix[order], blank)
 
-    def by_group(self, group: I64, rows: I64, wanted: I64) -> list[tuple[str, ...]]:
-        """For each of the sorted ``wanted`` groups, the sorted distinct non-empty ids of its
-        ``rows``; ``group`` and ``rows`` are pairs, grouped by row (as the sweep emits them)."""
+    def by_group(self, group: I64, rows: I64, wanted: I64) -> pa.ListArray:
+        """For each of the sorted ``wanted`` groups, the distinct non-empty ids of its ``rows`` in
+        text order; ``group`` and ``rows`` are pairs, grouped by row (as the sweep emits them)."""
         codes = self.codes[rows]
-        keep = codes != _code_of("", self.names)
+        keep = (codes != self.blank) & (codes >= 0)
         # Pairs come in runs of one row over consecutive segments: drop repeats without a sort.
         keep[1:] &= (group[1:] != group[:-1]) | (rows[1:] != rows[:-1])
-        if not keep.any():
-            return [()] * len(wanted)
         width = np.int64(len(self.names))
         keys = distinct(group[keep] * width + codes[keep])
-        groups, names = keys // width, self.names[keys % width].tolist()
-        lo = np.searchsorted(groups, wanted, side="left").tolist()
-        hi = np.searchsorted(groups, wanted, side="right").tolist()
-        return [
-            tuple(sorted(names[a:b])) if b - a > 1 else tuple(names[a:b])
-            for a, b in zip(lo, hi, strict=True)
-        ]
+        groups, codes = keys // width, keys % width
+        slot = np.minimum(np.searchsorted(wanted, groups), max(len(wanted) - 1, 0))
+        mine = wanted[slot] == groups if len(wanted) else np.zeros(len(groups), dtype=bool)
+        groups, codes, slot = groups[mine], codes[mine], slot[mine]
+        # Codes are in prefix order, so each group's ids are in text order but where two share
+        # a prefix: those few groups are put in order as text.
+        prefix = self.prefix[codes]
+        tie = (groups[1:] == groups[:-1]) & (prefix[1:] == prefix[:-1])
+        for g in np.unique(groups[1:][tie]).tolist():
+            lo, hi = np.searchsorted(groups, [g, g + 1])
+            run = codes[lo:hi].tolist()
+            text = self.names.take(pa.array(run)).to_pylist()
+            codes[lo:hi] = [c for _, c in sorted(zip(text, run, strict=True))]
+        counts = np.bincount(slot, minlength=len(wanted))
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        return pa.ListArray.from_arrays(pa.array(offsets), self.names.take(pa.array(codes)))
 
 
-def _incident_ids(
-    m: Measurement, window_idx: I64, ids: _Ids, n_periods: int
-) -> list[tuple[str, ...]]:
+def _prefixes(names: pa.StringArray) -> npt.NDArray[np.uint64]:
+    """Each string's first eight UTF-8 bytes, big-endian and padded with zero bytes, as an
+    unsigned integer: a shorter prefix sorts first and byte order is code-point order, so
+    integer order is text order wherever two prefixes differ."""
+    n = len(names)
+    _, offset_buffer, data_buffer = names.buffers()
+    offsets = np.frombuffer(offset_buffer, dtype=np.int32)[names.offset : names.offset + n + 1]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
+    padded = np.concatenate([data, np.zeros(8, dtype=np.uint8)])
+    start, length = offsets[:-1].astype(np.int64), np.diff(offsets)
+    prefix = np.zeros(n, dtype=np.uint64)
+    for k in range(8):
+        byte = np.where(length > k, padded[start + k], 0).astype(np.uint64)
+        prefix = (prefix << np.uint64(8)) | byte
+    return prefix
+
+
+def _incident_ids(m: Measurement, window_idx: I64, ids: _Ids, n_periods: int) -> pa.ListArray:
     """Ids of the windows that were SLA downtime, per result row (subscription, period)."""
     owner, first, _ = m.window_spans
     group = m.segments.sub[first] * n_periods + m.segments.period[first]
@@ -964,8 +999,8 @@ def _evidence(
             "minutes": (end - start) / 60,
             "peak_affected_users": from_units(peak, UNITS),
             "user_minutes_lost": lost / (60 * UNITS_PER_USER),
-            "incident_ids": typed(ids_by_run, IDS),
-            "users_source": typed(sources, IDS),
+            "incident_ids": pd.arrays.ArrowExtensionArray(ids_by_run),
+            "users_source": pd.arrays.ArrowExtensionArray(sources),
         }
     )
 

@@ -272,19 +272,30 @@ def measure(
         sla_weight = np.where(down, cap, 0)  # a down minute counts as a full outage
 
     period = np.clip(np.searchsorted(edges, seg_start, side="right") - 1, 0, len(edges) - 2)
-    slot, hit = slots(active, len(edges) - 1, seg_sub, period)
-    hit &= real
+    # Segments are in (subscription, time) order, so each (subscription, period) is one run of
+    # them: sum each run exactly in int64 (reduceat) and place the runs, not every segment.
+    head = np.ones(n, dtype=bool)
+    head[1:] = (seg_sub[1:] != seg_sub[:-1]) | (period[1:] != period[:-1])
+    heads = np.flatnonzero(head)
+    slot, hit = slots(active, len(edges) - 1, seg_sub[heads], period[heads])
     downtime_seconds = np.zeros(len(active_sub), dtype=np.int64)
     downtime_units = np.zeros(len(active_sub), dtype=np.int64)
     impact_units = np.zeros(len(active_sub), dtype=np.int64)
-    np.add.at(downtime_seconds, slot[hit & down], duration[hit & down])
-    np.add.at(downtime_units, slot[hit], (duration * sla_weight)[hit])
-    np.add.at(impact_units, slot[hit], (duration * impact_weight)[hit])
+    for out, per_segment in (  # ``duration`` is 0 on the gaps between subscriptions
+        (downtime_seconds, np.where(down, duration, 0)),
+        (downtime_units, duration * sla_weight),
+        (impact_units, duration * impact_weight),
+    ):
+        if len(heads):
+            np.add.at(out, slot[hit], np.add.reduceat(per_segment, heads)[hit])
 
-    # Each counting window's part in each period, kept where it holds some SLA downtime.
+    # Each counting window's part in each period, kept where it holds some SLA downtime. A part
+    # that starts or ends where its window does starts or ends on the window's own segment.
     origin, piece_sub, piece_start, piece_end, _ = split_at_edges(w_sub, w_start, w_end, edges)
-    piece_first = np.searchsorted(bounds, piece_sub * _SHIFT + piece_start).astype(np.int64)
-    piece_last = np.searchsorted(bounds, piece_sub * _SHIFT + piece_end).astype(np.int64)
+    piece_first, piece_last = w_first[origin], w_last[origin]
+    for piece, at, own in ((piece_first, piece_start, w_start), (piece_last, piece_end, w_end)):
+        cut = np.flatnonzero(at != own[origin])
+        piece[cut] = np.searchsorted(bounds, piece_sub[cut] * _SHIFT + at[cut])
     down_before = np.concatenate([[0], np.cumsum(down)])
     held = (down_before[piece_last] > down_before[piece_first]) & (sla_part | whole)[origin]
     return Measurement(

@@ -726,6 +726,10 @@ class _Check:
 
     def _users_source(self, counted: np.ndarray) -> None:
         """Where each row's affected users came from: as stated, else given or assumed all."""
+        derived = np.array([ASSUMED_ALL, GIVEN], dtype=object)[counted.astype(np.intp)]
+        if "users_source" not in self.map.fields:  # nothing stated: no cell to check
+            self.values["users_source"] = pd.Series(derived, dtype=object)
+            return
         stated = check_text(self.raw("users_source"))
         said = stated.values.str.strip().str.casefold().to_numpy(dtype=object)
         problem = stated.problem.copy()
@@ -742,7 +746,6 @@ class _Check:
             "says 'given' but the row gives no affected users; give them, or write 'assumed all'"
         )
         self.reject("users_source", problem)
-        derived = np.where(counted, GIVEN, ASSUMED_ALL).astype(object)
         self.values["users_source"] = pd.Series(
             np.where(stated.given & known, said, derived), dtype=object
         )
