@@ -65,11 +65,17 @@ def points(value: object, places: int = 3) -> str:
 
 def money(value: object, currency: str) -> str:
     """An amount in its currency's minor unit: ``2,000.00 USD``; ``—`` when there is no fee."""
+    shown = amount(value, currency)
+    return shown if shown == "—" else f"{shown} {currency}".strip()
+
+
+def amount(value: object, currency: str) -> str:
+    """An amount in its currency's minor unit without the code (``2,000.00``), for a figure whose
+    label names the currency; ``—`` when there is no fee."""
     number = _decimal(value)
     if number is None:
         return "—"
-    digits = minor_unit_digits(currency)
-    return f"{number:,.{digits}f} {currency}".strip()
+    return f"{number:,.{minor_unit_digits(currency)}f}"
 
 
 def money_change(value: object, currency: str) -> str:

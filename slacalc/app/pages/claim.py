@@ -25,7 +25,7 @@ def render() -> None:
     st.title("SLA credit claim")
     widgets.source_line(current)
     result = cached.results(current)
-    widgets.rejected(result.rejected, rows_read=result.outages.rows_read)
+    widgets.rejected_rows(result)
     table = result.table
     if current.portfolio or table["tenant"].nunique() > 1:
         _portfolio(current, result)
@@ -128,8 +128,13 @@ def _portfolio(current: Inputs, result: Results) -> None:
         & table["tenant"].str.contains(name, case=False, regex=False)
     ]
     breached = shown[shown["breached"]]
+    everyone = table["tenant"].nunique()
     metrics = st.columns(4)
-    metrics[0].metric("Tenants", f"{shown['tenant'].nunique():,}")
+    metrics[0].metric(
+        "Tenants",
+        f"{shown['tenant'].nunique():,}"
+        + ("" if len(shown) == len(table) else f" of {everyone:,}"),
+    )
     metrics[1].metric("Tenants with a credit", f"{breached['tenant'].nunique():,}")
     totals = credit_by_currency(breached)
     metrics[2].metric(
@@ -137,6 +142,8 @@ def _portfolio(current: Inputs, result: Results) -> None:
         " + ".join(display.money(v, c) for c, v in totals.items()) or "—",
     )
     metrics[3].metric("Periods", ", ".join(display.period(p) for p in chosen_periods) or "—")
+    if len(shown) < len(table):
+        st.caption(_filtered(chosen_periods, periods, chosen_tiers, tiers, name, everyone))
     widgets.assumed_users(result)
 
     ranked = _top_tenants(shown, int(top))
@@ -171,6 +178,25 @@ def _portfolio(current: Inputs, result: Results) -> None:
         st.dataframe(display.period_table(shown), hide_index=True, width="stretch")
     with proof:
         widgets.evidence(result, current.timezone)
+
+
+def _filtered(
+    periods: list[str],
+    every_period: list[str],
+    tiers: list[str],
+    every_tier: list[str],
+    name: str,
+    everyone: int,
+) -> str:
+    """Which filters narrow the figures above, so a count is never read as every tenant's."""
+    why = []
+    if len(periods) < len(every_period):
+        why.append("periods " + (", ".join(display.period(p) for p in periods) or "none"))
+    if len(tiers) < len(every_tier):
+        why.append("tiers " + (", ".join(tiers) or "none"))
+    if name:
+        why.append(f"tenant names containing {name!r}")
+    return f"Filtered to {'; '.join(why)}: the figures are not all {everyone:,} tenants'."
 
 
 def _top_tenants(table: pd.DataFrame, n: int) -> pd.DataFrame:
