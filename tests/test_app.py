@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
@@ -573,3 +574,193 @@ def test_a_window_without_a_user_count_is_flagged_beside_the_credit() -> None:
     warned = [w.value for w in at.warning if "Affected users assumed" in w.value]
     assert len(warned) == 1
     assert "row 3: no affected-user count; all 1,000 licensed users assumed" in warned[0]
+
+
+# Issue 11: the app tells the truth about its state -----------------------------------------------
+
+CLAIM = "slacalc/app/pages/claim.py"
+PAGES = (DATA, CLAIM, CONTRACT, WHATIF)
+
+# Three rows: row 2 fine (200 users × 240 min), row 3 reports 5,000 affected users (more than the
+# example's 1,000 licensed users: the calculation refuses it), row 4 ends before it starts (the
+# reader refuses it).
+TWO_BAD = (
+    b"id,start,end,affected_users\n"
+    b"A,2026-03-10T10:00:00Z,2026-03-10T14:00:00Z,200\n"
+    b"B,2026-03-12T10:00:00Z,2026-03-12T11:00:00Z,5000\n"
+    b"C,2026-03-15T10:00:00Z,2026-03-15T09:00:00Z,50\n"
+)
+
+
+def texts(at: AppTest) -> str:
+    """Every caption, markdown, info, warning and success on the page, as one text."""
+    parts = [*at.caption, *at.markdown, *at.info, *at.warning, *at.success, *at.error]
+    return "\n".join(str(p.value) for p in parts)
+
+
+def test_an_upload_asks_whose_outages_they_are_and_every_page_says_so() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.outage_file").set_value(("contoso.csv", TWO_BAD, "text/csv"))
+    at.run()
+    assert at.subheader[0].value == "Whose outages are these?"
+    for page in PAGES:  # until the customer is given, every page says the numbers are not theirs
+        at.switch_page(page).run()
+        warned = [w.value for w in at.warning if "Whose outages are these?" in w.value]
+        assert len(warned) == 1, page
+        # the example's cohorts are not this file's: only users and fee are carried over
+        assert "1,000 licensed users, 8,000.00 USD a month)" in warned[0]
+    at.switch_page(DATA).run()
+    at.text_input(key="widget.tenant").set_value("Contoso")
+    at.text_input(key="widget.account_id").set_value("acc-42")
+    at.text_input(key="widget.organisation").set_value("Contoso Ltd")
+    at.text_input(key="widget.contact").set_value("Ana Silva")
+    at.number_input(key="widget.users").set_value(6000)
+    at.text_input(key="widget.fee").set_value("1,000.00")
+    at.text_input(key="widget.currency").set_value("EUR")
+    send_customer(at)
+    given = at.session_state["model.inputs"]
+    assert (given.tenant, given.account_id, given.organisation, given.contact) == (
+        "Contoso",
+        "acc-42",
+        "Contoso Ltd",
+        "Ana Silva",
+    )
+    assert given.customer_given
+    # 6,000 users: rows 2 and 3 count: 200 × 240 + 5,000 × 60 = 348,000 of 44,640 × 6,000 =
+    # 267,840,000 user-minutes → 99.8700...% < 99.9 % → 25 % of 1,000.00 EUR = 250.00 EUR.
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not [w for w in at.warning if "Whose outages" in w.value], page
+        assert (
+            "**customer:** Contoso · id acc-42 · Contoso Ltd (6,000 licensed users, "
+            "1,000.00 EUR a month) · **contract:** microsoft-365-exchange-online"
+        ) in at.caption[0].value, page
+    at.switch_page(CLAIM).run()
+    assert [e.value for e in at.exception] == []
+    assert metrics(at)[:2] == [("Availability", "99.870 %"), ("Credit (EUR)", "250.00")]
+
+
+def test_a_customers_table_fills_the_customer_in() -> None:
+    people = (
+        b"tenant,contract,users,monthly_fee,currency,cohort:Outlook Mobile\n"
+        b"Contoso,microsoft-365-exchange-online,2000,3000.00,EUR,400\n"
+        b"Fabrikam,microsoft-365-exchange-online,500,900.00,GBP,\n"
+    )
+    at = start()
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.customers_file").set_value(("c.csv", people, "text/csv"))
+    at.run()
+    assert "**customers:** every tenant of the table c.csv" in at.caption[0].value
+    at.selectbox(key="widget.customer_pick").set_value("Contoso").run()
+    next(b for b in at.button if b.label == "Use only this customer").click().run()
+    assert at.text_input(key="widget.tenant").value == "Contoso"
+    assert at.number_input(key="widget.users").value == 2000
+    assert at.text_input(key="widget.fee").value == "3000.00"
+    assert at.text_input(key="widget.currency").value == "EUR"
+    assert any("Whose outages are these?" in w.value for w in at.warning)  # confirm it first
+    send_customer(at)
+    clean(at)
+    assert not [w for w in at.warning if "Whose outages" in w.value]
+    # The example's windows for 2,000 users, Outlook Mobile 400 (Mac: none given, so its
+    # windows count against all 2,000). Each of March's lost user-minutes as for 1,000 users:
+    # 384,300 of 44,580 × 2,000 = 89,160,000 → 99.568...% → 25 % of 3,000.00 EUR = 750.00 EUR.
+    assert "March 2026: **750.00 EUR**" in at.success[0].value
+
+
+def test_every_page_counts_the_rejected_rows_the_same() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.outage_file").set_value(("o.csv", TWO_BAD, "text/csv"))
+    at.run()
+    # 1,000 users: row 3 (5,000 users) and row 4 (end before start) are both left out.
+    assert dict(metrics(at))["Rejected"] == "2"
+    assert dict(metrics(at))["Counted"] == "1"
+    assert "**2 row(s) of 3 could not be used**" in at.error[0].value
+    at.switch_page(CLAIM).run()
+    assert "**2 row(s) of 3 could not be used**" in at.error[0].value
+    at.switch_page(DATA).run()
+    at.number_input(key="widget.users").set_value(6000)
+    send_customer(at)
+    assert dict(metrics(at))["Rejected"] == "1"
+    assert "**1 row(s) of 3 could not be used**" in at.error[0].value
+    at.switch_page(CLAIM).run()
+    assert "**1 row(s) of 3 could not be used**" in at.error[0].value
+
+
+def test_a_passed_deadline_is_not_money_still_claimable(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 30 November 2026: March's deadline (30 April) passed 214 days ago (May 31 + June 30 +
+    # July 31 + August 31 + September 30 + October 31 + 30 = 214), April's (31 May) 183 days ago.
+    judged_on(monkeypatch, dt.date(2026, 11, 30))
+    at = start()
+    assert [s.value for s in at.success] == []
+    shown = at.warning[0].value
+    assert "### Still claimable: nothing" in shown
+    assert "**Lost to a passed deadline: 4,000.00 USD**" in shown
+    assert "~~claim by 30 April 2026~~ **deadline passed 214 days ago**" in shown
+    assert "~~claim by 31 May 2026~~ **deadline passed 183 days ago**" in shown
+    deadlines = [m for m in at.metric if m.label == "Claim by"]
+    assert [m.value for m in deadlines] == ["30 April 2026", "31 May 2026"]
+    # 10 May 2026: March's passed 10 days ago, April's has 21 days left.
+    judged_on(monkeypatch, dt.date(2026, 5, 10))
+    at.run()
+    shown = at.success[0].value
+    assert "### Still claimable: 2,000.00 USD" in shown
+    assert "**Lost to a passed deadline: 2,000.00 USD**" in shown
+    assert (
+        "April 2026: **2,000.00 USD** (25 % of the fee), claim by **31 May 2026** (21 days" in shown
+    )
+    assert "Due within" not in shown
+
+
+def test_a_deadline_due_soon_is_named_with_its_date() -> None:
+    at = start()  # judged on 20 April 2026: March's 30 April deadline is 10 days away
+    shown = at.success[0].value
+    assert "### Still claimable: 4,000.00 USD" in shown
+    assert "Lost to a passed deadline" not in shown
+    due = next(line for line in shown.splitlines() if line.startswith("**Due within 14 days:**"))
+    assert "March 2026" in due
+    assert "30 April 2026" in due
+    assert "10 days left" in due
+    assert "April 2026:" not in due  # 41 days left
+
+
+def test_glitches_seen_on_the_data_page() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    shown = texts(at)
+    assert "maxUploadSize" not in shown
+    assert "config.toml" not in shown
+    assert "Files up to 50 MB each" in shown
+    # The example has two incidents, EX1268771 in three windows and EX1256020 in five.
+    assert "2 incident(s) have several windows (e.g. 'EX1268771': 3)" in shown
+    at.file_uploader(key="widget.outage_file").set_value(
+        ("picture.csv", b"\x89PNG\r\n", "text/csv")
+    )
+    at.run()
+    refused = at.error[0].value
+    assert "That file was not used" in refused
+    assert refused.count("picture.csv") == 1
+
+
+def test_the_timeline_ticks_by_whole_days_under_day_labels() -> None:
+    from slacalc.app.charts import time_axis
+
+    # A day-only label needs ticks a whole number of days apart: 30 days / 12 ticks → 3 days.
+    assert time_axis(pd.Timedelta(days=30)).to_dict() == {
+        "format": "%d %b",
+        "labelOverlap": True,
+        "tickCount": {"interval": "day", "step": 3},
+    }
+    assert time_axis(pd.Timedelta(days=5)).to_dict()["tickCount"] == {"interval": "day", "step": 1}
+    assert time_axis(pd.Timedelta(hours=30)).to_dict()["format"] == "%d %b %H:%M"
+
+
+def test_the_editors_show_empty_cells_empty_not_none() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    editors = [d.proto for d in at.dataframe if d.proto.editing_mode]
+    assert len(editors) == 2  # the cohort sizes and the windows
+    for editor in editors:
+        assert editor.HasField("placeholder")
+        assert editor.placeholder == ""

@@ -111,8 +111,8 @@ def uploaded(current: Inputs, label: str, outages: Upload) -> Inputs:
 
     The numbers of the customer before (the example's, or another file's) stay as the form's
     starting values and keep the page computing, but ``customer_given`` is False so every page says
-    they are not yet this file's customer. A tenant named by every row of the table is taken as
-    the tenant's name.
+    they are not yet this file's customer. Cohort sizes of cohorts the file does not name are
+    dropped; a tenant named by every row of the table is taken as the tenant's name.
     """
     candidate = dataclasses.replace(
         current,
@@ -124,8 +124,15 @@ def uploaded(current: Inputs, label: str, outages: Upload) -> Inputs:
         contact="",
         customer_given=False,
     )
-    names = {str(t) for t in read(candidate).frame["tenant"] if isinstance(t, str) and t}
-    return dataclasses.replace(candidate, tenant=names.pop() if len(names) == 1 else "")
+    frame = read(candidate).frame
+    names = {str(t) for t in frame["tenant"] if isinstance(t, str) and t}
+    used = set(frame["cohort"])
+    customer = dataclasses.replace(
+        current.customer, cohorts=tuple(c for c in current.customer.cohorts if c[0] in used)
+    )
+    return dataclasses.replace(
+        candidate, tenant=names.pop() if len(names) == 1 else "", customer=customer
+    )
 
 
 def customer_row(table: Customers, tenant: str) -> tuple[str | None, Customer]:

@@ -500,6 +500,7 @@ def _editor(current: Inputs, outages: Outages) -> None:
             key=state.editor_key(current),
             num_rows="dynamic",
             hide_index=True,
+            placeholder="",  # an empty cell reads empty, not "None"
             width="stretch",
             column_config={
                 "id": st.column_config.TextColumn("id", help="Incident id, e.g. EX1256020"),
