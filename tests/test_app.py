@@ -364,6 +364,9 @@ def test_provider_side_with_two_thousand_tenants() -> None:
     got = dict(metrics(at))
     assert got["Tenants"] == "2,000"
     assert got["Credit liability"] == "200,000.00 USD"
+    # March's deadline, 30 April 2026, is 10 days after the day the tests judge on.
+    shown = " ".join(c.value for c in at.caption)
+    assert "Of the credit liability, still claimable: 200,000.00 USD." in shown
     top = next(d.value for d in at.dataframe if "Lowest availability" in d.value.columns)
     assert len(top) == 20
     assert top["Credit"].iloc[0] == "100.00 USD"
@@ -503,7 +506,11 @@ def test_an_uploaded_contract_named_by_an_uploaded_customers_table_is_used() -> 
     at.file_uploader(key="widget.customers_file").set_value(("c.csv", people, "text/csv"))
     at.run()
     clean(at)
-    assert "**1 tenants computed**: 1 with a credit, 50.00 USD in total." in at.success[0].value
+    # Judged on 20 April 2026: March's (deadline 30 April) and April's (31 May) are claimable.
+    assert (
+        "**1 tenants computed**: 1 with a credit, 50.00 USD in total "
+        "(still claimable: 50.00 USD)." in at.success[0].value
+    )
 
 
 def test_the_fee_field_reads_amounts_as_the_cli_and_tables_do() -> None:
@@ -764,3 +771,41 @@ def test_the_editors_show_empty_cells_empty_not_none() -> None:
     for editor in editors:
         assert editor.HasField("placeholder")
         assert editor.placeholder == ""
+
+
+def test_the_provider_totals_split_off_credits_past_their_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two tenants of 100 users and 400.00 USD: one hour of everyone in March (deadline 30 April)
+    # and one in April (deadline 31 May): 6,000 of 4,464,000 and of 4,320,000 user-minutes, both
+    # < 99.9 % → 100.00 USD per tenant and month. Judged on 10 May 2026: March's 200.00 USD is
+    # lost, April's 200.00 USD still claimable.
+    judged_on(monkeypatch, dt.date(2026, 5, 10))
+    people = (
+        b"tenant,contract,users,monthly_fee,currency\n"
+        b"a,microsoft-365-exchange-online,100,400.00,USD\n"
+        b"b,microsoft-365-exchange-online,100,400.00,USD\n"
+    )
+    windows = (
+        b"id,start,end\n"
+        b"M,2026-03-05T10:00:00Z,2026-03-05T11:00:00Z\n"
+        b"A,2026-04-05T10:00:00Z,2026-04-05T11:00:00Z\n"
+    )
+    at = start()
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.outage_file").set_value(("o.csv", windows, "text/csv"))
+    at.file_uploader(key="widget.customers_file").set_value(("c.csv", people, "text/csv"))
+    at.run()
+    clean(at)
+    assert (
+        "400.00 USD in total (still claimable: 200.00 USD · lost to a passed deadline: "
+        "200.00 USD)" in at.success[0].value
+    )
+    at.switch_page(CLAIM).run()
+    clean(at)
+    assert dict(metrics(at))["Credit liability"] == "400.00 USD"
+    shown = " ".join(c.value for c in at.caption)
+    assert (
+        "Of the credit liability, still claimable: 200.00 USD · lost to a passed deadline: "
+        "200.00 USD." in shown
+    )

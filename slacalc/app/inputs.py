@@ -190,6 +190,7 @@ def from_folder(folder: Path, base: Inputs) -> Inputs:
         contract_files=base.contract_files,
         customer=base.customer,
         customers=None if customers is None else Upload(customers.name, customers.read_bytes()),
+        customer_given=customers is not None or base.customer_given,
     )
 
 

@@ -211,6 +211,18 @@ def _period_line(record: dict[str, object], days_left: int | None) -> str:
     return f"{text}, claim by **{display.day(deadline)}** ({words})"
 
 
+def deadline_words(table: pd.DataFrame) -> str:
+    """Of the credits in ``table``, what is still claimable and what a passed deadline lost, in
+    words (``still claimable: 100.00 USD · lost to a passed deadline: 50.00 USD``)."""
+    sums = totals(table[table["breached"]], today())
+    claimable = _sum_words({k[0]: t.claimable for k, t in sums.items() if t.claimable})
+    passed = _sum_words({k[0]: t.passed for k, t in sums.items() if t.passed})
+    words = [f"still claimable: {claimable or 'nothing'}"]
+    if passed:
+        words.append(f"lost to a passed deadline: {passed}")
+    return " · ".join(words)
+
+
 def _sum_words(amounts: dict[str, Decimal]) -> str:
     return " + ".join(display.money(v, c) for c, v in sorted(amounts.items()))
 

@@ -142,6 +142,8 @@ def _portfolio(current: Inputs, result: Results) -> None:
         " + ".join(display.money(v, c) for c, v in totals.items()) or "—",
     )
     metrics[3].metric("Periods", ", ".join(display.period(p) for p in chosen_periods) or "—")
+    if len(breached):
+        st.caption(f"Of the credit liability, {widgets.deadline_words(breached)}.")
     if len(shown) < len(table):
         st.caption(_filtered(chosen_periods, periods, chosen_tiers, tiers, name, everyone))
     widgets.assumed_users(result)

@@ -78,7 +78,8 @@ def _preview(current: Inputs) -> None:
         total = " + ".join(display.money(v, c) for c, v in totals.items()) or "no credit"
         st.success(
             f"**{table['tenant'].nunique():,} tenants computed**: "
-            f"{breached['tenant'].nunique():,} with a credit, {total} in total.",
+            f"{breached['tenant'].nunique():,} with a credit, {total} in total "
+            f"({widgets.deadline_words(breached) if len(breached) else 'nothing to claim'}).",
             icon=":material/request_quote:",
         )
     else:
