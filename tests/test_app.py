@@ -63,6 +63,12 @@ def clean(at: AppTest) -> None:
     assert not [w.value for w in at.warning if "Session State" in str(w.value)]
 
 
+def answer(at: AppTest) -> str:
+    """The answer box, green while a credit can still be claimed and amber when none can (which
+    one depends on the day the claim deadlines are judged on)."""
+    return next(str(e.value) for e in [*at.success, *at.warning] if "Still claimable" in e.value)
+
+
 def send_customer(at: AppTest) -> None:
     """Send the customer form as its fields stand."""
     next(b for b in at.button if b.label == "Use this customer").click().run()
