@@ -376,6 +376,7 @@ def test_provider_side_with_two_thousand_tenants() -> None:
     top = next(d.value for d in at.dataframe if "Lowest availability" in d.value.columns)
     assert len(top) == 20
     assert top["Credit"].iloc[0] == "100.00 USD"
+    assert top["Claim by"].iloc[0] == "30 April 2026 (10 days left)"  # judged on 20 April
     at.text_input(key="widget.filter_tenant").set_value("t19").run()
     clean(at)
     assert dict(metrics(at))["Tenants"] == "100 of 2,000"
@@ -714,6 +715,12 @@ def test_a_passed_deadline_is_not_money_still_claimable(monkeypatch: pytest.Monk
     assert "~~claim by 31 May 2026~~ **deadline passed 183 days ago**" in shown
     deadlines = [m for m in at.metric if m.label == "Claim by"]
     assert [m.value for m in deadlines] == ["30 April 2026", "31 May 2026"]
+    assert [m.delta for m in deadlines] == ["passed 214 days ago", "passed 183 days ago"]
+    numbers = next(d.value for d in at.dataframe if "Incidents" in d.value.columns)
+    assert numbers["Claim by"].tolist() == [
+        "30 April 2026 (passed 214 days ago)",
+        "31 May 2026 (passed 183 days ago)",
+    ]
     # 10 May 2026: March's passed 10 days ago, April's has 21 days left.
     judged_on(monkeypatch, dt.date(2026, 5, 10))
     at.run()
