@@ -622,6 +622,8 @@ def test_an_upload_asks_whose_outages_they_are_and_every_page_says_so() -> None:
         at.switch_page(page).run()
         warned = [w.value for w in at.warning if "Whose outages are these?" in w.value]
         assert len(warned) == 1, page
+        links = [link.proto.label for link in at.get("page_link")]
+        assert ("Give the customer" in links) == (page != DATA), page
         # the example's cohorts are not this file's: only users and fee are carried over
         assert "1,000 licensed users, 8,000.00 USD a month)" in warned[0]
     at.switch_page(DATA).run()

@@ -60,11 +60,12 @@ def guarded(render: Callable[[], None]) -> None:
         )
 
 
-def source_line(inputs: Inputs) -> None:
+def source_line(inputs: Inputs, *, ask_here: bool = False) -> None:
     """Whose figures these are (the customer and the contract) and what they are computed from.
 
     Every page shows it first. While an uploaded file's customer has not been given, the figures
-    use the previous customer's numbers as placeholders, and this says so in a warning."""
+    use the previous customer's numbers as placeholders, and this says so in a warning, with a
+    link to the Data page (``ask_here``: this is the page with the form, so no link)."""
     contract = f"**contract:** {inputs.contract or OWN_CONTRACTS}"
     if inputs.customers is not None:
         who = f"**customers:** every tenant of the table {inputs.customers.name}"
@@ -79,7 +80,8 @@ def source_line(inputs: Inputs) -> None:
             f"({customer_terms(inputs)}), not yours. Give the customer on the Data page.",
             icon=":material/person_alert:",
         )
-        st.page_link(DATA_PAGE, label="Give the customer", icon=":material/person_edit:")
+        if not ask_here:  # the Data page has the form itself, just below
+            st.page_link(DATA_PAGE, label="Give the customer", icon=":material/person_edit:")
 
 
 def customer_words(inputs: Inputs) -> str:

@@ -57,7 +57,7 @@ def render() -> None:
     current = state.inputs()
     result = cached.results(current)
     with answer:
-        widgets.source_line(current)
+        widgets.source_line(current, ask_here=True)
         if current.portfolio:
             _customers_table(current)
         else:
