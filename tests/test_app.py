@@ -25,6 +25,7 @@ users × 240 on 7 Apr = 6,000; 329,100 lost → 99.2381...% → 2,000.00 USD, cl
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -33,12 +34,13 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import slacalc
-from slacalc.app import inputs
+from slacalc.app import inputs, widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -61,6 +63,28 @@ def clean(at: AppTest) -> None:
     assert not [w.value for w in at.warning if "Session State" in str(w.value)]
 
 
+def answer(at: AppTest) -> str:
+    """The answer box, green while a credit can still be claimed and amber when none can (which
+    one depends on the day the claim deadlines are judged on)."""
+    return next(str(e.value) for e in [*at.success, *at.warning] if "Still claimable" in e.value)
+
+
+def send_customer(at: AppTest) -> None:
+    """Send the customer form as its fields stand."""
+    next(b for b in at.button if b.label == "Use this customer").click().run()
+
+
+def judged_on(monkeypatch: pytest.MonkeyPatch, day: dt.date = dt.date(2026, 4, 20)) -> None:
+    """Claim deadlines are judged on ``day``, by default 20 April 2026: March's (30 April) is 10
+    days away, April's (31 May) 41 days; the screen must not depend on the day the tests run."""
+    monkeypatch.setattr(widgets, "today", lambda: day)
+
+
+@pytest.fixture(autouse=True)
+def _judged(monkeypatch: pytest.MonkeyPatch) -> None:
+    judged_on(monkeypatch)
+
+
 def metrics(at: AppTest) -> list[tuple[str, str]]:
     return [(m.label, m.value) for m in at.metric]
 
@@ -69,13 +93,13 @@ def test_example_opens_computed_with_the_hand_worked_credit() -> None:
     at = start()
     assert metrics(at) == [
         ("Availability", "99.137 %"),
-        ("Credit", "2,000.00 USD"),
+        ("Credit (USD)", "2,000.00"),
         ("Claim by", "30 April 2026"),
         ("Availability", "99.238 %"),
-        ("Credit", "2,000.00 USD"),
+        ("Credit (USD)", "2,000.00"),
         ("Claim by", "31 May 2026"),
     ]
-    assert "Credit earned: 4,000.00 USD" in at.success[0].value
+    assert "Still claimable: 4,000.00 USD" in at.success[0].value
     margins = [c.value for c in at.caption if "of full outage" in c.value]
     assert "61.52 min" in margins[0]
     assert "102.92 min" in margins[1]
@@ -121,7 +145,7 @@ def test_upload_with_one_bad_row_shows_it_and_computes_the_rest() -> None:
     assert "not after the start" in problems["problem"].iloc[0]
     # The good rows: 200 users × 240 min + 100 × 60 = 54,000 of 44,640,000 user-minutes
     # = 99.8790...% < 99.9 % → 25 % of 8,000.00 USD.
-    assert "Credit earned: 2,000.00 USD" in at.success[0].value
+    assert "Still claimable: 2,000.00 USD" in at.success[0].value
     assert "March 2026: **2,000.00 USD**" in at.success[0].value
     mapping = next(d.value for d in at.dataframe if "Read as" in d.value.columns)
     assert mapping["Read as"].tolist() == ["id", "start", "end", "affected_users"]
@@ -143,7 +167,7 @@ def test_naive_times_are_read_in_the_chosen_zone() -> None:
     at.file_uploader(key="widget.outage_file").set_value(("naive.csv", naive, "text/csv"))
     at.run()
     clean(at)
-    assert "No credit" in at.info[0].value
+    assert any("No credit" in i.value for i in at.info)
     at.switch_page("slacalc/app/pages/claim.py").run()
     assert [m.value for m in at.metric if m.label == "Availability"] == ["99.932 %", "99.930 %"]
     at.switch_page(DATA).run()
@@ -152,7 +176,7 @@ def test_naive_times_are_read_in_the_chosen_zone() -> None:
     at.switch_page("slacalc/app/pages/claim.py").run()
     clean(at)
     assert [m.value for m in at.metric if m.label == "Availability"] == ["99.861 %"]
-    assert ("Credit", "2,000.00 USD") in metrics(at)
+    assert ("Credit (USD)", "2,000.00") in metrics(at)
     assert "America/New_York" in at.caption[0].value
 
 
@@ -260,7 +284,7 @@ def test_switching_the_contract_changes_the_tier_table() -> None:
     # → 7 days of service = 8,000.00 × 7 / 31 = 1,806.45 USD. April never passes 5 %.
     at.switch_page("slacalc/app/pages/claim.py").run()
     clean(at)
-    assert metrics(at)[:2] == [("Availability", "97.846 %"), ("Credit", "1,806.45 USD")]
+    assert metrics(at)[:2] == [("Availability", "97.846 %"), ("Credit (USD)", "1,806.45")]
     assert ("Availability", "100 %") in metrics(at)
 
 
@@ -340,10 +364,12 @@ def test_claim_workbook_summary_matches_the_screen(served: dict[str, Callable[[]
     )
     rows = list(_table_rows(workbook["Summary"], "Period"))
     assert [r["Period"] for r in rows] == ["2026-03", "2026-04"]
+    assert {label for label, _ in shown if label.startswith("Credit")} == {"Credit (USD)"}
+    assert {r["Currency"] for r in rows} == {"USD"}
     for row, (avail, credit, deadline) in zip(rows, _by_period(shown), strict=True):
         exact = Decimal(repr(row["Availability %"])).quantize(Decimal("0.001"), ROUND_FLOOR)
         assert f"{exact} %" == avail
-        assert f"{Decimal(repr(row['Credit amount'])):,.2f} {row['Currency']}" == credit
+        assert f"{Decimal(repr(row['Credit amount'])):,.2f}" == credit
         day = row["Claim deadline"]
         assert f"{day.day} {day:%B %Y}" == deadline
 
@@ -387,12 +413,17 @@ def test_provider_side_with_two_thousand_tenants() -> None:
     got = dict(metrics(at))
     assert got["Tenants"] == "2,000"
     assert got["Credit liability"] == "200,000.00 USD"
+    # March's deadline, 30 April 2026, is 10 days after the day the tests judge on.
+    shown = " ".join(c.value for c in at.caption)
+    assert "Of the credit liability, still claimable: 200,000.00 USD." in shown
     top = next(d.value for d in at.dataframe if "Lowest availability" in d.value.columns)
     assert len(top) == 20
     assert top["Credit"].iloc[0] == "100.00 USD"
+    assert top["Claim by"].iloc[0] == "30 April 2026 (10 days left)"  # judged on 20 April
     at.text_input(key="widget.filter_tenant").set_value("t19").run()
     clean(at)
-    assert dict(metrics(at))["Tenants"] == "100"
+    assert dict(metrics(at))["Tenants"] == "100 of 2,000"
+    assert "Filtered to tenant names containing 't19'" in " ".join(c.value for c in at.caption)
 
 
 def test_editor_table_round_trips_in_another_zone() -> None:
@@ -427,7 +458,7 @@ def test_json_and_excel_uploads_are_read_too() -> None:
     at.file_uploader(key="widget.outage_file").set_value(("o.json", json_file, "application/json"))
     at.run()
     clean(at)
-    assert "Credit earned: 2,000.00 USD" in at.success[0].value
+    assert "Still claimable: 2,000.00 USD" in at.success[0].value
     mapping = next(d.value for d in at.dataframe if "Read as" in d.value.columns)
     assert mapping.values.tolist() == [
         ["Incident ID", "id"],
@@ -454,11 +485,12 @@ def test_changing_the_licensed_users_recomputes() -> None:
     # 500 licensed users: 384,300 of 44,580 × 500 = 22,290,000 → 98.275 % → 50 % of 8,000.00.
     at = start()
     at.switch_page(DATA).run()
-    at.number_input(key="widget.users").set_value(500).run()
+    at.number_input(key="widget.users").set_value(500)
+    send_customer(at)
     clean(at)
     assert "March 2026: **4,000.00 USD**" in at.success[0].value
     at.switch_page("slacalc/app/pages/claim.py").run()
-    assert metrics(at)[:2] == [("Availability", "98.275 %"), ("Credit", "4,000.00 USD")]
+    assert metrics(at)[:2] == [("Availability", "98.275 %"), ("Credit (USD)", "4,000.00")]
 
 
 def test_a_typed_table_and_applying_the_editor() -> None:
@@ -502,7 +534,7 @@ def test_a_file_that_cannot_be_read_is_refused_and_the_data_stays() -> None:
     assert [e.value for e in at.exception] == []
     assert "That file was not used" in at.error[0].value
     assert "PNG image" in at.error[0].value
-    assert "Credit earned: 4,000.00 USD" in at.success[0].value  # still the example
+    assert "Still claimable: 4,000.00 USD" in at.success[0].value  # still the example
 
 
 def test_an_uploaded_contract_named_by_an_uploaded_customers_table_is_used() -> None:
@@ -524,16 +556,22 @@ def test_an_uploaded_contract_named_by_an_uploaded_customers_table_is_used() -> 
     at.file_uploader(key="widget.customers_file").set_value(("c.csv", people, "text/csv"))
     at.run()
     clean(at)
-    assert "**1 tenants computed**: 1 with a credit, 50.00 USD in total." in at.success[0].value
+    # Judged on 20 April 2026: March's (deadline 30 April) and April's (31 May) are claimable.
+    assert (
+        "**1 tenants computed**: 1 with a credit, 50.00 USD in total "
+        "(still claimable: 50.00 USD)." in at.success[0].value
+    )
 
 
 def test_the_fee_field_reads_amounts_as_the_cli_and_tables_do() -> None:
     at = start()
     at.switch_page(DATA).run()
-    at.text_input(key="widget.fee").set_value("1,200").run()
+    at.text_input(key="widget.fee").set_value("1,200")
+    send_customer(at)
     assert "'1,200' is ambiguous" in at.error[0].value
     # 1,200.00: March 99.137 % → 25 % of 1,200.00 = 300.00.
-    at.text_input(key="widget.fee").set_value("1,200.00").run()
+    at.text_input(key="widget.fee").set_value("1,200.00")
+    send_customer(at)
     clean(at)
     assert "March 2026: **300.00 USD**" in at.success[0].value
 
@@ -568,10 +606,11 @@ def test_an_unexpected_error_shows_a_reference_not_a_traceback_and_the_session_g
     assert logged[0].exc_info is not None  # the traceback is in the server log
 
     monkeypatch.undo()
+    judged_on(monkeypatch)
     cached.results.clear()
     at.run()
     clean(at)
-    assert "Credit earned: 4,000.00 USD" in at.success[0].value
+    assert "Still claimable: 4,000.00 USD" in at.success[0].value
 
 
 def test_a_window_without_a_user_count_is_flagged_beside_the_credit() -> None:
@@ -588,7 +627,243 @@ def test_a_window_without_a_user_count_is_flagged_beside_the_credit() -> None:
     at.run()
     at.switch_page("slacalc/app/pages/claim.py").run()
     assert [e.value for e in at.exception] == []
-    assert "Credit earned: 2,000.00 USD" in at.success[0].value
+    assert "Still claimable: 2,000.00 USD" in at.success[0].value
     warned = [w.value for w in at.warning if "Affected users assumed" in w.value]
     assert len(warned) == 1
     assert "row 3: no affected-user count; all 1,000 licensed users assumed" in warned[0]
+
+
+# Issue 11: the app tells the truth about its state -----------------------------------------------
+
+CLAIM = "slacalc/app/pages/claim.py"
+PAGES = (DATA, CLAIM, CONTRACT, WHATIF)
+
+# Three rows: row 2 fine (200 users × 240 min), row 3 reports 5,000 affected users (more than the
+# example's 1,000 licensed users: the calculation refuses it), row 4 ends before it starts (the
+# reader refuses it).
+TWO_BAD = (
+    b"id,start,end,affected_users\n"
+    b"A,2026-03-10T10:00:00Z,2026-03-10T14:00:00Z,200\n"
+    b"B,2026-03-12T10:00:00Z,2026-03-12T11:00:00Z,5000\n"
+    b"C,2026-03-15T10:00:00Z,2026-03-15T09:00:00Z,50\n"
+)
+
+
+def texts(at: AppTest) -> str:
+    """Every caption, markdown, info, warning and success on the page, as one text."""
+    parts = [*at.caption, *at.markdown, *at.info, *at.warning, *at.success, *at.error]
+    return "\n".join(str(p.value) for p in parts)
+
+
+def test_an_upload_asks_whose_outages_they_are_and_every_page_says_so() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.outage_file").set_value(("contoso.csv", TWO_BAD, "text/csv"))
+    at.run()
+    assert at.subheader[0].value == "Whose outages are these?"
+    for page in PAGES:  # until the customer is given, every page says the numbers are not theirs
+        at.switch_page(page).run()
+        warned = [w.value for w in at.warning if "Whose outages are these?" in w.value]
+        assert len(warned) == 1, page
+        links = [link.proto.label for link in at.get("page_link")]
+        assert ("Give the customer" in links) == (page != DATA), page
+        # the example's cohorts are not this file's: only users and fee are carried over
+        assert "1,000 licensed users, 8,000.00 USD a month)" in warned[0]
+    at.switch_page(DATA).run()
+    at.text_input(key="widget.tenant").set_value("Contoso")
+    at.text_input(key="widget.account_id").set_value("acc-42")
+    at.text_input(key="widget.organisation").set_value("Contoso Ltd")
+    at.text_input(key="widget.contact").set_value("Ana Silva")
+    at.number_input(key="widget.users").set_value(6000)
+    at.text_input(key="widget.fee").set_value("1,000.00")
+    at.text_input(key="widget.currency").set_value("EUR")
+    send_customer(at)
+    given = at.session_state["model.inputs"]
+    assert (given.tenant, given.account_id, given.organisation, given.contact) == (
+        "Contoso",
+        "acc-42",
+        "Contoso Ltd",
+        "Ana Silva",
+    )
+    assert given.customer_given
+    # 6,000 users: rows 2 and 3 count: 200 × 240 + 5,000 × 60 = 348,000 of 44,640 × 6,000 =
+    # 267,840,000 user-minutes → 99.8700...% < 99.9 % → 25 % of 1,000.00 EUR = 250.00 EUR.
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not [w for w in at.warning if "Whose outages" in w.value], page
+        assert (
+            "**customer:** Contoso · id acc-42 · Contoso Ltd (6,000 licensed users, "
+            "1,000.00 EUR a month) · **contract:** microsoft-365-exchange-online"
+        ) in at.caption[0].value, page
+    at.switch_page(CLAIM).run()
+    assert [e.value for e in at.exception] == []
+    assert metrics(at)[:2] == [("Availability", "99.870 %"), ("Credit (EUR)", "250.00")]
+
+
+def test_a_customers_table_fills_the_customer_in() -> None:
+    people = (
+        b"tenant,contract,users,monthly_fee,currency,cohort:Outlook Mobile\n"
+        b"Contoso,microsoft-365-exchange-online,2000,3000.00,EUR,400\n"
+        b"Fabrikam,microsoft-365-exchange-online,500,900.00,GBP,\n"
+    )
+    at = start()
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.customers_file").set_value(("c.csv", people, "text/csv"))
+    at.run()
+    assert "**customers:** every tenant of the table c.csv" in at.caption[0].value
+    at.selectbox(key="widget.customer_pick").set_value("Contoso").run()
+    next(b for b in at.button if b.label == "Use only this customer").click().run()
+    assert at.text_input(key="widget.tenant").value == "Contoso"
+    assert at.number_input(key="widget.users").value == 2000
+    assert at.text_input(key="widget.fee").value == "3000.00"
+    assert at.text_input(key="widget.currency").value == "EUR"
+    assert any("Whose outages are these?" in w.value for w in at.warning)  # confirm it first
+    send_customer(at)
+    clean(at)
+    assert not [w for w in at.warning if "Whose outages" in w.value]
+    # The example's windows for 2,000 users, Outlook Mobile 400 (Mac: none given, so its
+    # windows count against all 2,000). Each of March's lost user-minutes as for 1,000 users:
+    # 384,300 of 44,580 × 2,000 = 89,160,000 → 99.568...% → 25 % of 3,000.00 EUR = 750.00 EUR.
+    assert "March 2026: **750.00 EUR**" in at.success[0].value
+
+
+def test_every_page_counts_the_rejected_rows_the_same() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.outage_file").set_value(("o.csv", TWO_BAD, "text/csv"))
+    at.run()
+    # 1,000 users: row 3 (5,000 users) and row 4 (end before start) are both left out.
+    assert dict(metrics(at))["Rejected"] == "2"
+    assert dict(metrics(at))["Counted"] == "1"
+    assert "**2 row(s) of 3 could not be used**" in at.error[0].value
+    at.switch_page(CLAIM).run()
+    assert "**2 row(s) of 3 could not be used**" in at.error[0].value
+    at.switch_page(DATA).run()
+    at.number_input(key="widget.users").set_value(6000)
+    send_customer(at)
+    assert dict(metrics(at))["Rejected"] == "1"
+    assert "**1 row(s) of 3 could not be used**" in at.error[0].value
+    at.switch_page(CLAIM).run()
+    assert "**1 row(s) of 3 could not be used**" in at.error[0].value
+
+
+def test_a_passed_deadline_is_not_money_still_claimable(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 30 November 2026: March's deadline (30 April) passed 214 days ago (May 31 + June 30 +
+    # July 31 + August 31 + September 30 + October 31 + 30 = 214), April's (31 May) 183 days ago.
+    judged_on(monkeypatch, dt.date(2026, 11, 30))
+    at = start()
+    assert [s.value for s in at.success] == []
+    shown = at.warning[0].value
+    assert "### Still claimable: nothing" in shown
+    assert "**Lost to a passed deadline: 4,000.00 USD**" in shown
+    assert "~~claim by 30 April 2026~~ **deadline passed 214 days ago**" in shown
+    assert "~~claim by 31 May 2026~~ **deadline passed 183 days ago**" in shown
+    deadlines = [m for m in at.metric if m.label == "Claim by"]
+    assert [m.value for m in deadlines] == ["30 April 2026", "31 May 2026"]
+    assert [m.delta for m in deadlines] == ["passed 214 days ago", "passed 183 days ago"]
+    numbers = next(d.value for d in at.dataframe if "Incidents" in d.value.columns)
+    assert numbers["Claim by"].tolist() == [
+        "30 April 2026 (passed 214 days ago)",
+        "31 May 2026 (passed 183 days ago)",
+    ]
+    # 10 May 2026: March's passed 10 days ago, April's has 21 days left.
+    judged_on(monkeypatch, dt.date(2026, 5, 10))
+    at.run()
+    shown = at.success[0].value
+    assert "### Still claimable: 2,000.00 USD" in shown
+    assert "**Lost to a passed deadline: 2,000.00 USD**" in shown
+    assert (
+        "April 2026: **2,000.00 USD** (25 % of the fee), claim by **31 May 2026** (21 days" in shown
+    )
+    assert "Due within" not in shown
+
+
+def test_a_deadline_due_soon_is_named_with_its_date() -> None:
+    at = start()  # judged on 20 April 2026: March's 30 April deadline is 10 days away
+    shown = at.success[0].value
+    assert "### Still claimable: 4,000.00 USD" in shown
+    assert "Lost to a passed deadline" not in shown
+    due = next(line for line in shown.splitlines() if line.startswith("**Due within 14 days:**"))
+    assert "March 2026" in due
+    assert "30 April 2026" in due
+    assert "10 days left" in due
+    assert "April 2026:" not in due  # 41 days left
+
+
+def test_glitches_seen_on_the_data_page() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    shown = texts(at)
+    assert "maxUploadSize" not in shown
+    assert "config.toml" not in shown
+    assert "Files up to 50 MB each" in shown
+    # The example has two incidents, EX1268771 in three windows and EX1256020 in five.
+    assert "2 incident(s) have several windows (e.g. 'EX1268771': 3)" in shown
+    at.file_uploader(key="widget.outage_file").set_value(
+        ("picture.csv", b"\x89PNG\r\n", "text/csv")
+    )
+    at.run()
+    refused = at.error[0].value
+    assert "That file was not used" in refused
+    assert refused.count("picture.csv") == 1
+
+
+def test_the_timeline_ticks_by_whole_days_under_day_labels() -> None:
+    from slacalc.app.charts import time_axis
+
+    # A day-only label needs ticks a whole number of days apart: 30 days / 12 ticks → 3 days.
+    assert time_axis(pd.Timedelta(days=30)).to_dict() == {
+        "format": "%d %b",
+        "labelOverlap": True,
+        "tickCount": {"interval": "day", "step": 3},
+    }
+    assert time_axis(pd.Timedelta(days=5)).to_dict()["tickCount"] == {"interval": "day", "step": 1}
+    assert time_axis(pd.Timedelta(hours=30)).to_dict()["format"] == "%d %b %H:%M"
+
+
+def test_the_editors_show_empty_cells_empty_not_none() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    editors = [d.proto for d in at.dataframe if d.proto.editing_mode]
+    assert len(editors) == 2  # the cohort sizes and the windows
+    for editor in editors:
+        assert editor.HasField("placeholder")
+        assert editor.placeholder == ""
+
+
+def test_the_provider_totals_split_off_credits_past_their_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two tenants of 100 users and 400.00 USD: one hour of everyone in March (deadline 30 April)
+    # and one in April (deadline 31 May): 6,000 of 4,464,000 and of 4,320,000 user-minutes, both
+    # < 99.9 % → 100.00 USD per tenant and month. Judged on 10 May 2026: March's 200.00 USD is
+    # lost, April's 200.00 USD still claimable.
+    judged_on(monkeypatch, dt.date(2026, 5, 10))
+    people = (
+        b"tenant,contract,users,monthly_fee,currency\n"
+        b"a,microsoft-365-exchange-online,100,400.00,USD\n"
+        b"b,microsoft-365-exchange-online,100,400.00,USD\n"
+    )
+    windows = (
+        b"id,start,end\n"
+        b"M,2026-03-05T10:00:00Z,2026-03-05T11:00:00Z\n"
+        b"A,2026-04-05T10:00:00Z,2026-04-05T11:00:00Z\n"
+    )
+    at = start()
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.outage_file").set_value(("o.csv", windows, "text/csv"))
+    at.file_uploader(key="widget.customers_file").set_value(("c.csv", people, "text/csv"))
+    at.run()
+    clean(at)
+    assert (
+        "400.00 USD in total (still claimable: 200.00 USD · lost to a passed deadline: "
+        "200.00 USD)" in at.success[0].value
+    )
+    at.switch_page(CLAIM).run()
+    clean(at)
+    assert dict(metrics(at))["Credit liability"] == "400.00 USD"
+    shown = " ".join(c.value for c in at.caption)
+    assert (
+        "Of the credit liability, still claimable: 200.00 USD · lost to a passed deadline: "
+        "200.00 USD." in shown
+    )

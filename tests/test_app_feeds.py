@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from slacalc.app import inputs
-from tests.test_app import DATA, clean, start
+from tests.test_app import DATA, answer, clean, start
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
 
@@ -33,7 +33,7 @@ def test_a_graph_export_is_read_as_a_feed_and_computed() -> None:
     assert windows["id"].tolist() == ["EX226792"]
     assert windows["users_source"].tolist() == ["assumed all"]
     # 1,215 min × all 1,000 users of 43,200,000 user-min → 97.1875 % → 50 % of 8,000
-    assert "November 2020: **4,000.00 USD**" in at.success[0].value
+    assert "November 2020: **4,000.00 USD**" in answer(at)
 
 
 def test_a_statuspage_partial_outage_asks_for_its_share() -> None:
@@ -61,7 +61,7 @@ def test_the_exchange_example_opens_as_microsofts_feed() -> None:
     windows = next(d.value for d in at.dataframe if "users_source" in d.value.columns)
     assert windows["users_source"].tolist() == ["usage report"] * 4
     # all 500 measured mobile and Mac users: 76.7473 % in March → 100 % of the 8,000 fee
-    assert "March 2026: **8,000.00 USD**" in at.success[0].value
+    assert "March 2026: **8,000.00 USD**" in answer(at)
 
 
 def test_a_signin_log_measures_the_users_of_the_feed_example() -> None:
@@ -79,4 +79,4 @@ def test_a_signin_log_measures_the_users_of_the_feed_example() -> None:
     assert windows["users_source"].tolist() == ["sign-in log"] * 4
     # EX1268771: 3 phone users and 1 Mac user signed in during it; EX1256020 inside it adds no
     # one. (3 + 1) × 20,760 = 83,040 of 44,640,000 → 99.81398 % < 99.9 → 25 % of 8,000
-    assert "March 2026: **2,000.00 USD**" in at.success[0].value
+    assert "March 2026: **2,000.00 USD**" in answer(at)

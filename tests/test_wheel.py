@@ -38,7 +38,7 @@ print(json.dumps({
     "package": slacalc.__file__,
     "entry": entry,
     "metrics": [[m.label, m.value] for m in at.metric],
-    "success": [s.value for s in at.success],
+    "answers": [s.value for s in [*at.success, *at.warning]],
     "problems": [e.value for e in [*at.exception, *at.error]],
     "examples": sorted(examples_on_disk()),
 }))
@@ -92,6 +92,7 @@ def test_the_installed_app_opens_on_its_example(installed: Path, tmp_path: Path)
     assert Path(shown["entry"]).resolve().is_relative_to(venv_root)
     assert shown["problems"] == []
     # The hand-worked example of test_app.py: 2,000.00 USD for March and for April.
-    assert ["Credit", "2,000.00 USD"] in shown["metrics"]
-    assert any("Credit earned: 4,000.00 USD" in text for text in shown["success"])
+    # 4,000.00 USD in all: still claimable, or lost to a passed deadline (from 31 May 2026 on).
+    assert ["Credit (USD)", "2,000.00"] in shown["metrics"]
+    assert any("Still claimable" in text and "4,000.00 USD" in text for text in shown["answers"])
     assert shown["examples"] == sorted(p.parent.name for p in ROOT.glob("examples/*/outages.*"))

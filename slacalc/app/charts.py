@@ -139,10 +139,7 @@ def timeline(
                 "start:T",
                 title=f"time ({timezone})",
                 scale=x_scale,
-                axis=alt.Axis(
-                    format="%d %b %H:%M" if hi - lo <= pd.Timedelta(days=3) else "%d %b",
-                    labelOverlap=True,
-                ),
+                axis=time_axis(hi - lo),
             ),
             x2="end:T",
             y=alt.Y("lane:N", title=None, sort=lanes, axis=alt.Axis(labelLimit=260)),
@@ -201,6 +198,15 @@ def _span(data: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     lo, hi = pd.Timestamp(data["start"].min()), pd.Timestamp(data["end"].max())
     room = max((hi - lo) * 0.04, pd.Timedelta(minutes=30))
     return lo - room, hi + room
+
+
+def time_axis(span: pd.Timedelta) -> alt.Axis:
+    """A time axis whose ticks match its labels: hours within three days, else whole days (a
+    tick every few hours under a day-only label read "19 Mar 19 Mar 20 Mar"), at most ~12."""
+    if span <= pd.Timedelta(days=3):
+        return alt.Axis(format="%d %b %H:%M", labelOverlap=True)
+    step = max(1, -(-span.days // 12))  # days per tick, rounded up
+    return alt.Axis(format="%d %b", labelOverlap=True, tickCount={"interval": "day", "step": step})
 
 
 def _ms(stamp: pd.Timestamp) -> int:

@@ -15,6 +15,7 @@ import pandas as pd
 from slacalc.model.contract import Contract
 from slacalc.model.money import minor_unit_digits
 from slacalc.report.terms import contract_terms as terms_of
+from slacalc.report.totals import days_left_words, deadline_status
 from slacalc.report.values import missing
 
 _MONTHS = (
@@ -65,11 +66,17 @@ def points(value: object, places: int = 3) -> str:
 
 def money(value: object, currency: str) -> str:
     """An amount in its currency's minor unit: ``2,000.00 USD``; ``—`` when there is no fee."""
+    shown = amount(value, currency)
+    return shown if shown == "—" else f"{shown} {currency}".strip()
+
+
+def amount(value: object, currency: str) -> str:
+    """An amount in its currency's minor unit without the code (``2,000.00``), for a figure whose
+    label names the currency; ``—`` when there is no fee."""
     number = _decimal(value)
     if number is None:
         return "—"
-    digits = minor_unit_digits(currency)
-    return f"{number:,.{digits}f} {currency}".strip()
+    return f"{number:,.{minor_unit_digits(currency)}f}"
 
 
 def money_change(value: object, currency: str) -> str:
@@ -135,6 +142,14 @@ def day(value: object) -> str:
     return "—" if missing(value) else str(value)
 
 
+def deadline(value: object, days_left: object) -> str:
+    """A claim deadline with where it stands: ``30 April 2026 (passed 214 days ago)``."""
+    if missing(value):
+        return "none stated"
+    words = days_left_words(None if missing(days_left) else days_left)
+    return f"{day(value)} ({words})" if words else day(value)
+
+
 def credit_terms(row: dict[str, object]) -> str:
     """What the credit is, in words: ``25 % of the fee`` or ``3 days of service``."""
     days = _decimal(row.get("credit_days"))
@@ -185,8 +200,10 @@ def tier_table(contract: Contract) -> pd.DataFrame:
 # --- result tables -------------------------------------------------------------------------------
 
 
-def period_table(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per tenant and period, for reading: formatted text, the columns people ask about."""
+def period_table(table: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """One row per tenant and period, for reading: formatted text, the columns people ask about.
+    A claim deadline says how many days are left on ``today``, or how long ago it passed."""
+    days_left = deadline_status(table, today)["days_left"].tolist()
     out = pd.DataFrame(
         {
             "Tenant": table["tenant"],
@@ -200,8 +217,10 @@ def period_table(table: pd.DataFrame) -> pd.DataFrame:
                 money(a, c) for a, c in zip(table["credit_amount"], table["currency"], strict=True)
             ],
             "Claim by": [
-                day(d) if b else "—"
-                for d, b in zip(table["claim_deadline"], table["breached"], strict=True)
+                deadline(d, n) if b else "—"
+                for d, b, n in zip(
+                    table["claim_deadline"], table["breached"], days_left, strict=True
+                )
             ],
             "Full-outage minutes to next tier": [
                 minutes_needed(m) for m in table["minutes_to_next_tier"]

@@ -8,6 +8,7 @@ can cache these calls by their arguments. Nothing here imports streamlit.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ import pandas as pd
 
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Customer, Scenario, run
-from slacalc.errors import ContractError, InputError
+from slacalc.errors import ContractError, InputError, SlacalcError
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.feeds import ImportedWindows, is_feed, read_feed
 from slacalc.io.feeds.windows import mark_measured, windows_csv
@@ -37,6 +38,7 @@ EXAMPLES = Path(__file__).with_name("examples")
 EXAMPLE_FILE = EXAMPLES / "exchange-online-2026-03.csv"
 EXAMPLE_LABEL = "Bundled example: Exchange Online incident EX1256020 / EX1268771, March–April 2026"
 EXAMPLE_CONTRACT = "microsoft-365-exchange-online"
+EXAMPLE_TENANT = "Example customer"
 EXAMPLE_CUSTOMER = Customer(
     users=1000,
     monthly_fee=Decimal("8000.00"),
@@ -70,7 +72,10 @@ class Inputs:
 
     ``contract`` is a contract id (bundled, or one of ``contract_files``); ``None`` means each
     tenant's own contract from the customers table. ``customer`` applies when there is no
-    ``customers`` table.
+    ``customers`` table; ``tenant``, ``account_id``, ``organisation`` and ``contact`` say who that
+    customer is (for the screen and the claim letter). ``customer_given`` is False from an upload
+    until the user has said whose outages they are: until then ``customer`` is only a placeholder
+    (the example's), and every page says so.
     """
 
     label: str
@@ -82,6 +87,11 @@ class Inputs:
     customers: Upload | None = None
     #: Outage-file headers the user mapped to fields (the data page's column picker).
     columns: tuple[tuple[str, str], ...] = ()
+    tenant: str = ""
+    account_id: str = ""
+    organisation: str = ""
+    contact: str = ""
+    customer_given: bool = True
 
     @property
     def portfolio(self) -> bool:
@@ -94,6 +104,60 @@ def example() -> Inputs:
     return Inputs(
         label=EXAMPLE_LABEL,
         outages=Upload(EXAMPLE_FILE.name, EXAMPLE_FILE.read_bytes()),
+        tenant=EXAMPLE_TENANT,
+    )
+
+
+def uploaded(current: Inputs, label: str, outages: Upload) -> Inputs:
+    """The inputs for a newly uploaded outage table: the customer is asked for again.
+
+    The numbers of the customer before (the example's, or another file's) stay as the form's
+    starting values and keep the page computing, but ``customer_given`` is False so every page says
+    they are not yet this file's customer. Cohort sizes of cohorts the file does not name are
+    dropped; a tenant named by every row of the table is taken as the tenant's name.
+    """
+    candidate = dataclasses.replace(
+        current,
+        label=label,
+        outages=outages,
+        tenant="",
+        account_id="",
+        organisation="",
+        contact="",
+        customer_given=False,
+    )
+    try:
+        frame = read(candidate).frame
+    except SlacalcError:  # the page says why it cannot be read (and may offer a column picker)
+        return candidate
+    names = {str(t) for t in frame["tenant"] if isinstance(t, str) and t}
+    used = set(frame["cohort"])
+    customer = dataclasses.replace(
+        current.customer, cohorts=tuple(c for c in current.customer.cohorts if c[0] in used)
+    )
+    return dataclasses.replace(
+        candidate, tenant=names.pop() if len(names) == 1 else "", customer=customer
+    )
+
+
+def customer_row(table: Customers, tenant: str) -> tuple[str | None, Customer]:
+    """One tenant of a customers table as the single customer: its contract id ("" → None) and
+    its users, fee, currency and cohort sizes."""
+    rows = table.frame[table.frame["tenant"] == tenant]
+    if rows.empty:
+        raise InputError(f"tenant {tenant!r} is not in the customers table")
+    row = rows.iloc[0]
+    fee = row["monthly_fee"]
+    sizes = table.cohorts[table.cohorts["tenant"] == tenant]
+    cohorts = tuple((str(c), int(n)) for c, n in zip(sizes["cohort"], sizes["users"], strict=True))
+    return (
+        str(row["contract"]) or None,
+        Customer(
+            users=int(row["users"]),
+            monthly_fee=None if fee is None or pd.isna(fee) else Decimal(str(fee)),
+            currency=str(row["currency"]),
+            cohorts=cohorts,
+        ),
     )
 
 
@@ -131,6 +195,7 @@ def from_folder(folder: Path, base: Inputs) -> Inputs:
         contract_files=base.contract_files,
         customer=base.customer,
         customers=None if customers is None else Upload(customers.name, customers.read_bytes()),
+        customer_given=customers is not None or base.customer_given,
     )
 
 

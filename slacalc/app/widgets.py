@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,7 @@ from slacalc.app.inputs import Inputs
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
 from slacalc.errors import RowProblem, SlacalcError
-from slacalc.report.totals import credit_by_currency, days_left_words, deadline_status
+from slacalc.report.totals import days_left_words, deadline_status, totals
 from slacalc.report.values import missing, records
 
 #: The page scripts, by absolute path: Streamlit would resolve a relative one against the script
@@ -28,6 +29,7 @@ CONTRACT_PAGE = PAGES / "contract.py"
 WHATIF_PAGE = PAGES / "whatif.py"
 CLAIMS_PAGE = PAGES / "claims.py"
 
+OWN_CONTRACTS = "each tenant's own, from the customers table"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -58,21 +60,71 @@ def guarded(render: Callable[[], None]) -> None:
         )
 
 
-def source_line(inputs: Inputs) -> None:
-    """What the numbers on the page are computed from, in one line."""
-    who = (
-        "customers table " + inputs.customers.name
-        if inputs.customers is not None
-        else (
-            f"{inputs.customer.users:,} licensed users · "
-            f"{display.money(inputs.customer.monthly_fee, inputs.customer.currency)} a month"
-        )
-    )
-    contract = inputs.contract or "each tenant's own contract"
+def source_line(inputs: Inputs, *, ask_here: bool = False) -> None:
+    """Whose figures these are (the customer and the contract) and what they are computed from.
+
+    Every page shows it first. While an uploaded file's customer has not been given, the figures
+    use the previous customer's numbers as placeholders, and this says so in a warning, with a
+    link to the Data page (``ask_here``: this is the page with the form, so no link)."""
+    contract = f"**contract:** {inputs.contract or OWN_CONTRACTS}"
+    if inputs.customers is not None:
+        who = f"**customers:** every tenant of the table {inputs.customers.name}"
+    else:
+        who = f"**customer:** {customer_words(inputs)}"
     st.caption(
-        f"**Data:** {inputs.label} · naive times read in {inputs.timezone} · {who} · "
-        f"**contract:** {contract}"
+        f"{who} · {contract}  \n**Data:** {inputs.label} · naive times read in {inputs.timezone}"
     )
+    if not inputs.customer_given and inputs.customers is None:
+        st.warning(
+            "**Whose outages are these?** The figures still use the previous customer's numbers "
+            f"({customer_terms(inputs)}), not yours. Give the customer on the Data page.",
+            icon=":material/person_alert:",
+        )
+        if not ask_here:  # the Data page has the form itself, just below
+            st.page_link(DATA_PAGE, label="Give the customer", icon=":material/person_edit:")
+
+
+def customer_words(inputs: Inputs) -> str:
+    """The single customer in one line: name, ids, and the terms the figures use."""
+    names = [inputs.tenant or "unnamed customer"]
+    if inputs.account_id:
+        names.append(f"id {inputs.account_id}")
+    if inputs.organisation:
+        names.append(inputs.organisation)
+    return f"{' · '.join(names)} ({customer_terms(inputs)})"
+
+
+def customer_terms(inputs: Inputs) -> str:
+    """The single customer's numbers: users, fee, cohort sizes."""
+    customer = inputs.customer
+    fee = (
+        "no fee: credits in percent"
+        if customer.monthly_fee is None
+        else f"{display.money(customer.monthly_fee, customer.currency)} a month"
+    )
+    cohorts = "".join(f", {name} {size:,}" for name, size in customer.cohorts)
+    return f"{customer.users:,} licensed users, {fee}{cohorts}"
+
+
+def row_counts(result: Results) -> dict[str, int]:
+    """Where every outage row went, from the one list of rejected rows every page shows: rows
+    refused on reading and rows the calculation refused (more affected users than licensed, an
+    unknown tenant). ``counted + excluded + rejected == rows_read``."""
+    bad = {p.row for p in result.rejected}
+    frame = result.outages.frame
+    kept = frame[~frame["row"].isin(bad)]
+    excluded = int((kept["excluded"] != "").sum())
+    return {
+        "rows_read": result.outages.rows_read,
+        "counted": len(kept) - excluded,
+        "excluded": excluded,
+        "rejected": len(bad),
+    }
+
+
+def rejected_rows(result: Results) -> None:
+    """The outage rows that could not be used: the same count and table on every page."""
+    rejected(result.rejected, rows_read=result.outages.rows_read)
 
 
 def rejected(problems: Sequence[RowProblem], *, rows_read: int | None = None) -> None:
@@ -101,8 +153,14 @@ def problem_table(problems: Sequence[RowProblem]) -> pd.DataFrame:
     )
 
 
+def today() -> dt.date:
+    """The date claim deadlines are judged against (one place, so tests can fix it)."""
+    return dt.date.today()
+
+
 def answer(table: pd.DataFrame) -> None:
-    """The answer in one sentence: what can be claimed, for which periods, by when."""
+    """The answer first: what can still be claimed and by when, what is lost to a passed
+    deadline, and what is due soon; the totals and the deadline status are the report layer's."""
     if table.empty:
         st.info("No outage falls in a period to measure: nothing to claim.")
         return
@@ -114,23 +172,61 @@ def answer(table: pd.DataFrame) -> None:
             icon=":material/check_circle:",
         )
         return
-    parts = []
-    today = dt.date.today()
-    status = deadline_status(breached, today)["days_left"].tolist()
-    for record, left in zip(records(breached), status, strict=True):
-        deadline = record["claim_deadline"]
-        words = days_left_words(None if missing(left) else left)
-        by = f", claim by **{display.day(deadline)}** ({words})" if deadline is not None else ""
-        parts.append(
-            f"{display.period(str(record['period']))}: "
-            f"**{display.money(record['credit_amount'], str(record['currency']))}** "
-            f"({display.credit_terms(record)}){by}"
-        )
-    totals = credit_by_currency(breached)
-    total = " + ".join(display.money(v, c) for c, v in totals.items())
-    st.success(
-        f"### Credit earned: {total}\n" + "  \n".join(parts), icon=":material/request_quote:"
-    )
+    now = today()
+    sums = totals(breached, now)
+    status = deadline_status(breached, now)
+    claimable = _sum_words({k[0]: t.claimable for k, t in sums.items() if t.claimable})
+    passed = _sum_words({k[0]: t.passed for k, t in sums.items() if t.passed})
+    lines = [
+        _period_line(record, None if missing(left) else int(str(left)))
+        for record, left in zip(records(breached), status["days_left"].tolist(), strict=True)
+    ]
+    soon = [
+        line
+        for line, left, open_ in zip(lines, status["days_left"], status["claimable"], strict=True)
+        if open_ and not missing(left) and int(str(left)) <= DUE_SOON_DAYS
+    ]
+    notes = [f"**Lost to a passed deadline: {passed}**"] if passed else []
+    if soon:
+        notes.append(f"**Due within {DUE_SOON_DAYS} days:** " + "; ".join(soon))
+    body = f"### Still claimable: {claimable or 'nothing'}\n" + "  \n".join([*notes, *lines])
+    if claimable:
+        st.success(body, icon=":material/request_quote:")
+    else:
+        st.warning(body, icon=":material/event_busy:")
+
+
+#: A claim whose deadline is this many days away or fewer is "due soon".
+DUE_SOON_DAYS = 14
+
+
+def _period_line(record: dict[str, object], days_left: int | None) -> str:
+    """One breached period: its credit and its deadline, marked when passed."""
+    credit = display.money(record["credit_amount"], str(record["currency"]))
+    text = f"{display.period(str(record['period']))}: **{credit}** ({display.credit_terms(record)})"
+    deadline = record["claim_deadline"]
+    if deadline is None:
+        return text + ", no claim deadline stated"
+    words = days_left_words(days_left)
+    if days_left is not None and days_left < 0:
+        return f"{text}, ~~claim by {display.day(deadline)}~~ **deadline {words}**"
+    return f"{text}, claim by **{display.day(deadline)}** ({words})"
+
+
+def deadline_words(table: pd.DataFrame) -> str:
+    """Of the credits in ``table``, what is still claimable and what a passed deadline lost, in
+    words (``still claimable: 100.00 USD · lost to a passed deadline: 50.00 USD``)."""
+    sums = totals(table[table["breached"]], today())
+    claimable = _sum_words({k[0]: t.claimable for k, t in sums.items() if t.claimable})
+    passed = _sum_words({k[0]: t.passed for k, t in sums.items() if t.passed})
+    words = [f"still claimable: {claimable or 'nothing'}"]
+    if passed:
+        words.append(f"lost to a passed deadline: {passed}")
+    return " · ".join(words)
+
+
+def _sum_words(amounts: dict[str, Decimal]) -> str:
+    return " + ".join(display.money(v, c) for c, v in sorted(amounts.items()))
 
 
 def assumed_users(result: Results, *, most: int = 5) -> None:
@@ -151,8 +247,7 @@ def assumed_users(result: Results, *, most: int = 5) -> None:
 
 def period_cards(table: pd.DataFrame) -> None:
     """A row per period: availability against the commitment, credit, deadline, next tier."""
-    today = dt.date.today()
-    days_left = deadline_status(table, today)["days_left"].tolist()
+    days_left = deadline_status(table, today())["days_left"].tolist()
     for record, days in zip(records(table), days_left, strict=True):
         with st.container(border=True):
             head, left, middle, right = st.columns([5, 4, 4, 4], vertical_alignment="top")
@@ -169,9 +264,10 @@ def period_cards(table: pd.DataFrame) -> None:
                 delta_color="normal",
                 help="Floored for display, never rounded up; the exact value decides the tier.",
             )
-            middle.metric(
-                "Credit",
-                display.money(record["credit_amount"], str(record["currency"])),
+            currency = str(record["currency"])
+            middle.metric(  # the code in the label: a long amount is never cut to "10,000.00 U…"
+                f"Credit ({currency})" if currency else "Credit",
+                display.amount(record["credit_amount"], currency),
                 delta=display.credit_terms(record),
                 delta_color="off",
                 delta_arrow="off",
@@ -206,8 +302,6 @@ def _period_head(record: dict[str, object]) -> None:
 
 
 def _minus(a: object, b: object) -> object:
-    from decimal import Decimal
-
     if isinstance(a, Decimal) and isinstance(b, Decimal):
         return a - b
     return None

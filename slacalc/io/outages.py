@@ -853,16 +853,16 @@ class _Check:
         repeated = _repeats(ids) & (ids != "").to_numpy(dtype=bool) & ~self.bad
         if not repeated.any():
             return
-        window = ["id", "tenant", "service", "cohort"]
-        frame = pd.DataFrame(
-            {name: _at(self.values[name], np.flatnonzero(repeated)) for name in window}
-        )
-        windows = frame.groupby(window, sort=False).size()
+        # Counted per incident: the windows of one id for one tenant, whatever their service or
+        # cohort (grouping by cohort too counted an incident in two cohorts twice).
+        rows = np.flatnonzero(repeated)
+        frame = pd.DataFrame({name: _at(self.values[name], rows) for name in ("id", "tenant")})
+        windows = frame.groupby(["id", "tenant"], sort=False).size()
         several = windows[windows > 1]
         if len(several):
-            example = str(several.index[0][0])
+            incidents = several.index.get_level_values("id").unique()
             self.notes.append(
-                f"{len(several)} incident(s) have several windows (e.g. {example!r}: "
+                f"{len(incidents)} incident(s) have several windows (e.g. {incidents[0]!r}: "
                 f"{int(several.iloc[0])}); each window counts on its own"
             )
 

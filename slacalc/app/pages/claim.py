@@ -6,6 +6,8 @@ tenants with the largest credits, filters, and the charts for the tenants shown.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -15,7 +17,7 @@ from slacalc.app.state import Widget
 from slacalc.claims.store import default_url
 from slacalc.claims.views import recorded_lines
 from slacalc.engine.results import Results
-from slacalc.report.totals import credit_by_currency
+from slacalc.report.totals import credit_by_currency, deadline_status
 
 
 def render() -> None:
@@ -25,7 +27,7 @@ def render() -> None:
     st.title("SLA credit claim")
     widgets.source_line(current)
     result = cached.results(current)
-    widgets.rejected(result.rejected, rows_read=result.outages.rows_read)
+    widgets.rejected_rows(result)
     table = result.table
     if current.portfolio or table["tenant"].nunique() > 1:
         _portfolio(current, result)
@@ -77,7 +79,7 @@ def _one_customer(current: Inputs, result: Results) -> None:
     with curve:
         _credit_curve(current, table)
     with numbers:
-        st.dataframe(display.period_table(table), hide_index=True, width="stretch")
+        st.dataframe(display.period_table(table, widgets.today()), hide_index=True, width="stretch")
         st.caption(
             "SLA downtime is what counts under the contract (exclusions removed); impact is every "
             "user-minute lost. Minutes to the next tier assume a further outage of every user."
@@ -128,8 +130,13 @@ def _portfolio(current: Inputs, result: Results) -> None:
         & table["tenant"].str.contains(name, case=False, regex=False)
     ]
     breached = shown[shown["breached"]]
+    everyone = table["tenant"].nunique()
     metrics = st.columns(4)
-    metrics[0].metric("Tenants", f"{shown['tenant'].nunique():,}")
+    metrics[0].metric(
+        "Tenants",
+        f"{shown['tenant'].nunique():,}"
+        + ("" if len(shown) == len(table) else f" of {everyone:,}"),
+    )
     metrics[1].metric("Tenants with a credit", f"{breached['tenant'].nunique():,}")
     totals = credit_by_currency(breached)
     metrics[2].metric(
@@ -137,9 +144,13 @@ def _portfolio(current: Inputs, result: Results) -> None:
         " + ".join(display.money(v, c) for c, v in totals.items()) or "—",
     )
     metrics[3].metric("Periods", ", ".join(display.period(p) for p in chosen_periods) or "—")
+    if len(breached):
+        st.caption(f"Of the credit liability, {widgets.deadline_words(breached)}.")
+    if len(shown) < len(table):
+        st.caption(_filtered(chosen_periods, periods, chosen_tiers, tiers, name, everyone))
     widgets.assumed_users(result)
 
-    ranked = _top_tenants(shown, int(top))
+    ranked = _top_tenants(shown, int(top), widgets.today())
     st.subheader(f"Top {len(ranked):,} tenants by credit")
     st.dataframe(ranked, hide_index=True, width="stretch")
 
@@ -168,12 +179,31 @@ def _portfolio(current: Inputs, result: Results) -> None:
         )
         st.caption("Windows of the first 15 tenants above; rows without a tenant hit every tenant.")
     with numbers:
-        st.dataframe(display.period_table(shown), hide_index=True, width="stretch")
+        st.dataframe(display.period_table(shown, widgets.today()), hide_index=True, width="stretch")
     with proof:
         widgets.evidence(result, current.timezone)
 
 
-def _top_tenants(table: pd.DataFrame, n: int) -> pd.DataFrame:
+def _filtered(
+    periods: list[str],
+    every_period: list[str],
+    tiers: list[str],
+    every_tier: list[str],
+    name: str,
+    everyone: int,
+) -> str:
+    """Which filters narrow the figures above, so a count is never read as every tenant's."""
+    why = []
+    if len(periods) < len(every_period):
+        why.append("periods " + (", ".join(display.period(p) for p in periods) or "none"))
+    if len(tiers) < len(every_tier):
+        why.append("tiers " + (", ".join(tiers) or "none"))
+    if name:
+        why.append(f"tenant names containing {name!r}")
+    return f"Filtered to {'; '.join(why)}: the figures are not all {everyone:,} tenants'."
+
+
+def _top_tenants(table: pd.DataFrame, n: int, today: dt.date) -> pd.DataFrame:
     """Tenants ranked by their total credit over the periods shown (ranked on whole columns)."""
     if table.empty:
         return pd.DataFrame()
@@ -181,6 +211,7 @@ def _top_tenants(table: pd.DataFrame, n: int) -> pd.DataFrame:
     score = table.assign(
         _credit=table["credit_amount"].fillna(0),
         _avail=table["availability_percent"],
+        _left=deadline_status(table, today)["days_left"],
     )
     totals = score.groupby("tenant", sort=False)["_credit"].sum().reset_index()
     totals = totals.sort_values(["_credit", "tenant"], ascending=[False, True], kind="stable")
@@ -200,7 +231,11 @@ def _top_tenants(table: pd.DataFrame, n: int) -> pd.DataFrame:
                 "In": display.period(str(worst["period"])),
                 "Tier": worst["tier"] or "none",
                 "Licensed users": f"{int(group['licensed_users'].iloc[0]):,}",
-                "Claim by": display.day(worst["claim_deadline"]) if worst["breached"] else "—",
+                "Claim by": (
+                    display.deadline(worst["claim_deadline"], worst["_left"])
+                    if worst["breached"]
+                    else "—"
+                ),
             }
         )
     return pd.DataFrame(rows)

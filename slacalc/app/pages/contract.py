@@ -134,7 +134,9 @@ def _outcome(current: Inputs) -> None:
         return
     st.subheader("Your result under this contract")
     st.dataframe(
-        display.period_table(table)[["Period", "Availability", "Tier", "Credit", "Claim by"]],
+        display.period_table(table, widgets.today())[
+            ["Period", "Availability", "Tier", "Credit", "Claim by"]
+        ],
         hide_index=True,
         width="stretch",
     )

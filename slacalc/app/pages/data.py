@@ -13,6 +13,7 @@ from slacalc.app import cached, display, state, widgets
 from slacalc.app import inputs as pure
 from slacalc.app.inputs import Inputs, Upload
 from slacalc.app.state import Model, Widget
+from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Customer
 from slacalc.errors import SlacalcError
 from slacalc.io.customers import Customers
@@ -56,17 +57,17 @@ def render() -> None:
     _column_picker()
     _zone(current)
     current = state.inputs()
-    outages = cached.outages(current)
+    result = cached.results(current)
     with answer:
-        widgets.source_line(current)
+        widgets.source_line(current, ask_here=True)
+        if current.portfolio:
+            _customers_table(current)
+        else:
+            _customer(current)
         _preview(current)
-    _how_read(outages)
+    _how_read(result)
     _feed(current)
-    if current.portfolio:
-        _customers_table(current)
-    else:
-        _customer(current)
-    _editor(current, outages)
+    _editor(current, result.outages)
 
 
 def _preview(current: Inputs) -> None:
@@ -79,7 +80,8 @@ def _preview(current: Inputs) -> None:
         total = " + ".join(display.money(v, c) for c, v in totals.items()) or "no credit"
         st.success(
             f"**{table['tenant'].nunique():,} tenants computed**: "
-            f"{breached['tenant'].nunique():,} with a credit, {total} in total.",
+            f"{breached['tenant'].nunique():,} with a credit, {total} in total "
+            f"({widgets.deadline_words(breached) if len(breached) else 'nothing to claim'}).",
             icon=":material/request_quote:",
         )
     else:
@@ -110,22 +112,22 @@ def _load() -> None:
             ),
         )
         st.caption(
-            f"Files up to {limit} MB each (`server.maxUploadSize` in `.streamlit/config.toml`). "
-            "The upload bar shows progress; reading a large table shows a spinner."
+            f"Files up to {limit} MB each. The upload bar shows progress; reading a large table "
+            "shows a spinner."
         )
         if file is not None and file.file_id != state.text(Model.LAST_UPLOAD):
             state.set_text(Model.LAST_UPLOAD, file.file_id)
             current = state.inputs()
             given = Upload(file.name, file.getvalue())
             if pure.feed_format(given):  # a provider's feed: its windows, and what it leaves open
-                _use_feed(pure.FeedChoice(given))
+                _use_feed(pure.FeedChoice(given), new_file=True)
             else:
-                _try(
-                    dataclasses.replace(
-                        current, label=f"Uploaded file: {file.name}", outages=given
-                    ),
-                    file.name,
-                )
+                try:
+                    candidate = pure.uploaded(current, f"Uploaded file: {file.name}", given)
+                except SlacalcError as exc:
+                    _refused(file.name, exc)
+                else:
+                    _try(candidate, file.name)
                 if not state.text(Model.DATA_ERROR):
                     state.set_feed(None)
         people = st.file_uploader(
@@ -178,7 +180,7 @@ def _try(candidate: Inputs, name: str) -> None:
         cached.customers(candidate)
         cached.results(candidate)
     except SlacalcError as exc:
-        state.set_text(Model.DATA_ERROR, f"{name}: {exc}")
+        _refused(name, exc)
         # a missing column the file may have under another name: offer its columns
         missing = isinstance(exc, MissingColumnError) and bool(exc.headers)
         state.set_pending(candidate if missing else None)
@@ -208,13 +210,19 @@ def _column_picker() -> None:
             st.rerun()
 
 
+def _refused(name: str, exc: SlacalcError) -> None:
+    """Keep why a file was refused; its name once, whether or not the message starts with it."""
+    message = str(exc)
+    state.set_text(Model.DATA_ERROR, message if name in message else f"{name}: {message}")
+
+
 def _use_customers(upload: Upload) -> None:
     current = state.inputs()
     candidate = dataclasses.replace(current, customers=upload)
     try:
         table = cached.customers(candidate)
     except SlacalcError as exc:
-        state.set_text(Model.DATA_ERROR, f"{upload.name}: {exc}")
+        _refused(upload.name, exc)
         return
     own = table is not None and bool((table.frame["contract"] != "").all()) and len(table.frame)
     contract = None if own else (current.contract or pure.EXAMPLE_CONTRACT)
@@ -235,9 +243,10 @@ def _zone(current: Inputs) -> None:
         state.synced(Widget.TIMEZONE, str(zone))
 
 
-def _how_read(outages: Outages) -> None:
+def _how_read(result: Results) -> None:
     st.subheader("How the table was read")
-    counts = outages.counts
+    outages = result.outages
+    counts = widgets.row_counts(result)
     columns = st.columns(4)
     columns[0].metric("Rows read", f"{counts['rows_read']:,}")
     columns[1].metric("Counted", f"{counts['counted']:,}")
@@ -258,17 +267,22 @@ def _how_read(outages: Outages) -> None:
             st.markdown(f"**Zones assumed**: {zones}.")
         for note in outages.notes:
             st.info(note, icon=":material/info:")
-    widgets.rejected(outages.rejected, rows_read=outages.rows_read)
+    widgets.rejected_rows(result)
 
 
-def _use_feed(choice: pure.FeedChoice) -> None:
-    """Read the feed with the user's answers and, if it computes, use its windows."""
+def _use_feed(choice: pure.FeedChoice, *, new_file: bool = False) -> None:
+    """Read the feed with the user's answers and, if it computes, use its windows; a newly
+    uploaded feed asks for its customer again (see :func:`~slacalc.app.inputs.uploaded`)."""
     current = state.inputs()
+    if new_file:
+        current = dataclasses.replace(
+            current, tenant="", account_id="", organisation="", contact="", customer_given=False
+        )
     contract = current.contract or pure.EXAMPLE_CONTRACT
     try:
         read = pure.read_feed_choice(choice, contract)
     except SlacalcError as exc:
-        state.set_text(Model.DATA_ERROR, f"{choice.feed.name}: {exc}")
+        _refused(choice.feed.name, exc)
         return
     sizes = dict(current.customer.cohorts) | dict(read.cohorts)
     _try(
@@ -339,43 +353,83 @@ def _feed(current: Inputs) -> None:
 
 
 def _customer(current: Inputs) -> None:
-    st.subheader("The customer")
+    """Whose outages these are: asked in a form after an upload, and open to change any time.
+
+    Nothing changes until the form is sent, so a half-typed customer never shows figures."""
     customer = current.customer
-    left, middle, right = st.columns(3)
-    state.sync(Widget.USERS, customer.users)
-    users = left.number_input(
-        "Licensed users", min_value=1, step=1, key=Widget.USERS, help="Seats under the contract."
-    )
+    asked = not current.customer_given
+    st.subheader("Whose outages are these?" if asked else "The customer")
+    if asked:
+        st.info(
+            "Give the customer these outages are for: the figures use the numbers below "
+            "(the previous customer's) until you do. A customers table uploaded above lets you "
+            "pick the customer from it.",
+            icon=":material/person_edit:",
+        )
     fee_text = "" if customer.monthly_fee is None else str(customer.monthly_fee)
-    state.sync(Widget.FEE, fee_text)
-    fee = middle.text_input(
-        "Monthly fee",
-        key=Widget.FEE,
-        help="What the customer pays a month for the service; empty: credits in percent only.",
-    )
-    state.sync(Widget.CURRENCY, customer.currency)
-    currency = right.text_input("Currency", max_chars=3, key=Widget.CURRENCY)
-    outages = cached.outages(current)
-    named = [c for c in dict.fromkeys(outages.frame["cohort"]) if c]
-    sizes = dict(customer.cohorts)
-    base = pd.DataFrame(
-        {
-            "cohort": list(dict.fromkeys([*sizes, *named])),
-        }
-    )
-    base["users"] = [sizes.get(c) for c in base["cohort"]]
-    st.markdown("**Cohort sizes** (how many of the licensed users each group has)")
-    edited = st.data_editor(
-        base,
-        key=state.cohorts_key(customer.cohorts),
-        num_rows="dynamic",
-        hide_index=True,
-        column_config={
-            "cohort": st.column_config.TextColumn("cohort", required=True),
-            "users": st.column_config.NumberColumn("users", min_value=0, step=1, format="%d"),
-        },
-        width="stretch",
-    )
+    shown = {
+        Widget.TENANT: current.tenant,
+        Widget.ACCOUNT_ID: current.account_id,
+        Widget.ORGANISATION: current.organisation,
+        Widget.CONTACT: current.contact,
+        Widget.USERS: customer.users,
+        Widget.FEE: fee_text,
+        Widget.CURRENCY: customer.currency,
+    }
+    for widget, value in shown.items():
+        state.sync(widget, value)
+    with st.form(Widget.CUSTOMER_FORM, border=True):
+        names = st.columns(4)
+        tenant = names[0].text_input("Tenant name", key=Widget.TENANT)
+        account = names[1].text_input(
+            "Tenant or account id",
+            key=Widget.ACCOUNT_ID,
+            help="The provider's id for the customer: Microsoft tenant id, AWS account id, ...",
+        )
+        organisation = names[2].text_input("Organisation", key=Widget.ORGANISATION)
+        contact = names[3].text_input("Contact", key=Widget.CONTACT, help="Who signs the claim.")
+        left, middle, right = st.columns(3)
+        users = left.number_input(
+            "Licensed users",
+            min_value=1,
+            step=1,
+            key=Widget.USERS,
+            help="Seats under the contract.",
+        )
+        fee = middle.text_input(
+            "Monthly fee",
+            key=Widget.FEE,
+            help="What the customer pays a month for the service; empty: credits in percent only.",
+        )
+        currency = right.text_input("Currency", max_chars=3, key=Widget.CURRENCY)
+        outages = cached.outages(current)
+        named = [c for c in dict.fromkeys(outages.frame["cohort"]) if c]
+        sizes = dict(customer.cohorts)
+        cohorts = list(dict.fromkeys([*sizes, *named]))
+        base = pd.DataFrame(
+            {
+                "cohort": pd.Series(cohorts, dtype="string"),
+                "users": pd.Series([sizes.get(c) for c in cohorts], dtype="Int64"),
+            }
+        )
+        st.markdown("**Cohort sizes** (how many of the licensed users each group has)")
+        edited = st.data_editor(
+            base,
+            key=state.cohorts_key(customer.cohorts),
+            num_rows="dynamic",
+            hide_index=True,
+            placeholder="",
+            column_config={
+                "cohort": st.column_config.TextColumn("cohort", required=True),
+                "users": st.column_config.NumberColumn("users", min_value=0, step=1, format="%d"),
+            },
+            width="stretch",
+        )
+        sent = st.form_submit_button(
+            "Use this customer", icon=":material/check_circle:", type="primary"
+        )
+    if not sent:
+        return
     try:
         new = Customer(
             users=int(users or 1),
@@ -393,12 +447,17 @@ def _customer(current: Inputs) -> None:
     except (SlacalcError, ValueError) as exc:
         st.error(f"**Not used:** {exc}", icon=":material/warning:")
         return
-    if new != customer:
-        state.set_inputs(dataclasses.replace(current, customer=new))
-        state.synced(Widget.USERS, new.users)
-        state.synced(Widget.FEE, "" if new.monthly_fee is None else str(new.monthly_fee))
-        state.synced(Widget.CURRENCY, new.currency)
-        st.rerun()
+    given = dataclasses.replace(
+        current,
+        customer=new,
+        tenant=tenant.strip(),
+        account_id=account.strip(),
+        organisation=organisation.strip(),
+        contact=contact.strip(),
+        customer_given=True,
+    )
+    state.set_inputs(given)
+    st.rerun()
 
 
 def _cohorts(table: pd.DataFrame) -> tuple[tuple[str, int], ...]:
@@ -424,11 +483,26 @@ def _customers_table(current: Inputs) -> None:
     )
     st.dataframe(mapping, hide_index=True, width="stretch")
     widgets.rejected(table.rejected, rows_read=table.rows_read)
-    if st.button("Use one customer instead of the table", icon=":material/person:"):
-        state.set_inputs(
+    tenants = list(table.frame["tenant"])
+    if not tenants:
+        return
+    pick, go = st.columns([3, 2], vertical_alignment="bottom")
+    tenant = pick.selectbox("One customer from the table", tenants, key=Widget.CUSTOMER_PICK)
+    if go.button("Use only this customer", icon=":material/person:", width="stretch"):
+        contract, customer = pure.customer_row(table, str(tenant))
+        _try(
             dataclasses.replace(
-                current, customers=None, contract=current.contract or pure.EXAMPLE_CONTRACT
-            )
+                current,
+                customers=None,
+                contract=contract or current.contract or pure.EXAMPLE_CONTRACT,
+                customer=customer,
+                tenant=str(tenant),
+                account_id="",
+                organisation="",
+                contact="",
+                customer_given=False,
+            ),
+            str(tenant),
         )
         st.rerun()
 
@@ -453,6 +527,7 @@ def _editor(current: Inputs, outages: Outages) -> None:
             key=state.editor_key(current),
             num_rows="dynamic",
             hide_index=True,
+            placeholder="",  # an empty cell reads empty, not "None"
             width="stretch",
             column_config={
                 "id": st.column_config.TextColumn("id", help="Incident id, e.g. EX1256020"),
