@@ -271,3 +271,42 @@ def test_csv_and_json_write_exact_values_at_the_currency_minor_unit() -> None:
     assert row["credit_days"] == ""
     assert row["tenant"] == ""
     assert row["claim_deadline"] == "2026-05-31"
+
+
+def test_the_text_table_marks_each_deadline_as_judged_on_the_as_of_day() -> None:
+    # One hour down on 10 March 2026 for all 10 users: 60 of 44,640 min → 99.8655 % < 99.9 %
+    # → 25 % of 100.00 = 25.00 USD, claim by 30 April 2026 (end of the month after). Judged on
+    # 20 April (the as-of day): 10 days left; on 1 May: passed, and the credit is lost.
+    from slacalc.report.export import to_text
+
+    outage = "start,end\n2026-03-10T10:00Z,2026-03-10T11:00Z\n"
+
+    def text(as_of: str) -> str:
+        outages = slacalc.read_outages(io.StringIO(outage), as_of=as_of)
+        return to_text(
+            slacalc.calculate(outages, "microsoft-365-exchange-online", users=10, monthly_fee="100")
+        )
+
+    early = text("2026-04-20T12:00Z")
+    assert "2026-04-30 (10 days left)" in early
+    assert "Lost to a passed claim deadline" not in early
+    late = text("2026-05-01T12:00Z")
+    assert "2026-04-30 (passed)" in late
+    assert "Lost to a passed claim deadline: 25.00 USD; still claimable: 0.00 USD." in late
+
+
+def test_the_apps_workbook_letter_names_the_customer_given_on_the_data_page() -> None:
+    import dataclasses
+
+    given = dataclasses.replace(
+        inputs.example(),
+        tenant="contoso.onmicrosoft.com",
+        account_id="1234-5678",
+        organisation="Contoso GmbH",
+        contact="it@contoso.example",
+    )
+    data = inputs.claim_workbook(inputs.compute(given), inputs.letter_customer(given))
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Claim letters"]
+    text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    for said in ("Contoso GmbH", "contoso.onmicrosoft.com", "1234-5678", "it@contoso.example"):
+        assert said in text

@@ -30,6 +30,7 @@ from slacalc.model.bundled import shipped
 from slacalc.model.contract import Contract, list_contracts, load_contract, parse_contract
 from slacalc.model.money import parse_amount
 from slacalc.model.registry import ContractRegistry
+from slacalc.report.customer import Customer as LetterCustomer
 from slacalc.report.export import to_csv
 
 EXAMPLES = Path(__file__).with_name("examples")
@@ -282,11 +283,22 @@ def results_csv(results: Results) -> bytes:
     return to_csv(results).encode("utf-8")
 
 
-def claim_workbook(results: Results) -> bytes:
-    """The Excel claim workbook for the results (the Excel module is imported only here)."""
+def letter_customer(inputs: Inputs) -> LetterCustomer:
+    """Who claims, as the claim letter names them: the customer the user gave on the Data page."""
+    return LetterCustomer(
+        tenant=inputs.tenant,
+        account_id=inputs.account_id,
+        organisation=inputs.organisation,
+        contact=inputs.contact,
+    )
+
+
+def claim_workbook(results: Results, customer: LetterCustomer | None = None) -> bytes:
+    """The Excel claim workbook for the results, its letters naming ``customer`` (the Excel
+    module is imported only here)."""
     from slacalc.excel import export_excel  # openpyxl loads only when a workbook is asked for
 
-    data = export_excel(results, None)
+    data = export_excel(results, None, customer=customer)
     assert data is not None  # no target given: the bytes come back
     return data
 

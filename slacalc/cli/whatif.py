@@ -14,10 +14,8 @@ what-if (``--longer 1d``, ``--users-factor 2``, ``--other-contract ID``) is a
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Customer, Scenario, compare, run
@@ -25,6 +23,7 @@ from slacalc.errors import SlacalcError
 from slacalc.io.outages import Outages
 from slacalc.model.registry import ContractRegistry
 from slacalc.report.summary import comparison_text, liability_text
+from slacalc.report.totals import judged_on
 
 _UNITS = {"d": 1440, "h": 60, "m": 1}
 _DURATION = re.compile(r"(\d+)\s*([dhm])")
@@ -155,10 +154,10 @@ def printed(
         compared = compare(results.table, {chosen.name: other.table})
         parts.append(comparison_text(compared, {chosen.name: chosen.describe()}))
         if args.summary:
-            parts.append(f"\nBaseline\n{liability_text(results.table, _today(results))}")
-            parts.append(f"\n{chosen.name}\n{liability_text(other.table, _today(other))}")
+            parts.append(f"\nBaseline\n{liability_text(results.table, judged_on(results))}")
+            parts.append(f"\n{chosen.name}\n{liability_text(other.table, judged_on(other))}")
     elif args.summary:
-        parts.append(liability_text(results.table, _today(results)))
+        parts.append(liability_text(results.table, judged_on(results)))
     return "".join(parts) if parts else None
 
 
@@ -197,11 +196,3 @@ def _run(
         periods=periods,
         tenant=args.tenant,
     )
-
-
-def _today(results: Results) -> dict[str, dt.date]:
-    """The day each deadline is judged on, in each contract's zone: ``--as-of``'s, else now's."""
-    moment = results.outages.as_of
-    now = dt.datetime.now(dt.UTC) if moment is None else moment.to_pydatetime()
-    zones = {str(z) for z in results.table["timezone"]} if len(results.table) else set()
-    return {z: now.astimezone(ZoneInfo(z)).date() for z in zones}

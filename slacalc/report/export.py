@@ -13,9 +13,11 @@ from collections.abc import Iterable
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
+import pandas as pd
+
 from slacalc.engine.results import RESULT_COLUMNS, Results
 from slacalc.report.terms import method_word, number
-from slacalc.report.totals import totals
+from slacalc.report.totals import days_left_words, deadline_status, judged_on, totals
 from slacalc.report.values import plain, records
 
 #: Joins several incident ids in one CSV cell.
@@ -106,8 +108,9 @@ def to_text(results: Results) -> str:
     col("min to next tier", numeric=True)
     col("incidents")
 
+    status = deadline_status(frame, judged_on(results))
     rows = []
-    for r in records(frame):
+    for i, r in zip(frame.index, records(frame), strict=True):
         row = []
         if show_tenant:
             row.append(r["tenant"] or "")
@@ -123,8 +126,12 @@ def to_text(results: Results) -> str:
         row.append(_credit(r))
         amount = r["credit_amount"]
         row.append("—" if amount is None else f"{amount:,f} {r['currency']}")
-        deadline = r["claim_deadline"]
-        row.append(str(deadline) if r["breached"] and deadline is not None else "")
+        deadline, days = r["claim_deadline"], status.at[i, "days_left"]
+        row.append(
+            f"{deadline} ({_deadline_words(days)})"
+            if r["breached"] and deadline is not None
+            else ""
+        )
         margin = r["seconds_to_next_tier"]
         row.append("" if margin is None else _figure(Decimal(int(margin)) / 60))
         row.append(_ids(r["incident_ids"]))
@@ -144,14 +151,24 @@ def to_text(results: Results) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _deadline_words(days: object) -> str:
+    """``passed`` (not how long ago: a printed table stays true), or the days left."""
+    known = days is not None and days is not pd.NA
+    return "passed" if known and int(str(days)) < 0 else days_left_words(days)
+
+
 def _summary(results: Results) -> str:
     frame = results.table
     summary = f"{int(frame['breached'].sum())} of {len(frame)} periods below commitment."
     priced = frame[frame["breached"] & frame["credit_amount"].notna()]
-    sums = totals(priced)
+    sums = totals(priced, judged_on(results))
     if sums:
         money = ", ".join(f"{t.credits:,f} {k[0]}" for k, t in sums.items())
         summary += f" Credits: {money}."
+        lapsed = ", ".join(f"{t.passed:,f} {k[0]}" for k, t in sums.items() if t.passed)
+        if lapsed:
+            open_ = ", ".join(f"{t.claimable:,f} {k[0]}" for k, t in sums.items())
+            summary += f"\nLost to a passed claim deadline: {lapsed}; still claimable: {open_}."
     return summary
 
 

@@ -11,10 +11,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
+from slacalc.engine.results import Results
 from slacalc.report.values import money
 
 #: Columns of :func:`deadline_status`.
@@ -173,3 +175,12 @@ def liability(table: pd.DataFrame, today: Today) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=list(LIABILITY_COLUMNS))
+
+
+def judged_on(results: Results) -> dict[str, dt.date]:
+    """The day each claim deadline is judged on, in each contract's zone: the day of the
+    outages' ``as_of`` when one was given (the moment the data describes), else today."""
+    moment = results.outages.as_of
+    now = dt.datetime.now(dt.UTC) if moment is None else moment.to_pydatetime()
+    zones = {str(z) for z in results.table["timezone"]} if len(results.table) else set()
+    return {z: now.astimezone(ZoneInfo(z)).date() for z in zones}
