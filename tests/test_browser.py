@@ -193,20 +193,29 @@ def test_the_app_in_chromium(server: tuple[str, Path], tmp_path: Path) -> None:
 
             # Edit a window in the table: row A hits 300 users, not 200. 300 × 240 + 100 × 60 =
             # 78,000 of 44,640,000 user-minutes → 99.825 %.
-            grid = page.locator("[data-testid='stDataFrame']").last
-            grid.scroll_into_view_if_needed()
-            # take the focus off the customer form just sent, so the first click selects a cell
-            page.get_by_role("heading", name="Windows", exact=True).click()
-            _open_cell(page, grid, right=6, showing="200")
-            page.keyboard.press("Control+A")
-            page.keyboard.type("300", delay=30)
-            page.keyboard.press("Tab")  # commits the cell
-            expect(page.get_by_test_id("portal").locator(".gdg-clip-region")).to_have_count(0)
-            page.wait_for_timeout(500)  # the grid hands the edit to the form: nothing to see
-            page.get_by_role("button", name="Apply changes").click()
-            _settled(page)
-            page.get_by_role("link", name="Claim").first.click()
-            expect(page.get_by_text("99.825 %").first).to_be_visible()
+            for attempt in range(3):  # a key press the canvas grid drops loses the edit: redo
+                grid = page.locator("[data-testid='stDataFrame']").last
+                grid.scroll_into_view_if_needed()
+                # take the focus off the form just sent, so the first click selects a cell
+                page.get_by_role("heading", name="Windows", exact=True).click()
+                _open_cell(page, grid, right=6, showing="200")
+                page.keyboard.press("Control+A")
+                page.keyboard.type("300", delay=30)
+                page.keyboard.press("Tab")  # commits the cell
+                expect(page.get_by_test_id("portal").locator(".gdg-clip-region")).to_have_count(0)
+                page.wait_for_timeout(500)  # the grid hands the edit to the form: nothing to see
+                page.get_by_role("button", name="Apply changes").click()
+                _settled(page)
+                page.get_by_role("link", name="Claim").first.click()
+                try:
+                    expect(page.get_by_text("99.825 %").first).to_be_visible(timeout=15_000)
+                    break
+                except AssertionError:
+                    if attempt == 2:
+                        raise
+                    page.get_by_role("link", name="Data").first.click()
+                    expect(page.get_by_text("Load outage windows")).to_be_visible()
+                    _settled(page)
             _settled(page)
             _no_exception(page)
 
