@@ -310,3 +310,22 @@ def test_the_apps_workbook_letter_names_the_customer_given_on_the_data_page() ->
     text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
     for said in ("Contoso GmbH", "contoso.onmicrosoft.com", "1234-5678", "it@contoso.example"):
         assert said in text
+
+
+def test_the_apps_feed_path_keeps_the_feeds_words_for_the_letter() -> None:
+    # Microsoft Graph's record of EX226792 (tests/data/feeds/graph-issues.json), uploaded in the
+    # app: its windows become a CSV, and the feed's words ride with it to the claim letter.
+    import dataclasses
+
+    feed = Path(__file__).parent / "data" / "feeds" / "graph-issues.json"
+    choice = inputs.FeedChoice(inputs.Upload(feed.name, feed.read_bytes()))
+    read = inputs.read_feed_choice(choice, "microsoft-365-exchange-online")
+    given = dataclasses.replace(
+        inputs.example(), outages=read.windows, contract="microsoft-365-exchange-online"
+    )
+    assert inputs.read(given).evidence  # the words by the CSV's own row numbers
+    data = inputs.claim_workbook(inputs.compute(given), inputs.letter_customer(given))
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Claim letters"]
+    text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    title = "Limited number of users unable to send or receive email through the Exchange Online"
+    assert f"the provider's words: \u201c{title}" in text

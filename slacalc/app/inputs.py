@@ -54,6 +54,9 @@ class Upload:
 
     name: str
     content: bytes = field(repr=False)
+    #: The provider feed's own words for each window (by the CSV's row number), when the windows
+    #: were imported from a feed: the claim letter quotes them. An edited table has none.
+    evidence: tuple[tuple[int, str], ...] = ()
 
     @property
     def digest(self) -> str:
@@ -202,7 +205,12 @@ def from_folder(folder: Path, base: Inputs) -> Inputs:
 
 def read(inputs: Inputs) -> Outages:
     """The outage table as read from the inputs (rejected rows included, nothing computed)."""
-    return read_outages(inputs.outages.open(), inputs.timezone, columns=dict(inputs.columns))
+    outages = read_outages(inputs.outages.open(), inputs.timezone, columns=dict(inputs.columns))
+    return (
+        replace(outages, evidence=dict(inputs.outages.evidence))
+        if inputs.outages.evidence
+        else outages
+    )
 
 
 def with_column(inputs: Inputs, header: str, field: str) -> Inputs:
@@ -406,9 +414,10 @@ def read_feed_choice(choice: FeedChoice, contract: str | None) -> FeedRead:
         frame = apply_signins(frame, log)
         cohorts = tuple({**log.cohorts, **dict(cohorts)}.items())
     text = windows_csv(frame[frame["not_counted"] == ""])
-    return FeedRead(
-        imported, frame, usage, Upload(f"{choice.feed.name} (windows).csv", text.encode()), cohorts
-    )
+    # The CSV's rows are numbered from 2 (its header is row 1); the feed's from 1, as a frame's.
+    words = tuple((row + 1, said) for row, said in imported.evidence.items())
+    windows = Upload(f"{choice.feed.name} (windows).csv", text.encode(), words)
+    return FeedRead(imported, frame, usage, windows, cohorts)
 
 
 def feed_example() -> FeedChoice:
