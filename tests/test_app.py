@@ -576,6 +576,18 @@ def test_the_fee_field_reads_amounts_as_the_cli_and_tables_do() -> None:
     assert "March 2026: **300.00 USD**" in at.success[0].value
 
 
+def test_the_letter_locale_is_asked_with_the_customer_and_checked() -> None:
+    at = start()
+    at.switch_page(DATA).run()
+    at.text_input(key="widget.locale").set_value("xx_QQ")
+    send_customer(at)
+    assert "'xx_QQ' is not a known locale" in at.error[0].value
+    at.text_input(key="widget.locale").set_value("de_DE")
+    send_customer(at)
+    clean(at)
+    assert at.session_state["model.inputs"].locale == "de_DE"
+
+
 def test_an_unexpected_error_shows_a_reference_not_a_traceback_and_the_session_goes_on(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

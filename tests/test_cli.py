@@ -405,6 +405,21 @@ def test_output_xlsx_writes_the_claim_workbook(outages: Path, tmp_path: Path) ->
     assert "2026-04" in cells  # the breached period is on the first sheet
 
 
+def test_locale_writes_the_letters_amounts_for_the_customer(outages: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    # April: 25 % of 1,600.00 = 400.00 USD, which a German letter writes 400,00 $.
+    target = tmp_path / "claims.xlsx"
+    proc = slacalc_run(*one_customer(outages, "--output", target, "--locale", "de_DE"))
+    assert proc.returncode == 0, proc.stderr
+    letters = openpyxl.load_workbook(target)["Claim letters"]
+    text = " ".join(str(c.value) for row in letters.iter_rows() for c in row if c.value)
+    assert "400,00\u00a0$" in text
+    refused = slacalc_run(*one_customer(outages, "--output", target, "--locale", "xx_QQ"))
+    assert refused.returncode == 2
+    assert "'xx_QQ' is not a known locale" in refused.stderr
+
+
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "xlsx"])
 def test_a_contract_file_by_relative_path_names_its_results_by_the_file_stem(
     fmt: str, outages: Path, my_contract: Path, tmp_path: Path

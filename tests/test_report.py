@@ -329,3 +329,16 @@ def test_the_apps_feed_path_keeps_the_feeds_words_for_the_letter() -> None:
     text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
     title = "Limited number of users unable to send or receive email through the Exchange Online"
     assert f"the provider's words: \u201c{title}" in text
+
+
+def test_the_apps_letter_writes_amounts_for_the_locale_given() -> None:
+    # The bundled example's March (99.137 %): 25 % of 8,000.00 USD = 2,000.00, in German
+    # 2.000,00 $; the fee itself 8.000,00 $.
+    import dataclasses
+
+    given = dataclasses.replace(inputs.example(), locale="de_DE")
+    data = inputs.claim_workbook(inputs.compute(given), inputs.letter_customer(given), given.locale)
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Claim letters"]
+    text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert "2.000,00\u00a0$" in text
+    assert "8.000,00\u00a0$" in text

@@ -69,7 +69,8 @@ def comparison(inputs: Inputs, scenarios: tuple[Scenario, ...]) -> pd.DataFrame:
 @st.cache_data(max_entries=4, show_spinner="Writing the claim workbook…")
 def workbook(inputs: Inputs, scenario: Scenario | None = None) -> bytes:
     """The Excel claim workbook for the baseline or a scenario."""
-    return pure.claim_workbook(results(inputs, scenario), pure.letter_customer(inputs))
+    customer = pure.letter_customer(inputs)
+    return pure.claim_workbook(results(inputs, scenario), customer, inputs.locale)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

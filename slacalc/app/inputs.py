@@ -96,6 +96,8 @@ class Inputs:
     organisation: str = ""
     contact: str = ""
     customer_given: bool = True
+    #: How the claim letters write amounts (a CLDR locale: ``de_DE`` writes 1.234,50 €).
+    locale: str = "en_US"
 
     @property
     def portfolio(self) -> bool:
@@ -301,12 +303,14 @@ def letter_customer(inputs: Inputs) -> LetterCustomer:
     )
 
 
-def claim_workbook(results: Results, customer: LetterCustomer | None = None) -> bytes:
-    """The Excel claim workbook for the results, its letters naming ``customer`` (the Excel
-    module is imported only here)."""
+def claim_workbook(
+    results: Results, customer: LetterCustomer | None = None, locale: str = "en_US"
+) -> bytes:
+    """The Excel claim workbook for the results, its letters naming ``customer`` and writing
+    amounts for ``locale`` (the Excel module is imported only here)."""
     from slacalc.excel import export_excel  # openpyxl loads only when a workbook is asked for
 
-    data = export_excel(results, None, customer=customer)
+    data = export_excel(results, None, customer=customer, locale=locale)
     assert data is not None  # no target given: the bytes come back
     return data
 

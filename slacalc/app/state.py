@@ -55,6 +55,7 @@ class Widget(StrEnum):
     ACCOUNT_ID = "widget.account_id"
     ORGANISATION = "widget.organisation"
     CONTACT = "widget.contact"
+    LOCALE = "widget.locale"
     CUSTOMER_PICK = "widget.customer_pick"
     USERS = "widget.users"
     FEE = "widget.fee"

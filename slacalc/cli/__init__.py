@@ -39,7 +39,7 @@ from slacalc.model.contract import Contract, contract_schema, list_contracts, lo
 from slacalc.model.limits import MAX_LICENSED_USERS
 from slacalc.model.money import currency_code, fee_problem, parse_amount
 from slacalc.model.registry import ContractRegistry
-from slacalc.report.customer import Customer
+from slacalc.report.customer import Customer, letter_locale
 from slacalc.report.export import aligned, render
 from slacalc.report.terms import contract_terms, method_word, number
 
@@ -67,6 +67,14 @@ def _positive_int(text: str) -> int:
             "exactly"
         )
     return value
+
+
+def _locale(text: str) -> str:
+    """A locale for the claim letters' amounts (:func:`letter_locale`)."""
+    try:
+        return letter_locale(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _amount(text: str) -> Decimal:
@@ -280,6 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--customer-name",
         metavar="NAME",
         help="with --users: the organisation the claim letters name (with --tenant)",
+    )
+    calc.add_argument(
+        "--locale",
+        type=_locale,
+        default="en_US",
+        metavar="LOCALE",
+        help="how the claim letters write amounts, e.g. de_DE for 1.234,50 € (default en_US)",
     )
     calc.add_argument("--fee", type=_amount, metavar="AMOUNT", help="monthly fee (with --users)")
     calc.add_argument("--currency", type=_currency, help="currency of --fee (default USD)")
@@ -632,7 +647,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if workbook:
         assert output is not None
         customer = Customer(tenant=args.tenant or "", organisation=args.customer_name or "")
-        _write_workbook(results, output, claimed, customer)
+        _write_workbook(results, output, claimed, customer, args.locale)
         out.write(shown or text)
     elif output is not None:
         try:
@@ -683,11 +698,12 @@ def _write_workbook(
     path: Path,
     claim_status: list[dict[str, object]] | None,
     customer: Customer,
+    locale: str,
 ) -> None:
     from slacalc.excel import export_excel  # here, not at the top: openpyxl is heavy
 
     try:
-        export_excel(results, path, claim_status=claim_status, customer=customer)
+        export_excel(results, path, claim_status=claim_status, customer=customer, locale=locale)
     except OSError as exc:
         raise SlacalcError(f"--output: cannot write {path}: {exc.strerror}") from None
 

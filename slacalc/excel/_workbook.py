@@ -11,7 +11,6 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from typing import IO
 
-from babel import Locale, UnknownLocaleError
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
@@ -20,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from slacalc.engine.results import Results
-from slacalc.errors import InputError, SlacalcError
+from slacalc.errors import SlacalcError
 from slacalc.excel import _tables as tables
 from slacalc.excel._letters import DEFAULT_LOCALE, assumptions, letters
 from slacalc.excel._styles import (
@@ -46,7 +45,7 @@ from slacalc.excel._xml import (
     write_package,
 )
 from slacalc.model.money import minor_unit_digits
-from slacalc.report.customer import Customer
+from slacalc.report.customer import Customer, letter_locale
 
 Target = str | os.PathLike[str] | IO[bytes]
 
@@ -105,10 +104,7 @@ def export_excel(
     """
     import slacalc  # at call time: slacalc/__init__ imports this package
 
-    try:
-        Locale.parse(locale)
-    except (UnknownLocaleError, ValueError, TypeError) as exc:
-        raise InputError(f"locale: {locale!r} is not a known locale ({exc})") from None
+    letter_locale(locale)
     plan = Plan.of(results, _aware(now), slacalc.__version__, customer=customer, locale=locale)
     return _save(path_or_buffer, lambda out: _write(plan, out, claim_status))
 

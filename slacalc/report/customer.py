@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel import Locale, UnknownLocaleError
+
+from slacalc.errors import InputError
+
 
 @dataclass(frozen=True)
 class Customer:
@@ -32,3 +36,15 @@ class Customer:
             ("Contact", self.contact),
         ]
         return [(label, text) for label, text in pairs if text]
+
+
+def letter_locale(text: str) -> str:
+    """``text`` as the locale a claim letter writes amounts for (``de_DE``: 1.234,50 €), checked
+    against the Unicode CLDR's locales (through babel); an unknown one is an ``InputError``."""
+    try:
+        Locale.parse(text)
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        raise InputError(
+            f"locale: {text!r} is not a known locale ({exc}); e.g. en_US, de_DE"
+        ) from None
+    return text

@@ -20,6 +20,7 @@ from slacalc.io.customers import Customers
 from slacalc.io.feeds import FORMATS
 from slacalc.io.headers import MissingColumnError
 from slacalc.io.outages import Outages
+from slacalc.report.customer import letter_locale
 from slacalc.report.totals import credit_by_currency
 
 #: Above this many windows the table is shown, not edited (an editor that large is slow to use).
@@ -372,6 +373,7 @@ def _customer(current: Inputs) -> None:
         Widget.ACCOUNT_ID: current.account_id,
         Widget.ORGANISATION: current.organisation,
         Widget.CONTACT: current.contact,
+        Widget.LOCALE: current.locale,
         Widget.USERS: customer.users,
         Widget.FEE: fee_text,
         Widget.CURRENCY: customer.currency,
@@ -388,7 +390,7 @@ def _customer(current: Inputs) -> None:
         )
         organisation = names[2].text_input("Organisation", key=Widget.ORGANISATION)
         contact = names[3].text_input("Contact", key=Widget.CONTACT, help="Who signs the claim.")
-        left, middle, right = st.columns(3)
+        left, middle, right, last = st.columns(4)
         users = left.number_input(
             "Licensed users",
             min_value=1,
@@ -402,6 +404,11 @@ def _customer(current: Inputs) -> None:
             help="What the customer pays a month for the service; empty: credits in percent only.",
         )
         currency = right.text_input("Currency", max_chars=3, key=Widget.CURRENCY)
+        locale = last.text_input(
+            "Letter locale",
+            key=Widget.LOCALE,
+            help="How the claim letters write amounts: en_US gives $1,234.50, de_DE 1.234,50 $.",
+        )
         outages = cached.outages(current)
         named = [c for c in dict.fromkeys(outages.frame["cohort"]) if c]
         sizes = dict(customer.cohorts)
@@ -437,6 +444,7 @@ def _customer(current: Inputs) -> None:
             currency=(currency or "USD").strip().upper(),
             cohorts=_cohorts(edited),
         )
+        letter_locale(locale.strip() or "en_US")
         Customers.single(
             contract=current.contract or pure.EXAMPLE_CONTRACT,
             users=new.users,
@@ -455,6 +463,7 @@ def _customer(current: Inputs) -> None:
         organisation=organisation.strip(),
         contact=contact.strip(),
         customer_given=True,
+        locale=locale.strip() or "en_US",
     )
     state.set_inputs(given)
     st.rerun()
