@@ -23,7 +23,7 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 import pandas as pd
 
@@ -69,20 +69,29 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _locale(text: str) -> str:
-    """A locale for the claim letters' amounts (:func:`letter_locale`)."""
-    try:
-        return letter_locale(text)
-    except InputError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+_T = TypeVar("_T")
+
+
+def _checked(check: Callable[[str], _T]) -> Callable[[str], _T]:
+    """An argparse type from one of slacalc's checks: its ``InputError`` is argparse's message,
+    so a flag is read by the same rule as a table cell or an app field."""
+
+    def parse(text: str) -> _T:
+        try:
+            return check(text)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
+
+
+_locale = _checked(letter_locale)  # the claim letters' locale
+_currency = _checked(currency_code)
 
 
 def _amount(text: str) -> Decimal:
     """An amount by the rules of the customers table and the app (:func:`parse_amount`)."""
-    try:
-        value = parse_amount(text)
-    except InputError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    value = _checked(parse_amount)(text)
     why = fee_problem(value)
     if why:
         raise argparse.ArgumentTypeError(f"{text!r} is {why}")
@@ -110,13 +119,6 @@ def _mark(text: str) -> str:
     if len(text) != 1:
         raise argparse.ArgumentTypeError(f"{text!r}: give one character, e.g. ',' or '.'")
     return text
-
-
-def _currency(text: str) -> str:
-    try:
-        return currency_code(text)
-    except InputError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _zone(text: str) -> str:
