@@ -31,6 +31,10 @@ CONTRACTS_DIR = Path(__file__).resolve().parent.parent / "contracts"
 
 BUNDLED_IDS = [
     "atlassian-cloud-premium",
+    "aws-aurora-multi-az",
+    "aws-aurora-single-az",
+    "aws-dax-multi-az",
+    "aws-dax-single-az",
     "aws-ebs-region",
     "aws-ebs-volume",
     "aws-ec2-region",
@@ -39,6 +43,8 @@ BUNDLED_IDS = [
     "aws-s3-standard",
     "azure-virtual-machines-zones",
     "github-enterprise-cloud",
+    "google-alloydb-ha",
+    "google-bigtable-replicated-multi-region",
     "google-workspace",
     "microsoft-365-exchange-online",
     "microsoft-365-sharepoint-online",
@@ -63,6 +69,43 @@ MS365_TIERS = [
     (D("99"), "<", "percent", D(50)),
     (D("95"), "<", "percent", D(100)),
 ]
+
+
+def _ten_and_25(
+    top: str, *, lowest: int, minimum_credit: int | None, claim: tuple[Any, ...], min_downtime: int
+) -> dict[str, Any]:
+    """The database SLAs of AWS (2022-2024) and Google Cloud, month by month: below ``top`` but at
+    least 99.0 % → 10 %, below 99.0 % but at least 95.0 % → 25 %, below 95.0 % → ``lowest`` %."""
+    return {
+        "commitment": D(top),
+        "period": "month",
+        "method": "time",
+        "threshold": (">", D(0)),
+        "min_downtime": D(min_downtime),
+        "tiers": [
+            (D(top), "<", "percent", D(10)),
+            (D("99"), "<", "percent", D(25)),
+            (D("95"), "<", "percent", D(lowest)),
+        ],
+        "cap": (D(100), None),
+        "minimum_credit": None if minimum_credit is None else D(minimum_credit),
+        "claim": claim,
+        "confidence": "primary",
+    }
+
+
+def _aws_database(top: str) -> dict[str, Any]:
+    """AWS: "Less than 95.0%" → 100 %; credits above 1 USD; claims by the end of the second
+    billing cycle after the incident."""
+    claim = ("end_of_billing_cycle_after", None, None)
+    return _ten_and_25(top, lowest=100, minimum_credit=1, claim=claim, min_downtime=0)
+
+
+def _google_cloud(top: str, *, min_downtime: int) -> dict[str, Any]:
+    """Google Cloud: "< 95.0%" → 50 %; claims within 30 days from the close of the month."""
+    claim = ("days_after_period_end", None, 30)
+    return _ten_and_25(top, lowest=50, minimum_credit=None, claim=claim, min_downtime=min_downtime)
+
 
 # id -> the terms that move a number, as the reference states them.
 EXPECTED: dict[str, dict[str, Any]] = {
@@ -205,6 +248,21 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "claim": ("end_of_billing_cycle_after", None, None),
         "confidence": "primary",
     },
+    # aws.amazon.com/rds/aurora/sla/, 19 May 2022: Multi-AZ "Less than 99.99% but equal to or
+    # greater than 99.0%" → 10 %; "... 95.0%" → 25 %; "Less than 95.0%" → 100 %; Single-AZ the
+    # same below 99.9 %.
+    "aws-aurora-multi-az": _aws_database("99.99"),
+    "aws-aurora-single-az": _aws_database("99.9"),
+    # aws.amazon.com/dynamodbaccelerator/sla/, 20 May 2024: Multi-AZ DAX Cluster below 99.99 %,
+    # Single-AZ below 99.5 %, each 10 / 25 / 100 % as above.
+    "aws-dax-multi-az": _aws_database("99.99"),
+    "aws-dax-single-az": _aws_database("99.5"),
+    # cloud.google.com/alloydb/sla: HA 99.99 %; "99.0% - < 99.99%" → 10 %; "95.0% - < 99.0%" →
+    # 25 %; "< 95.0%" → 50 %; a Downtime Period is one consecutive minute.
+    "google-alloydb-ha": _google_cloud("99.99", min_downtime=1),
+    # cloud.google.com/bigtable/sla, Multi-Cluster routing across 3 or more regions:
+    # "99.0% – < 99.999%" → 10 %; "95.0% – < 99.0%" → 25 %; "< 95.0%" → 50 %.
+    "google-bigtable-replicated-multi-region": _google_cloud("99.999", min_downtime=0),
     "aws-cloudfront": {
         # aws.amazon.com/cloudfront/sla/, 5 May 2022: "at least 99.9%"; the tiers are a flagged
         # third-party table.
@@ -381,6 +439,17 @@ MUST_FLAG: dict[str, list[str]] = {
     "slack-business-plus": ["No claim deadline", "No cap"],
     "okta-auth0": ["Successful Minute", "10 days"],
     "google-compute-engine-multi-zone": ["Credit tiers", "Downtime Period"],
+    "aws-aurora-multi-az": ["Unavailable", "$1", "Claim clock"],
+    "aws-aurora-single-az": ["Unavailable", "$1", "Claim clock"],
+    "aws-dax-multi-az": ["Unavailable", "$1", "Claim clock"],
+    "aws-dax-single-az": ["Unavailable", "$1", "Claim clock"],
+    "google-alloydb-ha": ["definitions", "Claim window", "Maximum Financial Credit"],
+    "google-bigtable-replicated-multi-region": [
+        "row labels",
+        "Downtime Period",
+        "Claim window",
+        "Maximum Financial Credit",
+    ],
 }
 
 VALID_TOML = """\

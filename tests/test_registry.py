@@ -270,8 +270,8 @@ def test_app_an_uploaded_contract_named_by_an_uploaded_customers_table_is_used()
     assert uploaded == ("my-la", LA_TERMS)
     given = app_inputs((uploaded,))
     assert by_period(inputs.compute(given)) == LA_ROWS
-    # Then by provider and id: Amazon Web Services first, its aws-ebs-region first of all.
-    assert inputs.contract_ids(given)[:2] == ["my-la", "aws-ebs-region"]
+    # Then by provider and id: Amazon Web Services first, its aws-aurora-multi-az first of all.
+    assert inputs.contract_ids(given)[:2] == ["my-la", "aws-aurora-multi-az"]
     scenario = slacalc.Scenario("Under the bundled terms", contract=EX)
     assert by_period(inputs.compute(given, scenario)) == [("2026-04", 180, Decimal("25.00"))]
 
