@@ -153,6 +153,7 @@ examples:
   slacalc contracts show microsoft-365-exchange-online
   slacalc calculate outages.csv --contract microsoft-365-exchange-online --users 1000 --fee 4000
   slacalc calculate outages.csv --customers customers.csv --format json
+  slacalc error-rate metrics.csv --contract aws-s3-standard --fee 1200
 
 exit status: 0 success, 2 bad input or usage (the message names the row and column).
 """
@@ -200,7 +201,8 @@ examples:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``slacalc`` and its commands."""
-    from slacalc.cli import claims as claims_cli  # here: it uses this module's helpers
+    from slacalc.cli import claims as claims_cli  # here: they use this module's helpers
+    from slacalc.cli import metrics as metrics_cli
 
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
@@ -382,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     claims_cli.claim_options(calc)
     calc.set_defaults(run=_run_calculate)
     cli_feeds.add_commands(commands)
+    metrics_cli.add_commands(commands)
 
     app = commands.add_parser(
         "app",
