@@ -223,14 +223,20 @@ def test_a_portfolio_from_the_customers_table(tmp_path: Path) -> None:
     customers.write_text(
         "tenant,contract,users,monthly_fee,currency\n"
         "acme,aws-s3-standard,1,1000,USD\n"
-        "beta,aws-s3-standard,1,2000,EUR\n",
+        "beta,aws-s3-standard,1,2000,EUR\n"
+        "gamma,aws-s3-standard,1,-5,USD\n",
         encoding="utf-8",
     )
     argv = ["error-rate", metrics, "--customers", customers, "--format", "json"]
     proc = slacalc_run(*argv)
-    # zeta is not a customer of the table: its row (12) is rejected, the others computed.
+    # zeta is not a customer of the table: its row (12) is rejected, and so is gamma's row (4)
+    # of the customers table, a negative fee; the others are computed.
     assert proc.returncode == 2
-    assert f"row 12, column 'account': tenant 'zeta' is not in {customers}" in proc.stderr
+    assert f"row 12, column 'account': tenant 'zeta' has no usable row in {customers}" in (
+        proc.stderr
+    )
+    assert f"{customers}: row 4, column 'monthly_fee'" in proc.stderr
+    assert "slacalc: 2 input row(s) rejected" in proc.stderr
     got = {r["tenant"]: r for r in json.loads(proc.stdout)}
     # acme: 9 / 8,640 = 0.1041666… % → 99.8958333333 %: 10 % of 1,000.00 = 100.00 USD.
     # beta: 0.5 / 8,640 = 0.0057870370… % → 99.9942129629 %: nothing due.

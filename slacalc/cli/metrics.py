@@ -161,6 +161,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     require_rows(metrics.frame, metrics.rejected, metrics.source, "metrics row", err)
     registry = ContractRegistry.of(args.contracts, replace_bundled=args.replace_bundled)
+    customers = None
     if args.customers is None:
         results, contracts, set_aside = _one_customer(args, metrics, registry, fees)
     else:
@@ -168,22 +169,21 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         require_rows(customers.frame, customers.rejected, customers.source, "customer", err)
         results, contracts = _portfolio(args, metrics, customers, registry)
         set_aside = 0
-        for problem in customers.rejected:
-            print(row_line(problem, customers.source), file=err)
 
-    for line in input_notes(metrics):
+    for line in input_notes(metrics, customers):
         print(line, file=err)
-    for problem in results.rejected:
-        print(row_line(problem, metrics.source), file=err)
+    problems = [(p, metrics.source) for p in results.rejected]
+    if customers is not None:
+        problems += [(p, customers.source) for p in customers.rejected]
+    for problem, source in problems:
+        print(row_line(problem, source), file=err)
     today = dates_in_zones(as_of, results.table["timezone"])
     text = render_error_rate(results, fmt, contracts, today, set_aside=set_aside)
     if output is None:
         out.write(text)
     else:
         write_output(text, output)
-    rows = len({p.row for p in results.rejected})
-    if args.customers is not None:
-        rows += len({p.row for p in customers.rejected})
+    rows = len({(source, p.row) for p, source in problems})  # a row with several problems: once
     return rejected_status(rows, args.allow_rejected, err)
 
 
@@ -239,7 +239,7 @@ def _portfolio(
             why = (
                 "no tenant: with --customers each row names its customer"
                 if tenant == ""
-                else f"tenant {tenant!r} is not in {customers.source}"
+                else f"tenant {tenant!r} has no usable row in {customers.source}"
             )
             rejected += [RowProblem(int(r), header, tenant, why, "tenant") for r in rows["row"]]
             continue
