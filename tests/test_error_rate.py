@@ -191,3 +191,20 @@ def test_a_period_asked_for_without_rows_beside_one_with_a_failure() -> None:
     assert rows["2026-04"]["availability_percent"] == D("99.9942129629")
     assert (rows["2026-05"]["intervals"], rows["2026-05"]["availability_percent"]) == (8928, D(100))
     assert rows["2026-05"]["claim_deadline"] is None
+
+
+def test_an_export_given_as_bytes_is_read_as_from_its_file(tmp_path: Path) -> None:
+    # An upload arrives as bytes, without a file name: the export is recognised by its content.
+    # 30 of 200 failed: 15 % / 8,640 = 0.0017361111… % → 99.9982638888… % (floored).
+    export = {
+        "MetricDataResults": [
+            {"Id": "total_get", "Timestamps": ["2026-04-03T10:00:00Z"], "Values": [200.0]},
+            {"Id": "failed_get", "Timestamps": ["2026-04-03T10:00:00Z"], "Values": [30.0]},
+        ]
+    }
+    table = slacalc.read_metrics(json.dumps(export).encode())
+    assert table.frame[["request_type", "total_requests", "failed_requests"]].values.tolist() == [
+        ["get", 200, 30]
+    ]
+    row = by_type(slacalc.calculate_error_rate(table, S3))["get"]
+    assert row["availability_percent"] == D("99.9982638888")
