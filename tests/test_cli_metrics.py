@@ -269,8 +269,32 @@ def test_one_tenant_of_several_with_tenant(tmp_path: Path) -> None:
     assert "the rows name 2 tenants ('acme', 'beta'); give --tenant NAME" in several.stderr
     proc = slacalc_run("error-rate", path, "--contract", S3, "--tenant", "acme")
     assert proc.returncode == 0
-    assert proc.stdout.splitlines()[3].split()[:3] == ["acme", "GET", "2026-04"]
+    # acme alone: 0.5 / 8,640 = 0.0057870… % → 99.99421… %, shown floored as 99.9942.
+    assert proc.stdout.splitlines()[3].split()[:4] == ["acme", "GET", "2026-04", "99.9942"]
     assert f"{path}: 2 row(s) read: 1 counted, 0 rejected, 1 of other tenants." in proc.stdout
+    nobody = slacalc_run("error-rate", path, "--contract", S3, "--tenant", "gamma")
+    assert (nobody.returncode, nobody.stderr) == (
+        2,
+        f"slacalc: error: {path}: --tenant: no row names 'gamma'\n",
+    )
+
+
+def test_a_row_without_a_tenant_beside_named_ones_is_rejected_not_added(tmp_path: Path) -> None:
+    # Row 3 names no tenant. Taken as acme's, its interval would count twice (the same interval
+    # and type as row 2: 0.5 + 1 = 1.5 / 8,640 → 99.9826 %); it is rejected instead, and acme's
+    # month is its own row's: 0.5 / 8,640 → 99.9942 %.
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "tenant,interval_start,request_type,total_requests,failed_requests\n"
+        "acme,2026-04-14T10:00:00Z,GET,100,50\n"
+        ",2026-04-14T10:00:00Z,GET,100,100\n",
+        encoding="utf-8",
+    )
+    proc = slacalc_run("error-rate", path, "--contract", S3, "--tenant", "acme")
+    assert proc.returncode == 2
+    assert "row 3, column 'tenant': no tenant, while other rows name theirs" in proc.stderr
+    assert proc.stdout.splitlines()[3].split()[:4] == ["acme", "GET", "2026-04", "99.9942"]
+    assert f"{path}: 2 row(s) read: 1 counted, 1 rejected." in proc.stdout
 
 
 @pytest.mark.parametrize(

@@ -193,23 +193,34 @@ def _one_customer(
     registry: ContractRegistry,
     fees: dict[str, Decimal],
 ) -> tuple[ErrorRateResults, dict[str, Contract], int]:
-    """One customer's rows under ``--contract``; the rows of other tenants set aside (counted)."""
-    frame = metrics.frame
+    """One customer's rows under ``--contract``; the rows of other tenants set aside (counted).
+
+    Counts belong to one account, so a row without a tenant in a table whose other rows name
+    theirs is rejected rather than guessed; when no row names one, ``--tenant`` names them all.
+    """
+    frame, rejected = metrics.frame, list(metrics.rejected)
     named = sorted(set(frame["tenant"]) - {""})
+    if named:
+        frame, blank = _named_rows(metrics, "no tenant, while other rows name theirs")
+        rejected += blank
     if args.tenant is None and len(named) > 1:
         listed = ", ".join(repr(t) for t in named[:5]) + (" …" if len(named) > 5 else "")
         raise SlacalcError(
             f"{metrics.source}: the rows name {len(named)} tenants ({listed}); give --tenant NAME "
             "for one, or --customers FILE for each under its own contract and fee"
         )
-    mine = frame["tenant"].isin(["", args.tenant]) if args.tenant is not None else None
-    if mine is not None:
-        # Rows without a tenant are this customer's: --tenant then only names it.
-        frame = frame[mine].assign(tenant=args.tenant)
+    set_aside = 0
+    if args.tenant is not None and not named:
+        frame = frame.assign(tenant=args.tenant)  # --tenant only names the customer
+    elif args.tenant is not None:
+        mine = frame["tenant"] == args.tenant
+        if not mine.any():
+            raise SlacalcError(f"{metrics.source}: --tenant: no row names {args.tenant!r}")
+        frame, set_aside = frame[mine], int((~mine).sum())
     contract = registry.resolve(args.contract)
     _periods_fit(args.period, args.contract, registry)
     results = calculate_error_rate(
-        replace(metrics, frame=frame),
+        replace(metrics, frame=frame, rejected=tuple(rejected)),
         contract,
         monthly_fee=args.fee,
         fees=fees,
@@ -217,7 +228,6 @@ def _one_customer(
         periods=args.period,
         timezone=args.timezone,
     )
-    set_aside = 0 if mine is None else int((~mine).sum())
     return results, {contract.id: contract}, set_aside
 
 
@@ -228,20 +238,15 @@ def _portfolio(
     registry: ContractRegistry,
 ) -> tuple[ErrorRateResults, dict[str, Contract]]:
     """Each tenant's rows under its contract (or ``--contract``), fee and currency."""
-    frame = metrics.frame
     known = {str(c["tenant"]): c for c in customers.frame.to_dict("records")}
-    header = next((h for h, f in metrics.mapping.items() if f == "tenant"), "tenant")
-    rejected = list(metrics.rejected)
+    frame, rejected = _named_rows(metrics, "no tenant: with --customers each row names its own")
+    rejected = [*metrics.rejected, *rejected]
     tables, contracts = [], {}
     for name, rows in frame.groupby("tenant", sort=True):
         tenant = str(name)
         if tenant not in known:
-            why = (
-                "no tenant: with --customers each row names its customer"
-                if tenant == ""
-                else f"tenant {tenant!r} has no usable row in {customers.source}"
-            )
-            rejected += [RowProblem(int(r), header, tenant, why, "tenant") for r in rows["row"]]
+            why = f"tenant {tenant!r} has no usable row in {customers.source}"
+            rejected += _problems(metrics, rows, why)
             continue
         customer = known[tenant]
         if int(customer["billing_day"]) != 1:
@@ -283,3 +288,18 @@ def _periods_fit(periods: list[str], contract: str, registry: ContractRegistry) 
     """A quarter label names no period of a monthly contract: say so before calculating."""
     if any("Q" in p for p in periods):
         quarters_allowed([contract], registry)
+
+
+def _named_rows(metrics: Metrics, why: str) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """The rows that name a tenant, and ``why`` for each that names none."""
+    blank = metrics.frame["tenant"] == ""
+    return metrics.frame[~blank], _problems(metrics, metrics.frame[blank], why)
+
+
+def _problems(metrics: Metrics, rows: pd.DataFrame, why: str) -> list[RowProblem]:
+    """``why`` for each of ``rows``, in the tenant column as the file names it."""
+    header = next((h for h, f in metrics.mapping.items() if f == "tenant"), "tenant")
+    return [
+        RowProblem(int(r), header, str(t), why, "tenant")
+        for r, t in zip(rows["row"], rows["tenant"], strict=True)
+    ]
