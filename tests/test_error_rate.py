@@ -178,3 +178,33 @@ def test_an_azure_monitor_export_without_response_types_is_refused(tmp_path: Pat
     path.write_text(json.dumps(export), encoding="utf-8")
     with pytest.raises(slacalc.InputError, match="ResponseType"):
         slacalc.read_metrics(path)
+
+
+def test_a_period_asked_for_without_rows_beside_one_with_a_failure() -> None:
+    # April: one interval with 50 of 100 GET failed → 0.5 / 8,640 → 99.9942129629… % (floored).
+    # May (31 days, 8,928 intervals) is asked for and has no row: 100 %, no claim deadline.
+    # The period without a failure once turned the first-failure times into floats (NaN).
+    r = slacalc.calculate_error_rate(
+        metrics(("GET", "2026-04-03T10:00:00Z", 100, 50)), S3, periods=["2026-05"]
+    )
+    rows = {(x["period"]): x for x in r.table.to_dict("records")}
+    assert rows["2026-04"]["availability_percent"] == D("99.9942129629")
+    assert (rows["2026-05"]["intervals"], rows["2026-05"]["availability_percent"]) == (8928, D(100))
+    assert rows["2026-05"]["claim_deadline"] is None
+
+
+def test_an_export_given_as_bytes_is_read_as_from_its_file(tmp_path: Path) -> None:
+    # An upload arrives as bytes, without a file name: the export is recognised by its content.
+    # 30 of 200 failed: 15 % / 8,640 = 0.0017361111… % → 99.9982638888… % (floored).
+    export = {
+        "MetricDataResults": [
+            {"Id": "total_get", "Timestamps": ["2026-04-03T10:00:00Z"], "Values": [200.0]},
+            {"Id": "failed_get", "Timestamps": ["2026-04-03T10:00:00Z"], "Values": [30.0]},
+        ]
+    }
+    table = slacalc.read_metrics(json.dumps(export).encode())
+    assert table.frame[["request_type", "total_requests", "failed_requests"]].values.tolist() == [
+        ["get", 200, 30]
+    ]
+    row = by_type(slacalc.calculate_error_rate(table, S3))["get"]
+    assert row["availability_percent"] == D("99.9982638888")

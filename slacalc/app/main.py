@@ -8,7 +8,14 @@ wheel, whichever file Streamlit was started on.
 import streamlit as st
 
 from slacalc.app import state
-from slacalc.app.widgets import CLAIM_PAGE, CLAIMS_PAGE, CONTRACT_PAGE, DATA_PAGE, WHATIF_PAGE
+from slacalc.app.widgets import (
+    CLAIM_PAGE,
+    CLAIMS_PAGE,
+    CONTRACT_PAGE,
+    DATA_PAGE,
+    ERROR_RATE_PAGE,
+    WHATIF_PAGE,
+)
 
 
 def main() -> None:
@@ -24,6 +31,7 @@ def main() -> None:
             st.Page(CONTRACT_PAGE, title="Contract", icon=":material/gavel:"),
             st.Page(WHATIF_PAGE, title="What-if", icon=":material/compare_arrows:"),
             st.Page(CLAIMS_PAGE, title="Claims", icon=":material/fact_check:"),
+            st.Page(ERROR_RATE_PAGE, title="Error rate", icon=":material/query_stats:"),
         ]
     ).run()
 

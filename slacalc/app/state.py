@@ -64,6 +64,11 @@ class Widget(StrEnum):
     EDITOR = "widget.editor"  # a prefix: the editor's key also names the data it edits
     CONTRACT = "widget.contract"
     CONTRACT_FILE = "widget.contract_file"
+    ERROR_RATE_FILE = "widget.error_rate_file"  # the Error rate page's metrics upload
+    ERROR_RATE_CONTRACT = "widget.error_rate_contract"
+    ERROR_RATE_FEE = "widget.error_rate_fee"
+    ERROR_RATE_CURRENCY = "widget.error_rate_currency"
+    ERROR_RATE_TIMEZONE = "widget.error_rate_timezone"
     SCENARIO_FORM = "widget.scenario_form"
     SCENARIO_NAME = "widget.scenario_name"
     SCENARIO_TARGET = "widget.scenario_target"

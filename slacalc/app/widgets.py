@@ -28,6 +28,7 @@ DATA_PAGE = PAGES / "data.py"
 CONTRACT_PAGE = PAGES / "contract.py"
 WHATIF_PAGE = PAGES / "whatif.py"
 CLAIMS_PAGE = PAGES / "claims.py"
+ERROR_RATE_PAGE = PAGES / "error_rate.py"
 
 OWN_CONTRACTS = "each tenant's own, from the customers table"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

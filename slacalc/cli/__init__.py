@@ -153,6 +153,7 @@ examples:
   slacalc contracts show microsoft-365-exchange-online
   slacalc calculate outages.csv --contract microsoft-365-exchange-online --users 1000 --fee 4000
   slacalc calculate outages.csv --customers customers.csv --format json
+  slacalc error-rate metrics.csv --contract aws-s3-standard --fee 1200
 
 exit status: 0 success, 2 bad input or usage (the message names the row and column).
 """
@@ -200,7 +201,8 @@ examples:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``slacalc`` and its commands."""
-    from slacalc.cli import claims as claims_cli  # here: it uses this module's helpers
+    from slacalc.cli import claims as claims_cli  # here: they use this module's helpers
+    from slacalc.cli import metrics as metrics_cli
 
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
@@ -256,24 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     calc.add_argument(
         "outages", metavar="OUTAGES", help="outage windows (.csv, .xlsx, .json) or a provider feed"
     )
-    calc.add_argument(
-        "--contract",
-        metavar="ID_OR_PATH",
-        help="bundled contract id or .toml file (with --customers: replaces every tenant's)",
-    )
-    calc.add_argument(
-        "--contracts",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="your own contracts: a .toml file or a folder of them (repeatable); the customers "
-        "table and --contract may name them by id (the file name without .toml)",
-    )
-    calc.add_argument(
-        "--replace-bundled",
-        action="store_true",
-        help="let a --contracts file named like a bundled contract replace it (else refused)",
-    )
+    contract_options(calc)
     who = calc.add_mutually_exclusive_group(required=True)
     who.add_argument(
         "--users", type=_positive_int, metavar="N", help="licensed users (one customer)"
@@ -298,18 +283,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LOCALE",
         help="how the claim letters write amounts, e.g. de_DE for 1.234,50 € (default en_US)",
     )
-    calc.add_argument("--fee", type=_amount, metavar="AMOUNT", help="monthly fee (with --users)")
-    calc.add_argument("--currency", type=_currency, help="currency of --fee (default USD)")
-    calc.add_argument(
-        "--timezone",
-        type=_zone,
-        default="UTC",
-        metavar="TZ",
-        help="zone of times written without an offset (default UTC)",
-    )
-    calc.add_argument(
-        "--sheet", metavar="NAME", help="the sheet of an .xlsx outage file (default: the first)"
-    )
+    fee_options(calc, "with --users")
+    reading_options(calc, "outage")
     calc.add_argument(
         "--as-of",
         metavar="TIME",
@@ -374,25 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="raise",
         help="a local time a DST change skips: reject the row (default) or shift it forward",
     )
-    calc.add_argument(
-        "--period",
-        type=_period,
-        action="extend",
-        nargs="+",
-        default=[],
-        metavar="P",
-        help="also report these periods (2026-03, 2026-Q1), even without an outage",
-    )
-    calc.add_argument(
-        "--format",
-        choices=_FORMATS,
-        help="table (default), json or csv; taken from --output's suffix when not given",
-    )
-    calc.add_argument(
-        "--output",
-        metavar="FILE",
-        help="write to FILE instead of stdout; a .xlsx file gets the claim workbook",
-    )
+    period_option(calc, "an outage")
+    output_options(calc, "; a .xlsx file gets the claim workbook")
     calc.add_argument(
         "--liability",
         metavar="FILE",
@@ -417,11 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"read an outages file of up to N rows (default {MAX_FILE_ROWS:,}, at most "
         f"{MAX_ROWS:,}; about 0.5 KB of memory a row to read, more to calculate)",
     )
-    calc.add_argument(
-        "--allow-rejected",
-        action="store_true",
-        help="exit 0 even if some input rows were rejected (they are still listed on stderr)",
-    )
+    allow_rejected_option(calc)
     cli_feeds.add_calculate_options(calc)
     cli_whatif.add_calculate_options(calc)
     calc.add_argument(
@@ -430,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     claims_cli.claim_options(calc)
     calc.set_defaults(run=_run_calculate)
     cli_feeds.add_commands(commands)
+    metrics_cli.add_commands(commands)
 
     app = commands.add_parser(
         "app",
@@ -444,6 +399,113 @@ def build_parser() -> argparse.ArgumentParser:
     app.set_defaults(run=_run_app)
     claims_cli.add_parser(commands)
     return parser
+
+
+# Options shared by the commands that calculate ----------------------------------------------------
+
+
+def contract_options(parser: argparse.ArgumentParser) -> None:
+    """``--contract``, and ``--contracts`` with ``--replace-bundled`` for contracts of one's own."""
+    parser.add_argument(
+        "--contract",
+        metavar="ID_OR_PATH",
+        help="bundled contract id or .toml file (with --customers: replaces every tenant's)",
+    )
+    parser.add_argument(
+        "--contracts",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="your own contracts: a .toml file or a folder of them (repeatable); the customers "
+        "table and --contract may name them by id (the file name without .toml)",
+    )
+    parser.add_argument(
+        "--replace-bundled",
+        action="store_true",
+        help="let a --contracts file named like a bundled contract replace it (else refused)",
+    )
+
+
+def fee_options(parser: argparse.ArgumentParser, when: str) -> None:
+    """``--fee`` and ``--currency`` of one customer; ``when``: the flags they go with."""
+    parser.add_argument("--fee", type=_amount, metavar="AMOUNT", help=f"monthly fee ({when})")
+    parser.add_argument("--currency", type=_currency, help="currency of --fee (default USD)")
+
+
+def reading_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--timezone`` and ``--sheet``: how the input file of ``what`` rows is read."""
+    parser.add_argument(
+        "--timezone",
+        type=_zone,
+        default="UTC",
+        metavar="TZ",
+        help="zone of times written without an offset (default UTC)",
+    )
+    parser.add_argument(
+        "--sheet", metavar="NAME", help=f"the sheet of an .xlsx {what} file (default: the first)"
+    )
+
+
+def period_option(parser: argparse.ArgumentParser, without: str) -> None:
+    """``--period``: periods to report even ``without`` any input row in them."""
+    parser.add_argument(
+        "--period",
+        type=_period,
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="P",
+        help=f"also report these periods (2026-03, 2026-Q1), even without {without}",
+    )
+
+
+def output_options(parser: argparse.ArgumentParser, files: str = "") -> None:
+    """``--format`` and ``--output``; ``files``: what else ``--output`` writes, by suffix."""
+    parser.add_argument(
+        "--format",
+        choices=_FORMATS,
+        help="table (default), json or csv; taken from --output's suffix when not given",
+    )
+    parser.add_argument("--output", metavar="FILE", help=f"write to FILE instead of stdout{files}")
+
+
+def allow_rejected_option(parser: argparse.ArgumentParser) -> None:
+    """``--allow-rejected``: exit 0 though input rows were rejected."""
+    parser.add_argument(
+        "--allow-rejected",
+        action="store_true",
+        help="exit 0 even if some input rows were rejected (they are still listed on stderr)",
+    )
+
+
+def output_format(args: argparse.Namespace) -> tuple[Path | None, str, bool]:
+    """The ``--output`` file, the text format and whether the file is a workbook (``.xlsx``)."""
+    output = Path(args.output) if args.output else None
+    workbook = output is not None and output.suffix.lower() == ".xlsx"
+    fmt = args.format or (
+        _SUFFIX_FORMATS.get(output.suffix.lower(), "table") if output and not workbook else "table"
+    )
+    return output, fmt, workbook
+
+
+def write_output(text: str, output: Path) -> None:
+    """Write ``text`` to the ``--output`` file, or say in one line why it cannot be."""
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SlacalcError(f"--output: cannot write {output}: {exc.strerror}") from None
+
+
+def rejected_status(rows: int, allowed: bool, err: TextIO) -> int:
+    """The exit status once ``rows`` input rows were rejected (and listed): 2 unless ``allowed``."""
+    if not rows or allowed:
+        return EXIT_OK
+    print(
+        f"slacalc: {rows} input row(s) rejected, listed above; the results leave them out. "
+        "Fix them, or pass --allow-rejected to accept the results without them.",
+        file=err,
+    )
+    return EXIT_BAD_INPUT
 
 
 def _version() -> str:
@@ -466,7 +528,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SlacalcError as exc:
         print(f"slacalc: error: {exc}", file=err)
         for problem in getattr(exc, "problems", ()) or ():
-            print(f"  {_row_line(problem)}", file=err)
+            print(f"  {row_line(problem)}", file=err)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -579,16 +641,12 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise SlacalcError("--fee: with --customers, the fee is the customers table's monthly_fee")
     if args.customers is not None and args.currency is not None:
         raise SlacalcError("--currency: with --customers, the currency is the table's currency")
-    output = Path(args.output) if args.output else None
-    workbook = output is not None and output.suffix.lower() == ".xlsx"
-    fmt = args.format or (
-        _SUFFIX_FORMATS.get(output.suffix.lower(), "table") if output and not workbook else "table"
-    )
+    output, fmt, workbook = output_format(args)
     cli_whatif.check(args, fmt, to_file=output is not None)
 
     outages, cohorts = cli_feeds.read_calculate_input(args, err)  # a windows table or a feed
     if outages.rejected or not args.period:  # an empty file is fine for --period: 100 %
-        _require_rows(outages.frame, outages.rejected, outages.source, "outage window", err)
+        require_rows(outages.frame, outages.rejected, outages.source, "outage window", err)
     registry = ContractRegistry.of(args.contracts, replace_bundled=args.replace_bundled)
     customers = None
     if args.customers is not None:
@@ -598,7 +656,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             decimal=args.decimal,
             thousands=args.thousands,
         )
-        _require_rows(customers.frame, customers.rejected, customers.source, "customer", err)
+        require_rows(customers.frame, customers.rejected, customers.source, "customer", err)
     given = dict(args.cohort)
     if len(given) < len(args.cohort):
         raise SlacalcError("--cohort: each cohort once")
@@ -609,7 +667,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     cohorts = {**cohorts, **given}
     if any("Q" in p for p in args.period):
         tables = [] if customers is None else list(customers.frame["contract"].unique())
-        _quarters_allowed([args.contract] if args.contract else tables, registry)
+        quarters_allowed([args.contract] if args.contract else tables, registry)
     results = calculate(
         outages,
         args.contract,
@@ -624,7 +682,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         # Rows that name no tenant are all this customer's: --tenant then only names it.
         tenant=args.tenant if (outages.frame["tenant"] != "").any() else None,
     )
-    for line in _input_notes(results):
+    for line in input_notes(results.outages, results.customers):
         print(line, file=err)
     assumed = results.assumed_users()  # a blank count is the worst case: never silently
     for line in assumed[:_MOST_WARNINGS]:
@@ -652,40 +710,29 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _write_workbook(results, output, claimed, customer, args.locale)
         out.write(shown or text)
     elif output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise SlacalcError(f"--output: cannot write {output}: {exc.strerror}") from None
+        write_output(text, output)
         out.write(shown or "")
     else:
         out.write(shown or text)
 
     _write_portfolio(args, results)
 
-    if rejected and not args.allow_rejected:
-        rows = _rejected_row_count(results)
-        print(
-            f"slacalc: {rows} input row(s) rejected, listed above; the results leave them out. "
-            "Fix them, or pass --allow-rejected to accept the results without them.",
-            file=err,
-        )
-        return EXIT_BAD_INPUT
-    return EXIT_OK
+    return rejected_status(_rejected_row_count(results), args.allow_rejected, err)
 
 
-def _require_rows(
+def require_rows(
     frame: pd.DataFrame, rejected: Sequence[RowProblem], source: str, what: str, err: TextIO
 ) -> None:
     """Refuse a table with no usable row, naming its rejected rows, rather than report nothing."""
     if not frame.empty:
         return
     for problem in rejected:
-        print(_row_line(problem, source), file=err)
+        print(row_line(problem, source), file=err)
     why = "every row was rejected (listed above)" if rejected else "it has no rows"
     raise SlacalcError(f"{source}: no {what} to calculate from: {why}")
 
 
-def _quarters_allowed(contract_ids: Iterable[str], registry: ContractRegistry) -> None:
+def quarters_allowed(contract_ids: Iterable[str], registry: ContractRegistry) -> None:
     """A quarter label names no period of a monthly contract: say so before calculating."""
     for cid in contract_ids:
         contract = registry.resolve(cid)
@@ -730,7 +777,7 @@ def _write_portfolio(args: argparse.Namespace, results: Results) -> None:
             export_claim_packs(results, args.claim_packs)
 
 
-def _row_line(problem: RowProblem, origin: str = "") -> str:
+def row_line(problem: RowProblem, origin: str = "") -> str:
     where = f"{origin}: " if origin else ""
     return (
         f"{where}row {problem.row}, column {problem.column!r}: {problem.problem} "
@@ -740,9 +787,9 @@ def _row_line(problem: RowProblem, origin: str = "") -> str:
 
 def _rejected_lines(results: Results) -> list[str]:
     """One line per problem of a rejected input row, naming the file, the row and the column."""
-    lines = [_row_line(p, results.outages.source) for p in results.rejected]
+    lines = [row_line(p, results.outages.source) for p in results.rejected]
     customers = results.customers
-    lines += [_row_line(p, customers.source) for p in customers.rejected]
+    lines += [row_line(p, customers.source) for p in customers.rejected]
     return lines
 
 
@@ -752,14 +799,14 @@ def _rejected_row_count(results: Results) -> int:
     return len(outage_rows) + len({p.row for p in results.customers.rejected})
 
 
-def _input_notes(results: Results) -> list[str]:
+def input_notes(*tables: object) -> list[str]:
     """How the inputs were read: columns mapped from other names, columns not used, zones assumed.
 
     The design asks that the zone assumed for naive times is always shown, and that an unknown
     column is reported, never silently dropped.
     """
     lines = []
-    for table in (results.outages, results.customers):
+    for table in tables:
         source = getattr(table, "source", "")
         mapping = getattr(table, "mapping", {})
         renamed = {k: v for k, v in mapping.items() if k != v}

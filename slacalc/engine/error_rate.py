@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -148,9 +149,8 @@ def calculate_error_rate(
     )
     grouped = dict(list(frame.groupby(["tenant", "request_type", "period"], sort=False)))
     rows = [_measure(terms, t, r, by_label[p], grouped.get((t, r, p)), step) for t, r, p in keys]
-    result = pd.DataFrame(rows)
     return ErrorRateResults(
-        table=_priced(terms, result, by_label, monthly_fee, fees or {}, currency),
+        table=_priced(terms, rows, by_label, monthly_fee, fees or {}, currency),
         rejected=tuple(sorted(rejected, key=lambda p: p.row)),
         metrics=table,
     )
@@ -208,7 +208,7 @@ def _floored(value: Fraction, places: int = 10) -> Decimal:
 
 def _priced(
     contract: Contract,
-    frame: pd.DataFrame,
+    rows: list[dict[str, Any]],
     by_label: Mapping[str, Period],
     monthly_fee: Decimal | int | str | None,
     fees: Mapping[str, Decimal | int | str],
@@ -216,7 +216,8 @@ def _priced(
 ) -> pd.DataFrame:
     """Tier, credit and claim deadline of each row, under the text in force on its period."""
     out = []
-    for record in frame.to_dict("records"):
+    # Row dicts, not a frame: a frame would turn a period's missing first failure into NaN.
+    for record in rows:
         period = by_label[str(record["period"])]
         terms = contract.terms_at(period.start.date())
         lost: Fraction = record.pop("_lost")

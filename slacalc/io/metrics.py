@@ -198,11 +198,15 @@ def read_metrics(
 
 
 def _exported(source: TableSource | Metrics, failed: set[str]) -> pd.DataFrame | None:
-    """A monitoring export (a JSON file) as a metrics table, or None if the source is not one."""
-    if not (isinstance(source, str | Path) and str(source).lower().endswith(".json")):
-        return None
+    """A monitoring export (a JSON file, or its bytes as uploaded) as a metrics table, or None if
+    the source is not one."""
     try:
-        data = json.loads(Path(source).read_text(encoding="utf-8"))
+        if isinstance(source, bytes | bytearray) and bytes(source).lstrip()[:1] == b"{":
+            data = json.loads(bytes(source).decode("utf-8-sig"))
+        elif isinstance(source, str | Path) and str(source).lower().endswith(".json"):
+            data = json.loads(Path(source).read_text(encoding="utf-8"))
+        else:
+            return None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None  # not readable as an export: the table reader reports why
     if isinstance(data, dict) and "MetricDataResults" in data:

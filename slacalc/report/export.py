@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -17,7 +17,7 @@ import pandas as pd
 
 from slacalc.engine.results import RESULT_COLUMNS, Results
 from slacalc.report.terms import method_word, number
-from slacalc.report.totals import days_left_words, deadline_status, judged_on, totals
+from slacalc.report.totals import Today, days_left_words, deadline_status, judged_on, totals
 from slacalc.report.values import plain, records
 
 #: Joins several incident ids in one CSV cell.
@@ -35,22 +35,36 @@ def render(results: Results, fmt: str) -> str:
 
 def plain_records(results: Results) -> list[dict[str, Any]]:
     """The result rows as JSON data (see :func:`slacalc.report.values.plain`)."""
-    rows = records(results.table, RESULT_COLUMNS)
-    return [{c: plain(v) for c, v in row.items()} for row in rows]
+    return plain_rows(results.table, RESULT_COLUMNS)
+
+
+def plain_rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """The ``columns`` of a result table's rows as JSON data."""
+    return [{c: plain(v) for c, v in row.items()} for row in records(frame, columns)]
 
 
 def to_json(results: Results) -> str:
     """A JSON list of objects, one per tenant, service and period, with the result columns."""
-    return json.dumps(plain_records(results), indent=2, ensure_ascii=False) + "\n"
+    return json_text(plain_records(results))
+
+
+def json_text(rows: list[dict[str, Any]]) -> str:
+    """Rows of JSON data as an indented JSON list."""
+    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
 def to_csv(results: Results) -> str:
     """CSV with the result columns; a cell holding several incident ids separates them with ';'."""
+    return csv_text(RESULT_COLUMNS, plain_records(results))
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    """CSV of rows of JSON data: a header of ``columns``, then one line per row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(RESULT_COLUMNS))
-    for record in plain_records(results):
-        writer.writerow([_csv_cell(record[c]) for c in RESULT_COLUMNS])
+    writer.writerow(list(columns))
+    for record in rows:
+        writer.writerow([_csv_cell(record[c]) for c in columns])
     return buffer.getvalue()
 
 
@@ -138,7 +152,7 @@ def to_text(results: Results) -> str:
         rows.append(row)
     lines.append(aligned(head, rows, right=right).rstrip("\n"))
     lines.append("")
-    lines.append(_summary(results))
+    lines.append(summary_line(frame, judged_on(results)))
     lines.append(_row_accounting(results))
     zones: dict[str, list[str]] = {}
     for column, zone in results.outages.assumed_timezones.items():
@@ -157,11 +171,11 @@ def _deadline_words(days: object) -> str:
     return "passed" if known and int(str(days)) < 0 else days_left_words(days)
 
 
-def _summary(results: Results) -> str:
-    frame = results.table
+def summary_line(frame: pd.DataFrame, today: Today) -> str:
+    """How many periods breached, the credits per currency, and those lost to a passed deadline."""
     summary = f"{int(frame['breached'].sum())} of {len(frame)} periods below commitment."
     priced = frame[frame["breached"] & frame["credit_amount"].notna()]
-    sums = totals(priced, judged_on(results))
+    sums = totals(priced, today)
     if sums:
         money = ", ".join(f"{t.credits:,f} {k[0]}" for k, t in sums.items())
         summary += f" Credits: {money}."

@@ -8,7 +8,7 @@ it is counted in ``passed``, not in ``claimable``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -180,7 +180,10 @@ def liability(table: pd.DataFrame, today: Today) -> pd.DataFrame:
 def judged_on(results: Results) -> dict[str, dt.date]:
     """The day each claim deadline is judged on, in each contract's zone: the day of the
     outages' ``as_of`` when one was given (the moment the data describes), else today."""
-    moment = results.outages.as_of
+    return dates_in_zones(results.outages.as_of, results.table["timezone"])
+
+
+def dates_in_zones(moment: pd.Timestamp | None, zones: Iterable[object]) -> dict[str, dt.date]:
+    """The date of ``moment`` (None: now) in each of ``zones``: a deadline is a day in its zone."""
     now = dt.datetime.now(dt.UTC) if moment is None else moment.to_pydatetime()
-    zones = {str(z) for z in results.table["timezone"]} if len(results.table) else set()
-    return {z: now.astimezone(ZoneInfo(z)).date() for z in zones}
+    return {str(z): now.astimezone(ZoneInfo(str(z))).date() for z in set(zones)}

@@ -1,0 +1,345 @@
+"""``slacalc error-rate``: error-rate SLAs from the command line, worked by hand.
+
+Each test runs ``slacalc.cli.main(argv)`` in this process (``slacalc_run`` of test_cli.py). April
+2026 has 30 days = 8,640 five-minute intervals; an interval's error rate is its failed requests
+over its requests, an interval without a row has none, and availability is 100 % minus the average
+rate over every interval of the month (https://aws.amazon.com/s3/sla/). The month of this file:
+
+    GET  12 intervals on 14 April, 900 of 1,000 failed: rates sum to 12 × 0.9 = 10.8;
+         10.8 / 8,640 = 0.125 % → 99.875 %: < 99.9 and ≥ 99 → 10 % of the fee.
+    PUT  12 intervals, 100 of 400 failed: rates sum to 12 × 0.25 = 3;
+         3 / 8,640 = 0.0347222… % → 99.9652777777… % (floored): no credit.
+
+The claim is due "by the end of the second billing cycle after which the incident occurred":
+April → 30 June 2026.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import slacalc
+from slacalc.engine.error_rate import ERROR_RATE_COLUMNS
+from tests.test_cli import slacalc_run
+from tests.test_examples import ROOT, readme_command
+
+S3 = "aws-s3-standard"
+HEADER = "interval_start,request_type,total_requests,failed_requests\n"
+APRIL = HEADER + "".join(
+    f"2026-04-14T10:{5 * i:02d}:00Z,GET,1000,900\n2026-04-14T10:{5 * i:02d}:00Z,PUT,400,100\n"
+    for i in range(12)
+)
+
+
+@pytest.fixture
+def april(tmp_path: Path) -> Path:
+    path = tmp_path / "metrics.csv"
+    path.write_text(APRIL, encoding="utf-8")
+    return path
+
+
+def by_type(stdout: str) -> dict[str, dict[str, Any]]:
+    return {r["request_type"]: r for r in json.loads(stdout)}
+
+
+def test_help_has_an_example() -> None:
+    proc = slacalc_run("error-rate", "--help")
+    assert proc.returncode == 0
+    assert "slacalc error-rate metrics.csv --contract aws-s3-standard" in proc.stdout
+
+
+def test_an_s3_month_with_two_request_types_one_breaching(april: Path) -> None:
+    proc = slacalc_run("error-rate", april, "--contract", S3, "--fee", "1200", "--format", "json")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    rows = by_type(proc.stdout)
+    get, put = rows["GET"], rows["PUT"]
+    assert (get["intervals"], get["total_requests"], get["failed_requests"]) == (8640, 12000, 10800)
+    assert (get["average_error_rate_percent"], get["availability_percent"]) == ("0.125", "99.875")
+    # 10 % of 1,200.00 = 120.00 USD, claim by the end of June.
+    assert (get["tier_number"], get["credit_percent"], get["credit_amount"]) == (1, "10", "120.00")
+    assert (get["currency"], get["claim_deadline"]) == ("USD", "2026-06-30")
+    assert put["availability_percent"] == "99.9652777777"  # 100 − 300 / 8,640, floored
+    assert (put["breached"], put["credit_amount"]) == (False, "0.00")
+
+
+def test_the_table_shows_both_types_the_total_and_every_row(april: Path) -> None:
+    proc = slacalc_run(
+        "error-rate", april, "--contract", S3, "--fee", "1200", "--as-of", "2026-05-01T12:00Z"
+    )
+    assert proc.returncode == 0
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("Amazon S3 Standard (aws-s3-standard): commitment 99.9 % per month")
+    # Availability floored to 4 places; the error rate is the rest of 100. 1 May → 30 June: 60 days.
+    assert lines[3].split() == [
+        "GET", "2026-04", "99.8750", "0.1250", "12,000", "10,800", "10", "%", "120.00", "USD",
+        "2026-06-30", "(60", "days", "left)",
+    ]  # fmt: skip
+    assert lines[4].split() == [
+        "PUT", "2026-04", "99.9652", "0.0348", "4,800", "1,200", "none", "0.00", "USD",
+    ]  # fmt: skip
+    assert "1 of 2 periods below commitment. Credits: 120.00 USD." in lines
+    assert f"{april}: 24 row(s) read: 24 counted, 0 rejected." in lines
+
+
+def test_csv_output_by_the_file_suffix_has_every_column(april: Path, tmp_path: Path) -> None:
+    target = tmp_path / "error-rates.csv"
+    proc = slacalc_run(
+        "error-rate", april, "--contract", S3, "--fee", "1200", "--fee-for", "PUT=300",
+        "--currency", "EUR", "--period", "2026-05", "--output", target,
+    )  # fmt: skip
+    assert (proc.returncode, proc.stdout) == (0, "")
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert list(rows[0]) == list(ERROR_RATE_COLUMNS)
+    cells = [(r["request_type"], r["period"], r["availability_percent"], r["monthly_fee"],
+              r["credit_amount"], r["currency"]) for r in rows]  # fmt: skip
+    # May (31 days, 8,928 intervals) was asked for and has no row: 100 %, nothing due.
+    assert cells == [
+        ("GET", "2026-04", "99.875", "1200.00", "120.00", "EUR"),
+        ("GET", "2026-05", "100", "1200.00", "0.00", "EUR"),
+        ("PUT", "2026-04", "99.9652777777", "300.00", "0.00", "EUR"),
+        ("PUT", "2026-05", "100", "300.00", "0.00", "EUR"),
+    ]
+
+
+def test_a_cloudwatch_get_metric_data_export(tmp_path: Path) -> None:
+    # GET: 9 intervals with every request failed: 9 / 8,640 = 0.1041666… % → 99.8958333333 %
+    # (floored): 10 % of 500.00 EUR = 50.00 EUR. HEAD: 2 requests, none failed: 100 %.
+    stamps = [f"2026-04-20T08:{5 * i:02d}:00Z" for i in range(9)]
+    export = {
+        "MetricDataResults": [
+            {"Id": "total_GET", "Timestamps": stamps, "Values": [40.0] * 9},
+            {"Id": "failed_GET", "Timestamps": stamps, "Values": [40.0] * 9},
+            {"Id": "total_HEAD", "Timestamps": stamps[:1], "Values": [2.0]},
+            {"Id": "failed_HEAD", "Timestamps": stamps[:1], "Values": [0.0]},
+        ]
+    }
+    path = tmp_path / "cloudwatch.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    fee = ["--fee", "500", "--currency", "EUR"]
+    proc = slacalc_run("error-rate", path, "--contract", S3, *fee, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    rows = by_type(proc.stdout)
+    assert (rows["GET"]["availability_percent"], rows["GET"]["credit_amount"]) == (
+        "99.8958333333",
+        "50.00",
+    )
+    assert (rows["HEAD"]["availability_percent"], rows["HEAD"]["breached"]) == ("100", False)
+
+
+def azure_storage_like(tmp_path: Path) -> Path:
+    """The S3 terms measured as Azure Storage is: hourly, every request type together."""
+    package = Path(slacalc.__file__).resolve().parent
+    bundled = package.parent / "contracts" / f"{S3}.toml"
+    if not bundled.is_file():
+        bundled = package / "_contracts" / f"{S3}.toml"
+    text = bundled.read_text(encoding="utf-8").replace(
+        "interval_minutes = 5\nper_request_type = true",
+        "interval_minutes = 60\nper_request_type = false",
+    )
+    path = tmp_path / "hourly-storage.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_azure_monitor_transactions_export(tmp_path: Path) -> None:
+    def series(api: str, response: str, total: float) -> dict[str, object]:
+        return {
+            "metadatavalues": [
+                {"name": {"value": "ApiName"}, "value": api},
+                {"name": {"value": "ResponseType"}, "value": response},
+            ],
+            "data": [{"timeStamp": "2026-04-03T10:00:00Z", "total": total}],
+        }
+
+    export = {
+        "interval": "PT1H",
+        "value": [
+            {
+                "name": {"value": "Transactions"},
+                "timeseries": [
+                    series("GetBlob", "Success", 96.0),
+                    series("GetBlob", "ServerTimeoutError", 4.0),
+                    series("GetBlob", "ClientOtherError", 10.0),
+                    series("PutBlob", "Success", 50.0),
+                    series("PutBlob", "ServerBusyError", 50.0),
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "transactions.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    contract = azure_storage_like(tmp_path)
+    base = ["error-rate", path, "--contract", contract, "--fee", "800", "--format", "json"]
+    # April has 720 hours. 10:00 holds 96 + 4 + 10 + 50 + 50 = 210 requests, of which the server
+    # errors 4 + 50 = 54 failed: 54 / 210 = 9/35; 9/35 / 720 = 1/2,800 = 0.0357142857… %
+    # → 99.9642857142… % (floored).
+    (row,) = json.loads(slacalc_run(*base).stdout)
+    assert (row["intervals"], row["total_requests"], row["failed_requests"]) == (720, 210, 54)
+    assert row["availability_percent"] == "99.9642857142"
+    # Counting the client errors too: 64 / 210 = 32/105; / 720 = 0.0423280423… % → 99.9576719576.
+    more = ["--failed-response-types", "ServerTimeoutError", "ServerBusyError", "ClientOtherError"]
+    (row,) = json.loads(slacalc_run(*base, *more).stdout)
+    assert (row["failed_requests"], row["availability_percent"]) == (64, "99.9576719576")
+
+
+def test_a_bad_row_is_named_and_the_exit_status_is_2(tmp_path: Path) -> None:
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        HEADER
+        + "2026-04-14T10:00:00Z,GET,1000,900\n"  # row 2: counted
+        + "2026-04-14T10:05:00Z,GET,10,11\n"  # row 3: more failed than made
+        + "2026-04-14T10:07:00Z,GET,10,1\n",  # row 4: off the five-minute grid
+        encoding="utf-8",
+    )
+    argv = ["error-rate", path, "--contract", S3, "--fee", "1200", "--format", "json"]
+    proc = slacalc_run(*argv)
+    assert proc.returncode == 2
+    assert (
+        f"{path}: row 3, column 'failed_requests': more failed requests than requests "
+        "(value '11')" in proc.stderr
+    )
+    assert f"{path}: row 4, column 'interval_start': does not start one of the contract's " in (
+        proc.stderr
+    )
+    assert "2 input row(s) rejected" in proc.stderr
+    # The rest is still computed: 0.9 / 8,640 = 0.0104166… % → 99.9895833333 %.
+    assert by_type(proc.stdout)["GET"]["availability_percent"] == "99.9895833333"
+    assert slacalc_run(*argv, "--allow-rejected").returncode == 0
+
+
+def test_a_portfolio_from_the_customers_table(tmp_path: Path) -> None:
+    metrics = tmp_path / "metrics.csv"
+    rows = [f"acme,2026-04-14T10:{5 * i:02d}:00Z,GET,40,40" for i in range(9)]
+    rows += ["beta,2026-04-14T10:00:00Z,GET,100,50", "zeta,2026-04-14T10:00:00Z,GET,10,1"]
+    metrics.write_text("account,interval_start,type,total,failed\n" + "\n".join(rows) + "\n")
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "tenant,contract,users,monthly_fee,currency\n"
+        "acme,aws-s3-standard,1,1000,USD\n"
+        "beta,aws-s3-standard,1,2000,EUR\n"
+        "gamma,aws-s3-standard,1,-5,USD\n",
+        encoding="utf-8",
+    )
+    argv = ["error-rate", metrics, "--customers", customers, "--format", "json"]
+    proc = slacalc_run(*argv)
+    # zeta is not a customer of the table: its row (12) is rejected, and so is gamma's row (4)
+    # of the customers table, a negative fee; the others are computed.
+    assert proc.returncode == 2
+    assert f"row 12, column 'account': tenant 'zeta' has no usable row in {customers}" in (
+        proc.stderr
+    )
+    assert f"{customers}: row 4, column 'monthly_fee'" in proc.stderr
+    assert "slacalc: 2 input row(s) rejected" in proc.stderr
+    got = {r["tenant"]: r for r in json.loads(proc.stdout)}
+    # acme: 9 / 8,640 = 0.1041666… % → 99.8958333333 %: 10 % of 1,000.00 = 100.00 USD.
+    # beta: 0.5 / 8,640 = 0.0057870370… % → 99.9942129629 %: nothing due.
+    assert (got["acme"]["availability_percent"], got["acme"]["credit_amount"]) == (
+        "99.8958333333",
+        "100.00",
+    )
+    assert (got["beta"]["availability_percent"], got["beta"]["credit_amount"]) == (
+        "99.9942129629",
+        "0.00",
+    )
+    assert got["beta"]["currency"] == "EUR"
+    refused = slacalc_run(*argv, "--fee", "5")
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        "slacalc: error: --fee: with --customers, the customers table says it\n",
+    )
+
+
+def test_one_tenant_of_several_with_tenant(tmp_path: Path) -> None:
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "tenant,interval_start,request_type,total_requests,failed_requests\n"
+        "acme,2026-04-14T10:00:00Z,GET,100,50\n"
+        "beta,2026-04-14T10:00:00Z,GET,100,100\n",
+        encoding="utf-8",
+    )
+    several = slacalc_run("error-rate", path, "--contract", S3)
+    assert several.returncode == 2
+    assert "the rows name 2 tenants ('acme', 'beta'); give --tenant NAME" in several.stderr
+    proc = slacalc_run("error-rate", path, "--contract", S3, "--tenant", "acme")
+    assert proc.returncode == 0
+    # acme alone: 0.5 / 8,640 = 0.0057870… % → 99.99421… %, shown floored as 99.9942.
+    assert proc.stdout.splitlines()[3].split()[:4] == ["acme", "GET", "2026-04", "99.9942"]
+    assert f"{path}: 2 row(s) read: 1 counted, 0 rejected, 1 of other tenants." in proc.stdout
+    nobody = slacalc_run("error-rate", path, "--contract", S3, "--tenant", "gamma")
+    assert (nobody.returncode, nobody.stderr) == (
+        2,
+        f"slacalc: error: {path}: --tenant: no row names 'gamma'\n",
+    )
+
+
+def test_a_row_without_a_tenant_beside_named_ones_is_rejected_not_added(tmp_path: Path) -> None:
+    # Row 3 names no tenant. Taken as acme's, its interval would count twice (the same interval
+    # and type as row 2: 0.5 + 1 = 1.5 / 8,640 → 99.9826 %); it is rejected instead, and acme's
+    # month is its own row's: 0.5 / 8,640 → 99.9942 %.
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "tenant,interval_start,request_type,total_requests,failed_requests\n"
+        "acme,2026-04-14T10:00:00Z,GET,100,50\n"
+        ",2026-04-14T10:00:00Z,GET,100,100\n",
+        encoding="utf-8",
+    )
+    proc = slacalc_run("error-rate", path, "--contract", S3, "--tenant", "acme")
+    assert proc.returncode == 2
+    assert "row 3, column 'tenant': no tenant, while other rows name theirs" in proc.stderr
+    assert proc.stdout.splitlines()[3].split()[:4] == ["acme", "GET", "2026-04", "99.9942"]
+    assert f"{path}: 2 row(s) read: 1 counted, 1 rejected." in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--contract", "microsoft-365-exchange-online"], "does not measure an error rate"),
+        (["--contract", S3, "--as-of", "soon"], "--as-of soon:"),
+        (["--contract", S3, "--period", "2026-Q2"], "measures calendar months"),
+        (["--contract", S3, "--output", "x.xlsx"], "--output: error-rate results are written"),
+        (["--contract", S3, "--fee-for", "PUT=1", "--fee-for", "PUT=2"], "--fee-for: each"),
+        ([], "--contract: give the contract"),
+    ],
+)
+def test_bad_options_are_one_line_naming_the_flag(
+    args: list[str], message: str, april: Path
+) -> None:
+    proc = slacalc_run("error-rate", april, *args)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1
+
+
+def test_the_example_readme_command_and_its_numbers() -> None:
+    # The example's month is this file's, with one clean interval of each type on 1 and 30 April
+    # (1,000 GET and 400 PUT requests each): the same rates, 2,000 and 800 more requests.
+    argv = readme_command("s3-april-2026")
+    proc = slacalc_run(*argv, "--format", "json", cwd=ROOT)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    rows = by_type(proc.stdout)
+    assert (rows["GET"]["total_requests"], rows["GET"]["availability_percent"]) == (14000, "99.875")
+    assert (rows["GET"]["credit_amount"], rows["GET"]["claim_deadline"]) == ("120.00", "2026-06-30")
+    assert (rows["PUT"]["total_requests"], rows["PUT"]["credit_amount"]) == (5600, "0.00")
+
+
+def test_docs_cli_md_shows_what_the_command_prints() -> None:
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    block = text.split("## `slacalc error-rate`", 1)[1].split("```console\n")[2].split("```")[0]
+    command, printed = block.split("\n", 2)[:2], block.split("\n", 2)[2]
+    argv = shlex.split(" ".join(line.rstrip("\\ ") for line in command).removeprefix("$ "))
+    assert argv[:2] == ["slacalc", "error-rate"]
+    proc = slacalc_run(*argv[1:], cwd=ROOT)
+    assert (proc.returncode, proc.stdout) == (0, printed)
+
+
+def test_docs_contracts_md_command_is_the_example_readme_s() -> None:
+    text = (ROOT / "docs" / "contracts.md").read_text(encoding="utf-8")
+    shown = [line[2:] for line in text.splitlines() if line.startswith("$ slacalc error-rate")]
+    assert [shlex.split(line)[1:] for line in shown] == [readme_command("s3-april-2026")]
