@@ -227,11 +227,17 @@ def _incident_span(
 def populations(frame: pd.DataFrame, customers: Customers, *, single: bool) -> np.ndarray:
     """Per row, the users of its cohort (or, with no cohort, of its tenant); NaN if unknown.
 
-    ``single``: one customer takes every row whatever its tenant column says.
+    ``single``: one customer takes every row whatever its tenant column says. A tenant holding
+    several contracts counts the fewest licensed users among them, so a scaled row stays within
+    every contract it may apply to.
     """
-    tenant_of = pd.Series(
-        customers.frame["users"].to_numpy(dtype=np.float64),
-        index=customers.frame["tenant"].to_numpy(dtype=object),
+    tenant_of = (
+        pd.Series(
+            customers.frame["users"].to_numpy(dtype=np.float64),
+            index=customers.frame["tenant"].to_numpy(dtype=object),
+        )
+        .groupby(level=0)
+        .min()
     )
     sizes = customers.cohorts
     if single:
