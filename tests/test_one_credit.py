@@ -31,6 +31,7 @@ from slacalc.excel import export_excel
 from slacalc.io.customers import read_customers
 from slacalc.model.contract import Contract, contract_schema, parse_contract
 from slacalc.model.terms import claimed_under
+from slacalc.report.export import to_text
 from slacalc.report.terms import contract_terms
 from slacalc.report.totals import totals
 from tests.conftest import variant
@@ -353,3 +354,10 @@ def test_assumed_users_of_a_tenant_with_several_contracts() -> None:
         "tenant 'acme', row 2: no affected-user count; all licensed users of each of its "
         "contracts assumed",
     )
+
+
+def test_the_text_report_names_the_credit_given_up() -> None:
+    text = to_text(_limited_results())
+    assert f"Credit given up: acme, ebs-region 2026-04: {KEPT_VOLUME}." in text
+    # 80.00 in total: the region's 50.00 is not counted.
+    assert "Credits: 80.00 USD." in text
