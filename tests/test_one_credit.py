@@ -361,3 +361,18 @@ def test_the_text_report_names_the_credit_given_up() -> None:
     assert f"Credit given up: acme, ebs-region 2026-04: {KEPT_VOLUME}." in text
     # 80.00 in total: the region's 50.00 is not counted.
     assert "Credits: 80.00 USD." in text
+
+
+def test_atlassians_cap_on_a_future_invoice_is_stated_where_the_terms_are_shown() -> None:
+    # "Aggregate credit applied to an invoice ≤ 100 % of the amount invoiced for the affected
+    # product in that invoice period" (a later invoice): the period's fee stands in for it.
+    words = {
+        t.key: t.words for t in contract_terms(slacalc.load_contract("atlassian-cloud-premium"))
+    }
+    assert words["cap"] == "100 % of the period's fee"
+    assert words["cap measured on"] == (
+        "the invoice the credit is applied to (a later one); the period's fee stands in for it here"
+    )
+    assert "cap measured on" not in {
+        t.key for t in contract_terms(slacalc.load_contract("aws-ebs-region"))
+    }
