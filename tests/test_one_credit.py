@@ -25,7 +25,7 @@ import openpyxl
 import pytest
 
 import slacalc
-from slacalc.engine.scenarios import Scenario, populations, run, scale_affected
+from slacalc.engine.scenarios import Scenario, compare, populations, run, scale_affected
 from slacalc.errors import CalculationError, InputError
 from slacalc.excel import export_excel
 from slacalc.io.customers import read_customers
@@ -188,6 +188,25 @@ def test_a_what_if_can_change_which_contract_is_kept() -> None:
     # 60 minutes: the volumes' 80.00 now beats the region's 50.00, which is given up.
     assert credit(after["ebs-volume"]) == (Decimal(10), Decimal("80.00"), "")
     assert credit(after["ebs-region"]) == (Decimal(0), Decimal(0), KEPT_VOLUME)
+    # Side by side: the region's credit falls by 50.00, the volumes' rises by 80.00.
+    base_table = run(outage(20), None, customers=customers, contracts=registry).table
+    after_table = run(outage(20), None, longer, customers=customers, contracts=registry).table
+    compared = compare(base_table, {longer.name: after_table})
+    changes = compared[compared["scenario"] == longer.name].set_index("service")["credit_change"]
+    assert changes.to_dict() == {
+        "Amazon Elastic Block Store, Region-Level": Decimal("-50.00"),
+        "Amazon Elastic Block Store, Single EBS Volume": Decimal("80.00"),
+    }
+
+
+def test_a_comparison_needs_one_contract_per_service() -> None:
+    twin = variant("aws-ebs-volume", id="ebs-twin", claim_group="aws-ebs")  # the same service
+    table = CUSTOMERS.replace("ebs-region", "ebs-twin")
+    results = slacalc.calculate(
+        outage(60), customers=io.StringIO(table), contracts=[twin, ebs()[1]]
+    )
+    with pytest.raises(CalculationError, match="holds two contracts for the service"):
+        compare(results.table, {})
 
 
 def test_a_contract_for_every_tenant_refuses_a_tenant_with_several() -> None:
@@ -231,6 +250,7 @@ def test_two_azure_vm_service_levels_pay_one_credit_a_month() -> None:
     availability_set = variant(
         "azure-virtual-machines-zones",
         id="my-vm-availability-set",
+        service="Azure Virtual Machines, 2+ instances in one Availability Set",
         commitment_percent="99.95",
         tiers=[
             {"below": "99.95", "credit_percent": "10"},

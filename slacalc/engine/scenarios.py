@@ -34,7 +34,7 @@ from slacalc.engine.credits import (
 )
 from slacalc.engine.results import Results
 from slacalc.engine.sweep import UNITS_PER_USER
-from slacalc.errors import InputError
+from slacalc.errors import CalculationError, InputError
 from slacalc.io.customers import Customers
 from slacalc.io.outages import Outages
 from slacalc.model.contract import Contract
@@ -423,6 +423,15 @@ def compare(baseline: pd.DataFrame, scenarios: Mapping[str, pd.DataFrame]) -> pd
     that has no row in one of them had no downtime there: 100 % and no credit.
     """
     tables = {"Baseline": baseline, **scenarios}
+    for name, table in tables.items():
+        twice = table[_KEY].duplicated() if len(table) else pd.Series(dtype=bool)
+        if twice.any():
+            tenant, service, period = table[_KEY][twice].iloc[0].tolist()
+            raise CalculationError(
+                f"{name}: tenant {tenant!r} holds two contracts for the service {service!r} in "
+                f"{period}; the comparison lines rows up by tenant, service and period, so give "
+                "each contract its own service name"
+            )
     every = pd.concat([t for t in tables.values() if len(t)], ignore_index=True)
     if not len(every):
         return pd.DataFrame({c: [] for c in COMPARE_COLUMNS})
