@@ -94,6 +94,11 @@ def test_dataframe() -> None:
     assert customers.frame["row"].tolist() == [1, 2]
 
 
+DUPLICATE = (
+    f"tenant 'contoso' with contract {EXO!r} is on rows 2, 3; keep one row per tenant and contract"
+)
+
+
 def test_bad_rows_are_all_reported() -> None:
     text = (
         "tenant,contract,users,monthly_fee,currency,cohort:Mobile\n"
@@ -110,8 +115,8 @@ def test_bad_rows_are_all_reported() -> None:
     )
     customers = read_customers(io.StringIO(text))
     assert [(p.row, p.column, p.problem) for p in customers.rejected] == [
-        (2, "tenant", "tenant 'contoso' is on rows 2, 3; keep one row per tenant"),
-        (3, "tenant", "tenant 'contoso' is on rows 2, 3; keep one row per tenant"),
+        (2, "tenant", DUPLICATE),
+        (3, "tenant", DUPLICATE),
         (4, "contract", "unknown contract; see `slacalc contracts` for the ids"),
         (4, "users", "not a whole number of users"),
         (

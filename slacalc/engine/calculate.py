@@ -42,6 +42,7 @@ from slacalc.engine.credits import (
 )
 from slacalc.engine.deadlines import claim_deadline, incident_deadline
 from slacalc.engine.maintenance import maintenance_windows
+from slacalc.engine.one_credit import one_credit
 from slacalc.engine.results import (
     EVIDENCE_COLUMNS,
     EXCLUSION_COLUMNS,
@@ -144,7 +145,7 @@ def calculate(
         )
     frames = [p.table for p in parts if len(p.table)]
     result = pd.concat(frames, ignore_index=True) if frames else empty_table(RESULT_COLUMNS)
-    result = result[list(RESULT_COLUMNS)]
+    result = one_credit(result[list(RESULT_COLUMNS)], contracts_by_id)
     return Results(
         table=result.sort_values(["tenant", "service", "period"], kind="stable", ignore_index=True),
         evidence=lambda: _concat([p.evidence() for p in parts], EVIDENCE_COLUMNS),
@@ -215,8 +216,7 @@ def _customers(
 
         customers = read_customers(customers, known_contracts=registry)
     if contract_id is not None:
-        frame = customers.frame.assign(contract=contract_id)
-        customers = Customers(frame=frame, cohorts=customers.cohorts, rejected=customers.rejected)
+        customers = customers.under(contract_id)
     return customers
 
 

@@ -19,8 +19,9 @@ from slacalc.model.contract import Contract
 #: :mod:`slacalc.engine.columns`). A single customer's tenant is missing (NA).
 #: ``tier_number`` is 1 for the contract's first tier, 0 when no tier applies. ``terms_version``
 #: names the dated text of the contract the period was measured under (its ``source.version``);
-#: ``credit_limited_by`` the rule that lowered the tier's credit (the cap or the minimum credit),
-#: "" when none did.
+#: ``credit_limited_by`` the rule that lowered the tier's credit (the cap, the minimum credit, or
+#: a claim group's one credit per period, which names the contract whose credit was kept), "" when
+#: none did.
 #: ``users_assumed`` counts the row's downtime windows that gave no affected-user count, so count
 #: every user of their population (``Outages.frame["users_source"] == "assumed all"``; see
 #: ``assumed_users``).
@@ -222,7 +223,9 @@ class Results:
         ]
         customers = self.customers.frame
         single = len(customers) == 1 and customers["tenant"].iloc[0] == ""
-        licensed = dict(zip(customers["tenant"], customers["users"], strict=True))
+        licensed: dict[str, set[int]] = {}  # a tenant holding several contracts has a row each
+        for owner, users in zip(customers["tenant"], customers["users"], strict=True):
+            licensed.setdefault(owner, set()).add(int(users))
         cohorts = self.customers.cohorts
         sizes = {
             (t, c): int(u)
@@ -239,8 +242,10 @@ class Results:
                 size = sizes.get((owner, str(cohort)))
                 who = f"all {size:,} users" if size is not None else "all users"
                 who += f" of cohort {cohort!r}"
-            elif owner or single:
-                who = f"all {int(licensed[owner]):,} licensed users"
+            elif (owner or single) and len(licensed[owner]) == 1:
+                who = f"all {next(iter(licensed[owner])):,} licensed users"
+            elif owner:
+                who = "all licensed users of each of its contracts"
             else:
                 who = "all licensed users of each tenant"
             lines.append(f"{where}: no affected-user count; {who} assumed")

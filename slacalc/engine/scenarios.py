@@ -34,7 +34,7 @@ from slacalc.engine.credits import (
 )
 from slacalc.engine.results import Results
 from slacalc.engine.sweep import UNITS_PER_USER
-from slacalc.errors import InputError
+from slacalc.errors import CalculationError, InputError
 from slacalc.io.customers import Customers
 from slacalc.io.outages import Outages
 from slacalc.model.contract import Contract
@@ -227,11 +227,17 @@ def _incident_span(
 def populations(frame: pd.DataFrame, customers: Customers, *, single: bool) -> np.ndarray:
     """Per row, the users of its cohort (or, with no cohort, of its tenant); NaN if unknown.
 
-    ``single``: one customer takes every row whatever its tenant column says.
+    ``single``: one customer takes every row whatever its tenant column says. A tenant holding
+    several contracts counts the fewest licensed users among them, so a scaled row stays within
+    every contract it may apply to.
     """
-    tenant_of = pd.Series(
-        customers.frame["users"].to_numpy(dtype=np.float64),
-        index=customers.frame["tenant"].to_numpy(dtype=object),
+    tenant_of = (
+        pd.Series(
+            customers.frame["users"].to_numpy(dtype=np.float64),
+            index=customers.frame["tenant"].to_numpy(dtype=object),
+        )
+        .groupby(level=0)
+        .min()
     )
     sizes = customers.cohorts
     if single:
@@ -417,6 +423,15 @@ def compare(baseline: pd.DataFrame, scenarios: Mapping[str, pd.DataFrame]) -> pd
     that has no row in one of them had no downtime there: 100 % and no credit.
     """
     tables = {"Baseline": baseline, **scenarios}
+    for name, table in tables.items():
+        twice = table[_KEY].duplicated() if len(table) else pd.Series(dtype=bool)
+        if twice.any():
+            tenant, service, period = table[_KEY][twice].iloc[0].tolist()
+            raise CalculationError(
+                f"{name}: tenant {tenant!r} holds two contracts for the service {service!r} in "
+                f"{period}; the comparison lines rows up by tenant, service and period, so give "
+                "each contract its own service name"
+            )
     every = pd.concat([t for t in tables.values() if len(t)], ignore_index=True)
     if not len(every):
         return pd.DataFrame({c: [] for c in COMPARE_COLUMNS})

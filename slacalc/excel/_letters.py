@@ -319,6 +319,11 @@ def _letter(
             f"{avail} % against a commitment of {contract.commitment_percent} %",
         ),
         ("Credit requested", credit),
+        *(
+            [("Credit limited by", str(row["credit_limited_by"]))]
+            if row["credit_limited_by"]
+            else []
+        ),
         ("Claim deadline", due),
         (
             "Request",

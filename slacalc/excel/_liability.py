@@ -131,6 +131,7 @@ def periods(plan: Plan) -> Table:
         Column("days_left", "Days left", "formula", "int", 8, tables.DAYS_LEFT),
         Column("status", "Status", "formula", "text", 16, tables.STATUS),
         Column("terms", "Terms in force (dated text)", "text", "text", 30),
+        tables.CLAIMED_UNDER,
     )
 
     @cache
@@ -188,6 +189,7 @@ def _period_values(plan: Plan) -> dict[str, list[object]]:
         "availability": [tables.availability(t, x) for t, x in zip(total, lost, strict=True)],
         "tier_no": tier_no,
         "breached": ["yes" if n else "no" for n in tier_no],
+        "claimed_under": tables.claimed_under_cells(plan, table),
         **{name: ["" if v is None else v for v in py[name]] for name in _BLANK_IF_NONE},
         "period_fee": py["period_fee"],
         "period_fee:style": [fee_style[c] for c in currencies],

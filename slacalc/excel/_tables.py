@@ -35,6 +35,7 @@ from slacalc.excel._styles import money_style
 from slacalc.excel._xml import Cell, Column, Table, column_letter
 from slacalc.model.contract import Contract
 from slacalc.model.money import minor_unit_digits
+from slacalc.model.terms import claimed_under
 from slacalc.report.customer import Customer
 from slacalc.report.terms import contract_terms, downtime_words
 from slacalc.report.totals import Totals, deadline_status, totals
@@ -83,20 +84,22 @@ TERMS_ROWS: tuple[tuple[str, str], ...] = (
     ("confidence", "Source confidence"),
     ("unverified", "Unverified terms"),
     ("notes", "Notes"),
+    ("claim_group", "One credit across contracts (claim group)"),
 )
 TERMS_ROW = {key: i + 2 for i, (key, _) in enumerate(TERMS_ROWS)}
 
 #: The credit formulas, shared by the claim workbook's Calculation and the liability workbook.
-#: A percent of the fee (or, "multiple", the stated times the down share), capped.
+#: A percent of the fee (or, "multiple", the stated times the down share), capped; nothing where
+#: ``claimed_under`` names the contract of the claim group whose credit was kept instead.
 CREDIT_PERCENT = (
-    'IF({kind}="days","",IF({tier_no}=0,0,MIN('
+    'IF({kind}="days","",IF(OR({tier_no}=0,{claimed_under}<>""),0,MIN('
     'IF({kind}="multiple",{tier_pays}*{exact_lost}/({exact_total}*100),{tier_pays}),'
     "IF(ISNUMBER({cap_percent}),{cap_percent},1E+300),"
     "IF(ISNUMBER({cap_days}),{cap_days}*100/{days},1E+300))))"
 )
 #: Days of service, capped.
 CREDIT_DAYS = (
-    'IF({kind}<>"days","",IF({tier_no}=0,0,'
+    'IF({kind}<>"days","",IF(OR({tier_no}=0,{claimed_under}<>""),0,'
     "MIN({tier_pays},IF(ISNUMBER({cap_days}),{cap_days},1E+300))))"
 )
 _AMOUNT = 'IF({kind}="days",{period_fee}*{credit_days}/{days},{period_fee}*{credit_percent}/100)'
@@ -483,6 +486,7 @@ def calculation(plan: Plan) -> Table:
         ),
         Column("next_tier", "Engine: next tier", "text", "engine_text", 26),
         Column("terms", "Terms in force (dated text)", "text", "text", 30),
+        CLAIMED_UNDER,
     )
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
@@ -562,6 +566,7 @@ def calculation_cells(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[obje
         "cap_days": [_or_none(c.cap.days) for c in contracts],
         "minimum": [_or_none(c.minimum_credit) for c in contracts],
         "minimum_currency": [c.minimum_credit_currency for c in contracts],
+        "claimed_under": claimed_under_cells(plan, part),
         "credit_percent": ["" if v is None else v for v in percent],
         "credit_days": ["" if v is None else v for v in credit_days],
         "monthly_fee": monthly,
@@ -585,6 +590,22 @@ def calculation_cells(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[obje
             for c, i in zip(part["contract"].tolist(), text_no, strict=True)
         ],
     }
+
+
+#: The contract whose credit was kept where a claim group pays one credit per period (the
+#: engine's choice, see slacalc.engine.one_credit); the row's own credit is then nothing.
+CLAIMED_UNDER = Column(
+    "claimed_under", "One credit per period: claimed under", "text", "engine_text", 20
+)
+
+
+def claimed_under_cells(plan: Plan, part: pd.DataFrame) -> list[str]:
+    """Per result row, the contract whose credit was kept instead of the row's, or ""."""
+    reasons = texts(part["credit_limited_by"])
+    out = [""] * len(reasons)
+    for i in (i for i, why in enumerate(reasons) if why):  # most rows name no rule
+        out[i] = claimed_under(reasons[i], plan.contract(str(part["contract"].iat[i])).claim_group)
+    return out
 
 
 def _or_none(value: Decimal | None) -> object:
@@ -1167,4 +1188,5 @@ def terms_values(contract: Contract) -> dict[str, object]:
         "notes": "\n".join(
             _reflow(p) for p in (contract.notes.strip(), contract.source.notes) if p
         ),
+        "claim_group": words.get("one credit", "none"),
     }

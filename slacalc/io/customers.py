@@ -1,16 +1,19 @@
 """Customers: who has which contract, how many licensed users, what fee, and each cohort's size.
 
-``Customers.frame`` has one row per tenant: ``row`` (int64), ``tenant`` (str), ``contract`` (str id
-or path), ``users`` (int64, licensed seats), ``monthly_fee`` (``Decimal`` or ``None``), ``currency``
-(str), ``billing_day`` (int64, the day of the month its billing cycles start; 1 when not given).
-``Customers.cohorts`` has one row per tenant and cohort: ``tenant``, ``cohort``, ``users``
-(int64).
+``Customers.frame`` has one row per tenant and contract (a subscription): ``row`` (int64),
+``tenant`` (str), ``contract`` (str id or path), ``users`` (int64, licensed seats), ``monthly_fee``
+(``Decimal`` or ``None``), ``currency`` (str), ``billing_day`` (int64, the day of the month its
+billing cycles start; 1 when not given). ``Customers.cohorts`` has one row per tenant and
+cohort: ``tenant``, ``cohort``, ``users`` (int64).
 
 :func:`read_customers` reads such a table from CSV, ``.xlsx``, JSON or a DataFrame with the same
 formats, limits and row checks as outages. Cohort sizes are columns named ``cohort:<name>`` (in
 JSON also ``{"cohorts": {"Outlook Mobile": 120}}``). Rules decided here:
 
-* A tenant on two rows rejects both rows: which one is right cannot be known.
+* A tenant may hold several contracts, one row each (AWS's region-level and volume-level SLAs,
+  two service levels of one Azure service). The same tenant and contract on two rows rejects both
+  rows: which one is right cannot be known. Cohorts belong to the tenant: its rows may repeat a
+  cohort's size but not differ on it.
 * ``contract`` must be a bundled contract id (or one of ``known_contracts``, e.g. a
   :class:`~slacalc.model.registry.ContractRegistry` of the user's contracts); a path inside a
   table is refused, so an uploaded table cannot make slacalc read files. An empty contract (or no
@@ -119,6 +122,21 @@ class Customers:
         """Rows read, kept and rejected: ``kept + rejected == rows_read``."""
         rejected = len({p.row for p in self.rejected})
         return {"rows_read": self.rows_read, "kept": len(self.frame), "rejected": rejected}
+
+    def under(self, contract: str) -> Customers:
+        """Every tenant under ``contract`` (a what-if); refused when a tenant holds several
+        contracts, which would then measure it twice under one."""
+        frame = self.frame.assign(contract=contract)
+        twice = frame["tenant"].duplicated()
+        if twice.any():
+            tenant = frame["tenant"][twice].iloc[0]
+            rows = first_rows(frame["row"][frame["tenant"] == tenant].tolist())
+            raise InputError(
+                f"contract {contract!r} for every tenant: tenant {tenant!r} holds several "
+                f"contracts (customers rows {rows}) and would be measured twice under one; "
+                "calculate without a contract, or keep one row per tenant"
+            )
+        return Customers(frame=frame, cohorts=self.cohorts, rejected=self.rejected)
 
     @classmethod
     def single(
@@ -264,19 +282,24 @@ def read_customers(
         return header_map.header(name) if name in header_map.fields else name
 
     tenant = check_text(column("tenant"))
+    contracts = check_text(column("contract"))
     problem = tenant.problem.copy()
     problem[(problem == "") & ~tenant.given] = "no tenant"
-    firsts = pd.Series(rows).groupby(tenant.values.to_numpy()).transform("size").to_numpy()
-    repeated = (problem == "") & tenant.given & (firsts > 1)
-    for name, group in pd.Series(np.flatnonzero(repeated)).groupby(
-        tenant.values.to_numpy()[repeated]
+    # A tenant may hold several contracts, one row each; the same pair twice is ambiguous.
+    pair = pd.MultiIndex.from_arrays([tenant.values.to_numpy(), contracts.values.to_numpy()])
+    repeated = (problem == "") & tenant.given & pair.duplicated(keep=False)
+    for (owner, held), group in pd.Series(np.flatnonzero(repeated)).groupby(
+        [tenant.values.to_numpy()[repeated], contracts.values.to_numpy()[repeated]]
     ):
         listed = first_rows(int(rows[i]) for i in group)
+        under = f"contract {held!r}" if held else "no contract"
         for i in group:
-            problem[i] = f"tenant {name!r} is on rows {listed}; keep one row per tenant"
+            problem[i] = (
+                f"tenant {owner!r} with {under} is on rows {listed}; keep one row per tenant "
+                "and contract"
+            )
     reject("tenant", header("tenant"), column("tenant"), problem)
 
-    contracts = check_text(column("contract"))
     allowed = set(list_contracts(unverified=True)) | {str(c) for c in (known_contracts or ())}
     problem = contracts.problem.copy()
     unknown = (problem == "") & contracts.given & ~contracts.values.isin(allowed).to_numpy()
@@ -322,6 +345,8 @@ def read_customers(
     reject("billing_day", header("billing_day"), column("billing_day"), problem)
     billing_day = np.where(np.isnan(day) | (problem != ""), 1, day).astype(np.int64)
 
+    # A cohort is the tenant's: it fits in the fewest licensed users of any of its contracts.
+    fewest = pd.Series(seats).groupby(tenant.values.to_numpy()).transform("min").to_numpy()
     sizes: list[tuple[int, str, pd.Series]] = []
     seen_names: dict[str, str] = {}
     for pos, name in cohort_at.items():
@@ -335,9 +360,10 @@ def read_customers(
         size = number(f"cohort:{name}", lambda v: check_whole(v, "users"))
         problem = size.problem.copy()
         counts = size.values.to_numpy(dtype=np.float64)
-        above = (problem == "") & size.given & ~np.isnan(seats) & (counts > seats)
+        above = (problem == "") & size.given & ~np.isnan(fewest) & (counts > fewest)
         for i in np.flatnonzero(above):
-            problem[i] = f"{int(counts[i])} users, more than the {int(seats[i])} licensed"
+            problem[i] = f"{int(counts[i])} users, more than the {int(fewest[i])} licensed"
+        _conflicting_sizes(problem, size.given, counts, tenant.values, rows, name)
         reject(f"cohort:{name}", table.headers[pos], raw, problem)
         sizes.append((pos, name, size.values))
 
@@ -353,17 +379,17 @@ def read_customers(
             "billing_day": billing_day[keep],
         }
     )
-    cohort_rows: list[tuple[str, str, int]] = []
+    cohort_rows: dict[tuple[str, str], int] = {}  # a tenant's rows may repeat a size
     for i in keep:
         for _, name, values in sizes:
             value = values.iloc[i]
             if not np.isnan(value):
-                cohort_rows.append((str(tenant.values.iloc[i]), name, int(value)))
+                cohort_rows[str(tenant.values.iloc[i]), name] = int(value)
     cohorts = pd.DataFrame(
         {
-            "tenant": pd.Series([t for t, _, _ in cohort_rows], dtype=object),
-            "cohort": pd.Series([c for _, c, _ in cohort_rows], dtype=object),
-            "users": np.array([u for _, _, u in cohort_rows], dtype=np.int64),
+            "tenant": pd.Series([t for t, _ in cohort_rows], dtype=object),
+            "cohort": pd.Series([c for _, c in cohort_rows], dtype=object),
+            "users": np.array(list(cohort_rows.values()), dtype=np.int64),
         }
     )
     found.sort(
@@ -385,6 +411,28 @@ def read_customers(
         ignored_columns=header_map.ignored_headers(),
         notes=tuple(notes),
     )
+
+
+def _conflicting_sizes(
+    problem: np.ndarray,
+    given: np.ndarray,
+    counts: np.ndarray,
+    tenants: pd.Series,
+    rows: np.ndarray,
+    cohort: str,
+) -> None:
+    """Mark the rows of a tenant (one per contract) that give one cohort different sizes: a
+    cohort is a group of the tenant's users, so its size cannot depend on the contract."""
+    sized = np.flatnonzero((problem == "") & given)
+    owners = tenants.to_numpy()[sized]
+    for name, group in pd.Series(sized).groupby(owners):
+        if len(set(counts[group.to_numpy()].tolist())) > 1:
+            listed = first_rows(int(rows[i]) for i in group)
+            for i in group:
+                problem[i] = (
+                    f"tenant {name!r} gives cohort {cohort!r} different sizes on rows {listed}; "
+                    "a cohort's size is the tenant's, give it once"
+                )
 
 
 def _unknown_contract(value: str, allowed: set[str]) -> str:

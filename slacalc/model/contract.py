@@ -376,6 +376,17 @@ class Contract(_Frozen):
         ),
     )
     claim: ClaimRule
+    claim_group: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9][a-z0-9._-]*$",
+        description=(
+            "Contracts of one group pay one credit for the same unavailability: where the text "
+            "says to choose one service level per incident, or allows one credit per service per "
+            "month across its service levels, the levels share a group. For a customer holding "
+            "several contracts of a group, only the largest credit of each period is kept "
+            "(docs/contracts.md)."
+        ),
+    )
     source: Source
     unverified: tuple[str, ...] = Field(
         (), description="Terms the reference marks unverified; check the live SLA before relying."

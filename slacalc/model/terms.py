@@ -2,8 +2,9 @@
 
 Each function returns (term, plain words) pairs for the terms that are more than a value: the
 earlier dated texts, the error-rate measurement, dropped partial minutes, the value of a day of
-service and a cap measured against a future invoice. The command line (``slacalc contracts
-show``), the app's Contract page and the workbook append them to the terms they already show.
+service, a cap measured against a future invoice and a claim group (one credit across
+contracts). The command line (``slacalc contracts show``), the app's Contract page and the
+workbook append them to the terms they already show.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ def extra_terms(contract: Contract) -> list[tuple[str, str]]:
         out.append(("Value of a day", f"a day of service credited is worth {value}"))
     if contract.cap.invoice == "future":
         out.append(("Cap measured on", cap_basis(contract.cap)))
+    if contract.claim_group:
+        out.append(("One credit", claim_group_words(contract.claim_group)))
     out.extend(("Earlier text", version_words(contract, v)) for v in contract.versions)
     return out
 
@@ -77,6 +80,27 @@ def cap_words(cap: Cap) -> str:
     if cap.days is not None:
         parts.append(f"{cap.days} days of service")
     return "cap: " + (" and ".join(parts) or "none")
+
+
+def claim_group_words(group: str) -> str:
+    """The claim group rule in words, as a contract's terms state it."""
+    return (
+        f"claim group {group!r}: a customer holding several contracts of this group is paid one "
+        "credit per period among them, the largest; the others are not paid"
+    )
+
+
+def one_credit_words(group: str, kept: str) -> str:
+    """Why a credit was set to zero, as ``credit_limited_by`` names it: ``one credit per period
+    in claim group 'azure-virtual-machines': claimed under azure-virtual-machines-zones``."""
+    return f"one credit per period in claim group {group!r}: claimed under {kept}"
+
+
+def claimed_under(limited_by: str, group: str | None) -> str:
+    """The contract whose credit was kept, when ``limited_by`` is the words of ``group``'s rule
+    (:func:`one_credit_words`); ``""`` otherwise."""
+    prefix = one_credit_words(group, "") if group else None
+    return limited_by.removeprefix(prefix) if prefix and limited_by.startswith(prefix) else ""
 
 
 def cap_basis(cap: Cap) -> str:

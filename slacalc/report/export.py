@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from slacalc.engine.results import RESULT_COLUMNS, Results
+from slacalc.model.terms import claimed_under
 from slacalc.report.terms import method_word, number
 from slacalc.report.totals import Today, days_left_words, deadline_status, judged_on, totals
 from slacalc.report.values import plain, records
@@ -153,6 +154,7 @@ def to_text(results: Results) -> str:
     lines.append(aligned(head, rows, right=right).rstrip("\n"))
     lines.append("")
     lines.append(summary_line(frame, judged_on(results)))
+    lines.extend(_given_up(results))
     lines.append(_row_accounting(results))
     zones: dict[str, list[str]] = {}
     for column, zone in results.outages.assumed_timezones.items():
@@ -184,6 +186,20 @@ def summary_line(frame: pd.DataFrame, today: Today) -> str:
             open_ = ", ".join(f"{t.claimable:,f} {k[0]}" for k, t in sums.items())
             summary += f"\nLost to a passed claim deadline: {lapsed}; still claimable: {open_}."
     return summary
+
+
+def _given_up(results: Results) -> list[str]:
+    """A line per credit a claim group's one-credit rule set to zero, naming the kept one."""
+    frame = results.table
+    lines = []
+    for r in records(frame[frame["credit_limited_by"] != ""]):
+        group = results.contracts[str(r["contract"])].claim_group
+        if claimed_under(str(r["credit_limited_by"]), group):
+            who = f"{r['tenant']}, " if r["tenant"] else ""
+            lines.append(
+                f"Credit given up: {who}{r['contract']} {r['period']}: {r['credit_limited_by']}."
+            )
+    return lines
 
 
 def _row_accounting(results: Results) -> str:
