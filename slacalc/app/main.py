@@ -9,6 +9,7 @@ import streamlit as st
 
 from slacalc.app import state
 from slacalc.app.widgets import CLAIM_PAGE, CLAIMS_PAGE, CONTRACT_PAGE, DATA_PAGE, WHATIF_PAGE
+from slacalc.io.wording import in_app
 
 
 def main() -> None:
@@ -17,7 +18,7 @@ def main() -> None:
         page_title="slacalc: SLA credits", page_icon=":material/request_quote:", layout="wide"
     )
     state.init()
-    st.navigation(
+    pages = st.navigation(
         [
             st.Page(CLAIM_PAGE, title="Claim", icon=":material/request_quote:", default=True),
             st.Page(DATA_PAGE, title="Data", icon=":material/upload_file:"),
@@ -25,7 +26,9 @@ def main() -> None:
             st.Page(WHATIF_PAGE, title="What-if", icon=":material/compare_arrows:"),
             st.Page(CLAIMS_PAGE, title="Claims", icon=":material/fact_check:"),
         ]
-    ).run()
+    )
+    with in_app():  # messages name the app's controls ("Day first"), not keywords (dayfirst=True)
+        pages.run()
 
 
 if __name__ == "__main__":  # Streamlit runs a script as __main__
