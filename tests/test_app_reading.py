@@ -219,3 +219,18 @@ def test_as_of_ends_open_windows_and_judges_the_deadlines() -> None:
     # counted to 13:00 UTC: the 4-hour window, 2,000.00 USD; judged on 2 March 2026, not on
     # the day the test runs: 29 days of March after the 2nd + 30 of April = 59 days left
     assert "claim by **30 April 2026** (59 days left)" in answer(at)
+
+
+def test_an_unknown_cohort_size_names_the_customer_forms_table() -> None:
+    at = start()
+    upload(
+        at, "teams.csv", b"id,cohort,start,end\nINC-1,Teams,2026-03-02T09:00Z,2026-03-02T13:00Z\n"
+    )
+    assert problems(at) == [
+        "the size of cohort 'Teams' is unknown: give it in the customers table (a "
+        "'cohort:<name>' column) or as the size of cohort 'Teams' under Cohort sizes, or give "
+        "affected users"
+    ]
+    assert "**Cohort sizes** (how many of the licensed users each group has)" in [
+        str(m.value) for m in at.markdown
+    ]
