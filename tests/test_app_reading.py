@@ -71,6 +71,11 @@ def test_dates_either_way_round_name_the_control_and_it_settles_them(
         answer(at)
     )
 
+    # another file is read afresh: "Month first" chosen for this one must not misread it
+    upload(at, "next.csv", EITHER_WAY)
+    assert at.radio(key="widget.read_dayfirst").value == "None"
+    assert len(problems(at)) == 2
+
 
 # 'Anfangszeit' is no spelling slacalc knows (see tests/test_app_columns.py): the same window,
 # 2 March 09:00-13:00 UTC, 200 users → 2,000.00 USD.

@@ -135,18 +135,17 @@ def example() -> Inputs:
 def uploaded(current: Inputs, label: str, outages: Upload) -> Inputs:
     """The inputs for a newly uploaded outage table: the customer is asked for again.
 
-    The reading options chosen for the file before stay, except its sheet and its picked columns.
-    The numbers of the customer before (the example's, or another file's) stay as the form's
-    starting values and keep the page computing, but ``customer_given`` is False so every page says
-    they are not yet this file's customer. Cohort sizes of cohorts the file does not name are
-    dropped; a tenant named by every row of the table is taken as the tenant's name.
+    The file is read afresh (:func:`fresh_reading`): an option chosen for the file before, such as
+    *Day first*, could silently misread this one. The numbers of the customer before (the
+    example's, or another file's) stay as the form's starting values and keep the page computing,
+    but ``customer_given`` is False so every page says they are not yet this file's customer.
+    Cohort sizes of cohorts the file does not name are dropped; a tenant named by every row of the
+    table is taken as the tenant's name.
     """
     candidate = dataclasses.replace(
-        current,
+        fresh_reading(current),
         label=label,
         outages=outages,
-        sheet="",
-        columns=(),
         tenant="",
         account_id="",
         organisation="",
@@ -164,6 +163,21 @@ def uploaded(current: Inputs, label: str, outages: Upload) -> Inputs:
     )
     return dataclasses.replace(
         candidate, tenant=names.pop() if len(names) == 1 else "", customer=customer
+    )
+
+
+def fresh_reading(inputs: Inputs) -> Inputs:
+    """``inputs`` with every reading option left to the reader (a new file's start)."""
+    return replace(
+        inputs,
+        sheet="",
+        columns=(),
+        dayfirst=None,
+        decimal=None,
+        thousands=None,
+        ambiguous="raise",
+        nonexistent="raise",
+        as_of="",
     )
 
 

@@ -305,7 +305,12 @@ def _use_feed(choice: pure.FeedChoice, *, new_file: bool = False) -> None:
     current = state.inputs()
     if new_file:
         current = dataclasses.replace(
-            current, tenant="", account_id="", organisation="", contact="", customer_given=False
+            pure.fresh_reading(current),
+            tenant="",
+            account_id="",
+            organisation="",
+            contact="",
+            customer_given=False,
         )
     contract = current.contract or pure.EXAMPLE_CONTRACT
     try:
