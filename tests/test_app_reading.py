@@ -8,6 +8,7 @@ month, Exchange Online: < 99.9 % → 25 % of the fee; claim by the end of the mo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 
@@ -15,6 +16,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from slacalc.app import inputs
 from tests.test_app import DATA, answer, judged_on, start
 
 
@@ -239,3 +241,21 @@ def test_an_unknown_cohort_size_names_the_customer_forms_table() -> None:
     assert "**Cohort sizes** (how many of the licensed users each group has)" in [
         str(m.value) for m in at.markdown
     ]
+
+
+def test_a_table_the_app_writes_is_read_in_its_own_marks() -> None:
+    # read with a decimal comma, edited, written back as plain CSV (12.5): read again with the
+    # file's comma it would be refused, so the app's own table leaves the marks to the reader,
+    # and keeps what to do with DST times
+    given = dataclasses.replace(
+        inputs.example(),
+        outages=inputs.Upload("komma.csv", PERCENT_COMMA),
+        decimal=",",
+        ambiguous="earliest",
+    )
+    first = inputs.read(given)
+    table = inputs.table_upload(inputs.editor_table(first, given.timezone))
+    again = inputs.read(inputs.own_table(given, "Edited", table))
+    assert again.rejected == ()
+    assert again.frame["affected_percent"].tolist() == [12.5]
+    assert inputs.own_table(given, "Edited", table).ambiguous == "earliest"

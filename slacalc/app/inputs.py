@@ -280,14 +280,12 @@ def own_table(inputs: Inputs, label: str, outages: Upload) -> Inputs:
     and plain numbers in the reader's own columns, so the file's sheet, columns, day order and
     number marks no longer apply. What to do with DST times and open windows still does."""
     return replace(
-        inputs,
+        fresh_reading(inputs),
         label=label,
         outages=outages,
-        sheet="",
-        columns=(),
-        dayfirst=None,
-        decimal=None,
-        thousands=None,
+        ambiguous=inputs.ambiguous,
+        nonexistent=inputs.nonexistent,
+        as_of=inputs.as_of,
     )
 
 

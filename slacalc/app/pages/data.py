@@ -199,7 +199,7 @@ def _column_picker() -> None:
     customers = False
     try:
         cached.outages(waiting)
-        customers = True
+        customers = True  # the outages read: the customers table is what lacks a column
         cached.customers(waiting)
     except MissingColumnError as exc:
         field, headers = exc.field, exc.headers
