@@ -58,6 +58,9 @@ def test_the_app_names_its_controls_and_where_they_are() -> None:
             "the size of cohort 'Outlook for Mac' under Cohort sizes"
         )
         assert option_name("as_of") == '"As of"'
+        assert (
+            advise(("cohorts", "Teams=N")) == "give the size of cohort 'Teams' under Cohort sizes"
+        )
 
 
 def test_the_apps_choices_are_the_readers_values() -> None:
