@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from slacalc.app import inputs as pure
-from slacalc.app.inputs import Inputs
+from slacalc.app.inputs import Inputs, Upload
 from slacalc.claims import Register
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario, compare, credit_steps
@@ -25,6 +25,12 @@ from slacalc.model.contract import Contract
 def outages(inputs: Inputs) -> Outages:
     """The outage table as read (rejected rows included)."""
     return pure.read(inputs)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def sheets(upload: Upload) -> tuple[str, ...]:
+    """The sheets of an uploaded workbook (none for other files)."""
+    return pure.sheets(upload)
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the customers table…")

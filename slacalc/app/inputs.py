@@ -25,6 +25,8 @@ from slacalc.io.feeds import ImportedWindows, is_feed, read_feed
 from slacalc.io.feeds.windows import mark_measured, windows_csv
 from slacalc.io.outages import Outages, read_outages
 from slacalc.io.signins import apply_signins, summarise_signins
+from slacalc.io.tables import workbook_sheets
+from slacalc.io.times import Ambiguous, Nonexistent
 from slacalc.io.usage import UsageReport, read_usage
 from slacalc.model.bundled import shipped
 from slacalc.model.contract import Contract, list_contracts, load_contract, parse_contract
@@ -91,6 +93,8 @@ class Inputs:
     customers: Upload | None = None
     #: Outage-file headers the user mapped to fields (the data page's column picker).
     columns: tuple[tuple[str, str], ...] = ()
+    #: The same for the customers table.
+    customer_columns: tuple[tuple[str, str], ...] = ()
     tenant: str = ""
     account_id: str = ""
     organisation: str = ""
@@ -98,6 +102,20 @@ class Inputs:
     customer_given: bool = True
     #: How the claim letters write amounts (a CLDR locale: ``de_DE`` writes 1.234,50 €).
     locale: str = "en_US"
+    # How the files are read (the Data page's Reading options), as the command line's flags say
+    # it; each None or "" leaves it to the reader, which detects what the file settles.
+    #: The workbook sheet of the outages (``--sheet``).
+    sheet: str = ""
+    #: ``03/04/2026`` as 3 April (True) or 4 March (False) (``--dayfirst``, ``--monthfirst``).
+    dayfirst: bool | None = None
+    #: The numbers' decimal mark and thousands separator (``--decimal``, ``--thousands``).
+    decimal: str | None = None
+    thousands: str | None = None
+    #: Local times a DST change makes happen twice, or skips (``--ambiguous``, ``--nonexistent``).
+    ambiguous: Ambiguous = "raise"
+    nonexistent: Nonexistent = "raise"
+    #: Where windows with no end yet end, as typed (``--as-of``); "" rejects them.
+    as_of: str = ""
 
     @property
     def portfolio(self) -> bool:
@@ -117,13 +135,15 @@ def example() -> Inputs:
 def uploaded(current: Inputs, label: str, outages: Upload) -> Inputs:
     """The inputs for a newly uploaded outage table: the customer is asked for again.
 
-    The numbers of the customer before (the example's, or another file's) stay as the form's
-    starting values and keep the page computing, but ``customer_given`` is False so every page says
-    they are not yet this file's customer. Cohort sizes of cohorts the file does not name are
-    dropped; a tenant named by every row of the table is taken as the tenant's name.
+    The file is read afresh (:func:`fresh_reading`): an option chosen for the file before, such as
+    *Day first*, could silently misread this one. The numbers of the customer before (the
+    example's, or another file's) stay as the form's starting values and keep the page computing,
+    but ``customer_given`` is False so every page says they are not yet this file's customer.
+    Cohort sizes of cohorts the file does not name are dropped; a tenant named by every row of the
+    table is taken as the tenant's name.
     """
     candidate = dataclasses.replace(
-        current,
+        fresh_reading(current),
         label=label,
         outages=outages,
         tenant="",
@@ -143,6 +163,21 @@ def uploaded(current: Inputs, label: str, outages: Upload) -> Inputs:
     )
     return dataclasses.replace(
         candidate, tenant=names.pop() if len(names) == 1 else "", customer=customer
+    )
+
+
+def fresh_reading(inputs: Inputs) -> Inputs:
+    """``inputs`` with every reading option left to the reader (a new file's start)."""
+    return replace(
+        inputs,
+        sheet="",
+        columns=(),
+        dayfirst=None,
+        decimal=None,
+        thousands=None,
+        ambiguous="raise",
+        nonexistent="raise",
+        as_of="",
     )
 
 
@@ -206,8 +241,20 @@ def from_folder(folder: Path, base: Inputs) -> Inputs:
 
 
 def read(inputs: Inputs) -> Outages:
-    """The outage table as read from the inputs (rejected rows included, nothing computed)."""
-    outages = read_outages(inputs.outages.open(), inputs.timezone, columns=dict(inputs.columns))
+    """The outage table as read from the inputs (rejected rows included, nothing computed), with
+    the reading options passed as the command line passes its flags."""
+    outages = read_outages(
+        inputs.outages.open(),
+        inputs.timezone,
+        sheet=inputs.sheet or None,
+        as_of=inputs.as_of.strip() or None,
+        dayfirst=inputs.dayfirst,
+        ambiguous=inputs.ambiguous,
+        nonexistent=inputs.nonexistent,
+        decimal=inputs.decimal,
+        thousands=inputs.thousands,
+        columns=dict(inputs.columns) or None,
+    )
     return (
         replace(outages, evidence=dict(inputs.outages.evidence))
         if inputs.outages.evidence
@@ -215,16 +262,45 @@ def read(inputs: Inputs) -> Outages:
     )
 
 
-def with_column(inputs: Inputs, header: str, field: str) -> Inputs:
-    """``inputs`` with the outage file's ``header`` read as ``field`` (a picked column)."""
+def with_column(inputs: Inputs, header: str, field: str, *, customers: bool = False) -> Inputs:
+    """``inputs`` with the outage file's (or the ``customers`` table's) ``header`` read as
+    ``field`` (a picked column)."""
+    if customers:
+        return replace(inputs, customer_columns=(*inputs.customer_columns, (header, field)))
     return replace(inputs, columns=(*inputs.columns, (header, field)))
 
 
+def sheets(upload: Upload) -> tuple[str, ...]:
+    """The sheets of an uploaded workbook, to pick from; empty when the upload is no workbook."""
+    return workbook_sheets(upload.open())
+
+
+def own_table(inputs: Inputs, label: str, outages: Upload) -> Inputs:
+    """``inputs`` with a table the app wrote itself (an edited table, a feed's windows): ISO times
+    and plain numbers in the reader's own columns, so the file's sheet, columns, day order and
+    number marks no longer apply. What to do with DST times and open windows still does."""
+    return replace(
+        fresh_reading(inputs),
+        label=label,
+        outages=outages,
+        ambiguous=inputs.ambiguous,
+        nonexistent=inputs.nonexistent,
+        as_of=inputs.as_of,
+    )
+
+
 def read_customer_table(inputs: Inputs) -> Customers | None:
-    """The customers table, when one is given; uploaded contract ids count as known."""
+    """The customers table, when one is given; uploaded contract ids count as known, and its
+    numbers are read with the outages' marks (as the command line's one ``--decimal``)."""
     if inputs.customers is None:
         return None
-    return read_customers(inputs.customers.open(), known_contracts=registry(inputs))
+    return read_customers(
+        inputs.customers.open(),
+        known_contracts=registry(inputs),
+        decimal=inputs.decimal,
+        thousands=inputs.thousands,
+        columns=dict(inputs.customer_columns) or None,
+    )
 
 
 def registry(inputs: Inputs) -> ContractRegistry:

@@ -16,6 +16,7 @@ from slacalc.app.widgets import (
     ERROR_RATE_PAGE,
     WHATIF_PAGE,
 )
+from slacalc.io.wording import in_app
 
 
 def main() -> None:
@@ -24,7 +25,7 @@ def main() -> None:
         page_title="slacalc: SLA credits", page_icon=":material/request_quote:", layout="wide"
     )
     state.init()
-    st.navigation(
+    pages = st.navigation(
         [
             st.Page(CLAIM_PAGE, title="Claim", icon=":material/request_quote:", default=True),
             st.Page(DATA_PAGE, title="Data", icon=":material/upload_file:"),
@@ -33,7 +34,9 @@ def main() -> None:
             st.Page(CLAIMS_PAGE, title="Claims", icon=":material/fact_check:"),
             st.Page(ERROR_RATE_PAGE, title="Error rate", icon=":material/query_stats:"),
         ]
-    ).run()
+    )
+    with in_app():  # messages name the app's controls ("Day first"), not keywords (dayfirst=True)
+        pages.run()
 
 
 if __name__ == "__main__":  # Streamlit runs a script as __main__

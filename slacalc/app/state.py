@@ -37,10 +37,11 @@ class Model(StrEnum):
     """:class:`~slacalc.app.inputs.FeedChoice` or ``None``: the provider feed the windows came
     from, with the user's answers to what it leaves open."""
     CLAIMS_NOTICE = "model.claims_notice"
-    PENDING = "model.pending"
-    """:class:`~slacalc.app.inputs.Inputs` or ``None``: data waiting for the user to pick a column
-    the file lacks (the data page's column picker)."""
     """``str``: what the last change to the claims register did, shown once ("" when shown)."""
+    PENDING = "model.pending"
+    """:class:`~slacalc.app.inputs.Inputs` or ``None``: data that could not be used, waiting for
+    the user to pick a column the file lacks (the column picker) or to change how it is read
+    (the Reading options)."""
 
 
 class Widget(StrEnum):
@@ -108,6 +109,13 @@ class Widget(StrEnum):
     CLAIMS_ON = "widget.claims_on"
     CLAIMS_AUTHOR = "widget.claims_author"
     COLUMN_PICK = "widget.column_pick"
+    READ_DAYFIRST = "widget.read_dayfirst"
+    READ_DECIMAL = "widget.read_decimal"
+    READ_THOUSANDS = "widget.read_thousands"
+    READ_SHEET = "widget.read_sheet"
+    READ_AMBIGUOUS = "widget.read_ambiguous"
+    READ_NONEXISTENT = "widget.read_nonexistent"
+    READ_AS_OF = "widget.read_as_of"
 
 
 def init() -> None:

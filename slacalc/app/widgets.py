@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from slacalc.app import cached, display
+from slacalc.app import cached, display, state
 from slacalc.app.inputs import Inputs
 from slacalc.engine.results import Results
 from slacalc.engine.scenarios import Scenario
 from slacalc.errors import RowProblem, SlacalcError
-from slacalc.report.totals import days_left_words, deadline_status, totals
+from slacalc.io.wording import READING_OPTIONS
+from slacalc.report.totals import days_left_words, deadline_status, judged_on, totals
 from slacalc.report.values import missing, records
 
 #: The page scripts, by absolute path: Streamlit would resolve a relative one against the script
@@ -136,7 +137,8 @@ def rejected(problems: Sequence[RowProblem], *, rows_read: int | None = None) ->
     total = f" of {rows_read:,}" if rows_read else ""
     st.error(
         f"**{len(rows):,} row(s){total} could not be used** and are left out; every other row "
-        "is computed. Fix them in the file and upload it again.",
+        f"is computed. Fix them in the file and upload it again, or change how it is read "
+        f"({READING_OPTIONS}, on the Data page).",
         icon=":material/block:",
     )
     st.dataframe(problem_table(problems), hide_index=True, width="stretch")
@@ -155,8 +157,14 @@ def problem_table(problems: Sequence[RowProblem]) -> pd.DataFrame:
 
 
 def today() -> dt.date:
-    """The date claim deadlines are judged against (one place, so tests can fix it)."""
-    return dt.date.today()
+    """The date claim deadlines are judged against (one place, so tests can fix it): the day of
+    the data's *As of* moment when one is given, as the command line judges them
+    (:func:`~slacalc.report.totals.judged_on`; of several contract zones, the latest day, so no
+    passed deadline shows as open), else today."""
+    current = state.inputs()
+    if not current.as_of:
+        return dt.date.today()
+    return max(judged_on(cached.results(current)).values(), default=dt.date.today())
 
 
 def answer(table: pd.DataFrame) -> None:

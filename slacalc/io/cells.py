@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from slacalc.errors import InputError
-from slacalc.io.wording import option
+from slacalc.io.wording import advise
 from slacalc.model.money import parse_amount
 
 _FORMULA_STARTS = ("=", "+", "-", "@")
@@ -216,9 +216,7 @@ def _whole_cells(values: pd.Series, what: str) -> Checked:
             try:
                 amount = parse_amount(cell)
             except InputError as exc:
-                problem[i] = (
-                    f"{exc}; or pass {option('thousands', ',')} or {option('decimal', ',')}"
-                )
+                problem[i] = f"{exc}; or {advise(('thousands', ','), ('decimal', ','))}"
                 continue
             numbers[i] = float(amount)
             bad[i] = False
@@ -432,8 +430,8 @@ def _grouped_whole(value: str) -> str:
         return ""
     return (
         f"{value!r} is ambiguous: {value.replace('.', '')} with '.' for thousands, or a "
-        f"fraction? Write {value.replace('.', '')}, or pass {option('thousands', '.')} "
-        f"(or {option('decimal', ',')})"
+        f"fraction? Write {value.replace('.', '')}, or "
+        f"{advise(('thousands', '.'), ('decimal', ','))}"
     )
 
 
@@ -443,7 +441,7 @@ def _not_a_number(value: str, wanted: str) -> str:
     if "," in value and value.replace(",", "").replace(".", "").isdigit():
         return (
             f"not {wanted}: write it without thousands separators, with '.' for decimals, or "
-            f"pass {option('decimal', ',')} or {option('thousands', ',')} to say how it is written"
+            f"{advise(('decimal', ','), ('thousands', ','))} to say how it is written"
         )
     return f"not {wanted}"
 

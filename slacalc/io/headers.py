@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from slacalc.errors import InputError
 from slacalc.io.times import zone_of
-from slacalc.io.wording import option
+from slacalc.io.wording import advise, option
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _BRACKET = re.compile(r"^(?P<base>.*?)\s*[\(\[]\s*(?P<tag>[^\)\]]*?)\s*[\)\]]\s*$")
@@ -454,9 +454,7 @@ def suggest_missing(headers: Sequence[str], fields: Fields, name: str) -> str:
     accepted = ", ".join(repr(s) for s in spellings[:6])
     found = ", ".join(repr(h) for h in headers) or "none"
     if near:
-        hint = (
-            f"; is {near[0]!r} meant to be it? If so, pass {option('columns', f'{near[0]}={name}')}"
-        )
+        hint = f"; is {near[0]!r} meant to be it? If so, {advise(('columns', f'{near[0]}={name}'))}"
     else:
-        hint = f"; to use one of them, pass {option('columns', f'COLUMN={name}')}"
+        hint = f"; to use one of them, {advise(('columns', f'COLUMN={name}'))}"
     return f"no {name!r} column (accepted: {accepted}, ...); columns found: {found}{hint}"

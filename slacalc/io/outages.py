@@ -98,7 +98,7 @@ from slacalc.io.times import (
     parse_times,
     zone_of,
 )
-from slacalc.io.wording import option, option_name
+from slacalc.io.wording import advise, option_name
 
 COLUMNS = (
     "row",
@@ -307,6 +307,14 @@ class Outages:
     source: str = ""
     format: str = ""
     details: str = ""
+    #: The sheet read, of a workbook ("" for other formats): the first, or the one that held
+    #: the table when the first did not (see ``notes``).
+    sheet: str = ""
+    #: How ``03/04/2026`` was read: day first (True), month first (False), or None when no date
+    #: needed it or the table did not settle it; given by the caller or detected (see ``notes``).
+    dayfirst: bool | None = None
+    #: The numbers' marks, given by the caller or detected (see ``notes``); None: plain numbers.
+    number_format: NumberFormat | None = None
     assumed_timezones: dict[str, str] = field(default_factory=dict)
     as_of: pd.Timestamp | None = None
     open_ended: tuple[int, ...] = ()
@@ -574,6 +582,9 @@ def _outages(
         source=table.source,
         format=table.format,
         details=table.details,
+        sheet=table.sheet,
+        dayfirst=None if check is None else check.dayfirst,
+        number_format=None if check is None else check.number_format,
         assumed_timezones=assumed,
         as_of=as_of,
         open_ended=open_ended,
@@ -612,6 +623,7 @@ class _Check:
         self.open_mask = np.zeros(self.n, dtype=bool)
         self.notes: list[str] = []
         self.plain: dict[str, pd.Series] = {}
+        self.number_format: NumberFormat | None = None
 
     def raw(self, name: str) -> pd.Series:
         """The column of a field as read (numbers as plain text once :meth:`numbers` has read
@@ -641,6 +653,7 @@ class _Check:
             if dayfirst is not None:
                 order = "day" if dayfirst else "month"
                 self.notes.append(f"dates such as 03/04/2026 read {order} first, as others settle")
+            self.dayfirst = dayfirst
         parsed: dict[str, ParsedTimes] = {}
         for name, raw in (("start", starts), ("end", ends)):
             zone = self.map.zones.get(name, self.timezone)
@@ -670,9 +683,8 @@ class _Check:
         still_open = end.empty & ~start.empty
         if self.as_of is None:
             problem[end.empty] = (
-                "no end time: the window is still open; fill in its end, or pass "
-                f"{option('as_of')} to count "
-                "it up to a time you choose"
+                "no end time: the window is still open; fill in its end, or "
+                f"{advise(('as_of', None))} to count it up to a time you choose"
             )
         else:
             cut = self.as_of.tz_convert("UTC").tz_localize(None).as_unit("ns").to_datetime64()
@@ -698,6 +710,7 @@ class _Check:
     def numbers(self, licensed: int | None, given: NumberFormat | None) -> None:
         names = ("affected_users", "affected_percent")
         fmt, note = choose(given, [self.raw(n) for n in names if n in self.map.fields])
+        self.number_format = fmt
         if note:
             self.notes.append(note)
         marks: dict[str, np.ndarray] = {}

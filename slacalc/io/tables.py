@@ -52,6 +52,7 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -129,6 +130,8 @@ class RawTable:
     notes: tuple[str, ...] = field(default=())
     #: A workbook's sheet names (empty for other formats).
     sheets: tuple[str, ...] = ()
+    #: The sheet read, of a workbook ("" for other formats).
+    sheet: str = ""
 
     @property
     def rows_read(self) -> int:
@@ -673,6 +676,49 @@ def _csv_slow(
 # --- Excel --------------------------------------------------------------------------------------
 
 
+def workbook_sheets(source: TableSource) -> tuple[str, ...]:
+    """The sheet names of an Excel workbook, in order; empty for any other input.
+
+    A front end offers them to pick from (the app's *Sheet*), also when the workbook cannot be
+    read as it is because several sheets hold a table. The workbook is checked against the same
+    limits as when it is read.
+    """
+    if isinstance(source, pd.DataFrame):
+        return ()
+    data, name = _read_bytes(source)
+    origin = name or "the input"
+    if _sniff(data, origin) != "xlsx":
+        return ()
+    with _workbook(data, origin, min(MAX_FILE_ROWS, MAX_ROWS)) as book:
+        return tuple(str(n) for n in book.sheetnames)
+
+
+@contextmanager
+def _workbook(data: bytes, origin: str, limit: int) -> Iterator[Any]:
+    """The workbook in ``data``, opened read-only by openpyxl once its size is checked, and
+    closed after; anything unreadable raises :class:`InputError`."""
+    import openpyxl  # the edge that reads workbooks; the engine never imports it
+
+    try:
+        _count_cells(data, origin, limit)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+        raise InputError(f"{origin}: not a readable Excel workbook ({exc})") from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:
+            raise InputError(f"{origin}: not a readable Excel workbook ({exc})") from None
+        try:
+            yield book
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(f"{origin}: cannot read the workbook ({exc})") from None
+        finally:
+            book.close()
+
+
 def _read_xlsx(
     data: bytes, origin: str, sheet: str | int | None, limit: int, wanted: Wanted | None = None
 ) -> RawTable:
@@ -683,59 +729,40 @@ def _read_xlsx(
     ``sheet``, the first sheet is read, unless ``wanted`` says its header is not the table's (a
     cover page) and exactly one other sheet's is: that one is read, and a note says so.
     """
-    import openpyxl  # the edge that reads workbooks; the engine never imports it
-
-    try:
-        _count_cells(data, origin, limit)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
-        raise InputError(f"{origin}: not a readable Excel workbook ({exc})") from None
     notes: tuple[str, ...] = ()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:
-            raise InputError(f"{origin}: not a readable Excel workbook ({exc})") from None
-        try:
-            names = list(book.sheetnames)
-            worksheets = book.worksheets
-            if sheet is None:
-                if not worksheets:
-                    raise InputError(f"{origin}: the workbook has no worksheet")
-                ws = worksheets[0]
-            elif isinstance(sheet, int):
-                if not 0 <= sheet < len(worksheets):
-                    raise InputError(f"{origin}: no sheet number {sheet}; sheets are {names}")
-                ws = worksheets[sheet]
-            else:
-                if sheet not in names:
-                    raise InputError(f"{origin}: no sheet named {sheet!r}; sheets are {names}")
-                ws = book[sheet]
-            epoch = pd.Timestamp(book.epoch)
-            title = str(ws.title)
-            grid = _sheet_rows(ws, origin, limit)
-            if sheet is None and wanted is not None and not wanted(_grid_header(grid)[1]):
-                found = []
-                for other in worksheets[1:]:
-                    its_grid = _sheet_rows(other, origin, limit)
-                    if wanted(_grid_header(its_grid)[1]):
-                        found.append((str(other.title), its_grid))
-                first = f"the first sheet, {title!r}, does not hold the table"
-                if len(found) > 1:
-                    listed = ", ".join(repr(name) for name, _ in found)
-                    raise InputError(
-                        f"{origin}: {first}; the sheets {listed} do: choose one with "
-                        f"{option('sheet')}"
-                    )
-                if found:
-                    notes = (f"sheet {found[0][0]!r} read: {first}",)
-                    title, grid = found[0]
-        except InputError:
-            raise
-        except Exception as exc:
-            raise InputError(f"{origin}: cannot read the workbook ({exc})") from None
-        finally:
-            book.close()
+    with _workbook(data, origin, limit) as book:
+        names = list(book.sheetnames)
+        worksheets = book.worksheets
+        if sheet is None:
+            if not worksheets:
+                raise InputError(f"{origin}: the workbook has no worksheet")
+            ws = worksheets[0]
+        elif isinstance(sheet, int):
+            if not 0 <= sheet < len(worksheets):
+                raise InputError(f"{origin}: no sheet number {sheet}; sheets are {names}")
+            ws = worksheets[sheet]
+        else:
+            if sheet not in names:
+                raise InputError(f"{origin}: no sheet named {sheet!r}; sheets are {names}")
+            ws = book[sheet]
+        epoch = pd.Timestamp(book.epoch)
+        title = str(ws.title)
+        grid = _sheet_rows(ws, origin, limit)
+        if sheet is None and wanted is not None and not wanted(_grid_header(grid)[1]):
+            found = []
+            for other in worksheets[1:]:
+                its_grid = _sheet_rows(other, origin, limit)
+                if wanted(_grid_header(its_grid)[1]):
+                    found.append((str(other.title), its_grid))
+            first = f"the first sheet, {title!r}, does not hold the table"
+            if len(found) > 1:
+                listed = ", ".join(repr(name) for name, _ in found)
+                raise InputError(
+                    f"{origin}: {first}; the sheets {listed} do: choose one with {option('sheet')}"
+                )
+            if found:
+                notes = (f"sheet {found[0][0]!r} read: {first}",)
+                title, grid = found[0]
     details = f"Excel workbook, sheet {title!r}"
     header_at, headers, titles = _grid_header(grid)
     if header_at is None:
@@ -750,7 +777,13 @@ def _read_xlsx(
     if not body:
         cells = pd.DataFrame({i: pd.Series([], dtype=object) for i in range(width)})
     table = _finish(headers, cells, rows, origin, "xlsx", details, [], limit=limit)
-    return replace(table, serial_epoch=epoch, sheets=tuple(names), notes=(*notes, *table.notes))
+    return replace(
+        table,
+        serial_epoch=epoch,
+        sheets=tuple(names),
+        sheet=title,
+        notes=(*notes, *table.notes),
+    )
 
 
 def _grid_header(

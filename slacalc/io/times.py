@@ -43,7 +43,7 @@ import pandas as pd
 
 from slacalc.errors import InputError
 from slacalc.io.cells import EXCEL_ERRORS, arrow_data
-from slacalc.io.wording import option
+from slacalc.io.wording import advise, option
 
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$", re.I)
 
@@ -435,8 +435,8 @@ def _assemble(
             first_day = dots | own_day
             unsettled = ~dots & ~own_day & ~own_month
             why[unsettled] = (
-                "day and month could be either way round; write ISO 8601 (2026-03-17) or pass "
-                f"{option('dayfirst', True)} or {option('dayfirst', False)}"
+                "day and month could be either way round; write ISO 8601 (2026-03-17) or "
+                + advise(("dayfirst", True), ("dayfirst", False))
             )
         else:
             first_day = dots | np.full(n, dayfirst)
@@ -519,8 +519,7 @@ def _localise(
                 out.fail(
                     np.array([pos]),
                     f"{stamp:%Y-%m-%d %H:%M} happens twice in {zone} (clocks go back); give an "
-                    f"offset, or pass {option('ambiguous', 'earliest')} or "
-                    f"{option('ambiguous', 'latest')}",
+                    f"offset, or {advise(('ambiguous', 'earliest'), ('ambiguous', 'latest'))}",
                 )
         else:
             chosen = early if ambiguous == "earliest" else late
@@ -532,7 +531,7 @@ def _localise(
                 out.fail(
                     np.array([pos]),
                     f"{stamp:%Y-%m-%d %H:%M} does not exist in {zone} (clocks go forward); give "
-                    f"an offset, or pass {option('nonexistent', 'shift_forward')}",
+                    f"an offset, or {advise(('nonexistent', 'shift_forward'))}",
                 )
         else:
             shifted = gap[never].dt.tz_localize(info, ambiguous="NaT", nonexistent="shift_forward")

@@ -9,7 +9,7 @@ import zoneinfo
 import pandas as pd
 import streamlit as st
 
-from slacalc.app import cached, display, state, widgets
+from slacalc.app import cached, display, reading, state, widgets
 from slacalc.app import inputs as pure
 from slacalc.app.inputs import Inputs, Upload
 from slacalc.app.state import Model, Widget
@@ -57,6 +57,7 @@ def render() -> None:
         st.error(f"**That file was not used:** {problem}", icon=":material/warning:")
     _column_picker()
     _zone(current)
+    _reading(state.inputs())
     current = state.inputs()
     result = cached.results(current)
     with answer:
@@ -164,9 +165,7 @@ def _load() -> None:
             current = state.inputs()
             _try(
                 dataclasses.replace(
-                    current,
-                    label="Typed table",
-                    outages=Upload("typed table.csv", NEW_TABLE),
+                    pure.own_table(current, "Typed table", Upload("typed table.csv", NEW_TABLE)),
                     customers=None,
                     contract=current.contract or pure.EXAMPLE_CONTRACT,
                 ),
@@ -182,9 +181,9 @@ def _try(candidate: Inputs, name: str) -> None:
         cached.results(candidate)
     except SlacalcError as exc:
         _refused(name, exc)
-        # a missing column the file may have under another name: offer its columns
-        missing = isinstance(exc, MissingColumnError) and bool(exc.headers)
-        state.set_pending(candidate if missing else None)
+        # kept, so a picked column (the file may have it under another name) or another
+        # reading option can make it usable
+        state.set_pending(candidate)
         return
     state.set_text(Model.DATA_ERROR, "")
     state.set_pending(None)
@@ -192,23 +191,46 @@ def _try(candidate: Inputs, name: str) -> None:
 
 
 def _column_picker() -> None:
-    """When the uploaded outage file lacks a column, let the user pick it from the file's own."""
+    """When an uploaded outage or customers table lacks a column, let the user pick it from the
+    table's own."""
     waiting = state.pending()
     if waiting is None:
         return
+    customers = False
     try:
         cached.outages(waiting)
+        customers = True  # the outages read: the customers table is what lacks a column
+        cached.customers(waiting)
     except MissingColumnError as exc:
-        field, headers = exc.field, [h for h in exc.headers if h not in dict(waiting.columns)]
+        field, headers = exc.field, exc.headers
     except SlacalcError:
         return
     else:
         return
+    mapped = dict(waiting.customer_columns if customers else waiting.columns)
+    offered = [h for h in headers if h not in mapped]
+    if not offered:
+        return
+    upload = waiting.customers if customers and waiting.customers else waiting.outages
+    table = "the customers table" if customers else "the file"
     with st.form(Widget.COLUMN_PICK):
-        header = st.selectbox(f"Which column of the file holds **{field}**?", headers)
+        header = st.selectbox(f"Which column of {table} holds **{field}**?", offered)
         if st.form_submit_button("Use this column", icon=":material/check:"):
-            _try(pure.with_column(waiting, str(header), field), waiting.outages.name)
+            picked = pure.with_column(waiting, str(header), field, customers=customers)
+            (_try_customers if customers else _try)(picked, upload.name)
             st.rerun()
+
+
+def _reading(current: Inputs) -> None:
+    """The Reading options of the file that waits, if one does, else of the data in use; open
+    while a file waits or rows were rejected, when an option may be what they need."""
+    target = state.pending() or current
+    try:
+        read: Outages | None = cached.outages(target)
+    except SlacalcError:  # why is said above; the options may be the cure
+        read = None
+    waiting = target is not current
+    reading.render(target, read, _try, open_=waiting or bool(read is not None and read.rejected))
 
 
 def _refused(name: str, exc: SlacalcError) -> None:
@@ -219,15 +241,21 @@ def _refused(name: str, exc: SlacalcError) -> None:
 
 def _use_customers(upload: Upload) -> None:
     current = state.inputs()
-    candidate = dataclasses.replace(current, customers=upload)
+    _try_customers(dataclasses.replace(current, customers=upload, customer_columns=()), upload.name)
+
+
+def _try_customers(candidate: Inputs, name: str) -> None:
+    """Use the candidate's customers table if it reads (each tenant's own contract when every
+    row names one), else say why and keep it waiting, like :func:`_try`."""
     try:
         table = cached.customers(candidate)
     except SlacalcError as exc:
-        _refused(upload.name, exc)
+        _refused(name, exc)
+        state.set_pending(candidate)
         return
     own = table is not None and bool((table.frame["contract"] != "").all()) and len(table.frame)
-    contract = None if own else (current.contract or pure.EXAMPLE_CONTRACT)
-    _try(dataclasses.replace(candidate, contract=contract), upload.name)
+    contract = None if own else (candidate.contract or pure.EXAMPLE_CONTRACT)
+    _try(dataclasses.replace(candidate, contract=contract), name)
 
 
 def _zone(current: Inputs) -> None:
@@ -277,7 +305,12 @@ def _use_feed(choice: pure.FeedChoice, *, new_file: bool = False) -> None:
     current = state.inputs()
     if new_file:
         current = dataclasses.replace(
-            current, tenant="", account_id="", organisation="", contact="", customer_given=False
+            pure.fresh_reading(current),
+            tenant="",
+            account_id="",
+            organisation="",
+            contact="",
+            customer_given=False,
         )
     contract = current.contract or pure.EXAMPLE_CONTRACT
     try:
@@ -286,11 +319,10 @@ def _use_feed(choice: pure.FeedChoice, *, new_file: bool = False) -> None:
         _refused(choice.feed.name, exc)
         return
     sizes = dict(current.customer.cohorts) | dict(read.cohorts)
+    label = f"Provider feed ({read.imported.format}): {choice.feed.name}"
     _try(
         dataclasses.replace(
-            current,
-            label=f"Provider feed ({read.imported.format}): {choice.feed.name}",
-            outages=read.windows,
+            pure.own_table(current, label, read.windows),
             customers=None,
             contract=contract,
             customer=dataclasses.replace(current.customer, cohorts=tuple(sizes.items())),
@@ -562,10 +594,7 @@ def _editor(current: Inputs, outages: Outages) -> None:
         )
     if applied:
         label = current.label if current.label.startswith("Edited") else f"Edited: {current.label}"
-        _try(
-            dataclasses.replace(current, label=label, outages=pure.table_upload(edited)),
-            "the edited table",
-        )
+        _try(pure.own_table(current, label, pure.table_upload(edited)), "the edited table")
         st.rerun()
 
 

@@ -1,0 +1,133 @@
+"""The Data page's *Reading options*: how the outage file is read, the command line's flags as
+controls (``--dayfirst``, ``--decimal``, ``--thousands``, ``--sheet``, ``--ambiguous``,
+``--nonexistent``, ``--as-of``).
+
+The controls show the options of the data in use, or of a file that waits because it could not be
+used as it was read; left to the reader, a control says what the reader found in this file.
+Changing one reads the file again with it. Labels come from :data:`slacalc.io.wording.CONTROLS`,
+the words the app's messages use when they tell the user which control to change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import cast
+
+import streamlit as st
+
+from slacalc.app import cached, state
+from slacalc.app.inputs import Inputs
+from slacalc.app.state import Widget
+from slacalc.errors import SlacalcError
+from slacalc.io.outages import Outages
+from slacalc.io.times import Ambiguous, Nonexistent
+from slacalc.io.wording import CONTROLS, READING_OPTIONS
+
+#: The day-order choice's key (``str`` of the value, as :data:`CONTROLS` keys it) → its value.
+_ORDERS: dict[str, bool | None] = {"None": None, "True": True, "False": False}
+
+
+def render(
+    target: Inputs, read: Outages | None, use: Callable[[Inputs, str], None], *, open_: bool
+) -> None:
+    """The options of ``target`` (as read: ``read``; None when it could not be), in an expander
+    open when ``open_``; a change is handed to ``use`` with the file's name, then the page is
+    drawn again."""
+    with st.expander(READING_OPTIONS, expanded=open_, icon=":material/tune:"):
+        if target is state.pending():
+            st.caption(f"For **{target.outages.name}**, which is not used yet (see above).")
+        left, right = st.columns(2, gap="large")
+        with left:
+            dayfirst = _choice(Widget.READ_DAYFIRST, "dayfirst", target.dayfirst, _order(read))
+            decimal = _choice(Widget.READ_DECIMAL, "decimal", target.decimal, _mark(read, 0))
+            thousands = _choice(
+                Widget.READ_THOUSANDS, "thousands", target.thousands, _mark(read, 1)
+            )
+            sheet = _sheet(target, read)
+        with right:
+            ambiguous = _choice(Widget.READ_AMBIGUOUS, "ambiguous", target.ambiguous)
+            nonexistent = _choice(Widget.READ_NONEXISTENT, "nonexistent", target.nonexistent)
+            state.sync(Widget.READ_AS_OF, target.as_of)
+            as_of = st.text_input(
+                CONTROLS["as_of"].label,
+                key=Widget.READ_AS_OF,
+                placeholder="e.g. 2026-03-31 18:00",
+                help=(
+                    "Windows with no end yet are counted up to this moment: a date and time "
+                    "(2026-03-31 18:00, read in the zone above) or ISO 8601 with an offset. "
+                    "Claim deadlines are judged on its day. Empty: windows with no end are "
+                    "rejected, and deadlines are judged today."
+                ),
+            )
+    changed = dataclasses.replace(
+        target,
+        dayfirst=_ORDERS[dayfirst],
+        decimal=None if decimal == "None" else decimal,
+        thousands=None if thousands == "None" else thousands,
+        sheet=sheet,
+        # the choices are CONTROLS' keys, which are the readers' values
+        ambiguous=cast(Ambiguous, ambiguous),
+        nonexistent=cast(Nonexistent, nonexistent),
+        as_of=as_of.strip(),
+    )
+    if changed != target:
+        use(changed, target.outages.name)
+        st.rerun()
+
+
+def _choice(widget: Widget, name: str, value: object, found: str = "") -> str:
+    """A radio of the option's choices, showing ``value``; ``found`` is what the reader found
+    when the option is left to it (its "Detect" choice)."""
+    control = CONTROLS[name]
+    state.sync(widget, str(value))
+    detect = f"Detect (this file: {found})" if found else "Detect"
+    chosen = st.radio(
+        control.label,
+        list(control.choices),
+        key=widget,
+        horizontal=True,
+        format_func=lambda key: detect if key == "None" else control.choices[key],
+    )
+    return str(chosen)
+
+
+def _order(read: Outages | None) -> str:
+    """How the reader read ``03/04/2026`` in this file, in the control's words."""
+    if read is None or read.dayfirst is None:  # nothing to settle, or the file does not
+        return ""
+    return CONTROLS["dayfirst"].choices[str(read.dayfirst)]
+
+
+def _mark(read: Outages | None, which: int) -> str:
+    """The decimal mark (0) or the thousands separator (1) the reader used in this file."""
+    if read is None:
+        return ""
+    fmt = read.number_format
+    if fmt is None:
+        return "plain numbers"
+    mark = fmt.decimal if which == 0 else fmt.thousands
+    if mark is None:
+        return "none"
+    return CONTROLS["decimal" if which == 0 else "thousands"].choices[mark]
+
+
+def _sheet(target: Inputs, read: Outages | None) -> str:
+    """The workbook's sheet to read ("" when the outages are no workbook, or the reader picks)."""
+    try:
+        names = cached.sheets(target.outages)
+    except SlacalcError:  # the file's own message is shown above
+        return target.sheet
+    if not names:
+        return target.sheet
+    used = target.sheet or (read.sheet if read is not None else "")
+    state.sync(Widget.READ_SHEET, used or None)
+    chosen = st.selectbox(
+        CONTROLS["sheet"].label,
+        names,
+        key=Widget.READ_SHEET,
+        placeholder="Choose the sheet that holds the windows",
+    )
+    if read is not None and read.sheet:
+        st.caption(f"Read: sheet {read.sheet!r}.")
+    return target.sheet if chosen is None or chosen == used else str(chosen)
