@@ -723,7 +723,9 @@ def test_a_customers_table_fills_the_customer_in() -> None:
     at.file_uploader(key="widget.customers_file").set_value(("c.csv", people, "text/csv"))
     at.run()
     assert "**customers:** every tenant of the table c.csv" in at.caption[0].value
-    at.selectbox(key="widget.customer_pick").set_value("Contoso").run()
+    pick = at.selectbox(key="widget.customer_pick")
+    assert pick.options == ["Contoso", "Fabrikam"]  # one contract each: names alone
+    pick.set_value(("Contoso", "microsoft-365-exchange-online")).run()
     next(b for b in at.button if b.label == "Use only this customer").click().run()
     assert at.text_input(key="widget.tenant").value == "Contoso"
     assert at.number_input(key="widget.users").value == 2000
@@ -737,6 +739,30 @@ def test_a_customers_table_fills_the_customer_in() -> None:
     # windows count against all 2,000). Each of March's lost user-minutes as for 1,000 users:
     # 384,300 of 44,580 × 2,000 = 89,160,000 → 99.568...% → 25 % of 3,000.00 EUR = 750.00 EUR.
     assert "March 2026: **750.00 EUR**" in at.success[0].value
+
+
+def test_a_tenant_with_two_contracts_is_picked_by_contract() -> None:
+    people = (
+        b"tenant,contract,users,monthly_fee,currency\n"
+        b"Contoso,microsoft-365-exchange-online,2000,3000.00,EUR\n"
+        b"Contoso,microsoft-365-teams,1500,1200.00,EUR\n"
+    )
+    at = start()
+    at.switch_page(DATA).run()
+    at.file_uploader(key="widget.customers_file").set_value(("c.csv", people, "text/csv"))
+    at.run()
+    pick = at.selectbox(key="widget.customer_pick")
+    assert pick.options == [
+        "Contoso (microsoft-365-exchange-online)",
+        "Contoso (microsoft-365-teams)",
+    ]
+    pick.select_index(1).run()
+    next(b for b in at.button if b.label == "Use only this customer").click().run()
+    # The second row, not the tenant's first: Teams, 1,500 users, 1,200.00 EUR.
+    given = at.session_state["model.inputs"]
+    assert (given.tenant, given.contract) == ("Contoso", "microsoft-365-teams")
+    assert at.number_input(key="widget.users").value == 1500
+    assert at.text_input(key="widget.fee").value == "1200.00"
 
 
 def test_every_page_counts_the_rejected_rows_the_same() -> None:

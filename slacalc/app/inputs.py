@@ -181,12 +181,36 @@ def fresh_reading(inputs: Inputs) -> Inputs:
     )
 
 
-def customer_row(table: Customers, tenant: str) -> tuple[str | None, Customer]:
+def customer_choices(table: Customers) -> list[tuple[str, str]]:
+    """The customers table's rows as (tenant, contract id) pairs, in the table's order.
+
+    A tenant may hold several contracts (one row each); each is a choice of its own.
+    """
+    frame = table.frame
+    return [(str(t), str(c)) for t, c in zip(frame["tenant"], frame["contract"], strict=True)]
+
+
+def choice_label(choice: tuple[str, str], choices: list[tuple[str, str]]) -> str:
+    """A tenant's name, with its contract when the tenant holds several."""
+    tenant, contract = choice
+    several = sum(1 for t, _ in choices if t == tenant) > 1
+    return f"{tenant} ({contract or 'default contract'})" if several else tenant
+
+
+def customer_row(
+    table: Customers, tenant: str, contract: str | None = None
+) -> tuple[str | None, Customer]:
     """One tenant of a customers table as the single customer: its contract id ("" → None) and
-    its users, fee, currency and cohort sizes."""
+    its users, fee, currency and cohort sizes.
+
+    ``contract`` picks one row of a tenant that holds several contracts; without it, the first.
+    """
     rows = table.frame[table.frame["tenant"] == tenant]
+    if contract is not None:
+        rows = rows[rows["contract"] == contract]
     if rows.empty:
-        raise InputError(f"tenant {tenant!r} is not in the customers table")
+        held = f" with contract {contract!r}" if contract is not None else ""
+        raise InputError(f"tenant {tenant!r}{held} is not in the customers table")
     row = rows.iloc[0]
     fee = row["monthly_fee"]
     sizes = table.cohorts[table.cohorts["tenant"] == tenant]

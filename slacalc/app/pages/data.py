@@ -524,13 +524,19 @@ def _customers_table(current: Inputs) -> None:
     )
     st.dataframe(mapping, hide_index=True, width="stretch")
     widgets.rejected(table.rejected, rows_read=table.rows_read)
-    tenants = list(table.frame["tenant"])
-    if not tenants:
+    choices = pure.customer_choices(table)
+    if not choices:
         return
     pick, go = st.columns([3, 2], vertical_alignment="bottom")
-    tenant = pick.selectbox("One customer from the table", tenants, key=Widget.CUSTOMER_PICK)
+    chosen = pick.selectbox(
+        "One customer from the table",
+        choices,
+        format_func=lambda choice: pure.choice_label(choice, choices),
+        key=Widget.CUSTOMER_PICK,
+    )
     if go.button("Use only this customer", icon=":material/person:", width="stretch"):
-        contract, customer = pure.customer_row(table, str(tenant))
+        tenant, held = chosen
+        contract, customer = pure.customer_row(table, tenant, held)
         _try(
             dataclasses.replace(
                 current,
