@@ -44,12 +44,17 @@ def test_a_statuspage_partial_outage_asks_for_its_share() -> None:
     )
     at.run()
     clean(at)
-    assert any("The feed does not say:** partial_share" in w.value for w in at.warning)
+    asked = [w.value for w in at.warning if "The feed does not say:**" in w.value]
+    assert asked == [
+        "**The feed does not say:** what percent of users did a 'partial_outage' component "
+        'cut off? (fill in "Share of users a partial outage cuts off (percent)" under the '
+        "feed's form)"
+    ]
     at.text_input(key="widget.feed_share").set_value("50")
     at.button[[b.label for b in at.button].index("Apply")].click()
     at.run()
     clean(at)
-    assert not any("partial_share" in w.value for w in at.warning)
+    assert not any("The feed does not say" in w.value for w in at.warning)
 
 
 def test_the_exchange_example_opens_as_microsofts_feed() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -321,7 +322,7 @@ def test_a_partial_outage_without_a_share_is_asked_for_never_assumed() -> None:
     partial = imported.frame[imported.frame["not_counted"].str.startswith("partial outage")]
     assert len(partial) == 3  # Pages once, Actions twice
     assert imported.questions == (
-        "partial_share: what percent of users did a 'partial_outage' component cut off?",
+        "what percent of users did a 'partial_outage' component cut off? (pass partial_share=)",
     )
 
 
@@ -660,7 +661,7 @@ def test_a_google_disruption_counts_only_with_a_share() -> None:
 
 @pytest.mark.parametrize("share", ["0", "101", "abc", "1.234"])
 def test_a_partial_share_out_of_range_is_refused(share: str) -> None:
-    with pytest.raises(InputError, match="partial_share"):
+    with pytest.raises(InputError, match=f"^partial_share='{re.escape(share)}': give "):
         read_feed(DATA / "statuspage-github.json", partial_share=share)
 
 

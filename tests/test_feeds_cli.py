@@ -43,7 +43,10 @@ def test_import_lists_what_is_not_counted_and_asks_for_the_share(
     assert status == 0
     assert out.count("\n") == 2  # header + Actions' major outage; the rest wait for the share
     assert "Actions,,,,,feed" in out
-    assert "to answer: partial_share" in err
+    assert (
+        "to answer: what percent of users did a 'partial_outage' component cut off? "
+        "(pass --partial-share VALUE)"
+    ) in err
     assert "not counted r3x7x31k7nn1 (no service): the incident names no component" in err
 
 

@@ -4,17 +4,20 @@ flag, the app's control (slacalc.io.wording), and the readers' messages in each.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import get_args
 
 import pytest
 
 from slacalc.errors import InputError
+from slacalc.io.feeds import read_feed
 from slacalc.io.numbers import DECIMAL_MARKS, THOUSANDS_MARKS
 from slacalc.io.outages import read_outages
 from slacalc.io.times import Ambiguous, Nonexistent
 from slacalc.io.wording import CONTROLS, advise, command_line, in_app, option, option_name
 
 DAY_ORDER = (("dayfirst", True), ("dayfirst", False))
+FEED = Path(__file__).parent / "data" / "feeds" / "statuspage-github.json"
 
 
 def test_the_library_names_keywords() -> None:
@@ -34,6 +37,23 @@ def test_the_command_line_names_flags() -> None:
         assert option("sheet") == "--sheet NAME"
         assert option_name("as_of") == "--as-of"
     assert option_name("as_of") == "as_of"  # the block ends, and so does its wording
+
+
+def test_a_feeds_partial_share_is_named_in_each_interface() -> None:
+    # the question a Statuspage feed leaves open, and a share that is not a percent
+    assert advise(("partial_share", None)) == "pass partial_share="
+    with command_line():
+        assert advise(("partial_share", None)) == "pass --partial-share VALUE"
+    with in_app():
+        assert advise(("partial_share", None)) == (
+            'fill in "Share of users a partial outage cuts off (percent)" under the feed\'s form'
+        )
+        with pytest.raises(InputError) as refused:
+            read_feed(FEED, partial_share="abc")
+    assert str(refused.value) == (
+        "\"Share of users a partial outage cuts off (percent)\" set to 'abc': give a percent "
+        "such as 25"
+    )
 
 
 def test_the_app_names_its_controls_and_where_they_are() -> None:

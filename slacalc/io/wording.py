@@ -40,13 +40,18 @@ READING_OPTIONS = "Reading options"
 COHORT_SIZES = "Cohort sizes"
 
 
+#: Where the app asks how a provider feed's partial outages count (the Data page's feed form).
+FEED_FORM = "the feed's form"
+
+
 @dataclass(frozen=True)
 class Control:
-    """An app control under :data:`READING_OPTIONS`: its label, and the label of each value it
-    offers, by ``str(value)`` (``"None"``: the reader decides)."""
+    """An app control: its label, the label of each value it offers, by ``str(value)``
+    (``"None"``: the reader decides), and where it is."""
 
     label: str
     choices: Mapping[str, str] = field(default_factory=dict)
+    place: str = READING_OPTIONS
 
     def choice(self, value: object) -> str:
         """How a message names ``value``: its choice's label in double quotes, else the value
@@ -81,6 +86,7 @@ CONTROLS: Mapping[str, Control] = {
         {"raise": "Reject the row", "shift_forward": "Shift it forward"},
     ),
     "as_of": Control("As of"),
+    "partial_share": Control("Share of users a partial outage cuts off (percent)", place=FEED_FORM),
 }
 
 
@@ -161,8 +167,9 @@ def advise(*choices: tuple[str, object]) -> str:
             shown = " or ".join(control.choice(v) for v in values)
             steps.append(f'set "{control.label}" to {shown}')
     said = " or ".join(steps)
-    if all(name in CONTROLS for name, _ in choices):
-        return f"{said} under {READING_OPTIONS}"
+    places = {CONTROLS[name].place for name, _ in choices if name in CONTROLS}
+    if len(places) == 1 and all(name in CONTROLS for name, _ in choices):
+        return f"{said} under {places.pop()}"
     return said
 
 
@@ -177,7 +184,7 @@ def _control(name: str, value: object) -> str:
         return f"{name}={value!r}"
     control = CONTROLS[name]
     if value is None:
-        return f'"{control.label}" under {READING_OPTIONS}'
+        return f'"{control.label}" under {control.place}'
     return f'"{control.label}" set to {control.choice(value)}'
 
 

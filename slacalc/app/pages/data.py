@@ -20,6 +20,7 @@ from slacalc.io.customers import Customers
 from slacalc.io.feeds import FORMATS
 from slacalc.io.headers import MissingColumnError
 from slacalc.io.outages import Outages
+from slacalc.io.wording import CONTROLS
 from slacalc.report.customer import letter_locale
 from slacalc.report.totals import credit_by_currency
 
@@ -354,7 +355,7 @@ def _feed(current: Inputs) -> None:
         st.warning(f"**The feed does not say:** {question}", icon=":material/help:")
     with st.form(Widget.FEED_FORM):
         share = st.text_input(
-            "Share of users a partial outage cuts off (percent)",
+            CONTROLS["partial_share"].label,
             value=choice.partial_share,
             key=Widget.FEED_SHARE,
             help="Statuspage 'partial_outage' and Google 'SERVICE_DISRUPTION' windows count "

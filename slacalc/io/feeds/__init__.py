@@ -31,6 +31,7 @@ from slacalc.io.feeds.windows import (
 )
 from slacalc.io.tables import TableSource
 from slacalc.io.times import parse_instant
+from slacalc.io.wording import option
 from slacalc.model.contract import Contract
 
 __all__ = [
@@ -128,9 +129,11 @@ def _share(value: Decimal | int | str | None) -> Decimal | None:
     try:
         share = Decimal(str(value).rstrip("% "))
     except InvalidOperation:
-        raise InputError(f"partial_share={value!r}: give a percent such as 25") from None
+        raise InputError(f"{option('partial_share', value)}: give a percent such as 25") from None
     if not share.is_finite() or not 0 < share <= 100:
-        raise InputError(f"partial_share={value!r}: give a percent above 0 and at most 100")
+        raise InputError(
+            f"{option('partial_share', value)}: give a percent above 0 and at most 100"
+        )
     if share * 100 != (share * 100).to_integral_value():
-        raise InputError(f"partial_share={value!r}: give at most two decimal places")
+        raise InputError(f"{option('partial_share', value)}: give at most two decimal places")
     return share

@@ -21,8 +21,9 @@ from typing import Any
 
 from slacalc.io.feeds.detect import each_incident
 from slacalc.io.feeds.windows import Skipped, Window, feed_time
+from slacalc.io.wording import advise
 
-_QUESTION = "partial_share: what percent of users did a SERVICE_DISRUPTION cut off?"
+_UNKNOWN_SHARE = "service disruption: the share of users hit is not given"
 
 
 def read(
@@ -43,7 +44,12 @@ def read(
             skipped.append(Skipped(key, "names no product"))
             continue
         windows.extend(_windows(key, incident, products, partial_share))
-    questions = [_QUESTION] if any("partial_share" in w.not_counted for w in windows) else []
+    questions = []
+    if any(w.not_counted == _UNKNOWN_SHARE for w in windows):
+        questions.append(
+            "what percent of users did a SERVICE_DISRUPTION cut off? "
+            f"({advise(('partial_share', None))})"
+        )
     return windows, skipped, notes, questions
 
 
@@ -64,7 +70,7 @@ def _windows(
     if impact == "SERVICE_DISRUPTION":
         users = "given"
         if share is None:
-            not_counted = "service disruption: the share of users hit is not given (partial_share)"
+            not_counted = _UNKNOWN_SHARE
         percent = share
     elif impact != "SERVICE_OUTAGE":
         not_counted = f"{impact or 'no status_impact'}: information only, not downtime"

@@ -27,9 +27,10 @@ import pandas as pd
 
 from slacalc.io.feeds.detect import each_incident
 from slacalc.io.feeds.windows import Skipped, Window, feed_time
+from slacalc.io.wording import advise
 
 _MAINTENANCE_STATUSES = {"scheduled", "in_progress", "verifying", "completed"}
-_QUESTION = "partial_share: what percent of users did a 'partial_outage' component cut off?"
+_UNKNOWN_SHARE = "partial outage: the share of users hit is not given"
 
 
 def read(
@@ -45,8 +46,11 @@ def read(
         if not found:
             skipped.append(Skipped(key, "no update, start or end to make a window of"))
         windows.extend(found)
-    if any("partial_share" in w.not_counted for w in windows):
-        questions.append(_QUESTION)
+    if any(w.not_counted == _UNKNOWN_SHARE for w in windows):
+        questions.append(
+            "what percent of users did a 'partial_outage' component cut off? "
+            f"({advise(('partial_share', None))})"
+        )
     return windows, skipped, notes, questions
 
 
@@ -177,8 +181,7 @@ def _impact(status: str, share: Decimal | None) -> tuple[Decimal | None, str, st
         return None, "feed", "", ""
     if status == "partial_outage":
         if share is None:
-            why = "partial outage: the share of users hit is not given (partial_share)"
-            return None, "given", "", why
+            return None, "given", "", _UNKNOWN_SHARE
         return share, "given", "", ""
     if status == "under_maintenance":
         return None, "feed", "component under maintenance", ""
