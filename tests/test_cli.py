@@ -139,7 +139,10 @@ def test_contracts_lists_every_bundled_id_with_its_commitment() -> None:
     for cid in slacalc.list_contracts():
         assert any(line.startswith(cid + " ") for line in lines), cid
     exchange = next(line for line in lines if line.startswith(EXCHANGE + " "))
-    assert exchange.split()[1:4] == ["99.9", "%", "month"]
+    assert exchange.split()[1:5] == ["99.9", "%", "month", "user-minutes"]
+    # S3 measures the average error rate of five-minute intervals, not minutes down
+    s3 = next(line for line in lines if line.startswith("aws-s3-standard "))
+    assert s3.split()[1:6] == ["99.9", "%", "month", "error", "rate"]
 
 
 def test_contracts_show_states_the_terms_in_plain_words() -> None:

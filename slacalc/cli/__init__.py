@@ -41,7 +41,7 @@ from slacalc.model.money import currency_code, fee_problem, parse_amount
 from slacalc.model.registry import ContractRegistry
 from slacalc.report.customer import Customer, letter_locale
 from slacalc.report.export import aligned, render
-from slacalc.report.terms import contract_terms, method_word, number
+from slacalc.report.terms import contract_terms, measure_words, number
 
 #: Exit statuses: success, an unexpected failure (a bug), bad input or usage.
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
@@ -580,7 +580,7 @@ def _listed(c: Contract) -> list[str]:
         c.id,
         number(c.commitment_percent) + " %",
         c.period,
-        method_word(c),
+        measure_words(c),
         c.name,
         c.source.url,
     ]

@@ -29,6 +29,12 @@ def method_word(contract: Contract) -> str:
     return "user-minutes" if contract.method == "user_minutes" else "time"
 
 
+def measure_words(contract: Contract) -> str:
+    """How the contract measures availability: ``error rate`` for an error-rate SLA (from a
+    metrics table; outage windows stand in for it as user-minutes), else :func:`method_word`."""
+    return "error rate" if contract.error_rate is not None else method_word(contract)
+
+
 def maintenance_words(window: Maintenance) -> str:
     """A scheduled maintenance window in words: ``every Sunday at 02:00 for 120 minutes``."""
     when = (
