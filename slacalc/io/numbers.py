@@ -139,8 +139,9 @@ def detect(columns: Iterable[pd.Series]) -> tuple[NumberFormat, str] | None:
             continue
         text = values[_is_text(values)].astype("str").str.strip()  # only text settles it
         marked = text.str.contains(r"[0-9][.,][0-9]", regex=True).fillna(False)
-        for cell in (
-            text[marked.to_numpy(dtype=bool)].astype(object).str.translate(_SPACE_TABLE).unique()
+        # each distinct cell once, in the order they appear (translated after: it is per cell)
+        for cell in dict.fromkeys(
+            str(c).translate(_SPACE_TABLE) for c in text[marked.to_numpy(dtype=bool)].unique()
         ):
             if not comma and _DECIMAL_COMMA.fullmatch(cell):
                 comma = cell

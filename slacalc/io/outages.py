@@ -59,6 +59,7 @@ import importlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -67,13 +68,17 @@ import pandas as pd
 from slacalc.errors import InputError, RowProblem
 from slacalc.io.cells import (
     Checked,
+    Distinct,
     arrow_data,
     cell_text,
     check_exclusion,
     check_percent,
     check_text,
     check_whole,
+    distinct,
+    each_distinct,
     first_rows,
+    text_cells,
 )
 from slacalc.io.headers import (
     TENANT_SPELLINGS,
@@ -612,6 +617,8 @@ class _Check:
         self.open_mask = np.zeros(self.n, dtype=bool)
         self.notes: list[str] = []
         self.plain: dict[str, pd.Series] = {}
+        self.distincts: dict[str, Distinct | None] = {}
+        self.codes: dict[str, np.ndarray | None] = {}
 
     def raw(self, name: str) -> pd.Series:
         """The column of a field as read (numbers as plain text once :meth:`numbers` has read
@@ -621,6 +628,13 @@ class _Check:
         if name in self.map.fields:
             return self.table.cells[self.map.fields[name]].reset_index(drop=True)
         return pd.Series([None] * self.n, dtype=object)
+
+    def distinct(self, name: str) -> Distinct | None:
+        """The distinct values of a field's column as :meth:`raw` gives it, found once (one hash
+        pass) and shared by the checks of that column; None when it has none to find."""
+        if name not in self.distincts:
+            self.distincts[name] = distinct(self.raw(name)) if name in self.map.fields else None
+        return self.distincts[name]
 
     def reject(self, name: str, problem: np.ndarray) -> None:
         """Record a reason per cell (``""`` where fine) against the field's column."""
@@ -697,15 +711,23 @@ class _Check:
 
     def numbers(self, licensed: int | None, given: NumberFormat | None) -> None:
         names = ("affected_users", "affected_percent")
-        fmt, note = choose(given, [self.raw(n) for n in names if n in self.map.fields])
+        columns = [self._distinct_or_raw(n) for n in names if n in self.map.fields]
+        fmt, note = choose(given, columns)
         if note:
             self.notes.append(note)
         marks: dict[str, np.ndarray] = {}
         for name in names:
             if fmt is not None and name in self.map.fields:
-                self.plain[name], marks[name] = in_format(self.raw(name), fmt)
-        users = check_whole(self.raw("affected_users"), "users")
-        percent = check_percent(self.raw("affected_percent"))
+                found = self.distinct(name)
+                if found is None:
+                    self.plain[name], marks[name] = in_format(self.raw(name), fmt)
+                    continue
+                text, mark = in_format(found.values, fmt)
+                self.plain[name] = pd.Series(text.to_numpy()[found.codes])
+                self.distincts[name] = Distinct(text, found.codes)
+                marks[name] = mark[found.codes]
+        users = check_whole(self.raw("affected_users"), "users", self.distinct("affected_users"))
+        percent = check_percent(self.raw("affected_percent"), self.distinct("affected_percent"))
         for name, checked in (("affected_users", users), ("affected_percent", percent)):
             if name in marks:
                 wrong = marks[name] != ""
@@ -724,13 +746,20 @@ class _Check:
             self._agree(users, percent, licensed)
         self._users_source(users.given | percent.given)
 
+    def _distinct_or_raw(self, name: str) -> pd.Series:
+        """The column's distinct values if it has them, else the column (for a check whose
+        answer does not depend on how often a value occurs)."""
+        found = self.distinct(name)
+        return self.raw(name) if found is None else found.values
+
     def _users_source(self, counted: np.ndarray) -> None:
         """Where each row's affected users came from: as stated, else given or assumed all."""
-        derived = np.array([ASSUMED_ALL, GIVEN], dtype=object)[counted.astype(np.intp)]
+        sources = pd.Series([ASSUMED_ALL, GIVEN], dtype="str")
+        derived = sources.take(counted.astype(np.intp)).reset_index(drop=True)
         if "users_source" not in self.map.fields:  # nothing stated: no cell to check
-            self.values["users_source"] = pd.Series(derived, dtype=object)
+            self.values["users_source"] = derived
             return
-        stated = check_text(self.raw("users_source"))
+        stated = check_text(self.raw("users_source"), self.distinct("users_source"))
         said = stated.values.str.strip().str.casefold().to_numpy(dtype=object)
         problem = stated.problem.copy()
         known = np.isin(said, USERS_SOURCES)
@@ -747,14 +776,14 @@ class _Check:
         )
         self.reject("users_source", problem)
         self.values["users_source"] = pd.Series(
-            np.where(stated.given & known, said, derived), dtype=object
+            np.where(stated.given & known, said, derived.to_numpy(dtype=object)), dtype=object
         )
 
     def _agree(self, users: Checked, percent: Checked, licensed: int) -> None:
         """Users and percent on one row must say the same thing, to the percent's own decimals."""
-        cohort = check_text(self.raw("cohort")).values.to_numpy()
+        cohort = check_text(self.raw("cohort"), self.distinct("cohort"))
         both = users.given & percent.given & (users.problem == "") & (percent.problem == "")
-        both &= (cohort == "") & ~self.bad
+        both &= ~cohort.given & ~self.bad
         problem = np.full(self.n, "", dtype=object)
         percents = self.raw("affected_percent")
         counts = self.values["affected_users"]
@@ -772,30 +801,27 @@ class _Check:
 
     def texts(self, tenants: Collection[str] | None, services: Collection[str] | None) -> None:
         for name in ("id", "tenant", "service", "cohort"):
-            checked = check_text(self.raw(name))
-            problem = checked.problem.copy()
             known = {"tenant": tenants, "service": services}.get(name)
-            if known is not None:
+            if known is None:
+                checked = check_text(self.raw(name), self.distinct(name))
+            else:
                 allowed = {str(k) for k in known}
-                values = checked.values
-                outside = (problem == "") & ~values.isin(allowed).to_numpy(dtype=bool)
-                if name == "service":
-                    outside &= checked.given
-                for i in np.flatnonzero(outside):
-                    problem[i] = _unknown(name, str(values.iloc[i]), allowed)
-            self.reject(name, problem)
+                known_text = partial(_known, name, allowed=allowed)
+                checked = each_distinct(known_text, self.raw(name), self.distinct(name))
+            self.reject(name, checked.problem)
             self.values[name] = checked.values
+            self.codes[name] = checked.codes
         self._exclusions()
 
     def _exclusions(self) -> None:
         """``excluded`` (yes/no or a kind of reason) and ``exclusion_reason`` (free text) give one
         reason per row, ``""`` where the window counts."""
-        flag = check_exclusion(self.raw("excluded"), NO_REASON)
+        flag = check_exclusion(self.raw("excluded"), NO_REASON, self.distinct("excluded"))
         self.reject("excluded", flag.problem)
         self.values["excluded"] = flag.values
         if "exclusion_reason" not in self.map.fields:
             return
-        why = check_text(self.raw("exclusion_reason"))
+        why = check_text(self.raw("exclusion_reason"), self.distinct("exclusion_reason"))
         problem = why.problem.copy()
         text = why.values.where(~why.values.str.lower().isin(_NO_REASON_TEXT), "")
         given = (text != "").to_numpy(dtype=bool) & (problem == "")
@@ -850,7 +876,9 @@ class _Check:
         if "id" not in self.map.fields:
             return
         ids = self.values["id"]
-        repeated = _repeats(ids) & (ids != "").to_numpy(dtype=bool) & ~self.bad
+        codes = self.codes.get("id")
+        repeats = _repeats(ids) if codes is None else np.bincount(codes)[codes] > 1
+        repeated = repeats & (ids != "").to_numpy(dtype=bool) & ~self.bad
         if not repeated.any():
             return
         # Counted per incident: the windows of one id for one tenant, whatever their service or
@@ -930,6 +958,20 @@ def _repeats(values: pd.Series) -> np.ndarray:
     chunks = getattr(encoded, "chunks", [encoded])
     codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
     return np.asarray(np.bincount(codes)[codes] > 1, dtype=bool)
+
+
+def _known(name: str, values: pd.Series, allowed: set[str]) -> Checked:
+    """:func:`check_text` of every cell, and a tenant or service outside ``allowed`` refused
+    (an empty service means the contract's own)."""
+    checked = text_cells(values)
+    problem = checked.problem.copy()
+    text = checked.values
+    outside = (problem == "") & ~text.isin(allowed).to_numpy(dtype=bool)
+    if name == "service":
+        outside &= checked.given
+    for i in np.flatnonzero(outside):
+        problem[i] = _unknown(name, str(text.iloc[i]), allowed)
+    return Checked(text, checked.given, problem)
 
 
 def _unknown(name: str, value: str, allowed: set[str]) -> str:
