@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import partial
@@ -537,8 +538,12 @@ def read_outages(
         ambiguous=ambiguous,
         nonexistent=nonexistent,
     )
-    check.times()
-    check.numbers(licensed_users, fmt)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The ids are hashed in Arrow, outside the GIL, while the times and numbers are checked.
+        ids = pool.submit(check.distinct, "id")
+        check.times()
+        check.numbers(licensed_users, fmt)
+        ids.result()
     check.texts(known_tenants, known_services)
     check.duplicates()
     return _outages(table, check, check.frame(), check.problems(), timezone, cutoff)
@@ -619,6 +624,7 @@ class _Check:
         self.plain: dict[str, pd.Series] = {}
         self.distincts: dict[str, Distinct | None] = {}
         self.codes: dict[str, np.ndarray | None] = {}
+        self.repeats: np.ndarray | None = None
 
     def raw(self, name: str) -> pd.Series:
         """The column of a field as read (numbers as plain text once :meth:`numbers` has read
@@ -840,7 +846,8 @@ class _Check:
         keep = np.flatnonzero(~self.bad)
         if len(keep) < 2:
             return
-        # Rows that repeat or contradict each other share a start: look only at those (cheap).
+        # Rows that repeat or contradict each other share an id and a start: look only at those.
+        keep = keep[self._id_repeats()[keep]]
         starts = pd.Series(self.values["start"][keep].view(np.int64))
         keep = keep[starts.duplicated(keep=False).to_numpy()]
         if len(keep) < 2:
@@ -876,9 +883,7 @@ class _Check:
         if "id" not in self.map.fields:
             return
         ids = self.values["id"]
-        codes = self.codes.get("id")
-        repeats = _repeats(ids) if codes is None else np.bincount(codes)[codes] > 1
-        repeated = repeats & (ids != "").to_numpy(dtype=bool) & ~self.bad
+        repeated = self._id_repeats() & (ids != "").to_numpy(dtype=bool) & ~self.bad
         if not repeated.any():
             return
         # Counted per incident: the windows of one id for one tenant, whatever their service or
@@ -893,6 +898,19 @@ class _Check:
                 f"{len(incidents)} incident(s) have several windows (e.g. {incidents[0]!r}: "
                 f"{int(several.iloc[0])}); each window counts on its own"
             )
+
+    def _id_repeats(self) -> np.ndarray:
+        """Which rows hold an id (or no id) that another row holds too: by the id column's codes
+        when its check kept every id as written, else by hashing the ids."""
+        if self.repeats is None:
+            codes = self.codes.get("id")
+            if "id" not in self.map.fields:
+                self.repeats = np.full(self.n, self.n > 1)
+            elif codes is None:
+                self.repeats = _repeats(self.values["id"])
+            else:
+                self.repeats = np.asarray(np.bincount(codes)[codes] > 1, dtype=bool)
+        return self.repeats
 
     @property
     def open_rows(self) -> np.ndarray:
