@@ -109,3 +109,16 @@ def test_ids_that_differ_only_by_spaces_are_one_incident() -> None:
     assert out.notes == (
         "1 incident(s) have several windows (e.g. 'EX1': 2); each window counts on its own",
     )
+
+
+def test_an_incident_is_its_windows_for_one_tenant() -> None:
+    rows = [("A", "t1"), ("A", "t2"), ("B", "t3"), ("C", "t1"), ("B", "t3"), ("C", "t1")]
+    text = "id,tenant,start,end\n" + "".join(
+        f"{incident},{tenant},2026-03-0{day}T00:00Z,2026-03-0{day}T01:00Z\n"
+        for day, (incident, tenant) in enumerate(rows, start=1)
+    )
+    out = read_outages(io.StringIO(text))
+    # A has one window for each of two tenants: not several; B and C have two for one tenant
+    assert out.notes == (
+        "2 incident(s) have several windows (e.g. 'B': 2); each window counts on its own",
+    )

@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Collection, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import partial
@@ -538,10 +538,10 @@ def read_outages(
         ambiguous=ambiguous,
         nonexistent=nonexistent,
     )
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         # The ids are hashed in Arrow, outside the GIL, while the times and numbers are checked.
         ids = pool.submit(check.distinct, "id")
-        check.times()
+        check.times(pool)
         check.numbers(licensed_users, fmt)
         ids.result()
     check.texts(known_tenants, known_services)
@@ -649,10 +649,12 @@ class _Check:
             self.found.append((where, name, problem[where]))
             self.bad[where] = True
 
-    def times(self) -> None:
+    def times(self, pool: Executor) -> None:
         starts, ends = self.raw("start"), self.raw("end")
-        # columns of only ISO times with offsets are read in one cast, and hold no d/m/y value
-        aware = {"start": parse_aware_column(starts), "end": parse_aware_column(ends)}
+        # columns of only ISO times with offsets are read in one cast, and hold no d/m/y value;
+        # the two casts run side by side (Arrow, outside the GIL)
+        end_cast = pool.submit(parse_aware_column, ends)
+        aware = {"start": parse_aware_column(starts), "end": end_cast.result()}
         dayfirst = self.dayfirst
         if dayfirst is None:
             dayfirst = infer_dayfirst(
@@ -889,15 +891,25 @@ class _Check:
         # Counted per incident: the windows of one id for one tenant, whatever their service or
         # cohort (grouping by cohort too counted an incident in two cohorts twice).
         rows = np.flatnonzero(repeated)
-        frame = pd.DataFrame({name: _at(self.values[name], rows) for name in ("id", "tenant")})
-        windows = frame.groupby(["id", "tenant"], sort=False).size()
-        several = windows[windows > 1]
+        incident = self._codes_at("id", rows)
+        tenant = self._codes_at("tenant", rows)
+        # one number per (id, tenant) pair, in the order the pairs first come
+        pair = pd.factorize(incident * (int(tenant.max()) + 1) + tenant)[0]
+        windows = np.bincount(pair)
+        several = np.flatnonzero(windows > 1)
         if len(several):
-            incidents = several.index.get_level_values("id").unique()
+            incidents = len(np.unique(incident[np.isin(pair, several)]))
+            first = str(ids.iloc[rows[np.argmax(pair == several[0])]])
             self.notes.append(
-                f"{len(incidents)} incident(s) have several windows (e.g. {incidents[0]!r}: "
-                f"{int(several.iloc[0])}); each window counts on its own"
+                f"{incidents} incident(s) have several windows (e.g. {first!r}: "
+                f"{int(windows[several[0]])}); each window counts on its own"
             )
+
+    def _codes_at(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """A number per value of a text field at ``rows``, equal where the values are equal."""
+        known = self.codes.get(name)
+        codes = pd.factorize(_at(self.values[name], rows))[0] if known is None else known[rows]
+        return np.asarray(codes, dtype=np.int64)
 
     def _id_repeats(self) -> np.ndarray:
         """Which rows hold an id (or no id) that another row holds too: by the id column's codes
