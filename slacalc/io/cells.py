@@ -42,6 +42,9 @@ class Checked:
     problem: np.ndarray
     #: For each cell, a number that equal values share and no other value has (None: not known).
     codes: np.ndarray | None = None
+    #: Which cells have a problem, as the check returned them, when it knows without reading
+    #: ``problem`` (None: read it).
+    failed: np.ndarray | None = None
 
 
 EXCEL_ERRORS = frozenset(
@@ -112,11 +115,11 @@ class Distinct:
         else:
             out = pd.Series(values.array.take(codes))
         problem = np.empty(len(codes), dtype=object)
-        problem[:] = ""  # a slice assignment: a third of the time of np.full for objects
+        problem[:] = ""
         failed = (checked.problem != "")[codes]
         if failed.any():
             problem[failed] = checked.problem[codes[failed]]
-        return Checked(out, checked.given[codes], problem, codes if unchanged else None)
+        return Checked(out, checked.given[codes], problem, codes if unchanged else None, failed)
 
 
 def distinct(values: pd.Series) -> Distinct | None:

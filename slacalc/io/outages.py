@@ -657,11 +657,20 @@ class _Check:
             self.distincts[name] = distinct(self.raw(name)) if name in self.map.fields else None
         return self.distincts[name]
 
-    def reject(self, name: str, problem: np.ndarray) -> None:
-        """Record a reason per cell (``""`` where fine) against the field's column."""
-        where = np.flatnonzero(problem != "")
+    def reject(self, name: str, problem: np.ndarray, failed: np.ndarray | None = None) -> None:
+        """Record a reason per cell (``""`` where fine) against the field's column; ``failed``,
+        when the check gave it, says which cells have one (no pass over the reasons)."""
+        where = np.flatnonzero(problem != "" if failed is None else failed)
+        self._found(name, where, problem[where])
+
+    def reject_some(self, name: str, reasons: dict[int, str]) -> None:
+        """Record the reasons of a few cells, by position, against the field's column."""
+        where = np.array(sorted(reasons), dtype=np.intp)
+        self._found(name, where, np.array([reasons[p] for p in where], dtype=object))
+
+    def _found(self, name: str, where: np.ndarray, reasons: np.ndarray) -> None:
         if len(where):
-            self.found.append((where, name, problem[where]))
+            self.found.append((where, name, reasons))
             self.bad[where] = True
 
     def times(self) -> None:
@@ -830,7 +839,7 @@ class _Check:
                 allowed = {str(k) for k in known}
                 known_text = partial(_known, name, allowed=allowed)
                 checked = each_distinct(known_text, self.raw(name), self.distinct(name))
-            self.reject(name, checked.problem)
+            self.reject(name, checked.problem, checked.failed)
             self.values[name] = checked.values
             self.codes[name] = checked.codes
         self._exclusions()
@@ -839,7 +848,7 @@ class _Check:
         """``excluded`` (yes/no or a kind of reason) and ``exclusion_reason`` (free text) give one
         reason per row, ``""`` where the window counts."""
         flag = check_exclusion(self.raw("excluded"), NO_REASON, self.distinct("excluded"))
-        self.reject("excluded", flag.problem)
+        self.reject("excluded", flag.problem, flag.failed)
         self.values["excluded"] = flag.values
         if "exclusion_reason" not in self.map.fields:
             return
@@ -871,11 +880,11 @@ class _Check:
             return
         frame = pd.DataFrame({name: _at(self.values[name], keep) for name in _KEY})
         frame["_pos"] = keep
-        repeated = _repeated(frame, list(_KEY))
-        problem = np.full(self.n, "", dtype=object)
-        for position, first in repeated:
-            problem[position] = f"the same window as row {self.table.rows[first]} (a duplicate)"
-        self.reject("id" if "id" in self.map.fields else "start", problem)
+        repeated = {
+            position: f"the same window as row {self.table.rows[first]} (a duplicate)"
+            for position, first in _repeated(frame, list(_KEY))
+        }
+        self.reject_some("id" if "id" in self.map.fields else "start", repeated)
         frame = frame[(frame["id"] != "") & ~self.bad[frame["_pos"].to_numpy()]]
         if len(frame) < 2:
             self._several_windows()
@@ -883,15 +892,15 @@ class _Check:
         window = ["id", "tenant", "service", "cohort"]
         starts = frame.groupby([*window, "start"], sort=False)["end"].transform("nunique")
         clash = frame[starts.to_numpy() > 1]
-        problem = np.full(self.n, "", dtype=object)
+        contradicted: dict[int, str] = {}
         for _, group in clash.groupby([*window, "start"], sort=False):
             rows = [int(self.table.rows[p]) for p in group["_pos"]]
             for position in group["_pos"]:
-                problem[position] = (
+                contradicted[int(position)] = (
                     f"incident {group['id'].iloc[0]!r} has rows {first_rows(rows)} starting at the "
                     "same time with different ends; keep the one that is right"
                 )
-        self.reject("end", problem)
+        self.reject_some("end", contradicted)
         self._several_windows()
 
     def _several_windows(self) -> None:
