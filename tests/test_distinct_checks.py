@@ -122,3 +122,25 @@ def test_an_incident_is_its_windows_for_one_tenant() -> None:
     assert out.notes == (
         "2 incident(s) have several windows (e.g. 'B': 2); each window counts on its own",
     )
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "large_string[pyarrow]"])
+def test_arrow_backed_frames_read_as_an_object_frame_reads(dtype: str) -> None:
+    frame = pd.read_csv(io.StringIO(CSV), dtype=object, keep_default_na=False)
+    frame.loc[1, "tenant"] = None
+    frame.loc[3, "excluded"] = None
+    typed = frame.astype(dtype)
+    assert distinct(typed["tenant"]) is not None  # each column checked on its distinct values
+    fast, alone = read_outages(typed), read_outages(frame)
+    pd.testing.assert_frame_equal(fast.frame, alone.frame)
+    assert fast.rejected == alone.rejected
+    # the six of the CSV: a missing tenant or exclusion is no problem
+    assert [(p.row, p.column) for p in fast.rejected] == [
+        (1, "id"),
+        (2, "id"),
+        (3, "affected_users"),
+        (3, "excluded"),
+        (5, "affected_users"),
+        (5, "excluded"),
+    ]
+    assert fast.frame["excluded"].tolist() == [""]  # row 4: its exclusion left empty
