@@ -645,7 +645,8 @@ class _Check:
 
     def _hash(self, pool: Executor, names: Collection[str]) -> None:
         for name in names:
-            if name in self.map.fields and name not in self.pending:
+            found = name in self.pending or name in self.distincts
+            if name in self.map.fields and not found:
                 self.pending[name] = pool.submit(distinct, self.raw(name))
 
     def distinct(self, name: str) -> Distinct | None:
