@@ -23,8 +23,11 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from slacalc.errors import InputError
+from slacalc.io import numbers
 from slacalc.io.customers import read_customers
 from slacalc.io.numbers import NumberFormat, detect, plain
 from slacalc.io.outages import read_outages
@@ -155,6 +158,24 @@ def test_detection_needs_a_cell_that_settles_it(
 ) -> None:
     got = detect([pd.Series(cells, dtype=object)])
     assert (None if got is None else (got[0].decimal, got[1])) == found
+
+
+def test_detection_reads_every_column_before_it_decides() -> None:
+    users = pd.Series(["1.200", "3.400"], dtype="str")
+    # the comma is settled in the first column that shows one, the point in any later one
+    assert detect([users, pd.Series(["12,5", "7"], dtype="str")]) is not None
+    assert detect([pd.Series(["12,5"], dtype="str"), pd.Series(["7.25"], dtype="str")]) is None
+    found = detect([pd.Series(["1.200.000", "0,5"], dtype="str"), users])
+    assert found is not None
+    assert found[1] == "1.200.000"  # the first, in the order read
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789.,% \u00a0", max_size=14))
+def test_no_cell_settles_both_marks(cell: str) -> None:
+    # detect relies on it: the first cell that settles a comma is never one that settles a point
+    settles = [bool(p.fullmatch(cell)) for p in (numbers._DECIMAL_COMMA, numbers._DECIMAL_POINT)]
+    assert settles != [True, True]
 
 
 def test_plain_keeps_excel_numbers_and_translates_text() -> None:

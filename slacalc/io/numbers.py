@@ -132,23 +132,35 @@ def _is_text(values: pd.Series) -> np.ndarray:
 
 def detect(columns: Iterable[pd.Series]) -> tuple[NumberFormat, str] | None:
     """A decimal comma when the text cells of ``columns`` show one and none shows a decimal
-    point, with a cell that shows it; else None (a decimal point is the default reading)."""
-    comma = point = ""
+    point, with a cell that shows it; else None (a decimal point is the default reading).
+
+    No cell settles both (the two patterns differ in their last mark, or in which mark
+    repeats), so the answer is: the first cell that settles a comma, if no cell settles a point.
+    Only cells that hold the mark a pattern needs are tried against it (a comma, or two points
+    for ``1.200.000``; the reverse for a point), each distinct cell once.
+    """
+    comma = ""
+    points: list[pd.Series] = []
     for values in columns:
         if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
             continue
         text = values[_is_text(values)].astype("str").str.strip()  # only text settles it
         marked = text.str.contains(r"[0-9][.,][0-9]", regex=True).fillna(False)
-        for cell in (
-            text[marked.to_numpy(dtype=bool)].astype(object).str.translate(_SPACE_TABLE).unique()
-        ):
-            if not comma and _DECIMAL_COMMA.fullmatch(cell):
-                comma = cell
-            elif not point and _DECIMAL_POINT.fullmatch(cell):
-                point = cell
-            if comma and point:
-                return None
-    return (NumberFormat(",", "."), comma) if comma else None
+        cells = pd.Series(text[marked.to_numpy(dtype=bool)].unique(), dtype="str")
+        commas = cells.str.count(",").to_numpy()
+        dots = cells.str.count(r"\.").to_numpy()
+        if not comma:
+            comma = _first(cells[(commas > 0) | (dots > 1)], _DECIMAL_COMMA)
+        points.append(cells[(dots > 0) | (commas > 1)])
+    if not comma or any(_first(cells, _DECIMAL_POINT) for cells in points):
+        return None
+    return NumberFormat(",", "."), comma
+
+
+def _first(cells: pd.Series, pattern: re.Pattern[str]) -> str:
+    """The first cell, its spaces made plain, that ``pattern`` reads whole; ``""`` if none."""
+    plain_cells = (str(cell).translate(_SPACE_TABLE) for cell in cells)
+    return next((cell for cell in plain_cells if pattern.fullmatch(cell)), "")
 
 
 def in_format(values: pd.Series, fmt: NumberFormat | None) -> tuple[pd.Series, np.ndarray]:

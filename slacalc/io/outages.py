@@ -57,8 +57,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Collection, Mapping
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -67,13 +69,17 @@ import pandas as pd
 from slacalc.errors import InputError, RowProblem
 from slacalc.io.cells import (
     Checked,
+    Distinct,
     arrow_data,
     cell_text,
     check_exclusion,
     check_percent,
     check_text,
     check_whole,
+    distinct,
+    each_distinct,
     first_rows,
+    text_cells,
 )
 from slacalc.io.headers import (
     TENANT_SPELLINGS,
@@ -540,9 +546,11 @@ def read_outages(
         ambiguous=ambiguous,
         nonexistent=nonexistent,
     )
-    check.times()
-    check.numbers(licensed_users, fmt)
-    check.texts(known_tenants, known_services)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        check.start(pool)
+        check.times()
+        check.numbers(licensed_users, fmt)
+        check.texts(known_tenants, known_services)
     check.duplicates()
     return _outages(table, check, check.frame(), check.problems(), timezone, cutoff)
 
@@ -624,6 +632,11 @@ class _Check:
         self.notes: list[str] = []
         self.plain: dict[str, pd.Series] = {}
         self.number_format: NumberFormat | None = None
+        self.distincts: dict[str, Distinct | None] = {}
+        self.pending: dict[str, Future[Distinct | None]] = {}
+        self.end_cast: Future[ParsedTimes | None] | None = None
+        self.codes: dict[str, np.ndarray | None] = {}
+        self.repeats: np.ndarray | None = None
 
     def raw(self, name: str) -> pd.Series:
         """The column of a field as read (numbers as plain text once :meth:`numbers` has read
@@ -634,17 +647,50 @@ class _Check:
             return self.table.cells[self.map.fields[name]].reset_index(drop=True)
         return pd.Series([None] * self.n, dtype=object)
 
-    def reject(self, name: str, problem: np.ndarray) -> None:
-        """Record a reason per cell (``""`` where fine) against the field's column."""
-        where = np.flatnonzero(problem != "")
+    def start(self, pool: Executor) -> None:
+        """Set going, in ``pool``, the column passes that Arrow runs outside the GIL, so that
+        they overlap the checks: the ids' hash (the costliest) first, then the end times' cast
+        (beside the start's, in :meth:`times`), then the other columns' hashes."""
+        self._hash(pool, ("id",))
+        self.end_cast = pool.submit(parse_aware_column, self.raw("end"))
+        self._hash(pool, _HASHED)
+
+    def _hash(self, pool: Executor, names: Collection[str]) -> None:
+        for name in names:
+            found = name in self.pending or name in self.distincts
+            if name in self.map.fields and not found:
+                self.pending[name] = pool.submit(distinct, self.raw(name))
+
+    def distinct(self, name: str) -> Distinct | None:
+        """The distinct values of a field's column as :meth:`raw` gives it, found once (one hash
+        pass) and shared by the checks of that column; None when it has none to find."""
+        if name in self.pending:
+            self.distincts[name] = self.pending.pop(name).result()
+        if name not in self.distincts:
+            self.distincts[name] = distinct(self.raw(name)) if name in self.map.fields else None
+        return self.distincts[name]
+
+    def reject(self, name: str, problem: np.ndarray, failed: np.ndarray | None = None) -> None:
+        """Record a reason per cell (``""`` where fine) against the field's column; ``failed``,
+        when the check gave it, says which cells have one (no pass over the reasons)."""
+        where = np.flatnonzero(problem != "" if failed is None else failed)
+        self._found(name, where, problem[where])
+
+    def reject_some(self, name: str, reasons: dict[int, str]) -> None:
+        """Record the reasons of a few cells, by position, against the field's column."""
+        where = np.array(sorted(reasons), dtype=np.intp)
+        self._found(name, where, np.array([reasons[p] for p in where], dtype=object))
+
+    def _found(self, name: str, where: np.ndarray, reasons: np.ndarray) -> None:
         if len(where):
-            self.found.append((where, name, problem[where]))
+            self.found.append((where, name, reasons))
             self.bad[where] = True
 
     def times(self) -> None:
         starts, ends = self.raw("start"), self.raw("end")
         # columns of only ISO times with offsets are read in one cast, and hold no d/m/y value
-        aware = {"start": parse_aware_column(starts), "end": parse_aware_column(ends)}
+        end = parse_aware_column(ends) if self.end_cast is None else self.end_cast.result()
+        aware = {"start": parse_aware_column(starts), "end": end}
         dayfirst = self.dayfirst
         if dayfirst is None:
             dayfirst = infer_dayfirst(
@@ -709,16 +755,24 @@ class _Check:
 
     def numbers(self, licensed: int | None, given: NumberFormat | None) -> None:
         names = ("affected_users", "affected_percent")
-        fmt, note = choose(given, [self.raw(n) for n in names if n in self.map.fields])
+        columns = [self._distinct_or_raw(n) for n in names if n in self.map.fields]
+        fmt, note = choose(given, columns)
         self.number_format = fmt
         if note:
             self.notes.append(note)
         marks: dict[str, np.ndarray] = {}
         for name in names:
             if fmt is not None and name in self.map.fields:
-                self.plain[name], marks[name] = in_format(self.raw(name), fmt)
-        users = check_whole(self.raw("affected_users"), "users")
-        percent = check_percent(self.raw("affected_percent"))
+                found = self.distinct(name)
+                if found is None:
+                    self.plain[name], marks[name] = in_format(self.raw(name), fmt)
+                    continue
+                text, mark = in_format(found.values, fmt)
+                self.plain[name] = pd.Series(text.to_numpy()[found.codes])
+                self.distincts[name] = Distinct(text, found.codes)
+                marks[name] = mark[found.codes]
+        users = check_whole(self.raw("affected_users"), "users", self.distinct("affected_users"))
+        percent = check_percent(self.raw("affected_percent"), self.distinct("affected_percent"))
         for name, checked in (("affected_users", users), ("affected_percent", percent)):
             if name in marks:
                 wrong = marks[name] != ""
@@ -737,13 +791,20 @@ class _Check:
             self._agree(users, percent, licensed)
         self._users_source(users.given | percent.given)
 
+    def _distinct_or_raw(self, name: str) -> pd.Series:
+        """The column's distinct values if it has them, else the column (for a check whose
+        answer does not depend on how often a value occurs)."""
+        found = self.distinct(name)
+        return self.raw(name) if found is None else found.values
+
     def _users_source(self, counted: np.ndarray) -> None:
         """Where each row's affected users came from: as stated, else given or assumed all."""
-        derived = np.array([ASSUMED_ALL, GIVEN], dtype=object)[counted.astype(np.intp)]
+        sources = pd.Series([ASSUMED_ALL, GIVEN], dtype="str")
+        derived = sources.take(counted.astype(np.intp)).reset_index(drop=True)
         if "users_source" not in self.map.fields:  # nothing stated: no cell to check
-            self.values["users_source"] = pd.Series(derived, dtype=object)
+            self.values["users_source"] = derived
             return
-        stated = check_text(self.raw("users_source"))
+        stated = check_text(self.raw("users_source"), self.distinct("users_source"))
         said = stated.values.str.strip().str.casefold().to_numpy(dtype=object)
         problem = stated.problem.copy()
         known = np.isin(said, USERS_SOURCES)
@@ -760,14 +821,14 @@ class _Check:
         )
         self.reject("users_source", problem)
         self.values["users_source"] = pd.Series(
-            np.where(stated.given & known, said, derived), dtype=object
+            np.where(stated.given & known, said, derived.to_numpy(dtype=object)), dtype=object
         )
 
     def _agree(self, users: Checked, percent: Checked, licensed: int) -> None:
         """Users and percent on one row must say the same thing, to the percent's own decimals."""
-        cohort = check_text(self.raw("cohort")).values.to_numpy()
+        cohort = check_text(self.raw("cohort"), self.distinct("cohort"))
         both = users.given & percent.given & (users.problem == "") & (percent.problem == "")
-        both &= (cohort == "") & ~self.bad
+        both &= ~cohort.given & ~self.bad
         problem = np.full(self.n, "", dtype=object)
         percents = self.raw("affected_percent")
         counts = self.values["affected_users"]
@@ -785,30 +846,27 @@ class _Check:
 
     def texts(self, tenants: Collection[str] | None, services: Collection[str] | None) -> None:
         for name in ("id", "tenant", "service", "cohort"):
-            checked = check_text(self.raw(name))
-            problem = checked.problem.copy()
             known = {"tenant": tenants, "service": services}.get(name)
-            if known is not None:
+            if known is None:
+                checked = check_text(self.raw(name), self.distinct(name))
+            else:
                 allowed = {str(k) for k in known}
-                values = checked.values
-                outside = (problem == "") & ~values.isin(allowed).to_numpy(dtype=bool)
-                if name == "service":
-                    outside &= checked.given
-                for i in np.flatnonzero(outside):
-                    problem[i] = _unknown(name, str(values.iloc[i]), allowed)
-            self.reject(name, problem)
+                known_text = partial(_known, name, allowed=allowed)
+                checked = each_distinct(known_text, self.raw(name), self.distinct(name))
+            self.reject(name, checked.problem, checked.failed)
             self.values[name] = checked.values
+            self.codes[name] = checked.codes
         self._exclusions()
 
     def _exclusions(self) -> None:
         """``excluded`` (yes/no or a kind of reason) and ``exclusion_reason`` (free text) give one
         reason per row, ``""`` where the window counts."""
-        flag = check_exclusion(self.raw("excluded"), NO_REASON)
-        self.reject("excluded", flag.problem)
+        flag = check_exclusion(self.raw("excluded"), NO_REASON, self.distinct("excluded"))
+        self.reject("excluded", flag.problem, flag.failed)
         self.values["excluded"] = flag.values
         if "exclusion_reason" not in self.map.fields:
             return
-        why = check_text(self.raw("exclusion_reason"))
+        why = check_text(self.raw("exclusion_reason"), self.distinct("exclusion_reason"))
         problem = why.problem.copy()
         text = why.values.where(~why.values.str.lower().isin(_NO_REASON_TEXT), "")
         given = (text != "").to_numpy(dtype=bool) & (problem == "")
@@ -827,7 +885,8 @@ class _Check:
         keep = np.flatnonzero(~self.bad)
         if len(keep) < 2:
             return
-        # Rows that repeat or contradict each other share a start: look only at those (cheap).
+        # Rows that repeat or contradict each other share an id and a start: look only at those.
+        keep = keep[self._id_repeats()[keep]]
         starts = pd.Series(self.values["start"][keep].view(np.int64))
         keep = keep[starts.duplicated(keep=False).to_numpy()]
         if len(keep) < 2:
@@ -835,11 +894,11 @@ class _Check:
             return
         frame = pd.DataFrame({name: _at(self.values[name], keep) for name in _KEY})
         frame["_pos"] = keep
-        repeated = _repeated(frame, list(_KEY))
-        problem = np.full(self.n, "", dtype=object)
-        for position, first in repeated:
-            problem[position] = f"the same window as row {self.table.rows[first]} (a duplicate)"
-        self.reject("id" if "id" in self.map.fields else "start", problem)
+        repeated = {
+            position: f"the same window as row {self.table.rows[first]} (a duplicate)"
+            for position, first in _repeated(frame, list(_KEY))
+        }
+        self.reject_some("id" if "id" in self.map.fields else "start", repeated)
         frame = frame[(frame["id"] != "") & ~self.bad[frame["_pos"].to_numpy()]]
         if len(frame) < 2:
             self._several_windows()
@@ -847,15 +906,15 @@ class _Check:
         window = ["id", "tenant", "service", "cohort"]
         starts = frame.groupby([*window, "start"], sort=False)["end"].transform("nunique")
         clash = frame[starts.to_numpy() > 1]
-        problem = np.full(self.n, "", dtype=object)
+        contradicted: dict[int, str] = {}
         for _, group in clash.groupby([*window, "start"], sort=False):
             rows = [int(self.table.rows[p]) for p in group["_pos"]]
             for position in group["_pos"]:
-                problem[position] = (
+                contradicted[int(position)] = (
                     f"incident {group['id'].iloc[0]!r} has rows {first_rows(rows)} starting at the "
                     "same time with different ends; keep the one that is right"
                 )
-        self.reject("end", problem)
+        self.reject_some("end", contradicted)
         self._several_windows()
 
     def _several_windows(self) -> None:
@@ -863,21 +922,44 @@ class _Check:
         if "id" not in self.map.fields:
             return
         ids = self.values["id"]
-        repeated = _repeats(ids) & (ids != "").to_numpy(dtype=bool) & ~self.bad
+        repeated = self._id_repeats() & (ids != "").to_numpy(dtype=bool) & ~self.bad
         if not repeated.any():
             return
         # Counted per incident: the windows of one id for one tenant, whatever their service or
         # cohort (grouping by cohort too counted an incident in two cohorts twice).
         rows = np.flatnonzero(repeated)
-        frame = pd.DataFrame({name: _at(self.values[name], rows) for name in ("id", "tenant")})
-        windows = frame.groupby(["id", "tenant"], sort=False).size()
-        several = windows[windows > 1]
+        incident = self._codes_at("id", rows)
+        tenant = self._codes_at("tenant", rows)
+        # one number per (id, tenant) pair, in the order the pairs first come
+        pair = pd.factorize(incident * (int(tenant.max()) + 1) + tenant)[0]
+        windows = np.bincount(pair)
+        several = np.flatnonzero(windows > 1)
         if len(several):
-            incidents = several.index.get_level_values("id").unique()
+            incidents = len(np.unique(incident[np.isin(pair, several)]))
+            first = str(ids.iloc[rows[np.argmax(pair == several[0])]])
             self.notes.append(
-                f"{len(incidents)} incident(s) have several windows (e.g. {incidents[0]!r}: "
-                f"{int(several.iloc[0])}); each window counts on its own"
+                f"{incidents} incident(s) have several windows (e.g. {first!r}: "
+                f"{int(windows[several[0]])}); each window counts on its own"
             )
+
+    def _codes_at(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """A number per value of a text field at ``rows``, equal where the values are equal."""
+        known = self.codes.get(name)
+        codes = pd.factorize(_at(self.values[name], rows))[0] if known is None else known[rows]
+        return np.asarray(codes, dtype=np.int64)
+
+    def _id_repeats(self) -> np.ndarray:
+        """Which rows hold an id (or no id) that another row holds too: by the id column's codes
+        when its check kept every id as written, else by hashing the ids."""
+        if self.repeats is None:
+            codes = self.codes.get("id")
+            if "id" not in self.map.fields:
+                self.repeats = np.full(self.n, self.n > 1)
+            elif codes is None:
+                self.repeats = _repeats(self.values["id"])
+            else:
+                self.repeats = np.asarray(np.bincount(codes)[codes] > 1, dtype=bool)
+        return self.repeats
 
     @property
     def open_rows(self) -> np.ndarray:
@@ -912,6 +994,18 @@ class _Check:
 
 
 _KEY = COLUMNS[1:]  # every field but the row number
+#: The fields whose checks run on their columns' distinct values.
+_HASHED = (
+    "id",
+    "affected_users",
+    "affected_percent",
+    "tenant",
+    "service",
+    "cohort",
+    "excluded",
+    "exclusion_reason",
+    "users_source",
+)
 
 
 def _at(values: pd.Series | np.ndarray, positions: np.ndarray) -> pd.Series | np.ndarray:
@@ -943,6 +1037,20 @@ def _repeats(values: pd.Series) -> np.ndarray:
     chunks = getattr(encoded, "chunks", [encoded])
     codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
     return np.asarray(np.bincount(codes)[codes] > 1, dtype=bool)
+
+
+def _known(name: str, values: pd.Series, allowed: set[str]) -> Checked:
+    """:func:`check_text` of every cell, and a tenant or service outside ``allowed`` refused
+    (an empty service means the contract's own)."""
+    checked = text_cells(values)
+    problem = checked.problem.copy()
+    text = checked.values
+    outside = (problem == "") & ~text.isin(allowed).to_numpy(dtype=bool)
+    if name == "service":
+        outside &= checked.given
+    for i in np.flatnonzero(outside):
+        problem[i] = _unknown(name, str(text.iloc[i]), allowed)
+    return Checked(text, checked.given, problem)
 
 
 def _unknown(name: str, value: str, allowed: set[str]) -> str:

@@ -89,6 +89,9 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 #: How much of a text file the format checks and the delimiter sniffing read (characters).
 _SAMPLE = 65536
+#: Control characters that text tables do not hold: C0 but tab, newlines, form and line feeds;
+#: DEL; C1 (0x80-0x9F, the mark of bytes decoded with the wrong code page).
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _EXTENSIONS: dict[str, str] = {
@@ -363,8 +366,7 @@ def _check_text(text: str, origin: str) -> None:
     sample = text[:65536]
     if not sample.strip():
         raise InputError(f"{origin}: the file is empty")
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\x7f")
-    controls += sum(1 for ch in sample if 0x80 <= ord(ch) < 0xA0)
+    controls = len(_CONTROLS.findall(sample))
     if "\x00" in sample or controls > max(2, len(sample) // 100):
         raise InputError(f"{origin}: binary data, not a text table")
     start = sample.lstrip()[:2048].lower()
@@ -406,14 +408,18 @@ def _read_csv(data: bytes, text: str | None, encoding: str, origin: str, limit: 
     utf8 = data if encoding == "UTF-8" or text is None else text.encode("utf-8")
     _check_header_line(utf8, delimiter, origin)
     # Lines that are not empty, less the header: at least the rows (a value spanning lines adds
-    # lines), counted with memchr before anything is parsed.
-    lines = utf8.count(b"\n") - utf8.count(b"\n\n") + (not utf8.endswith(b"\n")) - 1
+    # lines), counted before anything is parsed. All lines first (one pass, which the fast parse
+    # below reuses); the empty ones only when that is above the limit.
+    newlines = utf8.count(b"\n")
+    lines = newlines + (not utf8.endswith(b"\n")) - 1
+    if lines > limit:
+        lines -= utf8.count(b"\n\n")
     if lines > limit:
         raise InputError(
             f"{origin}: {lines:,} data lines, above the limit of {limit:,} rows; split the file, "
             f"or lift the limit (up to {MAX_ROWS:,}: --max-rows, max_rows=) if the memory is there"
         )
-    fast = _csv_fast(utf8, delimiter)
+    fast = _csv_fast(utf8, delimiter, newlines)
     if fast is not None:
         headers, cells = fast
         rows = np.arange(2, len(cells) + 2, dtype=np.int64)
@@ -450,8 +456,9 @@ def _check_header_line(utf8: bytes, delimiter: str, origin: str) -> None:
         )
 
 
-def _csv_fast(utf8: bytes, delimiter: str) -> tuple[list[str], pd.DataFrame] | None:
+def _csv_fast(utf8: bytes, delimiter: str, newlines: int) -> tuple[list[str], pd.DataFrame] | None:
     """Whole-file parse with pandas (pyarrow when installed), or None when line numbers would lie.
+    ``newlines`` is the number of newline bytes in ``utf8``.
 
     Line numbers are simply ``index + 2`` only if the file has no blank line and every record is
     one line; that holds exactly when there is no empty line and the record count equals the line
@@ -474,7 +481,7 @@ def _csv_fast(utf8: bytes, delimiter: str) -> tuple[list[str], pd.DataFrame] | N
             end -= 1
         if engine == "c" and (utf8.find(b"\n\n", 0, end) >= 0 or (end and utf8[0] == 0x0A)):
             return None
-        lines = utf8.count(b"\n", 0, end) + 1
+        lines = newlines - (len(utf8) - end) + 1  # the newlines before ``end``
     options: dict[str, Any] = {
         "sep": delimiter,
         "header": None,

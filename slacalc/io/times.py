@@ -269,8 +269,9 @@ class _Out:
     def done(self) -> ParsedTimes:
         missing = np.iinfo(np.int64).min
         far = (self.ns != missing) & ((self.ns < EARLIEST.value) | (self.ns > LATEST.value))
-        self.problem[far & (self.problem == "")] = OUT_OF_RANGE
-        ns = np.where(self.problem != "", missing, self.ns)
+        failed = self.problem != ""
+        self.problem[far & ~failed] = OUT_OF_RANGE
+        ns = np.where(failed | far, missing, self.ns)
         utc = pd.Series(pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"))
         return ParsedTimes(utc, self.empty, self.problem, self.naive, self.serial)
 

@@ -1,0 +1,146 @@
+"""The reader checks each distinct value of a text column once and gives the answer to every cell.
+
+Whatever the shortcut, every cell must be told exactly what checking it alone would say: the
+same value, the same reason, on its own row.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from slacalc.io.cells import check_percent, check_text, check_whole, distinct
+from slacalc.io.outages import read_outages
+
+FORMULA = "starts with '=', so a spreadsheet would run it as a formula; remove that character"
+
+
+def _arrow(values: Sequence[str | None]) -> pd.Series:
+    return pd.Series(values, dtype="str")
+
+
+def test_distinct_values_in_order_of_first_appearance_with_a_code_per_cell() -> None:
+    found = distinct(_arrow(["b", "a", None, "b", "a", None]))
+    assert found is not None
+    assert found.values.tolist()[:2] == ["b", "a"]
+    assert found.values.isna().tolist() == [False, False, True]
+    assert found.codes.tolist() == [0, 1, 2, 0, 1, 2]
+
+
+def test_a_column_that_is_not_arrow_backed_has_no_distinct_values() -> None:
+    assert distinct(pd.Series(["a", "b"], dtype=object)) is None
+    assert distinct(pd.Series([1.0, 2.0])) is None
+
+
+def test_every_cell_of_a_repeated_value_gets_the_answer_of_its_own_check() -> None:
+    cells: list[str | None] = [" a", "=x", None, "a", "=x", " a"]
+    fast = check_text(_arrow(cells))
+    alone = check_text(pd.Series(cells, dtype=object))  # cell by cell
+    assert fast.values.tolist() == ["a", "=x", "", "a", "=x", "a"] == alone.values.tolist()
+    assert fast.given.tolist() == [True, True, False, True, True, True] == alone.given.tolist()
+    assert fast.problem.tolist() == ["", FORMULA, "", "", FORMULA, ""] == alone.problem.tolist()
+    assert fast.codes is None  # stripping changed values: codes of the raw text would lie
+
+
+def test_a_column_the_check_keeps_as_it_is_is_returned_with_its_codes() -> None:
+    column = _arrow(["t1", "t2", "t1"])
+    checked = check_text(column)
+    assert checked.values.equals(column)
+    assert checked.codes is not None
+    assert checked.codes.tolist() == [0, 1, 0]
+
+
+@pytest.mark.parametrize(
+    ("cells", "check"),
+    [
+        (["12", "1.5", "", "12", "-3", "1,200", "1.5"], lambda v: check_whole(v, "users")),
+        (["12.5", "12.345", "", "12.5", "101", "50 %", "12.345"], check_percent),
+    ],
+)
+def test_numbers_checked_once_per_distinct_value_agree_with_every_cell(
+    cells: list[str], check: object
+) -> None:
+    assert callable(check)
+    fast, alone = check(_arrow(cells)), check(pd.Series(cells, dtype=object))
+    np.testing.assert_array_equal(fast.values.to_numpy(), alone.values.to_numpy())
+    assert fast.problem.tolist() == alone.problem.tolist()
+    assert fast.given.tolist() == alone.given.tolist()
+    assert fast.problem[1] == fast.problem[6] != ""  # the repeated bad value, on both rows
+
+
+CSV = """id,tenant,start,end,affected_users,excluded
+=A,t1,2026-03-01T00:00Z,2026-03-01T01:00Z,5,
+=A,t1,2026-03-02T00:00Z,2026-03-02T01:00Z,5,
+EX1, t1 ,2026-03-03T00:00Z,2026-03-03T01:00Z,-1,N/A
+ EX1,t1,2026-03-04T00:00Z,2026-03-04T01:00Z,5,maintenance
+EX1,t1,2026-03-05T00:00Z,2026-03-05T01:00Z,-1,N/A
+"""
+
+
+def test_a_repeated_bad_cell_is_rejected_on_every_row_it_is_on() -> None:
+    out = read_outages(io.StringIO(CSV))
+    rejected = [(p.row, p.column, p.value, p.problem[:25]) for p in out.rejected]
+    assert rejected == [
+        (2, "id", "=A", "starts with '=', so a spr"),
+        (3, "id", "=A", "starts with '=', so a spr"),
+        (4, "affected_users", "-1", "negative users"),
+        (4, "excluded", "N/A", "not a recognised exclusio"),
+        (6, "affected_users", "-1", "negative users"),
+        (6, "excluded", "N/A", "not a recognised exclusio"),
+    ]
+    # row 5 is kept: its id and tenant stripped, its reason as written
+    assert out.frame[["row", "id", "tenant", "excluded"]].values.tolist() == [
+        [5, "EX1", "t1", "maintenance"]
+    ]
+
+
+def test_ids_that_differ_only_by_spaces_are_one_incident() -> None:
+    text = (
+        "id,tenant,start,end\n"
+        "EX1,t1,2026-03-01T00:00Z,2026-03-01T01:00Z\n"
+        " EX1,t1,2026-03-02T00:00Z,2026-03-02T01:00Z\n"
+    )
+    out = read_outages(io.StringIO(text))
+    # the raw text holds two values, the stripped ids one: still one incident of two windows
+    assert out.notes == (
+        "1 incident(s) have several windows (e.g. 'EX1': 2); each window counts on its own",
+    )
+
+
+def test_an_incident_is_its_windows_for_one_tenant() -> None:
+    rows = [("A", "t1"), ("A", "t2"), ("B", "t3"), ("C", "t1"), ("B", "t3"), ("C", "t1")]
+    text = "id,tenant,start,end\n" + "".join(
+        f"{incident},{tenant},2026-03-0{day}T00:00Z,2026-03-0{day}T01:00Z\n"
+        for day, (incident, tenant) in enumerate(rows, start=1)
+    )
+    out = read_outages(io.StringIO(text))
+    # A has one window for each of two tenants: not several; B and C have two for one tenant
+    assert out.notes == (
+        "2 incident(s) have several windows (e.g. 'B': 2); each window counts on its own",
+    )
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "large_string[pyarrow]"])
+def test_arrow_backed_frames_read_as_an_object_frame_reads(dtype: str) -> None:
+    frame = pd.read_csv(io.StringIO(CSV), dtype=object, keep_default_na=False)
+    frame.loc[1, "tenant"] = None
+    frame.loc[3, "excluded"] = None
+    typed = frame.astype(dtype)
+    assert distinct(typed["tenant"]) is not None  # each column checked on its distinct values
+    fast, alone = read_outages(typed), read_outages(frame)
+    pd.testing.assert_frame_equal(fast.frame, alone.frame)
+    assert fast.rejected == alone.rejected
+    # the six of the CSV: a missing tenant or exclusion is no problem
+    assert [(p.row, p.column) for p in fast.rejected] == [
+        (1, "id"),
+        (2, "id"),
+        (3, "affected_users"),
+        (3, "excluded"),
+        (5, "affected_users"),
+        (5, "excluded"),
+    ]
+    assert fast.frame["excluded"].tolist() == [""]  # row 4: its exclusion left empty
