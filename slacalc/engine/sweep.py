@@ -154,10 +154,10 @@ def measure(
     itself is compiled (:mod:`slacalc.engine.timeline`); numba is imported on the first
     calculation, not with slacalc.
     """
-    from slacalc.engine.timeline import sweep
+    from slacalc.engine.timeline import start_order, sweep
 
     ex = union_intervals(*clip_intervals(exclusions, edges[0], edges[-1]))
-    by_start = np.argsort(windows.sub * _SHIFT + windows.start, kind="stable")
+    by_start = start_order(windows.sub, windows.start, len(licensed_units))
     cohort, counted = windows.cohort[by_start], windows.counted[by_start]
     # share % > t  ⇔  units × 10,000 > (t × 100) × licensed units  ⇔  units > (t × 100) × users
     limit = rules.threshold_hundredths * (licensed_units // UNITS_PER_USER)

@@ -327,6 +327,27 @@ def _parts(
 
 
 @_compiled
+def start_order(sub: I64, start: I64, n_subs: Int) -> I64:
+    """The order of windows by (subscription, start), ties in input order (a stable sort): the
+    subscriptions by counting, then each one's few windows by a merge sort."""
+    head = np.zeros(n_subs + 1, np.int64)
+    for s in sub:
+        head[s + 1] += 1
+    head = np.cumsum(head)
+    order = np.empty(len(sub), np.int64)
+    at = head[:-1].copy()
+    for i in range(len(sub)):
+        order[at[sub[i]]] = i
+        at[sub[i]] += 1
+    for s in range(n_subs):
+        lo, hi = head[s], head[s + 1]
+        if hi - lo > 1:
+            mine = order[lo:hi]
+            order[lo:hi] = mine[np.argsort(start[mine], kind="mergesort")]
+    return order
+
+
+@_compiled
 def sweep(
     windows: tuple[I64, I64, I64, I64, I64],
     counted: Bool,
