@@ -88,8 +88,17 @@ class Measurement:
     holds some SLA downtime: a window's segments are contiguous and never cross a period edge."""
 
 
-def distinct(values: I64) -> I64:
-    """The sorted distinct values (a sort and a mask: faster than ``np.unique`` on int64)."""
+def distinct(values: I64, below: int | None = None) -> I64:
+    """The sorted distinct values (a sort and a mask: faster than ``np.unique`` on int64).
+
+    Given ``below``, a bound every value lies under (none is negative), and when it is not much
+    more than the number of values, they are marked in a table of that size instead: no sort,
+    and memory still of the order of the values.
+    """
+    if below is not None and below <= 4 * len(values):
+        seen = np.zeros(below, dtype=bool)
+        seen[values] = True
+        return np.flatnonzero(seen).astype(np.int64)
     ordered = np.sort(values)
     keep = np.ones(len(ordered), dtype=bool)
     keep[1:] = ordered[1:] != ordered[:-1]
