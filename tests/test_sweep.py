@@ -25,3 +25,35 @@ def test_distinct_by_table_or_by_sort_gives_the_sorted_distinct_values(
 def test_distinct_worked_by_hand() -> None:
     # 5, 1, 5, 3, 1 → 1, 3, 5; bound 6 ≤ 4 × 5 values, so by the table.
     assert sweep.distinct(np.array([5, 1, 5, 3, 1], dtype=np.int64), 6).tolist() == [1, 3, 5]
+
+
+def test_the_compiled_sweep_is_compiled_once_whatever_the_arrays_layout() -> None:
+    """Read-only or int32 inputs give the same measurement and reuse the one compiled version:
+    numba would otherwise compile again (seconds) in the middle of a user's calculation."""
+    from slacalc.engine import timeline
+
+    def arrays(kind: type[np.integer], writable: bool) -> sweep.Measurement:
+        def a(*values: int) -> np.ndarray:
+            out = np.array(values, dtype=kind)
+            out.setflags(write=writable)
+            return out
+
+        # One whole-population window of 3 users from 10 s to 40 s, an exclusion from 20 s to
+        # 25 s, one period 0 … 100 s, 10 licensed users: 25 s down × 3 users = 75 user-seconds.
+        return sweep.measure(
+            sweep.Windows(a(0), a(10), a(40), a(30_000), a(-1), np.array([True])),
+            (a(0), a(20), a(25)),
+            a(100_000),
+            a(0, 100),
+            (a(0), a(0)),
+            sweep.Rules("user_minutes", 0, False, 0),
+        )
+
+    plain = arrays(np.int64, True)
+    compiled = len(timeline.sweep.signatures), len(timeline.start_order.signatures)
+    odd = arrays(np.int32, False)
+    assert (len(timeline.sweep.signatures), len(timeline.start_order.signatures)) == compiled
+    for m in (plain, odd):
+        assert m.downtime_seconds.tolist() == [25]
+        assert m.downtime_units.tolist() == [25 * 30_000]  # 75 user-seconds in 1/10,000 users
+        assert m.impact_units.tolist() == [30 * 30_000]  # impact ignores the exclusion

@@ -165,23 +165,22 @@ def measure(
     """
     from slacalc.engine.timeline import start_order, sweep
 
-    ex = union_intervals(*clip_intervals(exclusions, edges[0], edges[-1]))
-    by_start = start_order(windows.sub, windows.start, len(licensed_units))
-    cohort, counted = windows.cohort[by_start], windows.counted[by_start]
+    sub, start, end, weight, cohort = (
+        _plain(a) for a in (windows.sub, windows.start, windows.end, windows.weight, windows.cohort)
+    )
+    counted = np.require(windows.counted, np.bool_, _LAYOUT)
+    licensed_units, edges = _plain(licensed_units), _plain(edges)
+    ex = union_intervals(*(_plain(a) for a in clip_intervals(exclusions, edges[0], edges[-1])))
+    by_start = start_order(sub, start, len(licensed_units))
+    cohort, counted = cohort[by_start], counted[by_start]
     # share % > t  ⇔  units × 10,000 > (t × 100) × licensed units  ⇔  units > (t × 100) × users
     limit = rules.threshold_hundredths * (licensed_units // UNITS_PER_USER)
     same = bool(np.all(counted | (cohort < 0)))  # every cohort counts: SLA sums = impact sums
-    segments, down, sums, (window, first, end) = sweep(
-        (
-            windows.sub[by_start],
-            windows.start[by_start],
-            windows.end[by_start],
-            windows.weight[by_start],
-            cohort,
-        ),
+    segments, down, sums, (window, first, last) = sweep(
+        (sub[by_start], start[by_start], end[by_start], weight[by_start], cohort),
         counted,
         ex,
-        active,
+        (_plain(active[0]), _plain(active[1])),
         licensed_units,
         limit,
         edges,
@@ -204,8 +203,17 @@ def measure(
             impact_weight=impact_weight,
             down=down,
         ),
-        window_spans=(by_start[window], first, end),
+        window_spans=(by_start[window], first, last),
     )
+
+
+_LAYOUT: tuple[Literal["C_CONTIGUOUS"], Literal["WRITEABLE"]] = ("C_CONTIGUOUS", "WRITEABLE")
+
+
+def _plain(values: I64) -> I64:
+    """``values`` as int64 in C order and writable, copied only if they are not: the compiled
+    sweep is compiled once, for that layout (numba compiles again for any other)."""
+    return np.require(values, np.int64, _LAYOUT)
 
 
 def slots(active: tuple[I64, I64], n_periods: int, sub: I64, period: I64) -> tuple[I64, Bool]:
