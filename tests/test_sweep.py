@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -57,3 +58,30 @@ def test_the_compiled_sweep_is_compiled_once_whatever_the_arrays_layout() -> Non
         assert m.downtime_seconds.tolist() == [25]
         assert m.downtime_units.tolist() == [25 * 30_000]  # 75 user-seconds in 1/10,000 users
         assert m.impact_units.tolist() == [30 * 30_000]  # impact ignores the exclusion
+
+
+def test_without_a_folder_for_the_cache_the_sweep_compiles_uncached(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """numba refuses ``cache=True`` with a RuntimeError where no folder is writable (a read-only
+    install and no home, as in some containers): the kernel is then compiled without a disk
+    cache rather than failing the import."""
+    import numba
+
+    from slacalc.engine import timeline
+
+    real = numba.njit
+
+    def refusing(**options: object) -> object:
+        if options.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")
+        return real(**options)
+
+    monkeypatch.setattr(numba, "njit", refusing)
+
+    def twice(x: int) -> int:
+        return 2 * x
+
+    compiled = timeline._compiled(twice)
+    assert compiled(21) == 42
+    assert compiled.signatures  # compiled by numba, not run as plain Python

@@ -22,18 +22,33 @@ portfolio that ``calculate`` sweeps in two threads run on two cores.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numba
 import numpy as np
 import numpy.typing as npt
 
+if TYPE_CHECKING:
+    from numba.core.dispatcher import Dispatcher
+
 I64 = npt.NDArray[np.int64]
 Bool = npt.NDArray[np.bool_]
 Int = int | np.int64
 
-_compiled = numba.njit(cache=True, nogil=True)
+_F = TypeVar("_F", bound=Callable[..., Any])
 _FAR = 1 << 62  # beyond any epoch second and any subscription number
+
+
+def _compiled(function: _F) -> Dispatcher[_F]:
+    """Compile ``function`` with numba, its machine code cached on disk. Where no folder can hold
+    the cache (a read-only install and no writable home, as in some containers, where numba
+    refuses ``cache=True`` with a ``RuntimeError``), it is compiled in each process instead."""
+    try:
+        compiled = numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError:
+        compiled = numba.njit(nogil=True)(function)
+    return compiled
 
 
 @_compiled
