@@ -15,8 +15,9 @@ portfolio at once:
 4. each counting window's part in each period is kept where it holds some downtime.
 
 The functions are compiled on first use and the machine code is cached on disk (numba's
-``cache=True``: beside this module, or in the user's cache folder when that is not writable), so a
-new process loads it instead of compiling again. They release the GIL, so the two halves of a
+``cache=True``: beside this module, or in the user's cache folder when that is not writable; where
+neither is, in no folder, see :func:`_compiled`), so a new process loads it instead of compiling
+again. They release the GIL, so the two halves of a
 portfolio that ``calculate`` sweeps in two threads run on two cores.
 """
 
