@@ -15,7 +15,8 @@ The folders are the layers; a layer imports only those below it (``tests/test_la
     claims/     the claims register (storage beside the front ends)
     excel/, cli/, app/ (Streamlit), distributed (Dask)   front ends
     report/     what every front end says alike
-    engine/     sweep, maintenance, credits, deadlines, results, calculate, error_rate, scenarios
+    engine/     sweep, timeline, maintenance, credits, deadlines, results, calculate, error_rate,
+                scenarios
     io/         cells, headers, times, tables, outages, customers, metrics
     model/      contract, registry, terms, periods, money, limits, bundled
     errors      the SlacalcError tree and RowProblem

@@ -82,25 +82,115 @@ def test_nested_windows_in_process_match_the_hand_worked_figures() -> None:
     assert row["availability_percent"] == Decimal("99.9774209229")
 
 
-ranges = st.lists(
-    st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 9), st.integers(0, 3)),
-    max_size=30,
+#: Windows of two subscriptions on a 0…40 s timeline cut into periods at 0, 15, 28 and 40 s:
+#: (sub, start, length, affected units, cohort or −1 for the whole population, counted).
+windows = st.lists(
+    st.tuples(
+        st.integers(0, 1),
+        st.integers(0, 39),
+        st.integers(0, 12),
+        st.integers(1, 9).map(lambda k: k * 1_000),
+        st.integers(-1, 2),
+        st.booleans(),
+    ),
+    max_size=25,
 )
+exclusions = st.lists(
+    st.tuples(st.integers(0, 1), st.integers(0, 39), st.integers(1, 8)), max_size=3
+)
+EDGES = (0, 15, 28, 40)
+CAP = (20_000, 10_000)  # licensed units (2 users and 1): low enough that the cap is reached
 
 
-@settings(max_examples=60, deadline=None)
-@given(ranges, st.integers(1, 45))
-def test_the_segment_tree_equals_the_largest_weight_counted_slot_by_slot(
-    rows: list[tuple[int, int, int, int]], n: int
+@settings(max_examples=150, deadline=None)
+@given(
+    windows,
+    exclusions,
+    st.sampled_from(["user_minutes", "time"]),
+    st.integers(0, 10_000),  # the threshold percent × 100
+    st.booleans(),
+    st.integers(0, 4),
+)
+def test_the_sweep_equals_the_rule_applied_second_by_second(
+    rows: list[tuple[int, int, int, int, int, bool]],
+    excluded: list[tuple[int, int, int]],
+    method: str,
+    threshold: int,
+    inclusive: bool,
+    minimum: int,
 ) -> None:
-    """cover_max and the per-cohort sum against the rule applied one slot at a time."""
-    spans = [(min(a, b, n), min(max(a, b), n), w, c) for a, b, w, c in rows]
+    """measure against the rules of docs/rules.md worked one second at a time: in each second a
+    cohort's users are its largest active window, cohorts add up, the total is at least the largest
+    whole-population window and at most the licensed users; excluded seconds are never down; the
+    time method counts a second when the share passes the threshold; shorter runs than the
+    minimum do not count. Nested, touching, empty and uncounted windows all occur."""
+    spans = [(s, a, min(a + n, 40), w, c, k or c < 0) for s, a, n, w, c, k in rows]
+    cut = [(s, a, min(a + n, 40)) for s, a, n in excluded]
 
-    def largest(k: int, cohort: int | None = None) -> int:
-        hits = [w for lo, hi, w, c in spans if lo <= k < hi and cohort in (None, c)]
-        return max(hits, default=0)
+    def level(sub: int, t: int, counted_only: bool) -> int:
+        on = [(w, c, k) for s, a, b, w, c, k in spans if s == sub and a <= t < b]
+        by_cohort: dict[int, int] = {}
+        for w, c, k in on:
+            if c >= 0 and (k or not counted_only):
+                by_cohort[c] = max(by_cohort.get(c, 0), w)
+        whole = max([w for w, c, _ in on if c < 0], default=0)
+        return min(max(sum(by_cohort.values()), whole), CAP[sub])
 
-    first, last, weight, cohort = np.array(spans, dtype=np.int64).reshape(-1, 4).T
-    assert sweep.cover_max(first, last, weight, n).tolist() == [largest(k) for k in range(n)]
-    summed = [sum(largest(k, g) for g in range(4)) for k in range(n)]
-    assert sweep._cohort_total(cohort, first, last, weight, n).tolist() == summed
+    def down_seconds(sub: int) -> list[bool]:
+        limit = threshold * (CAP[sub] // sweep.UNITS_PER_USER)  # share > t %  ⇔  units > t × users
+        out = []
+        for t in range(40):
+            sla = level(sub, t, counted_only=True)
+            hit = sla > 0 and (method != "time" or (sla >= limit if inclusive else sla > limit))
+            out.append(hit and not any(s == sub and a <= t < b for s, a, b in cut))
+        # Runs of consecutive downtime shorter than the minimum do not count.
+        t = 0
+        while t < 40:
+            if not out[t]:
+                t += 1
+                continue
+            end = t
+            while end < 40 and out[end]:
+                end += 1
+            if end - t < minimum:
+                out[t:end] = [False] * (end - t)
+            t = end
+        return out
+
+    active = [(s, p) for s in (0, 1) for p in range(3)]
+    m = sweep.measure(
+        sweep.Windows(
+            *(np.array([r[i] for r in spans], dtype=np.int64) for i in (0, 1, 2, 3, 4)),
+            counted=np.array([r[5] for r in spans], dtype=bool),
+        ),
+        tuple(np.array([r[i] for r in cut], dtype=np.int64) for i in range(3)),
+        np.array(CAP, dtype=np.int64),
+        np.array(EDGES, dtype=np.int64),
+        tuple(np.array(x, dtype=np.int64) for x in zip(*active, strict=True)),
+        sweep.Rules(method, threshold, inclusive, minimum),  # type: ignore[arg-type]
+    )
+    for i, (sub, p) in enumerate(active):
+        seconds = range(EDGES[p], EDGES[p + 1])
+        down = down_seconds(sub)
+        expected = (
+            sum(down[t] for t in seconds),
+            sum(
+                (CAP[sub] if method == "time" else level(sub, t, counted_only=True))
+                for t in seconds
+                if down[t]
+            ),
+            sum(level(sub, t, counted_only=False) for t in seconds),
+        )
+        got = (m.downtime_seconds[i], m.downtime_units[i], m.impact_units[i])
+        assert tuple(int(x) for x in got) == expected
+    # The window parts kept are those of counting windows over some down second, per period.
+    kept = {
+        (int(w), int(m.segments.period[f]))
+        for w, f in zip(m.window_spans[0], m.window_spans[1], strict=True)
+    }
+    assert kept == {
+        (i, p)
+        for i, (s, a, b, _, _, k) in enumerate(spans)
+        for p in range(3)
+        if k and any(down_seconds(s)[t] for t in range(max(a, EDGES[p]), min(b, EDGES[p + 1])))
+    }

@@ -545,7 +545,7 @@ def _one_contract(
         [w_period, np.tile(np.array(req_idx, dtype=np.int64), len(sub_ids))]
     )
     n_periods = len(plist)
-    keys = distinct(act_sub * n_periods + act_period)
+    keys = distinct(act_sub * n_periods + act_period, len(subs.users) * n_periods)
     active = (keys // n_periods, keys % n_periods)
 
     # Exclusions: each subscription's excluded rows, and the contract's scheduled maintenance,

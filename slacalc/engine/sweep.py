@@ -1,8 +1,9 @@
 """The downtime sweep: outage windows, exclusions and period edges in; per-period downtime out.
 
-Everything here works on whole numpy arrays. Times are int64 epoch seconds; affected users are int64
-*units* of 1/10,000 user (``UNITS_PER_USER``), so a whole user count and a percent with two decimals
-of a population are both exact integers and no float ever decides a number.
+The preparation works on whole numpy arrays; the sweep itself is one compiled pass per
+subscription (:mod:`slacalc.engine.timeline`). Times are int64 epoch seconds; affected users are
+int64 *units* of 1/10,000 user (``UNITS_PER_USER``), so a whole user count and a percent with two
+decimals of a population are both exact integers and no float ever decides a number.
 
 How the rules of docs/rules.md map onto the arrays:
 
@@ -11,8 +12,8 @@ How the rules of docs/rules.md map onto the arrays:
 2. Exclusions are unioned and subtracted segment by segment (true interval subtraction).
 3. In each segment, a cohort's affected users are the largest of its active windows; cohorts add up;
    the total is never below the largest whole-population window nor above the licensed users.
-   The largest is found with a segment tree over each window's range of segments, never by
-   pairing windows with segments: nested windows cost no more than disjoint ones.
+   The largest is the top of a heap per cohort of the windows covering the segment, never found
+   by pairing windows with segments: nested windows cost no more than disjoint ones.
 4. ``user_minutes`` weighs each down second by the affected users; ``time`` counts a second as down
    when the affected share passes the contract's threshold; runs shorter than the minimum
    consecutive downtime are dropped.
@@ -87,8 +88,17 @@ class Measurement:
     holds some SLA downtime: a window's segments are contiguous and never cross a period edge."""
 
 
-def distinct(values: I64) -> I64:
-    """The sorted distinct values (a sort and a mask: faster than ``np.unique`` on int64)."""
+def distinct(values: I64, below: int | None = None) -> I64:
+    """The sorted distinct values (a sort and a mask: faster than ``np.unique`` on int64).
+
+    Given ``below``, a bound every value lies under (none is negative), and when it is not much
+    more than the number of values, they are marked in a table of that size instead: no sort,
+    and memory still of the order of the values.
+    """
+    if below is not None and below <= 4 * len(values):
+        seen = np.zeros(below, dtype=bool)
+        seen[values] = True
+        return np.flatnonzero(seen).astype(np.int64)
     ordered = np.sort(values)
     keep = np.ones(len(ordered), dtype=bool)
     keep[1:] = ordered[1:] != ordered[:-1]
@@ -138,63 +148,6 @@ def explode(first: I64, count: I64) -> tuple[I64, I64]:
     return owner, member
 
 
-def cover_max(first: I64, last: I64, weight: I64, n: int) -> I64:
-    """Per slot of ``0 … n−1``, the largest ``weight`` of the ranges ``[first, last)`` covering it
-    (0 where none does).
-
-    A segment tree with "raise to at least" range updates: each range lands on at most two nodes
-    per level, then every node hands its value down to its children. So the work is
-    O((N + n) log n) and the memory O(N + n) whatever the overlap: a thousand windows nested
-    inside each other cost what a thousand disjoint ones do.
-    """
-    size = 1 << max(n - 1, 0).bit_length()
-    tree = np.zeros(2 * size, dtype=np.int64)
-    live = first < last
-    lo, hi, w = first[live] + size, last[live] + size, weight[live]
-    while len(lo):
-        odd = (lo & 1).astype(bool)
-        np.maximum.at(tree, lo[odd], w[odd])
-        lo = lo + odd
-        odd = (hi & 1).astype(bool)
-        hi = hi - odd
-        np.maximum.at(tree, hi[odd], w[odd])
-        lo, hi = lo >> 1, hi >> 1
-        live = lo < hi
-        lo, hi, w = lo[live], hi[live], w[live]
-    level = 2
-    while level < 2 * size:
-        parents = np.repeat(tree[level // 2 : level], 2)
-        np.maximum(tree[level : 2 * level], parents, out=tree[level : 2 * level])
-        level *= 2
-    return tree[size : size + n]
-
-
-def _cohort_total(cohort: I64, first: I64, last: I64, weight: I64, n: int) -> I64:
-    """Per segment of ``0 … n−1``: the sum over cohorts of each cohort's largest weight among its
-    ranges ``[first, last)`` covering the segment.
-
-    Each cohort's largest weight changes only at its own range ends, so it is computed on those
-    points alone (:func:`cover_max` over all cohorts side by side) and then spread over the
-    segments as steps: no table of segments × cohorts and no segment × window pairs.
-    """
-    if len(cohort) == 0:
-        return np.zeros(n, dtype=np.int64)
-    width = np.int64(n + 1)
-    a, b = cohort * width + first, cohort * width + last
-    points = distinct(np.concatenate([a, b]))
-    local = cover_max(
-        np.searchsorted(points, a).astype(np.int64),
-        np.searchsorted(points, b).astype(np.int64),
-        weight,
-        len(points) - 1,
-    )
-    # A local piece with a weight lies inside one cohort's points, so its ends are segment edges.
-    step = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(step, points[:-1] % width, local)
-    np.add.at(step, points[1:] % width, -local)
-    return np.cumsum(step[:-1])
-
-
 def measure(
     windows: Windows,
     exclusions: tuple[I64, I64, I64],
@@ -206,104 +159,41 @@ def measure(
     """Sweep every subscription's timeline once and sum downtime per (subscription, period).
 
     ``exclusions`` are (sub, start, end) intervals, ``edges`` the sorted period edges (epoch s)
-    covering every window, and ``active`` the (sub, period) pairs to report.
+    covering every window, and ``active`` the sorted (sub, period) pairs to report. The sweep
+    itself is compiled (:mod:`slacalc.engine.timeline`); numba is imported on the first
+    calculation, not with slacalc.
     """
-    ex_sub, ex_start, ex_end = union_intervals(*clip_intervals(exclusions, edges[0], edges[-1]))
-    active_sub, active_period = active
-    # Every subscription's timeline is cut at its windows, its exclusions and the period edges.
-    edge_sub = distinct(active_sub)
-    points = np.concatenate(
-        [
-            windows.sub * _SHIFT + windows.start,
-            windows.sub * _SHIFT + windows.end,
-            ex_sub * _SHIFT + ex_start,
-            ex_sub * _SHIFT + ex_end,
-            (edge_sub[:, None] * _SHIFT + edges[None, :]).ravel(),
-        ]
+    from slacalc.engine.timeline import start_order, sweep
+
+    sub, start, end, weight, cohort = (
+        _plain(a) for a in (windows.sub, windows.start, windows.end, windows.weight, windows.cohort)
     )
-    bounds = distinct(points)
-    seg_sub = bounds[:-1] // _SHIFT
-    seg_start = bounds[:-1] - seg_sub * _SHIFT
-    seg_end = bounds[1:] - seg_sub * _SHIFT
-    n = len(seg_start)
-    real = (bounds[1:] // _SHIFT) == seg_sub  # a segment never spans two subscriptions
-    duration = np.where(real, seg_end - seg_start, 0).astype(np.int64)
-
-    # The segments each window covers, as a range [w_first, w_last) of segment indices. Windows
-    # are taken in start order: sorted queries make searchsorted cache-friendly.
-    by_start = np.argsort(windows.sub * _SHIFT + windows.start, kind="stable")
-    w_sub, w_start, w_end = windows.sub[by_start], windows.start[by_start], windows.end[by_start]
-    weight, cohort = windows.weight[by_start], windows.cohort[by_start]
-    w_first = np.searchsorted(bounds, w_sub * _SHIFT + w_start).astype(np.int64)
-    w_last = np.searchsorted(bounds, w_sub * _SHIFT + w_end).astype(np.int64)
-    whole = cohort < 0
-    part = ~whole
-    sla_part = part & windows.counted[by_start]
-
-    def cohorts(rows: Bool) -> I64:
-        return _cohort_total(cohort[rows], w_first[rows], w_last[rows], weight[rows], n)
-
-    whole_max = cover_max(w_first[whole], w_last[whole], weight[whole], n)
-    all_cohorts = cohorts(part)
-    # Every cohort counts under the usual contract: the same sums, computed once.
-    sla_cohorts = all_cohorts if sla_part.sum() == part.sum() else cohorts(sla_part)
-    cap = licensed_units[seg_sub]
-    impact_weight = np.minimum(np.maximum(all_cohorts, whole_max), cap)
-    sla_weight = np.minimum(np.maximum(sla_cohorts, whole_max), cap)
-
-    # Exclusions: coverage count over segments (the union never overlaps itself).
-    cover = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(cover, np.searchsorted(bounds, ex_sub * _SHIFT + ex_start), 1)
-    np.add.at(cover, np.searchsorted(bounds, ex_sub * _SHIFT + ex_end), -1)
-    excluded = np.cumsum(cover)[:n] > 0
-
-    if rules.method == "time":
-        # share % > t  ⇔  units × 10,000 > (t × 100) × licensed units  ⇔  units > (t × 100) × users
-        limit = rules.threshold_hundredths * (cap // UNITS_PER_USER)
-        down = sla_weight >= limit if rules.threshold_inclusive else sla_weight > limit
-        down &= sla_weight > 0
-    else:
-        down = sla_weight > 0
-    down &= ~excluded & real & (duration > 0)
-    if rules.minimum_seconds > 0:
-        down &= _long_enough(down, seg_sub, duration, rules.minimum_seconds)
-    sla_weight = np.where(down, sla_weight, 0)
-    if rules.method == "time":
-        sla_weight = np.where(down, cap, 0)  # a down minute counts as a full outage
-
-    period = np.clip(np.searchsorted(edges, seg_start, side="right") - 1, 0, len(edges) - 2)
-    # Segments are in (subscription, time) order, so each (subscription, period) is one run of
-    # them: sum each run exactly in int64 (reduceat) and place the runs, not every segment.
-    head = np.ones(n, dtype=bool)
-    head[1:] = (seg_sub[1:] != seg_sub[:-1]) | (period[1:] != period[:-1])
-    heads = np.flatnonzero(head)
-    slot, hit = slots(active, len(edges) - 1, seg_sub[heads], period[heads])
-    downtime_seconds = np.zeros(len(active_sub), dtype=np.int64)
-    downtime_units = np.zeros(len(active_sub), dtype=np.int64)
-    impact_units = np.zeros(len(active_sub), dtype=np.int64)
-    for out, per_segment in (  # ``duration`` is 0 on the gaps between subscriptions
-        (downtime_seconds, np.where(down, duration, 0)),
-        (downtime_units, duration * sla_weight),
-        (impact_units, duration * impact_weight),
-    ):
-        if len(heads):
-            np.add.at(out, slot[hit], np.add.reduceat(per_segment, heads)[hit])
-
-    # Each counting window's part in each period, kept where it holds some SLA downtime. A part
-    # that starts or ends where its window does starts or ends on the window's own segment.
-    origin, piece_sub, piece_start, piece_end, _ = split_at_edges(w_sub, w_start, w_end, edges)
-    piece_first, piece_last = w_first[origin], w_last[origin]
-    for piece, at, own in ((piece_first, piece_start, w_start), (piece_last, piece_end, w_end)):
-        cut = np.flatnonzero(at != own[origin])
-        piece[cut] = np.searchsorted(bounds, piece_sub[cut] * _SHIFT + at[cut])
-    down_before = np.concatenate([[0], np.cumsum(down)])
-    held = (down_before[piece_last] > down_before[piece_first]) & (sla_part | whole)[origin]
+    counted = np.require(windows.counted, np.bool_, _LAYOUT)
+    licensed_units, edges = _plain(licensed_units), _plain(edges)
+    ex = union_intervals(*(_plain(a) for a in clip_intervals(exclusions, edges[0], edges[-1])))
+    by_start = start_order(sub, start, len(licensed_units))
+    cohort, counted = cohort[by_start], counted[by_start]
+    # share % > t  ⇔  units × 10,000 > (t × 100) × licensed units  ⇔  units > (t × 100) × users
+    limit = rules.threshold_hundredths * (licensed_units // UNITS_PER_USER)
+    same = bool(np.all(counted | (cohort < 0)))  # every cohort counts: SLA sums = impact sums
+    segments, down, sums, (window, first, last) = sweep(
+        (sub[by_start], start[by_start], end[by_start], weight[by_start], cohort),
+        counted,
+        ex,
+        (_plain(active[0]), _plain(active[1])),
+        licensed_units,
+        limit,
+        edges,
+        int(_SHIFT),
+        (rules.method == "time", rules.threshold_inclusive, rules.minimum_seconds, same),
+    )
+    seg_sub, seg_start, seg_end, period, sla_weight, impact_weight = segments
     return Measurement(
-        sub=active_sub,
-        period=active_period,
-        downtime_seconds=downtime_seconds,
-        downtime_units=downtime_units,
-        impact_units=impact_units,
+        sub=active[0],
+        period=active[1],
+        downtime_seconds=sums[0],
+        downtime_units=sums[1],
+        impact_units=sums[2],
         segments=Segments(
             sub=seg_sub,
             start=seg_start,
@@ -313,19 +203,17 @@ def measure(
             impact_weight=impact_weight,
             down=down,
         ),
-        window_spans=(by_start[origin[held]], piece_first[held], piece_last[held]),
+        window_spans=(by_start[window], first, last),
     )
 
 
-def _long_enough(down: Bool, sub: I64, duration: I64, minimum: int) -> Bool:
-    """True for down segments in a run of consecutive downtime of at least ``minimum`` seconds."""
-    n = len(down)
-    run_start = np.ones(n, dtype=bool)
-    run_start[1:] = (down[1:] != down[:-1]) | (sub[1:] != sub[:-1])
-    run = np.cumsum(run_start) - 1
-    length = np.zeros(int(run[-1]) + 1 if n else 0, dtype=np.int64)
-    np.add.at(length, run, duration)
-    return np.asarray(length[run] >= minimum, dtype=bool)
+_LAYOUT: tuple[Literal["C_CONTIGUOUS"], Literal["WRITEABLE"]] = ("C_CONTIGUOUS", "WRITEABLE")
+
+
+def _plain(values: I64) -> I64:
+    """``values`` as int64 in C order and writable, copied only if they are not: the compiled
+    sweep is compiled once, for that layout (numba compiles again for any other)."""
+    return np.require(values, np.int64, _LAYOUT)
 
 
 def slots(active: tuple[I64, I64], n_periods: int, sub: I64, period: I64) -> tuple[I64, Bool]:
