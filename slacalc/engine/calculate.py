@@ -7,7 +7,10 @@ table with :mod:`slacalc.engine.credits` and :mod:`slacalc.engine.deadlines`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -113,27 +116,121 @@ def calculate(
         raise InputError("tenant= picks the customer of users=; with customers= each is calculated")
     chosen = None if contract is None else registry.resolve(contract)
     custs = _customers(chosen, customers, users, monthly_fee, currency, cohorts, registry)
-    if custs.frame.empty:
-        raise _no_customers(custs)
-    contracts_by_id = {
-        cid: chosen if chosen is not None and cid == chosen.id else registry.resolve(cid)
-        for cid in custs.frame["contract"].unique()
-    }
-    subs = _subscriptions(custs, contracts_by_id)
+    contracts_by_id = _contracts_of(chosen, custs, registry)
+    requested = _labels(periods)
+    if customers is None:
+        return _results(_prepare(table, custs, contracts_by_id, single=True), table, requested)
+    return _results(_kept(table, custs, contracts_by_id), table, requested)
+
+
+def calculate_moved(
+    outages: Outages,
+    moved: pd.DataFrame,
+    contract: Contract | None,
+    *,
+    customers: Customers,
+    contracts: ContractSources | None = None,
+    periods: Iterable[str] | None = None,
+) -> Results:
+    """``calculate(replace(outages, frame=moved), contract, customers=customers, ...)`` for a
+    ``moved`` frame that is ``outages.frame`` row for row with only ``start`` and ``end``
+    changed (a what-if that lengthens windows).
+
+    What ``calculate`` derives from everything but the times (the matching of windows to
+    subscriptions, the affected users, the incident ids) is taken from the last portfolio
+    calculation on the same ``outages`` and customers when there is one, so a what-if after its
+    baseline pays only the sweep and the table.
+    """
+    if len(moved) != len(outages.frame):
+        raise CalculationError("a moved outage table keeps every row of the table it moves")
+    registry = ContractRegistry.of(contracts)
+    chosen = None if contract is None else registry.resolve(contract)
+    custs = _customers(chosen, customers, None, None, "USD", None, registry)
+    contracts_by_id = _contracts_of(chosen, custs, registry)
+    prepared = _kept(outages, custs, contracts_by_id)
+    return _results(prepared, dataclasses.replace(outages, frame=moved), _labels(periods))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a calculation derives from its inputs before it looks at any window's times: the
+    subscriptions, the outage rows matched to them with their affected units, and the incident
+    ids factorised. A what-if that only moves windows reuses it (:func:`calculate_moved`)."""
+
+    customers: Customers
+    contracts: Mapping[str, Contract]
+    subs: _Subs
+    weights: _Weighted
+    problems: tuple[RowProblem, ...]
+    ids: _Ids
+
+
+def _prepare(
+    table: Outages, custs: Customers, contracts: Mapping[str, Contract], *, single: bool
+) -> _Prepared:
+    subs = _subscriptions(custs, contracts)
     headers = {field: header for header, field in table.mapping.items()}
     with ThreadPoolExecutor(max_workers=_THREADS) as pool:
         # Hashing the incident ids runs in Arrow outside the GIL, beside the matching.
         pending_ids = pool.submit(_Ids.of, table.frame["id"])
-        pairs, problems = _match(table.frame, subs, headers, single=customers is None)
+        pairs, problems = _match(table.frame, subs, headers, single=single)
         weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
-        problems += more
-        requested = _labels(periods)
-        groups = [
-            (contracts_by_id[cid], group)
-            for cid in sorted(contracts_by_id)
-            for group in _groups(subs.contract == cid, weights, len(table.frame))
-        ]
         ids = pending_ids.result()
+    return _Prepared(custs, contracts, subs, weights, tuple(problems + more), ids)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The last portfolio's prepared inputs, and the outage table (held weakly) they came from."""
+
+    outages: weakref.ref[Outages]
+    prepared: _Prepared
+
+    def serves(self, table: Outages, custs: Customers, contracts: Mapping[str, Contract]) -> bool:
+        """Whether these prepared inputs are those of ``table``, ``custs`` and ``contracts``."""
+        mine = self.prepared
+        return (
+            self.outages() is table
+            and dict(mine.contracts) == dict(contracts)
+            and mine.customers.frame.equals(custs.frame)
+            and mine.customers.cohorts.equals(custs.cohorts)
+        )
+
+
+_KEPT: list[_Kept] = []  # at most one: the last portfolio calculation's
+_KEPT_LOCK = threading.RLock()  # re-entered when a weakref callback runs inside
+
+
+def _kept(table: Outages, custs: Customers, contracts: Mapping[str, Contract]) -> _Prepared:
+    """The prepared inputs of a portfolio, reused when the last one was of the same outage table
+    (the same object: tables are never changed in place, a what-if makes a new one) and equal
+    customers and contracts."""
+    with _KEPT_LOCK:
+        last = _KEPT[0] if _KEPT else None
+    if last is not None and last.serves(table, custs, contracts):
+        return last.prepared
+    prepared = _prepare(table, custs, contracts, single=False)
+    with _KEPT_LOCK:
+        _KEPT[:] = [_Kept(weakref.ref(table, lambda _: _forget()), prepared)]
+    return prepared
+
+
+def _forget() -> None:
+    """Drop the kept inputs once their outage table is gone."""
+    with _KEPT_LOCK:
+        _KEPT[:] = [k for k in _KEPT if k.outages() is not None]
+
+
+def _results(prepared: _Prepared, table: Outages, requested: tuple[str, ...]) -> Results:
+    """Measure each contract's subscriptions on ``table``'s windows; the results put together."""
+    subs, weights, ids = prepared.subs, prepared.weights, prepared.ids
+    contracts_by_id = prepared.contracts
+    groups = [
+        (contracts_by_id[cid], group)
+        for cid in sorted(contracts_by_id)
+        for group in _groups(subs.contract == cid, weights, len(table.frame))
+    ]
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
         parts = list(
             pool.map(
                 lambda job: _one_contract(
@@ -149,11 +246,24 @@ def calculate(
         table=result.sort_values(["tenant", "service", "period"], kind="stable", ignore_index=True),
         evidence=lambda: _concat([p.evidence() for p in parts], EVIDENCE_COLUMNS),
         exclusions=lambda: _concat([p.exclusions() for p in parts], EXCLUSION_COLUMNS),
-        rejected=tuple(sorted(table.rejected + tuple(problems), key=lambda p: p.row)),
+        rejected=tuple(sorted(table.rejected + prepared.problems, key=lambda p: p.row)),
         contracts=contracts_by_id,
         outages=table,
-        customers=custs,
+        customers=prepared.customers,
     )
+
+
+def _contracts_of(
+    chosen: Contract | None, custs: Customers, registry: ContractRegistry
+) -> dict[str, Contract]:
+    """The contract of each contract id the customers name (``chosen`` is the one given by the
+    caller, which replaced every customer's); no customers is an error."""
+    if custs.frame.empty:
+        raise _no_customers(custs)
+    return {
+        cid: chosen if chosen is not None and cid == chosen.id else registry.resolve(cid)
+        for cid in custs.frame["contract"].unique()
+    }
 
 
 def _labels(periods: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -851,6 +961,8 @@ class _Ids:
         # in the order of the ids' integer prefixes, which is text order but for ties.
         codes, uniques = pd.factorize(column)
         names = pa.array(uniques, type=pa.string())
+        if isinstance(names, pa.ChunkedArray):  # what an empty Arrow column gives back
+            names = names.combine_chunks()
         prefix = _prefixes(names)
         order = np.argsort(prefix, kind="stable")
         rank = np.empty(len(order), dtype=np.int64)

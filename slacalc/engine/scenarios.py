@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from slacalc.engine.calculate import calculate
+from slacalc.engine.calculate import calculate, calculate_moved
 from slacalc.engine.columns import FIGURE, MONEY, PERCENT, from_decimals, missing
 from slacalc.engine.credits import (
     Availability,
@@ -374,6 +374,15 @@ def run(
         )
     assert customers is not None
     changed = apply_outages(outages, scenario, customers, single=False)
+    if _moves_only(scenario, outages, changed):  # matching and users as in the baseline
+        return calculate_moved(
+            outages,
+            changed.frame,
+            chosen,
+            customers=customers,
+            contracts=registry,
+            periods=periods,
+        )
     if chosen is None:
         if scenario.exclusions:
             return calculate(changed, customers=customers, contracts=registry, periods=periods)
@@ -387,6 +396,16 @@ def run(
         customers=customers,
         contracts=registry,
         periods=periods,
+    )
+
+
+def _moves_only(scenario: Scenario, outages: Outages, changed: Outages) -> bool:
+    """Whether the scenario changed nothing but the times of windows it kept (every row is
+    still there, in its place), so the baseline's matching and affected users still hold."""
+    return (
+        scenario.exclusions
+        and scenario.affected_factor == 1
+        and len(changed.frame) == len(outages.frame)
     )
 
 
