@@ -38,6 +38,7 @@ from slacalc.engine.columns import (
 from slacalc.engine.credits import (
     Availability,
     Credits,
+    Fees,
     choose_tiers,
     credits,
     fee_days,
@@ -74,7 +75,6 @@ from slacalc.io.outages import ASSUMED_ALL, Outages, one_tenant, read_outages
 from slacalc.io.wording import option
 from slacalc.model.contract import Contract
 from slacalc.model.limits import MAX_LICENSED_USERS
-from slacalc.model.money import money
 from slacalc.model.periods import Period, parse_period, period_containing, periods_between
 from slacalc.model.registry import ContractRegistry, ContractSources
 
@@ -753,23 +753,21 @@ def _table(
     down_s, down_u = m.downtime_seconds, m.downtime_units
     if contract.partial_minutes == "dropped":
         down_s = _whole_minutes(m, len(plist))
-    # Exact availability = 100 × up / total, in Python ints so nothing overflows or rounds.
+    # Exact availability = 100 × up / total: user-units fit in int64 (model.limits), and the
+    # comparisons check per row that their products do (credits.products_below).
     if contract.method == "user_minutes":
-        total = measured.astype(object) * users.astype(object) * UNITS_PER_USER
-        lost = down_u.astype(object)
-        per_second = users.astype(object) * UNITS_PER_USER
+        total = measured * users * UNITS_PER_USER
+        lost = down_u
+        per_second = users * UNITS_PER_USER
     else:
-        total, lost = measured.astype(object), down_s.astype(object)
-        per_second = np.ones(n, dtype=object)
+        total, lost = measured, down_s
+        per_second = np.ones(n, dtype=np.int64)
     empty = total == 0  # a fully excluded period: nothing measured, nothing lost
     total = np.where(empty, 1, total)
     avail = Availability(up=total - lost, total=total)
-    fees = subs.fee[sub]
-    with money():
-        period_fee = [
-            None if f is None else f * int(k) for f, k in zip(fees, months.tolist(), strict=True)
-        ]
-    currency = [str(c) for c in subs.currency[sub]]
+    has_fee = np.array([f is not None for f in subs.fee], dtype=bool)[sub]
+    fee_units = subs.fee_units[sub]
+    period_fee = Fees(fee_units * months, MONEY_PLACES, has_fee, subs.currency[sub])
     none = np.zeros(0, dtype=np.int64)
     first_down = _first_downtime(m, len(plist)) if _any_incident_clock(contract) else (none, none)
     # Each period is measured under the text in force on its first day (rule: versions by date).
@@ -797,8 +795,7 @@ def _table(
             tier[rows],
             Availability(up=lost[rows], total=total[rows]),
             days,
-            [period_fee[i] for i in rows.tolist()],
-            [currency[i] for i in rows.tolist()],
+            period_fee.take(rows),
         )
         margin[rows], target[rows] = seconds_to_next_tier(
             terms, tier[rows], part.up, part.total, per_second[rows], (measured - down_s)[rows]
@@ -824,8 +821,6 @@ def _table(
             for i in rows.tolist():
                 deadline[i] = by_period[int(pi[i])]
     credit = _joined(parts)
-    has_fee = np.array([f is not None for f in subs.fee], dtype=bool)[sub]
-    fee_units = subs.fee_units[sub]
     # Period edges as one small DatetimeIndex, taken per row: no Timestamp objects per row.
     edge_seconds = [int(p.start.timestamp()) for p in plist] + [int(plist[-1].end.timestamp())]
     edge_index = (
@@ -866,7 +861,7 @@ def _table(
             "credit_limited_by": credit.limited_by,
             "monthly_fee": from_units(fee_units, MONEY, has_fee),
             "period_fee": from_units(fee_units * months, MONEY, has_fee),
-            "currency": currency,
+            "currency": [str(c) for c in period_fee.currency],
             "claim_deadline": pd.arrays.ArrowExtensionArray(pa.array(deadline, type=DATE)),
             "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
             "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],

@@ -27,6 +27,7 @@ from slacalc.engine.calculate import calculate, calculate_moved
 from slacalc.engine.columns import FIGURE, MONEY, PERCENT, from_decimals, missing
 from slacalc.engine.credits import (
     Availability,
+    Fees,
     choose_tiers,
     credits,
     fee_days,
@@ -586,8 +587,7 @@ def credit_steps(row: Mapping[str, object], contract: Contract) -> pd.DataFrame:
             np.full(n, days, dtype=np.int64),
             np.full(n, _int(row["period_months"]), dtype=np.int64),
         ),
-        [fee if isinstance(fee, Decimal) else None] * n,
-        [str(row["currency"])] * n,
+        Fees.of([fee if isinstance(fee, Decimal) else None] * n, [str(row["currency"])] * n),
     )
     described = ["", *(t.describe() for t in contract.tiers)]
     return pd.DataFrame(
