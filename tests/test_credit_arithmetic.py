@@ -8,7 +8,13 @@ from decimal import Decimal
 import numpy as np
 
 import slacalc
-from slacalc.engine.credits import Availability, Fees, credits, products_below
+from slacalc.engine.credits import (
+    Availability,
+    Fees,
+    credits,
+    products_below,
+    seconds_to_next_tier,
+)
 
 EXCHANGE = "microsoft-365-exchange-online"  # < 99.9 % → 25 %, < 99 % → 50 %, < 95 % → 100 %
 
@@ -63,3 +69,35 @@ def test_amounts_round_half_up_once_on_either_path() -> None:
         Decimal("0"),
         None,
     ]
+
+
+def test_availability_percent_floors_on_either_path() -> None:
+    # 2/3 = 66.6666666666|6… %, floored to 10 decimals; the second row's total × 10^4 is past
+    # int64, so it is divided in Python integers.
+    avail = Availability(
+        up=np.array([2, 2 * 10**15, 3], dtype=np.int64),
+        total=np.array([3, 3 * 10**15, 3], dtype=np.int64),
+    )
+    assert avail.percent().tolist() == [
+        Decimal("66.6666666666"),
+        Decimal("66.6666666666"),
+        Decimal("100"),
+    ]
+
+
+def test_seconds_to_the_first_tier_on_either_path() -> None:
+    exchange = slacalc.load_contract(EXCHANGE)
+    # Nothing lost of 1,000 units, one unit per second: after x seconds 100·(1000 − x)/1000 <
+    # 99.9 needs x > 1, so 2 seconds. The second row is the same scaled by 2^50 (past int64
+    # once multiplied by the bound's 1000): the same 2 seconds.
+    big = 2**50
+    seconds, tier = seconds_to_next_tier(
+        exchange,
+        np.array([-1, -1], dtype=np.int64),
+        np.array([1000, 1000 * big], dtype=np.int64),
+        np.array([1000, 1000 * big], dtype=np.int64),
+        np.array([1, big], dtype=np.int64),
+        np.array([10, 10], dtype=np.int64),
+    )
+    assert seconds.tolist() == [2, 2]
+    assert tier.tolist() == [0, 0]

@@ -783,7 +783,8 @@ def _table(
     next_words = np.full(n, "", dtype=object)
     commitment = np.zeros(n, dtype=np.int64)
     version = np.empty(n, dtype=object)
-    deadline: list[dt.date | None] = [None] * n
+    deadline = np.zeros(n, dtype=np.int32)  # days since 1970-01-01 (date32), where has_deadline
+    has_deadline = np.zeros(n, dtype=bool)
     for text_index in np.unique(text_of_row).tolist():
         terms = contract.text(int(text_index))
         rows = np.flatnonzero(text_of_row == text_index)
@@ -812,14 +813,13 @@ def _table(
             found = _incident_deadlines(
                 terms, sub[rows] * len(plist) + pi[rows], first_down, subs.billing_day[sub[rows]]
             )
-            for j, i in enumerate(rows.tolist()):
-                deadline[i] = found[j]
+            deadline[rows], has_deadline[rows] = _epoch_days(found)
         else:
-            by_period = {
-                k: _date(claim_deadline(terms, plist[k])) for k in np.unique(pi[rows]).tolist()
-            }
-            for i in rows.tolist():
-                deadline[i] = by_period[int(pi[i])]
+            by_period: list[dt.date | None] = [None] * len(plist)
+            for k in np.unique(pi[rows]).tolist():
+                by_period[k] = _date(claim_deadline(terms, plist[k]))
+            on_day, known = _epoch_days(by_period)
+            deadline[rows], has_deadline[rows] = on_day[pi[rows]], known[pi[rows]]
     credit = _joined(parts)
     # Period edges as one small DatetimeIndex, taken per row: no Timestamp objects per row.
     edge_seconds = [int(p.start.timestamp()) for p in plist] + [int(plist[-1].end.timestamp())]
@@ -833,7 +833,7 @@ def _table(
             "tenant": _tenants(subs.tenant[sub]),
             "service": contract.service,
             "contract": contract.id,
-            "period": [plist[i].label for i in pi.tolist()],
+            "period": np.array([p.label for p in plist], dtype=object)[pi],
             "period_start": edge_index[:-1].take(pi),
             "period_end": edge_index[1:].take(pi),
             "timezone": contract.timezone,
@@ -861,8 +861,10 @@ def _table(
             "credit_limited_by": credit.limited_by,
             "monthly_fee": from_units(fee_units, MONEY, has_fee),
             "period_fee": from_units(fee_units * months, MONEY, has_fee),
-            "currency": [str(c) for c in period_fee.currency],
-            "claim_deadline": pd.arrays.ArrowExtensionArray(pa.array(deadline, type=DATE)),
+            "currency": period_fee.currency,
+            "claim_deadline": pd.arrays.ArrowExtensionArray(
+                pa.array(deadline, mask=~has_deadline, type=pa.int32()).view(DATE)
+            ),
             "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
             "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
             "next_tier": next_words,
@@ -933,6 +935,13 @@ def _joined(parts: list[tuple[I64, Credits]]) -> Credits:
 def _tenants(names: np.ndarray) -> pd.Series:
     """Tenant names as a text column; a single customer's blank tenant is missing, not ``""``."""
     return pd.Series(names, dtype="str").replace("", None)
+
+
+def _epoch_days(days: list[dt.date | None]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
+    """Dates as days since 1970-01-01 (``date32``'s unit) and whether each is given."""
+    epoch = dt.date(1970, 1, 1).toordinal()
+    ordinals = [0 if d is None else d.toordinal() - epoch for d in days]
+    return np.array(ordinals, dtype=np.int32), np.array([d is not None for d in days], dtype=bool)
 
 
 def _date(day: pendulum.Date | None) -> dt.date | None:

@@ -61,9 +61,7 @@ class Availability:
     def percent(self) -> pd.arrays.ArrowExtensionArray:
         """Availability as a ``PERCENT`` column: exact to 10 decimals, else floored (never
         flatters)."""
-        up, total = self.up.astype(object), self.total.astype(object)  # the product needs >64 bits
-        scaled = (up * (100 * 10**PERCENT_PLACES)) // total  # at most 100 × 10**10
-        return from_units(np.asarray(scaled, dtype=np.int64), PERCENT)
+        return from_units(_floor_scaled(self.up, self.total, 2 + PERCENT_PLACES), PERCENT)
 
 
 #: Products up to this bound are exact in int64 (the largest signed 64-bit integer).
@@ -86,6 +84,25 @@ def products_below(
         rest = ~fits
         a, b = left[rest].astype(object) * times, right[rest].astype(object) * by
         out[rest] = np.asarray(a < b if operator == "<" else a <= b, dtype=bool)
+    return out
+
+
+def _floor_scaled(up: Obj | I64, total: Obj | I64, digits: int) -> I64:
+    """Per row ``up × 10**digits // total`` for ``0 ≤ up ≤ total``: long division in int64, four
+    digits at a time, where ``total × 10**4`` fits; in Python integers elsewhere."""
+    out = np.zeros(len(up), dtype=np.int64)
+    fits = np.zeros(len(up), dtype=bool)
+    if up.dtype != object and total.dtype != object and digits % 4 == 0:
+        fits = (total <= _INT64 // 10**4) & (up <= total)
+        t = total[fits]
+        q, r = up[fits] // t, up[fits] % t
+        for _ in range(digits // 4):
+            q, r = q * 10**4 + (r * 10**4) // t, (r * 10**4) % t
+        out[fits] = q
+    rest = np.flatnonzero(~fits)
+    if len(rest):
+        exact = (up[rest].astype(object) * 10**digits) // total[rest].astype(object)
+        out[rest] = np.asarray(exact, dtype=np.int64)
     return out
 
 
@@ -299,8 +316,6 @@ def seconds_to_next_tier(
     exactly 99.0 % is past the 10 % band; the next tier is the 25 % one).
     """
     n = len(tier)
-    # need and step below reach past 64 bits: Python ints.
-    up, total, per_second = up.astype(object), total.astype(object), per_second.astype(object)
     seconds = np.full(n, -1, dtype=np.int64)
     target = np.full(n, -1, dtype=np.int64)
     minimum = max(1, int(np.ceil(float(contract.minimum_downtime_minutes) * 60)))
@@ -314,14 +329,45 @@ def seconds_to_next_tier(
         rows = np.flatnonzero(following == index)
         if len(rows) == 0 or t.kind == "multiple":
             continue
-        b = Fraction(t.below)
-        # After x seconds: 100·(up − x·per_second)/total  op  b
-        #   ⇔  x·per_second·100·den  >(=)  100·den·up − num·total
-        need = 100 * b.denominator * up[rows] - b.numerator * total[rows]
-        step = 100 * b.denominator * per_second[rows]
-        x = need // step + 1 if t.operator == "<" else -((-need) // step)
-        x = np.maximum(np.asarray(x, dtype=object), minimum)
-        fits = np.asarray(x <= up_seconds[rows], dtype=bool)
-        seconds[rows[fits]] = np.asarray(x[fits], dtype=np.int64)
-        target[rows[fits]] = index
+        x = _seconds_below((up[rows], total[rows], per_second[rows]), t, minimum, up_seconds[rows])
+        hit = x >= 0
+        seconds[rows[hit]] = x[hit]
+        target[rows[hit]] = index
     return seconds, target
+
+
+def _seconds_below(
+    now: tuple[Obj | I64, Obj | I64, Obj | I64], tier: Tier, minimum: int, room: I64
+) -> I64:
+    """Per row, the least seconds ``x ≥ minimum`` of extra full outage that take the
+    availability ``100 × up / total`` into the tier's band (each second takes ``per_second``
+    from ``up``), or −1 when that is more than the ``room`` seconds still up.
+
+    After x seconds: 100·(up − x·per_second)/total  op  num/den
+    ⇔  x·per_second·100·den  >(=)  100·den·up − num·total.
+    In int64 for the rows whose products provably fit, in Python integers for the rest.
+    """
+    up, total, per_second = now
+    b = Fraction(tier.below)
+    k, m = 100 * b.denominator, b.numerator
+    out = np.full(len(up), -1, dtype=np.int64)
+    fits = np.zeros(len(up), dtype=bool)
+    if up.dtype != object and total.dtype != object and per_second.dtype != object:
+        fits = (
+            (up <= _INT64 // (2 * k))
+            & (total <= _INT64 // (2 * max(m, 1)))
+            & (per_second <= _INT64 // k)
+        )
+        need, step = k * up[fits] - m * total[fits], k * per_second[fits]
+        x = need // step + 1 if tier.operator == "<" else -((-need) // step)
+        x = np.maximum(x, minimum)
+        out[fits] = np.where(x <= room[fits], x, -1)
+    rest = np.flatnonzero(~fits)
+    if len(rest):
+        u, t, p = (c[rest].astype(object) for c in now)
+        need, step = k * u - m * t, k * p
+        x = need // step + 1 if tier.operator == "<" else -((-need) // step)
+        x = np.maximum(np.asarray(x, dtype=object), minimum)
+        ok = np.asarray(x <= room[rest], dtype=bool)
+        out[rest[ok]] = np.asarray(x[ok], dtype=np.int64)
+    return out
