@@ -197,10 +197,10 @@ def resize(
         grow, duration = mask, end - start
     extra = (duration * factor + _WHOLE // 2) // _WHOLE + minutes * 60_000
     new_end = np.where(grow, end + extra, end)
-    out = frame.copy()
-    out["end"] = pd.to_datetime(new_end, unit="ms", utc=True).as_unit("ns")
+    # The other columns are shared, not copied (pandas copies on write).
+    out = frame.assign(end=pd.to_datetime(new_end, unit="ms", utc=True).as_unit("ns"))
     keep = new_end > start
-    return out[keep].reset_index(drop=True)
+    return (out if keep.all() else out[keep]).reset_index(drop=True)
 
 
 def _incident_span(
@@ -210,19 +210,16 @@ def _incident_span(
     tenant, _ = pd.factorize(frame["tenant"].astype(str))
     ids, names = pd.factorize(frame["id"].astype(str))
     no_id = (frame["id"].astype(str) == "").to_numpy(dtype=bool)
-    incident = np.where(no_id, len(names) + np.arange(len(frame)), ids)  # no id: its own
-    keys = pd.DataFrame(
-        {
-            "tenant": tenant,
-            "incident": incident,
-            "start": np.where(mask, start, np.iinfo(np.int64).max),
-            "end": np.where(mask, end, np.iinfo(np.int64).min),
-        }
-    )
-    grouped = keys.groupby(["tenant", "incident"], sort=False)
-    last = grouped["end"].transform("max").to_numpy(dtype=np.int64)
-    first = grouped["start"].transform("min").to_numpy(dtype=np.int64)
-    return last, first
+    n = len(frame)
+    incident = np.where(no_id, len(names) + np.arange(n), ids)  # no id: its own
+    # One integer per (tenant, incident), hashed; the extremes gathered per code.
+    key, keys = pd.factorize(np.asarray(tenant, dtype=np.int64) * (len(names) + n) + incident)
+    low, high = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    last = np.full(len(keys), low, dtype=np.int64)
+    np.maximum.at(last, key, np.where(mask, end, low))
+    first = np.full(len(keys), high, dtype=np.int64)
+    np.minimum.at(first, key, np.where(mask, start, high))
+    return last[key], first[key]
 
 
 def populations(frame: pd.DataFrame, customers: Customers, *, single: bool) -> np.ndarray:
