@@ -449,3 +449,40 @@ def test_a_longer_what_if_after_its_baseline_reuses_its_matching(
     assert len(prepared) == 3
     with pytest.raises(CalculationError, match="every row"):
         engine_calculate.calculate_moved(table, table.frame.iloc[:1], None, customers=more)
+
+
+def test_incident_keys_kept_from_the_baseline_extend_the_same_windows() -> None:
+    """After a portfolio baseline the what-if takes the baseline's tenant and id codes: the
+    same incidents as hashing the text again (an id is an incident per tenant; no id, its own)."""
+    people = read_customers(
+        io.BytesIO(
+            b"tenant,contract,users\n"
+            b"a,microsoft-365-exchange-online,100\n"
+            b"b,microsoft-365-exchange-online,100\n"
+        )
+    )
+    table = outages(
+        "tenant,id,start,end\n"
+        "a,F,2026-03-10T00:00Z,2026-03-10T01:00Z\n"
+        "a,F,2026-03-10T02:00Z,2026-03-10T03:00Z\n"
+        "b,F,2026-03-10T00:00Z,2026-03-10T02:00Z\n"
+        "a,,2026-03-11T00:00Z,2026-03-11T01:00Z\n"
+        "a,,2026-03-12T00:00Z,2026-03-12T01:00Z\n"
+    )
+    assert engine_calculate.incident_keys(table) is None
+    run(table, None, customers=people)
+    keys = engine_calculate.incident_keys(table)
+    assert keys is not None
+    frame, every = table.frame, selected(table.frame, "")
+    kept = resize(frame, every, 60, Decimal(0), each="incident", keys=keys)
+    hashed = resize(frame, every, 60, Decimal(0), each="incident")
+    pd.testing.assert_frame_equal(kept, hashed)
+    # a's F ends at 03:00 → 04:00 (its first window stays); b's F 02:00 → 03:00; each window
+    # without an id is an incident of its own.
+    assert [t.strftime("%d %H:%M") for t in kept["end"]] == [
+        "10 01:00",
+        "10 04:00",
+        "10 03:00",
+        "11 02:00",
+        "12 02:00",
+    ]

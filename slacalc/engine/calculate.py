@@ -163,6 +163,7 @@ class _Prepared:
     weights: _Weighted
     problems: tuple[RowProblem, ...]
     ids: _Ids
+    tenant_of_row: I64
 
 
 def _prepare(
@@ -176,7 +177,8 @@ def _prepare(
         pairs, problems = _match(table.frame, subs, headers, single=single)
         weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
         ids = pending_ids.result()
-    return _Prepared(custs, contracts, subs, weights, tuple(problems + more), ids)
+    problems += more
+    return _Prepared(custs, contracts, subs, weights, tuple(problems), ids, pairs.tenant_of_row)
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,18 @@ def _kept(table: Outages, custs: Customers, contracts: Mapping[str, Contract]) -
     with _KEPT_LOCK:
         _KEPT[:] = [_Kept(weakref.ref(table, lambda _: _forget()), prepared)]
     return prepared
+
+
+def incident_keys(outages: Outages) -> tuple[I64, I64] | None:
+    """Per row of ``outages``, a code for its tenant and one for its incident id (−1: no id),
+    when the last portfolio calculation was on this very table: its hashing is reused. Else
+    ``None``."""
+    with _KEPT_LOCK:
+        last = _KEPT[0] if _KEPT else None
+    if last is None or last.outages() is not outages:
+        return None
+    ids = last.prepared.ids
+    return last.prepared.tenant_of_row, np.where(ids.codes == ids.blank, -1, ids.codes)
 
 
 def _forget() -> None:
@@ -388,6 +402,7 @@ class _Pairs:
     sub: I64
     tenant_of_sub: I64  # a code per subscription's tenant
     tenant_names: np.ndarray  # the tenant of each code
+    tenant_of_row: I64  # the code of each outage row's tenant
 
 
 def _match(
@@ -452,7 +467,9 @@ def _match(
             column, value = "service", str(frame["service"].iat[int(i)])
             why = "unknown service: no contract of this customer covers it"
         problems.append(RowProblem(int(row_numbers[i]), headers.get(column, column), value, why))
-    result = _Pairs(idx, pairs["sub"].to_numpy(dtype=np.int64), sub_tenant, tenant_names)
+    result = _Pairs(
+        idx, pairs["sub"].to_numpy(dtype=np.int64), sub_tenant, tenant_names, rows_tenant
+    )
     return result, problems
 
 

@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from slacalc.engine.calculate import calculate, calculate_moved
+from slacalc.engine.calculate import calculate, calculate_moved, incident_keys
 from slacalc.engine.columns import FIGURE, MONEY, PERCENT, from_decimals, missing
 from slacalc.engine.credits import (
     Availability,
@@ -175,6 +175,7 @@ def resize(
     percent: Decimal,
     *,
     each: Literal["incident", "window"] = "window",
+    keys: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Windows under ``mask`` made longer (or shorter); see :class:`Scenario` for ``each``.
 
@@ -182,7 +183,9 @@ def resize(
     ``each="incident"``: the windows that end when their incident ends (among those under
     ``mask``; an incident is a tenant's windows of one id, a window without id its own) get
     ``incident duration × percent/100 + minutes`` more. Scaled durations are rounded half-up to
-    the millisecond; windows whose new end is not after their start are dropped.
+    the millisecond; windows whose new end is not after their start are dropped. ``keys``:
+    each row's tenant and incident id as codes (−1: no id), when the caller has them hashed
+    (:func:`~slacalc.engine.calculate.incident_keys`).
     """
     if not mask.any() or (minutes == 0 and percent == 0):
         return frame
@@ -190,7 +193,7 @@ def resize(
     end = frame["end"].to_numpy(dtype="datetime64[ms]").astype(np.int64)
     factor = int(percent * 100)
     if each == "incident":
-        last_end, first_start = _incident_span(frame, mask, start, end)
+        last_end, first_start = _incident_span(frame, mask, start, end, keys)
         grow = mask & (end == last_end)
         duration = last_end - first_start
     else:
@@ -204,20 +207,28 @@ def resize(
 
 
 def _incident_span(
-    frame: pd.DataFrame, mask: np.ndarray, start: np.ndarray, end: np.ndarray
+    frame: pd.DataFrame,
+    mask: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    keys: tuple[np.ndarray, np.ndarray] | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the last end and first start of its incident's windows under ``mask``."""
-    tenant, _ = pd.factorize(frame["tenant"].astype(str))
-    ids, names = pd.factorize(frame["id"].astype(str))
-    no_id = (frame["id"].astype(str) == "").to_numpy(dtype=bool)
+    if keys is None:
+        tenant, _ = pd.factorize(frame["tenant"].astype(str))
+        ids, _ = pd.factorize(frame["id"].astype(str))
+        ids = np.where((frame["id"].astype(str) == "").to_numpy(dtype=bool), -1, ids)
+    else:
+        tenant, ids = keys
     n = len(frame)
-    incident = np.where(no_id, len(names) + np.arange(n), ids)  # no id: its own
+    width = int(ids.max()) + 1 if n else 0
+    incident = np.where(ids < 0, width + np.arange(n), ids)  # no id: its own
     # One integer per (tenant, incident), hashed; the extremes gathered per code.
-    key, keys = pd.factorize(np.asarray(tenant, dtype=np.int64) * (len(names) + n) + incident)
+    key, codes = pd.factorize(np.asarray(tenant, dtype=np.int64) * (width + n) + incident)
     low, high = np.iinfo(np.int64).min, np.iinfo(np.int64).max
-    last = np.full(len(keys), low, dtype=np.int64)
+    last = np.full(len(codes), low, dtype=np.int64)
     np.maximum.at(last, key, np.where(mask, end, low))
-    first = np.full(len(keys), high, dtype=np.int64)
+    first = np.full(len(codes), high, dtype=np.int64)
     np.minimum.at(first, key, np.where(mask, start, high))
     return last[key], first[key]
 
@@ -301,7 +312,12 @@ def apply_outages(
             populations(frame, customers, single=single),
         )
     frame = resize(
-        frame, mask, scenario.extend_minutes, scenario.extend_percent, each=scenario.each
+        frame,
+        mask,
+        scenario.extend_minutes,
+        scenario.extend_percent,
+        each=scenario.each,
+        keys=incident_keys(outages),  # the rows are still those of outages
     )
     return dataclasses.replace(outages, frame=frame)
 
