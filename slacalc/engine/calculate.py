@@ -431,29 +431,40 @@ def _match(
     rows_service = np.array([canonical[f] for f in folded], dtype=np.int64)[service_codes]
     blank_tenant = _code_of("", tenant_names)
     blank_service = canonical.get("", -2)
-    by_sub = pd.DataFrame({"sub": np.arange(n_subs), "tenant": sub_tenant})
-    accepted = [  # a row may name the service or the contract id
-        by_sub.assign(service=[canonical.get(n.casefold(), -1) for n in names])
-        for names in (subs.service, subs.contract)
-    ]
-    sub_keys = pd.concat(accepted, ignore_index=True)
-    sub_keys = sub_keys[sub_keys["service"] >= 0].drop_duplicates()
-    rows = pd.DataFrame({"idx": np.arange(n_rows), "tenant": rows_tenant, "service": rows_service})
+    # The (subscription, service code) pairs a row may name: the service or the contract id.
+    n_codes = len(folded) + 1
+    named = np.concatenate(
+        [
+            [canonical.get(n.casefold(), -1) for n in names]
+            for names in (subs.service, subs.contract)
+        ]
+    ).astype(np.int64)
+    key_sub = np.tile(np.arange(n_subs, dtype=np.int64), 2)
+    _, first = np.unique(key_sub[named >= 0] * n_codes + named[named >= 0], return_index=True)
+    kept = np.sort(first)  # in the order given, without repeats
+    key_sub, key_service = key_sub[named >= 0][kept], named[named >= 0][kept]
+    key_tenant = sub_tenant[key_sub]
     has_t = rows_tenant != blank_tenant
     has_s = rows_service != blank_service
-    pieces = []
-    for mask, keys, on in (
-        (has_t & has_s, sub_keys, ["tenant", "service"]),
-        (has_t & ~has_s, by_sub, ["tenant"]),
-        (~has_t & has_s, sub_keys[["sub", "service"]].drop_duplicates(), ["service"]),
-    ):
-        if mask.any():
-            pieces.append(rows.loc[mask, ["idx", *on]].merge(keys[["sub", *on]], on=on))
-    if (~has_t & ~has_s).any():
-        everyone = rows.loc[~has_t & ~has_s, ["idx"]]
-        pieces.append(everyone.merge(by_sub[["sub"]], how="cross"))
-    pairs = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame({"idx": [], "sub": []})
-    idx = pairs["idx"].to_numpy(dtype=np.int64)
+    all_subs = np.arange(n_subs, dtype=np.int64)
+    pieces = [
+        _join(
+            has_t & has_s,
+            rows_tenant * n_codes + rows_service,
+            key_sub,
+            key_tenant * n_codes + key_service,
+        ),
+        _join(has_t & ~has_s, rows_tenant, all_subs, sub_tenant.astype(np.int64)),
+        _join(~has_t & has_s, rows_service, key_sub, key_service),
+        _join(
+            ~has_t & ~has_s,
+            np.zeros(n_rows, dtype=np.int64),
+            all_subs,
+            np.zeros(n_subs, dtype=np.int64),
+        ),
+    ]
+    idx = np.concatenate([p[0] for p in pieces])
+    pair_sub = np.concatenate([p[1] for p in pieces])
     matched = np.zeros(n_rows, dtype=bool)
     matched[idx] = True
     problems = []
@@ -467,10 +478,21 @@ def _match(
             column, value = "service", str(frame["service"].iat[int(i)])
             why = "unknown service: no contract of this customer covers it"
         problems.append(RowProblem(int(row_numbers[i]), headers.get(column, column), value, why))
-    result = _Pairs(
-        idx, pairs["sub"].to_numpy(dtype=np.int64), sub_tenant, tenant_names, rows_tenant
-    )
+    result = _Pairs(idx, pair_sub, sub_tenant, tenant_names, rows_tenant)
     return result, problems
+
+
+def _join(mask: npt.NDArray[np.bool_], row_key: I64, sub: I64, sub_key: I64) -> tuple[I64, I64]:
+    """Every (row, subscription) pair with equal keys, for the rows under ``mask``: in row
+    order, and for each row in the subscriptions' given order (an inner join)."""
+    rows = np.flatnonzero(mask)
+    order = np.argsort(sub_key, kind="stable")
+    keys = sub_key[order]
+    lo = np.searchsorted(keys, row_key[rows], "left")
+    count = np.searchsorted(keys, row_key[rows], "right") - lo
+    ends = np.cumsum(count)
+    at = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(lo - ends + count, count)
+    return np.repeat(rows, count).astype(np.int64), sub[order[at]]
 
 
 def _code_of(value: str, uniques: np.ndarray) -> int:
