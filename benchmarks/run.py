@@ -586,7 +586,7 @@ def measure_main(report: Report, n_windows: int, runs: int, *, excel: bool) -> d
     every, _ = timed(lambda: run_scenario(outages, contract, longer, customers=customers), runs)
     report.add(
         label,
-        "what-if, all tenants (+1 h each), after its baseline (as the app and the CLI run it)",
+        "what-if, all tenants (+1 h each), after its baseline (as `slacalc whatif` runs it)",
         str(every),
         "≤ 2 s",
         every.wall <= 2,

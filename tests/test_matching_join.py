@@ -20,3 +20,12 @@ def test_join_pairs_equal_keys_in_row_then_subscription_order() -> None:
     none, nothing = _join(np.zeros(4, dtype=bool), row_key, subs, sub_key)
     assert none.tolist() == []
     assert nothing.tolist() == []
+
+
+def test_join_with_one_subscription_per_key_keeps_row_order() -> None:
+    # Unique subscription keys take the hash lookup: the same pairs as the sorted join.
+    row_key = np.array([7, 5, 9, 5], dtype=np.int64)
+    sub_key = np.array([5, 7], dtype=np.int64)
+    rows, paired = _join(np.ones(4, dtype=bool), row_key, np.array([20, 21]), sub_key)
+    assert rows.tolist() == [0, 1, 3]
+    assert paired.tolist() == [21, 20, 20]

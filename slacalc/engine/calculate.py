@@ -486,6 +486,10 @@ def _join(mask: npt.NDArray[np.bool_], row_key: I64, sub: I64, sub_key: I64) -> 
     """Every (row, subscription) pair with equal keys, for the rows under ``mask``: in row
     order, and for each row in the subscriptions' given order (an inner join)."""
     rows = np.flatnonzero(mask)
+    keyed = pd.Index(sub_key)
+    if keyed.is_unique:  # one subscription per key (the usual case): a hash lookup
+        at = keyed.get_indexer(pd.Index(row_key[rows]))
+        return rows[at >= 0].astype(np.int64), sub[at[at >= 0]]
     order = np.argsort(sub_key, kind="stable")
     keys = sub_key[order]
     lo = np.searchsorted(keys, row_key[rows], "left")
