@@ -11,12 +11,14 @@ import io
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import slacalc
+from slacalc.engine import calculate as engine_calculate
 from slacalc.engine.scenarios import (
     COMPARE_COLUMNS,
     Customer,
@@ -29,7 +31,7 @@ from slacalc.engine.scenarios import (
     scale_affected,
     selected,
 )
-from slacalc.errors import InputError
+from slacalc.errors import CalculationError, InputError
 from slacalc.io.customers import Customers, read_customers
 
 EXCHANGE = "microsoft-365-exchange-online"
@@ -398,3 +400,89 @@ def test_the_readme_what_if_example_runs_and_prints_its_numbers(
     assert "2000.00" in out
     assert "1000.00" in out
     assert "97.9152777777" in out
+
+
+def test_a_longer_what_if_after_its_baseline_reuses_its_matching(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A what-if that only moves window ends takes the baseline's matching of windows to
+    subscriptions and affected users; other customers or a new table are prepared anew."""
+    prepared = []
+    prepare = engine_calculate._prepare
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        prepared.append(args[0])
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(engine_calculate, "_prepare", counted)
+    people = read_customers(
+        io.BytesIO(
+            b"tenant,contract,users,monthly_fee\n"
+            b"a,microsoft-365-exchange-online,100,400\n"
+            b"b,microsoft-365-exchange-online,1000,4000\n"
+        )
+    )
+    table = outages(
+        "tenant,start,end,affected_users\n"
+        "a,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"
+        "b,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"
+    )
+    base = run(table, None, customers=people).to_frame()
+    assert base["user_minutes_lost"].tolist() == [Decimal(18000), Decimal(18000)]  # 30 × 600
+    longer = run(table, None, Scenario("+1 h", extend_minutes=60), customers=people).to_frame()
+    assert longer["user_minutes_lost"].tolist() == [Decimal(19800), Decimal(19800)]  # 30 × 660
+    assert len(prepared) == 1
+    # b now has 2,000 users: the kept matching is not theirs.
+    more = read_customers(
+        io.BytesIO(
+            b"tenant,contract,users,monthly_fee\n"
+            b"a,microsoft-365-exchange-online,100,400\n"
+            b"b,microsoft-365-exchange-online,2000,4000\n"
+        )
+    )
+    again = run(table, None, Scenario("+1 h", extend_minutes=60), customers=more).to_frame()
+    assert again["licensed_users"].tolist() == [100, 2000]
+    assert len(prepared) == 2
+    # Shortening a window to nothing drops its row: computed afresh on the changed table.
+    gone = run(table, None, Scenario("-10 h", extend_minutes=-600), customers=more)
+    assert len(gone.table) == 0
+    assert len(prepared) == 3
+    with pytest.raises(CalculationError, match="every row"):
+        engine_calculate.calculate_moved(table, table.frame.iloc[:1], None, customers=more)
+
+
+def test_incident_keys_kept_from_the_baseline_extend_the_same_windows() -> None:
+    """After a portfolio baseline the what-if takes the baseline's tenant and id codes: the
+    same incidents as hashing the text again (an id is an incident per tenant; no id, its own)."""
+    people = read_customers(
+        io.BytesIO(
+            b"tenant,contract,users\n"
+            b"a,microsoft-365-exchange-online,100\n"
+            b"b,microsoft-365-exchange-online,100\n"
+        )
+    )
+    table = outages(
+        "tenant,id,start,end\n"
+        "a,F,2026-03-10T00:00Z,2026-03-10T01:00Z\n"
+        "a,F,2026-03-10T02:00Z,2026-03-10T03:00Z\n"
+        "b,F,2026-03-10T00:00Z,2026-03-10T02:00Z\n"
+        "a,,2026-03-11T00:00Z,2026-03-11T01:00Z\n"
+        "a,,2026-03-12T00:00Z,2026-03-12T01:00Z\n"
+    )
+    assert engine_calculate.incident_keys(table) is None
+    run(table, None, customers=people)
+    keys = engine_calculate.incident_keys(table)
+    assert keys is not None
+    frame, every = table.frame, selected(table.frame, "")
+    kept = resize(frame, every, 60, Decimal(0), each="incident", keys=keys)
+    hashed = resize(frame, every, 60, Decimal(0), each="incident")
+    pd.testing.assert_frame_equal(kept, hashed)
+    # a's F ends at 03:00 → 04:00 (its first window stays); b's F 02:00 → 03:00; each window
+    # without an id is an incident of its own.
+    assert [t.strftime("%d %H:%M") for t in kept["end"]] == [
+        "10 01:00",
+        "10 04:00",
+        "10 03:00",
+        "11 02:00",
+        "12 02:00",
+    ]

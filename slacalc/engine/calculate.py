@@ -7,7 +7,10 @@ table with :mod:`slacalc.engine.credits` and :mod:`slacalc.engine.deadlines`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import threading
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -35,6 +38,7 @@ from slacalc.engine.columns import (
 from slacalc.engine.credits import (
     Availability,
     Credits,
+    Fees,
     choose_tiers,
     credits,
     fee_days,
@@ -72,7 +76,6 @@ from slacalc.io.outages import ASSUMED_ALL, Outages, one_tenant, read_outages
 from slacalc.io.wording import option
 from slacalc.model.contract import Contract
 from slacalc.model.limits import MAX_LICENSED_USERS
-from slacalc.model.money import money
 from slacalc.model.periods import Period, parse_period, period_containing, periods_between
 from slacalc.model.registry import ContractRegistry, ContractSources
 
@@ -114,27 +117,135 @@ def calculate(
         raise InputError("tenant= picks the customer of users=; with customers= each is calculated")
     chosen = None if contract is None else registry.resolve(contract)
     custs = _customers(chosen, customers, users, monthly_fee, currency, cohorts, registry)
-    if custs.frame.empty:
-        raise _no_customers(custs)
-    contracts_by_id = {
-        cid: chosen if chosen is not None and cid == chosen.id else registry.resolve(cid)
-        for cid in custs.frame["contract"].unique()
-    }
-    subs = _subscriptions(custs, contracts_by_id)
+    contracts_by_id = _contracts_of(chosen, custs, registry)
+    requested = _labels(periods)
+    if customers is None:
+        return _results(_prepare(table, custs, contracts_by_id, single=True), table, requested)
+    return _results(_kept(table, custs, contracts_by_id), table, requested)
+
+
+def calculate_moved(
+    outages: Outages,
+    moved: pd.DataFrame,
+    contract: Contract | None,
+    *,
+    customers: Customers,
+    contracts: ContractSources | None = None,
+    periods: Iterable[str] | None = None,
+) -> Results:
+    """``calculate(replace(outages, frame=moved), contract, customers=customers, ...)`` for a
+    ``moved`` frame that is ``outages.frame`` row for row with only ``start`` and ``end``
+    changed (a what-if that lengthens windows).
+
+    What ``calculate`` derives from everything but the times (the matching of windows to
+    subscriptions, the affected users, the incident ids) is taken from the last portfolio
+    calculation on the same ``outages`` and customers when there is one, so a what-if after its
+    baseline pays only the sweep and the table.
+    """
+    if len(moved) != len(outages.frame):
+        raise CalculationError("a moved outage table keeps every row of the table it moves")
+    registry = ContractRegistry.of(contracts)
+    chosen = None if contract is None else registry.resolve(contract)
+    custs = _customers(chosen, customers, None, None, "USD", None, registry)
+    contracts_by_id = _contracts_of(chosen, custs, registry)
+    prepared = _kept(outages, custs, contracts_by_id)
+    return _results(prepared, dataclasses.replace(outages, frame=moved), _labels(periods))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a calculation derives from its inputs before it looks at any window's times: the
+    subscriptions, the outage rows matched to them with their affected units, and the incident
+    ids factorised. A what-if that only moves windows reuses it (:func:`calculate_moved`)."""
+
+    customers: Customers
+    contracts: Mapping[str, Contract]
+    subs: _Subs
+    weights: _Weighted
+    problems: tuple[RowProblem, ...]
+    ids: _Ids
+    tenant_of_row: I64
+
+
+def _prepare(
+    table: Outages, custs: Customers, contracts: Mapping[str, Contract], *, single: bool
+) -> _Prepared:
+    subs = _subscriptions(custs, contracts)
     headers = {field: header for header, field in table.mapping.items()}
     with ThreadPoolExecutor(max_workers=_THREADS) as pool:
         # Hashing the incident ids runs in Arrow outside the GIL, beside the matching.
         pending_ids = pool.submit(_Ids.of, table.frame["id"])
-        pairs, problems = _match(table.frame, subs, headers, single=customers is None)
+        pairs, problems = _match(table.frame, subs, headers, single=single)
         weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
-        problems += more
-        requested = _labels(periods)
-        groups = [
-            (contracts_by_id[cid], group)
-            for cid in sorted(contracts_by_id)
-            for group in _groups(subs.contract == cid, weights, len(table.frame))
-        ]
         ids = pending_ids.result()
+    problems += more
+    return _Prepared(custs, contracts, subs, weights, tuple(problems), ids, pairs.tenant_of_row)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The last portfolio's prepared inputs, and the outage table (held weakly) they came from."""
+
+    outages: weakref.ref[Outages]
+    prepared: _Prepared
+
+    def serves(self, table: Outages, custs: Customers, contracts: Mapping[str, Contract]) -> bool:
+        """Whether these prepared inputs are those of ``table``, ``custs`` and ``contracts``."""
+        mine = self.prepared
+        return (
+            self.outages() is table
+            and dict(mine.contracts) == dict(contracts)
+            and mine.customers.frame.equals(custs.frame)
+            and mine.customers.cohorts.equals(custs.cohorts)
+        )
+
+
+_KEPT: list[_Kept] = []  # at most one: the last portfolio calculation's
+_KEPT_LOCK = threading.RLock()  # re-entered when a weakref callback runs inside
+
+
+def _kept(table: Outages, custs: Customers, contracts: Mapping[str, Contract]) -> _Prepared:
+    """The prepared inputs of a portfolio, reused when the last one was of the same outage table
+    (the same object: tables are never changed in place, a what-if makes a new one) and equal
+    customers and contracts."""
+    with _KEPT_LOCK:
+        last = _KEPT[0] if _KEPT else None
+    if last is not None and last.serves(table, custs, contracts):
+        return last.prepared
+    prepared = _prepare(table, custs, contracts, single=False)
+    with _KEPT_LOCK:
+        _KEPT[:] = [_Kept(weakref.ref(table, lambda _: _forget()), prepared)]
+    return prepared
+
+
+def incident_keys(outages: Outages) -> tuple[I64, I64] | None:
+    """Per row of ``outages``, a code for its tenant and one for its incident id (−1: no id),
+    when the last portfolio calculation was on this very table: its hashing is reused. Else
+    ``None``."""
+    with _KEPT_LOCK:
+        last = _KEPT[0] if _KEPT else None
+    if last is None or last.outages() is not outages:
+        return None
+    ids = last.prepared.ids
+    return last.prepared.tenant_of_row, np.where(ids.codes == ids.blank, -1, ids.codes)
+
+
+def _forget() -> None:
+    """Drop the kept inputs once their outage table is gone."""
+    with _KEPT_LOCK:
+        _KEPT[:] = [k for k in _KEPT if k.outages() is not None]
+
+
+def _results(prepared: _Prepared, table: Outages, requested: tuple[str, ...]) -> Results:
+    """Measure each contract's subscriptions on ``table``'s windows; the results put together."""
+    subs, weights, ids = prepared.subs, prepared.weights, prepared.ids
+    contracts_by_id = prepared.contracts
+    groups = [
+        (contracts_by_id[cid], group)
+        for cid in sorted(contracts_by_id)
+        for group in _groups(subs.contract == cid, weights, len(table.frame))
+    ]
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
         parts = list(
             pool.map(
                 lambda job: _one_contract(
@@ -150,11 +261,24 @@ def calculate(
         table=result.sort_values(["tenant", "service", "period"], kind="stable", ignore_index=True),
         evidence=lambda: _concat([p.evidence() for p in parts], EVIDENCE_COLUMNS),
         exclusions=lambda: _concat([p.exclusions() for p in parts], EXCLUSION_COLUMNS),
-        rejected=tuple(sorted(table.rejected + tuple(problems), key=lambda p: p.row)),
+        rejected=tuple(sorted(table.rejected + prepared.problems, key=lambda p: p.row)),
         contracts=contracts_by_id,
         outages=table,
-        customers=custs,
+        customers=prepared.customers,
     )
+
+
+def _contracts_of(
+    chosen: Contract | None, custs: Customers, registry: ContractRegistry
+) -> dict[str, Contract]:
+    """The contract of each contract id the customers name (``chosen`` is the one given by the
+    caller, which replaced every customer's); no customers is an error."""
+    if custs.frame.empty:
+        raise _no_customers(custs)
+    return {
+        cid: chosen if chosen is not None and cid == chosen.id else registry.resolve(cid)
+        for cid in custs.frame["contract"].unique()
+    }
 
 
 def _labels(periods: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -278,6 +402,7 @@ class _Pairs:
     sub: I64
     tenant_of_sub: I64  # a code per subscription's tenant
     tenant_names: np.ndarray  # the tenant of each code
+    tenant_of_row: I64  # the code of each outage row's tenant
 
 
 def _match(
@@ -306,29 +431,40 @@ def _match(
     rows_service = np.array([canonical[f] for f in folded], dtype=np.int64)[service_codes]
     blank_tenant = _code_of("", tenant_names)
     blank_service = canonical.get("", -2)
-    by_sub = pd.DataFrame({"sub": np.arange(n_subs), "tenant": sub_tenant})
-    accepted = [  # a row may name the service or the contract id
-        by_sub.assign(service=[canonical.get(n.casefold(), -1) for n in names])
-        for names in (subs.service, subs.contract)
-    ]
-    sub_keys = pd.concat(accepted, ignore_index=True)
-    sub_keys = sub_keys[sub_keys["service"] >= 0].drop_duplicates()
-    rows = pd.DataFrame({"idx": np.arange(n_rows), "tenant": rows_tenant, "service": rows_service})
+    # The (subscription, service code) pairs a row may name: the service or the contract id.
+    n_codes = len(folded) + 1
+    named = np.concatenate(
+        [
+            [canonical.get(n.casefold(), -1) for n in names]
+            for names in (subs.service, subs.contract)
+        ]
+    ).astype(np.int64)
+    key_sub = np.tile(np.arange(n_subs, dtype=np.int64), 2)
+    _, first = np.unique(key_sub[named >= 0] * n_codes + named[named >= 0], return_index=True)
+    kept = np.sort(first)  # in the order given, without repeats
+    key_sub, key_service = key_sub[named >= 0][kept], named[named >= 0][kept]
+    key_tenant = sub_tenant[key_sub]
     has_t = rows_tenant != blank_tenant
     has_s = rows_service != blank_service
-    pieces = []
-    for mask, keys, on in (
-        (has_t & has_s, sub_keys, ["tenant", "service"]),
-        (has_t & ~has_s, by_sub, ["tenant"]),
-        (~has_t & has_s, sub_keys[["sub", "service"]].drop_duplicates(), ["service"]),
-    ):
-        if mask.any():
-            pieces.append(rows.loc[mask, ["idx", *on]].merge(keys[["sub", *on]], on=on))
-    if (~has_t & ~has_s).any():
-        everyone = rows.loc[~has_t & ~has_s, ["idx"]]
-        pieces.append(everyone.merge(by_sub[["sub"]], how="cross"))
-    pairs = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame({"idx": [], "sub": []})
-    idx = pairs["idx"].to_numpy(dtype=np.int64)
+    all_subs = np.arange(n_subs, dtype=np.int64)
+    pieces = [
+        _join(
+            has_t & has_s,
+            rows_tenant * n_codes + rows_service,
+            key_sub,
+            key_tenant * n_codes + key_service,
+        ),
+        _join(has_t & ~has_s, rows_tenant, all_subs, sub_tenant.astype(np.int64)),
+        _join(~has_t & has_s, rows_service, key_sub, key_service),
+        _join(
+            ~has_t & ~has_s,
+            np.zeros(n_rows, dtype=np.int64),
+            all_subs,
+            np.zeros(n_subs, dtype=np.int64),
+        ),
+    ]
+    idx = np.concatenate([p[0] for p in pieces])
+    pair_sub = np.concatenate([p[1] for p in pieces])
     matched = np.zeros(n_rows, dtype=bool)
     matched[idx] = True
     problems = []
@@ -342,8 +478,25 @@ def _match(
             column, value = "service", str(frame["service"].iat[int(i)])
             why = "unknown service: no contract of this customer covers it"
         problems.append(RowProblem(int(row_numbers[i]), headers.get(column, column), value, why))
-    result = _Pairs(idx, pairs["sub"].to_numpy(dtype=np.int64), sub_tenant, tenant_names)
+    result = _Pairs(idx, pair_sub, sub_tenant, tenant_names, rows_tenant)
     return result, problems
+
+
+def _join(mask: npt.NDArray[np.bool_], row_key: I64, sub: I64, sub_key: I64) -> tuple[I64, I64]:
+    """Every (row, subscription) pair with equal keys, for the rows under ``mask``: in row
+    order, and for each row in the subscriptions' given order (an inner join)."""
+    rows = np.flatnonzero(mask)
+    keyed = pd.Index(sub_key)
+    if keyed.is_unique:  # one subscription per key (the usual case): a hash lookup
+        at = keyed.get_indexer(pd.Index(row_key[rows]))
+        return rows[at >= 0].astype(np.int64), sub[at[at >= 0]]
+    order = np.argsort(sub_key, kind="stable")
+    keys = sub_key[order]
+    lo = np.searchsorted(keys, row_key[rows], "left")
+    count = np.searchsorted(keys, row_key[rows], "right") - lo
+    ends = np.cumsum(count)
+    at = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(lo - ends + count, count)
+    return np.repeat(rows, count).astype(np.int64), sub[order[at]]
 
 
 def _code_of(value: str, uniques: np.ndarray) -> int:
@@ -643,23 +796,21 @@ def _table(
     down_s, down_u = m.downtime_seconds, m.downtime_units
     if contract.partial_minutes == "dropped":
         down_s = _whole_minutes(m, len(plist))
-    # Exact availability = 100 × up / total, in Python ints so nothing overflows or rounds.
+    # Exact availability = 100 × up / total: user-units fit in int64 (model.limits), and the
+    # comparisons check per row that their products do (credits.products_below).
     if contract.method == "user_minutes":
-        total = measured.astype(object) * users.astype(object) * UNITS_PER_USER
-        lost = down_u.astype(object)
-        per_second = users.astype(object) * UNITS_PER_USER
+        total = measured * users * UNITS_PER_USER
+        lost = down_u
+        per_second = users * UNITS_PER_USER
     else:
-        total, lost = measured.astype(object), down_s.astype(object)
-        per_second = np.ones(n, dtype=object)
+        total, lost = measured, down_s
+        per_second = np.ones(n, dtype=np.int64)
     empty = total == 0  # a fully excluded period: nothing measured, nothing lost
     total = np.where(empty, 1, total)
     avail = Availability(up=total - lost, total=total)
-    fees = subs.fee[sub]
-    with money():
-        period_fee = [
-            None if f is None else f * int(k) for f, k in zip(fees, months.tolist(), strict=True)
-        ]
-    currency = [str(c) for c in subs.currency[sub]]
+    has_fee = np.array([f is not None for f in subs.fee], dtype=bool)[sub]
+    fee_units = subs.fee_units[sub]
+    period_fee = Fees(fee_units * months, MONEY_PLACES, has_fee, subs.currency[sub])
     none = np.zeros(0, dtype=np.int64)
     first_down = _first_downtime(m, len(plist)) if _any_incident_clock(contract) else (none, none)
     # Each period is measured under the text in force on its first day (rule: versions by date).
@@ -675,7 +826,8 @@ def _table(
     next_words = np.full(n, "", dtype=object)
     commitment = np.zeros(n, dtype=np.int64)
     version = np.empty(n, dtype=object)
-    deadline: list[dt.date | None] = [None] * n
+    deadline = np.zeros(n, dtype=np.int32)  # days since 1970-01-01 (date32), where has_deadline
+    has_deadline = np.zeros(n, dtype=bool)
     for text_index in np.unique(text_of_row).tolist():
         terms = contract.text(int(text_index))
         rows = np.flatnonzero(text_of_row == text_index)
@@ -687,8 +839,7 @@ def _table(
             tier[rows],
             Availability(up=lost[rows], total=total[rows]),
             days,
-            [period_fee[i] for i in rows.tolist()],
-            [currency[i] for i in rows.tolist()],
+            period_fee.take(rows),
         )
         margin[rows], target[rows] = seconds_to_next_tier(
             terms, tier[rows], part.up, part.total, per_second[rows], (measured - down_s)[rows]
@@ -705,17 +856,14 @@ def _table(
             found = _incident_deadlines(
                 terms, sub[rows] * len(plist) + pi[rows], first_down, subs.billing_day[sub[rows]]
             )
-            for j, i in enumerate(rows.tolist()):
-                deadline[i] = found[j]
+            deadline[rows], has_deadline[rows] = _epoch_days(found)
         else:
-            by_period = {
-                k: _date(claim_deadline(terms, plist[k])) for k in np.unique(pi[rows]).tolist()
-            }
-            for i in rows.tolist():
-                deadline[i] = by_period[int(pi[i])]
+            by_period: list[dt.date | None] = [None] * len(plist)
+            for k in np.unique(pi[rows]).tolist():
+                by_period[k] = _date(claim_deadline(terms, plist[k]))
+            on_day, known = _epoch_days(by_period)
+            deadline[rows], has_deadline[rows] = on_day[pi[rows]], known[pi[rows]]
     credit = _joined(parts)
-    has_fee = np.array([f is not None for f in subs.fee], dtype=bool)[sub]
-    fee_units = subs.fee_units[sub]
     # Period edges as one small DatetimeIndex, taken per row: no Timestamp objects per row.
     edge_seconds = [int(p.start.timestamp()) for p in plist] + [int(plist[-1].end.timestamp())]
     edge_index = (
@@ -728,7 +876,7 @@ def _table(
             "tenant": _tenants(subs.tenant[sub]),
             "service": contract.service,
             "contract": contract.id,
-            "period": [plist[i].label for i in pi.tolist()],
+            "period": np.array([p.label for p in plist], dtype=object)[pi],
             "period_start": edge_index[:-1].take(pi),
             "period_end": edge_index[1:].take(pi),
             "timezone": contract.timezone,
@@ -756,8 +904,10 @@ def _table(
             "credit_limited_by": credit.limited_by,
             "monthly_fee": from_units(fee_units, MONEY, has_fee),
             "period_fee": from_units(fee_units * months, MONEY, has_fee),
-            "currency": currency,
-            "claim_deadline": pd.arrays.ArrowExtensionArray(pa.array(deadline, type=DATE)),
+            "currency": period_fee.currency,
+            "claim_deadline": pd.arrays.ArrowExtensionArray(
+                pa.array(deadline, mask=~has_deadline, type=pa.int32()).view(DATE)
+            ),
             "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
             "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
             "next_tier": next_words,
@@ -830,6 +980,13 @@ def _tenants(names: np.ndarray) -> pd.Series:
     return pd.Series(names, dtype="str").replace("", None)
 
 
+def _epoch_days(days: list[dt.date | None]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
+    """Dates as days since 1970-01-01 (``date32``'s unit) and whether each is given."""
+    epoch = dt.date(1970, 1, 1).toordinal()
+    ordinals = [0 if d is None else d.toordinal() - epoch for d in days]
+    return np.array(ordinals, dtype=np.int32), np.array([d is not None for d in days], dtype=bool)
+
+
 def _date(day: pendulum.Date | None) -> dt.date | None:
     return None if day is None else dt.date(day.year, day.month, day.day)
 
@@ -851,6 +1008,8 @@ class _Ids:
         # in the order of the ids' integer prefixes, which is text order but for ties.
         codes, uniques = pd.factorize(column)
         names = pa.array(uniques, type=pa.string())
+        if isinstance(names, pa.ChunkedArray):  # what an empty Arrow column gives back
+            names = names.combine_chunks()
         prefix = _prefixes(names)
         order = np.argsort(prefix, kind="stable")
         rank = np.empty(len(order), dtype=np.int64)

@@ -8,6 +8,8 @@ large for 64 bits are held as Python ints in object arrays, so no comparison is 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -37,15 +39,13 @@ I64 = npt.NDArray[np.int64]
 class Availability:
     """Exact availabilities as rationals ``100 × up / total`` per row (``total > 0``)."""
 
-    up: Obj  # Python ints
-    total: Obj  # Python ints
+    up: Obj | I64  # non-negative integers: int64, or Python ints beyond it
+    total: Obj | I64
 
     def below(self, bound: Decimal, operator: str) -> npt.NDArray[np.bool_]:
         """Rows whose availability is ``operator`` ``bound`` (``<`` or ``<=``), exactly."""
         b = Fraction(bound)
-        left = self.up * (100 * b.denominator)
-        right = self.total * b.numerator
-        return np.asarray(left < right if operator == "<" else left <= right, dtype=bool)
+        return products_below(self.up, 100 * b.denominator, self.total, b.numerator, operator)
 
     def above(self, bound: Decimal, operator: str) -> npt.NDArray[np.bool_]:
         """Rows whose availability is ``operator`` ``bound`` (``>`` or ``>=``), exactly."""
@@ -61,8 +61,49 @@ class Availability:
     def percent(self) -> pd.arrays.ArrowExtensionArray:
         """Availability as a ``PERCENT`` column: exact to 10 decimals, else floored (never
         flatters)."""
-        scaled = (self.up * (100 * 10**PERCENT_PLACES)) // self.total  # at most 100 × 10**10
-        return from_units(np.asarray(scaled, dtype=np.int64), PERCENT)
+        return from_units(_floor_scaled(self.up, self.total, 2 + PERCENT_PLACES), PERCENT)
+
+
+#: Products up to this bound are exact in int64 (the largest signed 64-bit integer).
+_INT64 = np.iinfo(np.int64).max
+
+
+def products_below(
+    left: Obj | I64, times: int, right: Obj | I64, by: int, operator: str
+) -> npt.NDArray[np.bool_]:
+    """Per row, ``left × times < right × by`` (``operator`` ``<``, or ``<=``), exactly, for
+    non-negative integer columns and factors. In int64 where both products provably fit (a bound
+    checked per row), in Python integers for the rows where one might not."""
+    out = np.zeros(len(left), dtype=bool)
+    fits = np.zeros(len(left), dtype=bool)
+    if left.dtype != object and right.dtype != object:
+        fits = (left <= _INT64 // max(times, 1)) & (right <= _INT64 // max(by, 1))
+        a, b = left[fits] * times, right[fits] * by
+        out[fits] = a < b if operator == "<" else a <= b
+    if not fits.all():
+        rest = ~fits
+        a, b = left[rest].astype(object) * times, right[rest].astype(object) * by
+        out[rest] = np.asarray(a < b if operator == "<" else a <= b, dtype=bool)
+    return out
+
+
+def _floor_scaled(up: Obj | I64, total: Obj | I64, digits: int) -> I64:
+    """Per row ``up × 10**digits // total`` for ``0 ≤ up ≤ total``: long division in int64, four
+    digits at a time, where ``total × 10**4`` fits; in Python integers elsewhere."""
+    out = np.zeros(len(up), dtype=np.int64)
+    fits = np.zeros(len(up), dtype=bool)
+    if up.dtype != object and total.dtype != object and digits % 4 == 0:
+        fits = (total <= _INT64 // 10**4) & (up <= total)
+        t = total[fits]
+        q, r = up[fits] // t, up[fits] % t
+        for _ in range(digits // 4):
+            q, r = q * 10**4 + (r * 10**4) // t, (r * 10**4) % t
+        out[fits] = q
+    rest = np.flatnonzero(~fits)
+    if len(rest):
+        exact = (up[rest].astype(object) * 10**digits) // total[rest].astype(object)
+        out[rest] = np.asarray(exact, dtype=np.int64)
+    return out
 
 
 def choose_tiers(contract: Contract, availability: Availability) -> I64:
@@ -88,13 +129,45 @@ class Credits:
     limited_by: list[str]  # the rule that lowered the tier's credit ("" when none did)
 
 
+@dataclass(frozen=True, slots=True)
+class Fees:
+    """The fee each row's credit is a share of (its period's), exact: ``units / 10**places`` of
+    its currency, where ``known``."""
+
+    units: I64 | Obj  # int64, or Python ints where a fee is beyond it; 0 where none
+    places: int
+    known: npt.NDArray[np.bool_]
+    currency: Obj  # ISO codes
+
+    @classmethod
+    def of(cls, fee: Sequence[Decimal | None], currency: Sequence[str]) -> Fees:
+        """Fees given as decimals (``None``: no fee), each distinct one converted once."""
+        distinct = {f for f in fee if f is not None}
+        places = max((_places(f) for f in distinct), default=0)
+        units_of = {f: int(f.scaleb(places)) for f in distinct}
+        units = np.array([0 if f is None else units_of[f] for f in fee], dtype=object)
+        known = np.array([f is not None for f in fee], dtype=bool)
+        with contextlib.suppress(OverflowError):  # else kept as Python ints
+            units = units.astype(np.int64)
+        return cls(units, places, known, np.asarray(list(currency), dtype=object))
+
+    def take(self, rows: I64) -> Fees:
+        """The fees of ``rows``."""
+        return Fees(self.units[rows], self.places, self.known[rows], self.currency[rows])
+
+
+def _places(value: Decimal) -> int:
+    """The decimals a finite decimal is written with (none for ``1E+3``)."""
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 def credits(
     contract: Contract,
     tier: I64,
     lost: Availability,
     period_days: I64,
-    fee: list[Decimal | None],
-    currency: list[str],
+    fee: Fees,
 ) -> Credits:
     """The credit of each row under ``contract`` (rule 6: caps, minimum, one rounding).
 
@@ -136,7 +209,7 @@ def credits(
     filled = from_decimals(shown, FIGURE)
     nothing = from_decimals(np.full(n, None, dtype=object), FIGURE)
     percent, days = (nothing, filled) if kind == "days" else (filled, nothing)
-    amounts, below_minimum = _amounts(contract, ratio_num, ratio_den, fee, currency)
+    amounts, below_minimum = _amounts(contract, ratio_num, ratio_den, fee)
     for i in below_minimum:
         limited[i] = (
             f"minimum credit: only credits above {contract.minimum_credit} "
@@ -167,47 +240,56 @@ def _capped(contract: Contract, credit: Fraction, period_days: int) -> Fraction:
 
 
 def _amounts(
-    contract: Contract,
-    ratio_num: Obj,
-    ratio_den: Obj,
-    fee: list[Decimal | None],
-    currency: list[str],
+    contract: Contract, ratio_num: Obj, ratio_den: Obj, fee: Fees
 ) -> tuple[pd.arrays.ArrowExtensionArray, list[int]]:
     """fee × ratio per row, half-up to the minor unit once; the contract's minimum applies.
 
     The amounts come out as integers of the ``MONEY`` column's unit (a thousandth), so the column
     is built straight from them. Also the rows whose credit the minimum took to zero.
     """
-    n = len(fee)
-    known = [i for i, f in enumerate(fee) if f is not None]
+    n = len(ratio_num)
     units = np.zeros(n, dtype=np.int64)
-    valid = np.zeros(n, dtype=bool)
+    if not fee.known.any():
+        return from_units(units, MONEY, fee.known), []
+    codes, names = pd.factorize(fee.currency)
+    digits_of = np.array([minor_unit_digits(c) for c in names], dtype=np.int64)
+    digits = digits_of[codes]
+    scale = 10**digits
+    # minor = round(units / 10**places × num / den × 10**digits), half-up: (2p + q) // 2q.
+    minor = np.zeros(n, dtype=np.int64)
+    fits = np.zeros(n, dtype=bool)
+    num, den = _int64(ratio_num, 2**31), _int64(ratio_den, 2**31)
+    if num is not None and den is not None and fee.units.dtype != object and fee.places <= 9:
+        q = 10**fee.places * den
+        times = scale * num
+        fits = fee.known & (fee.units <= 2**61 // np.maximum(times, 1)) & (q <= 2**61)
+        p = fee.units[fits] * times[fits]
+        minor[fits] = (2 * p + q[fits]) // (2 * q[fits])
+    rest = np.flatnonzero(fee.known & ~fits)
+    if len(rest):  # in Python integers, exact however large
+        p = fee.units[rest].astype(object) * ratio_num[rest] * scale[rest].astype(object)
+        q = 10**fee.places * ratio_den[rest]
+        minor[rest] = np.asarray((2 * p + q) // (2 * q), dtype=np.int64)
     dropped: list[int] = []
-    if not known:
-        return from_units(units, MONEY, valid), []
-    idx = np.array(known, dtype=np.int64)
-    # A portfolio repeats each tenant's fee and currency on every period: convert each once.
-    ratio_of = {f: f.as_integer_ratio() for f in set(fee) if f is not None}
-    digits_of = {c: minor_unit_digits(c) for c in set(currency)}
-    pairs = [ratio_of[f] for f in (fee[i] for i in known) if f is not None]
-    fee_num = np.array([p[0] for p in pairs], dtype=object)
-    fee_den = np.array([p[1] for p in pairs], dtype=object)
-    digits = np.array([digits_of[currency[i]] for i in known], dtype=np.int64)
-    scale = (10**digits).astype(object)
-    p = fee_num * ratio_num[idx] * scale
-    q = fee_den * ratio_den[idx]
-    minor = (2 * p + q) // (2 * q)
     minimum = contract.minimum_credit
     if minimum is not None:
-        same = np.array([currency[i] == contract.minimum_credit_currency for i in known])
-        floor = np.array([int(minimum * s) for s in scale.tolist()], dtype=object)
-        under = same & (minor > 0) & (minor * 1 <= floor)
-        dropped = [known[j] for j in np.flatnonzero(under).tolist()]
-        minor = np.where(under, 0, minor)
+        floor = np.array([int(minimum * 10**d) for d in digits_of.tolist()], dtype=np.int64)[codes]
+        same = fee.currency == contract.minimum_credit_currency
+        under = fee.known & same & (minor > 0) & (minor <= floor)
+        dropped = np.flatnonzero(under).tolist()
+        minor[under] = 0
     # Minor units (a cent) → thousandths: times 10 ** (3 − the currency's digits).
-    units[idx] = np.asarray(minor * (10 ** (MONEY_PLACES - digits)).astype(object), dtype=np.int64)
-    valid[idx] = True
-    return from_units(units, MONEY, valid), dropped
+    units[fee.known] = (minor * 10 ** (MONEY_PLACES - digits))[fee.known]
+    return from_units(units, MONEY, fee.known), dropped
+
+
+def _int64(values: Obj, bound: int) -> I64 | None:
+    """Python integers as int64 when every one is below ``bound`` in size, else ``None``."""
+    try:
+        small = values.astype(np.int64)
+    except OverflowError:
+        return None
+    return small if bool((np.abs(small) < bound).all()) else None
 
 
 def _decimal(value: Fraction) -> Decimal:
@@ -220,9 +302,9 @@ def _decimal(value: Fraction) -> Decimal:
 def seconds_to_next_tier(
     contract: Contract,
     tier: I64,
-    up: Obj,
-    total: Obj,
-    per_second: Obj,
+    up: Obj | I64,
+    total: Obj | I64,
+    per_second: Obj | I64,
     up_seconds: I64,
 ) -> tuple[I64, I64]:
     """Seconds of extra full outage that move each row to its next tier, and that tier (−1: none).
@@ -247,14 +329,45 @@ def seconds_to_next_tier(
         rows = np.flatnonzero(following == index)
         if len(rows) == 0 or t.kind == "multiple":
             continue
-        b = Fraction(t.below)
-        # After x seconds: 100·(up − x·per_second)/total  op  b
-        #   ⇔  x·per_second·100·den  >(=)  100·den·up − num·total
-        need = 100 * b.denominator * up[rows] - b.numerator * total[rows]
-        step = 100 * b.denominator * per_second[rows]
-        x = need // step + 1 if t.operator == "<" else -((-need) // step)
-        x = np.maximum(np.asarray(x, dtype=object), minimum)
-        fits = np.asarray(x <= up_seconds[rows], dtype=bool)
-        seconds[rows[fits]] = np.asarray(x[fits], dtype=np.int64)
-        target[rows[fits]] = index
+        x = _seconds_below((up[rows], total[rows], per_second[rows]), t, minimum, up_seconds[rows])
+        hit = x >= 0
+        seconds[rows[hit]] = x[hit]
+        target[rows[hit]] = index
     return seconds, target
+
+
+def _seconds_below(
+    now: tuple[Obj | I64, Obj | I64, Obj | I64], tier: Tier, minimum: int, room: I64
+) -> I64:
+    """Per row, the least seconds ``x ≥ minimum`` of extra full outage that take the
+    availability ``100 × up / total`` into the tier's band (each second takes ``per_second``
+    from ``up``), or −1 when that is more than the ``room`` seconds still up.
+
+    After x seconds: 100·(up − x·per_second)/total  op  num/den
+    ⇔  x·per_second·100·den  >(=)  100·den·up − num·total.
+    In int64 for the rows whose products provably fit, in Python integers for the rest.
+    """
+    up, total, per_second = now
+    b = Fraction(tier.below)
+    k, m = 100 * b.denominator, b.numerator
+    out = np.full(len(up), -1, dtype=np.int64)
+    fits = np.zeros(len(up), dtype=bool)
+    if up.dtype != object and total.dtype != object and per_second.dtype != object:
+        fits = (
+            (up <= _INT64 // (2 * k))
+            & (total <= _INT64 // (2 * max(m, 1)))
+            & (per_second <= _INT64 // k)
+        )
+        need, step = k * up[fits] - m * total[fits], k * per_second[fits]
+        x = need // step + 1 if tier.operator == "<" else -((-need) // step)
+        x = np.maximum(x, minimum)
+        out[fits] = np.where(x <= room[fits], x, -1)
+    rest = np.flatnonzero(~fits)
+    if len(rest):
+        u, t, p = (c[rest].astype(object) for c in now)
+        need, step = k * u - m * t, k * p
+        x = need // step + 1 if tier.operator == "<" else -((-need) // step)
+        x = np.maximum(np.asarray(x, dtype=object), minimum)
+        ok = np.asarray(x <= room[rest], dtype=bool)
+        out[rest[ok]] = np.asarray(x[ok], dtype=np.int64)
+    return out

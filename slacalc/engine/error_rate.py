@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pendulum
 
-from slacalc.engine.credits import Availability, choose_tiers, credits, fee_days
+from slacalc.engine.credits import Availability, Fees, choose_tiers, credits, fee_days
 from slacalc.engine.deadlines import claim_deadline
 from slacalc.errors import ContractError, InputError, RowProblem
 from slacalc.io.metrics import Metrics, read_metrics
@@ -240,8 +240,7 @@ def _priced(
                 np.array([period.days], dtype=np.int64),
                 np.array([period.months], dtype=np.int64),
             ),
-            [period_fee],
-            [currency.upper()],
+            Fees.of([period_fee], [currency.upper()]),
         )
         when = None if first is None else pendulum.from_timestamp(first)
         deadline = claim_deadline(terms, period, when)

@@ -23,10 +23,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from slacalc.engine.calculate import calculate
+from slacalc.engine.calculate import calculate, calculate_moved, incident_keys
 from slacalc.engine.columns import FIGURE, MONEY, PERCENT, from_decimals, missing
 from slacalc.engine.credits import (
     Availability,
+    Fees,
     choose_tiers,
     credits,
     fee_days,
@@ -174,6 +175,7 @@ def resize(
     percent: Decimal,
     *,
     each: Literal["incident", "window"] = "window",
+    keys: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Windows under ``mask`` made longer (or shorter); see :class:`Scenario` for ``each``.
 
@@ -181,7 +183,9 @@ def resize(
     ``each="incident"``: the windows that end when their incident ends (among those under
     ``mask``; an incident is a tenant's windows of one id, a window without id its own) get
     ``incident duration × percent/100 + minutes`` more. Scaled durations are rounded half-up to
-    the millisecond; windows whose new end is not after their start are dropped.
+    the millisecond; windows whose new end is not after their start are dropped. ``keys``:
+    each row's tenant and incident id as codes (−1: no id), when the caller has them hashed
+    (:func:`~slacalc.engine.calculate.incident_keys`).
     """
     if not mask.any() or (minutes == 0 and percent == 0):
         return frame
@@ -189,39 +193,44 @@ def resize(
     end = frame["end"].to_numpy(dtype="datetime64[ms]").astype(np.int64)
     factor = int(percent * 100)
     if each == "incident":
-        last_end, first_start = _incident_span(frame, mask, start, end)
+        last_end, first_start = _incident_span(frame, mask, start, end, keys)
         grow = mask & (end == last_end)
         duration = last_end - first_start
     else:
         grow, duration = mask, end - start
     extra = (duration * factor + _WHOLE // 2) // _WHOLE + minutes * 60_000
     new_end = np.where(grow, end + extra, end)
-    out = frame.copy()
-    out["end"] = pd.to_datetime(new_end, unit="ms", utc=True).as_unit("ns")
+    # The other columns are shared, not copied (pandas copies on write).
+    out = frame.assign(end=pd.to_datetime(new_end, unit="ms", utc=True).as_unit("ns"))
     keep = new_end > start
-    return out[keep].reset_index(drop=True)
+    return (out if keep.all() else out[keep]).reset_index(drop=True)
 
 
 def _incident_span(
-    frame: pd.DataFrame, mask: np.ndarray, start: np.ndarray, end: np.ndarray
+    frame: pd.DataFrame,
+    mask: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    keys: tuple[np.ndarray, np.ndarray] | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the last end and first start of its incident's windows under ``mask``."""
-    tenant, _ = pd.factorize(frame["tenant"].astype(str))
-    ids, names = pd.factorize(frame["id"].astype(str))
-    no_id = (frame["id"].astype(str) == "").to_numpy(dtype=bool)
-    incident = np.where(no_id, len(names) + np.arange(len(frame)), ids)  # no id: its own
-    keys = pd.DataFrame(
-        {
-            "tenant": tenant,
-            "incident": incident,
-            "start": np.where(mask, start, np.iinfo(np.int64).max),
-            "end": np.where(mask, end, np.iinfo(np.int64).min),
-        }
-    )
-    grouped = keys.groupby(["tenant", "incident"], sort=False)
-    last = grouped["end"].transform("max").to_numpy(dtype=np.int64)
-    first = grouped["start"].transform("min").to_numpy(dtype=np.int64)
-    return last, first
+    if keys is None:
+        tenant, _ = pd.factorize(frame["tenant"].astype(str))
+        ids, _ = pd.factorize(frame["id"].astype(str))
+        ids = np.where((frame["id"].astype(str) == "").to_numpy(dtype=bool), -1, ids)
+    else:
+        tenant, ids = keys
+    n = len(frame)
+    width = int(ids.max()) + 1 if n else 0
+    incident = np.where(ids < 0, width + np.arange(n), ids)  # no id: its own
+    # One integer per (tenant, incident), hashed; the extremes gathered per code.
+    key, codes = pd.factorize(np.asarray(tenant, dtype=np.int64) * (width + n) + incident)
+    low, high = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    last = np.full(len(codes), low, dtype=np.int64)
+    np.maximum.at(last, key, np.where(mask, end, low))
+    first = np.full(len(codes), high, dtype=np.int64)
+    np.minimum.at(first, key, np.where(mask, start, high))
+    return last[key], first[key]
 
 
 def populations(frame: pd.DataFrame, customers: Customers, *, single: bool) -> np.ndarray:
@@ -309,7 +318,12 @@ def apply_outages(
             populations(frame, customers, single=single),
         )
     frame = resize(
-        frame, mask, scenario.extend_minutes, scenario.extend_percent, each=scenario.each
+        frame,
+        mask,
+        scenario.extend_minutes,
+        scenario.extend_percent,
+        each=scenario.each,
+        keys=incident_keys(outages),  # the rows are still those of outages
     )
     return dataclasses.replace(outages, frame=frame)
 
@@ -380,6 +394,15 @@ def run(
         )
     assert customers is not None
     changed = apply_outages(outages, scenario, customers, single=False)
+    if _moves_only(scenario, outages, changed):  # matching and users as in the baseline
+        return calculate_moved(
+            outages,
+            changed.frame,
+            chosen,
+            customers=customers,
+            contracts=registry,
+            periods=periods,
+        )
     if chosen is None:
         if scenario.exclusions:
             return calculate(changed, customers=customers, contracts=registry, periods=periods)
@@ -393,6 +416,16 @@ def run(
         customers=customers,
         contracts=registry,
         periods=periods,
+    )
+
+
+def _moves_only(scenario: Scenario, outages: Outages, changed: Outages) -> bool:
+    """Whether the scenario changed nothing but the times of windows it kept (every row is
+    still there, in its place), so the baseline's matching and affected users still hold."""
+    return (
+        scenario.exclusions
+        and scenario.affected_factor == 1
+        and len(changed.frame) == len(outages.frame)
     )
 
 
@@ -582,8 +615,7 @@ def credit_steps(row: Mapping[str, object], contract: Contract) -> pd.DataFrame:
             np.full(n, days, dtype=np.int64),
             np.full(n, _int(row["period_months"]), dtype=np.int64),
         ),
-        [fee if isinstance(fee, Decimal) else None] * n,
-        [str(row["currency"])] * n,
+        Fees.of([fee if isinstance(fee, Decimal) else None] * n, [str(row["currency"])] * n),
     )
     described = ["", *(t.describe() for t in contract.tiers)]
     return pd.DataFrame(
