@@ -451,6 +451,39 @@ def test_a_longer_what_if_after_its_baseline_reuses_its_matching(
         engine_calculate.calculate_moved(table, table.frame.iloc[:1], None, customers=more)
 
 
+def test_a_table_edited_in_place_after_its_baseline_is_prepared_again() -> None:
+    """The baseline's matching is kept for the same table object; an edit in place of the
+    outage table or of the customers table since must be seen, never served stale."""
+    people = read_customers(
+        io.BytesIO(
+            b"tenant,contract,users,monthly_fee\n"
+            b"a,microsoft-365-exchange-online,100,400\n"
+            b"b,microsoft-365-exchange-online,1000,4000\n"
+        )
+    )
+    table = outages(
+        "tenant,start,end,affected_users\n"
+        "a,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"
+        "b,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"
+    )
+    longer = Scenario("+1 h", extend_minutes=60)
+    run(table, None, customers=people)
+    table.frame.loc[0, "affected_users"] = 60.0  # a's window now hits 60 users
+    first = run(table, None, longer, customers=people).to_frame()
+    assert first["user_minutes_lost"].tolist() == [Decimal(39600), Decimal(19800)]  # 60 × 660
+    assert engine_calculate.incident_keys(table) is not None  # kept again, for the edited table
+    table.frame.loc[1, "tenant"] = "a"  # b's window is now a's too
+    assert engine_calculate.incident_keys(table) is None
+    people.frame.loc[0, "users"] = 50  # a's licence shrinks below its first window's 60 users
+    second = run(table, None, longer, customers=people)
+    # a's 60-user window is now more than its 50 users: rejected; a keeps the former b window,
+    # 30 users × 660 minutes = 19,800 user-minutes. (Served stale, both tenants would be here.)
+    assert second.to_frame()["tenant"].tolist() == ["a"]
+    assert second.to_frame()["user_minutes_lost"].tolist() == [Decimal(19800)]
+    assert second.to_frame()["licensed_users"].tolist() == [50]
+    assert [p.row for p in second.rejected] == [2]  # the file's row 2: a's first window
+
+
 def test_incident_keys_kept_from_the_baseline_extend_the_same_windows() -> None:
     """After a portfolio baseline the what-if takes the baseline's tenant and id codes: the
     same incidents as hashing the text again (an id is an incident per tenant; no id, its own)."""

@@ -184,20 +184,45 @@ def _prepare(
 
 @dataclass(frozen=True)
 class _Kept:
-    """The last portfolio's prepared inputs, and the outage table (held weakly) they came from."""
+    """The last portfolio's prepared inputs, the outage table (held weakly) they came from, and
+    that table's columns other than the times as they were then."""
 
     outages: weakref.ref[Outages]
     prepared: _Prepared
+    columns: pd.DataFrame
+    customers: pd.DataFrame
+    cohorts: pd.DataFrame
+
+    @staticmethod
+    def of(table: Outages, prepared: _Prepared) -> _Kept:
+        """Keep ``prepared`` for ``table``. The tables it came from are snapshotted without
+        copying: pandas' copy-on-write keeps a snapshot as it was if its table is later edited
+        in place, so such an edit is seen (and the inputs prepared again), never served stale."""
+        custs = prepared.customers
+        return _Kept(
+            weakref.ref(table, lambda _: _forget()),
+            prepared,
+            _untimed(table).copy(deep=False),
+            custs.frame.copy(deep=False),
+            custs.cohorts.copy(deep=False),
+        )
 
     def serves(self, table: Outages, custs: Customers, contracts: Mapping[str, Contract]) -> bool:
-        """Whether these prepared inputs are those of ``table``, ``custs`` and ``contracts``."""
-        mine = self.prepared
+        """Whether these prepared inputs are those of ``table``, ``custs`` and ``contracts``: the
+        same table object with the same values in every column the preparation reads, and equal
+        customers and contracts."""
         return (
             self.outages() is table
-            and dict(mine.contracts) == dict(contracts)
-            and mine.customers.frame.equals(custs.frame)
-            and mine.customers.cohorts.equals(custs.cohorts)
+            and self.columns.equals(_untimed(table))
+            and dict(self.prepared.contracts) == dict(contracts)
+            and self.customers.equals(custs.frame)
+            and self.cohorts.equals(custs.cohorts)
         )
+
+
+def _untimed(table: Outages) -> pd.DataFrame:
+    """The outage table's columns but the times: all a preparation reads."""
+    return table.frame.drop(columns=["start", "end"])
 
 
 _KEPT: list[_Kept] = []  # at most one: the last portfolio calculation's
@@ -214,7 +239,7 @@ def _kept(table: Outages, custs: Customers, contracts: Mapping[str, Contract]) -
         return last.prepared
     prepared = _prepare(table, custs, contracts, single=False)
     with _KEPT_LOCK:
-        _KEPT[:] = [_Kept(weakref.ref(table, lambda _: _forget()), prepared)]
+        _KEPT[:] = [_Kept.of(table, prepared)]
     return prepared
 
 
@@ -224,7 +249,7 @@ def incident_keys(outages: Outages) -> tuple[I64, I64] | None:
     ``None``."""
     with _KEPT_LOCK:
         last = _KEPT[0] if _KEPT else None
-    if last is None or last.outages() is not outages:
+    if last is None or last.outages() is not outages or not last.columns.equals(_untimed(outages)):
         return None
     ids = last.prepared.ids
     return last.prepared.tenant_of_row, np.where(ids.codes == ids.blank, -1, ids.codes)
