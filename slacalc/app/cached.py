@@ -21,6 +21,16 @@ from slacalc.io.outages import Outages
 from slacalc.model.contract import Contract
 
 
+@st.cache_resource(
+    show_spinner="Preparing the calculation engine: it is compiled once after slacalc is "
+    "installed (about ten seconds), and loaded from disk after that…"
+)
+def engine() -> bool:
+    """The compiled sweep, loaded (or compiled) once per app process before the first page."""
+    pure.warm_engine()
+    return True
+
+
 @st.cache_data(max_entries=8, show_spinner="Reading the outage table…")
 def outages(inputs: Inputs) -> Outages:
     """The outage table as read (rejected rows included)."""

@@ -372,6 +372,14 @@ def monthly_fee(text: str) -> Decimal | None:
         raise InputError(f"monthly fee: {exc}") from None
 
 
+def warm_engine() -> None:
+    """Calculate one made-up window, so that this process has the compiled sweep in memory: loaded
+    from numba's cache on disk, or compiled, once after an install. The app runs it before its
+    first page, under a message that says why it waits."""
+    window = pd.DataFrame({"start": ["2026-01-01T00:00Z"], "end": ["2026-01-01T01:00Z"]})
+    run(read_outages(window), load_contract(EXAMPLE_CONTRACT), customer=Customer(users=1))
+
+
 def compute(inputs: Inputs, scenario: Scenario | None = None) -> Results:
     """The results for the inputs, as they are (``scenario=None``) or changed by a scenario."""
     outages = read(inputs)

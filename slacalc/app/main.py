@@ -7,7 +7,7 @@ wheel, whichever file Streamlit was started on.
 
 import streamlit as st
 
-from slacalc.app import state
+from slacalc.app import cached, state
 from slacalc.app.widgets import (
     CLAIM_PAGE,
     CLAIMS_PAGE,
@@ -25,6 +25,7 @@ def main() -> None:
         page_title="slacalc: SLA credits", page_icon=":material/request_quote:", layout="wide"
     )
     state.init()
+    cached.engine()  # once per process: the compiled sweep, before any page calculates
     pages = st.navigation(
         [
             st.Page(CLAIM_PAGE, title="Claim", icon=":material/request_quote:", default=True),
