@@ -722,16 +722,18 @@ class _Check:
         start, end = parsed["start"], parsed["end"]
         problem = start.problem.copy()
         problem[start.empty] = "no start time"
-        self.reject("start", problem)
+        self.reject("start", problem, start.failed | start.empty)
         begin = start.utc.to_numpy(dtype="M8[ns]")
         finish = end.utc.to_numpy(dtype="M8[ns]").copy()
-        problem = end.problem.copy()
+        # the end's reasons, and which cells have one (each reason set below is not empty)
+        problem, failed = end.problem.copy(), end.failed.copy()
         still_open = end.empty & ~start.empty
         if self.as_of is None:
             problem[end.empty] = (
                 "no end time: the window is still open; fill in its end, or "
                 f"{advise(('as_of', None))} to count it up to a time you choose"
             )
+            failed |= end.empty
         else:
             cut = self.as_of.tz_convert("UTC").tz_localize(None).as_unit("ns").to_datetime64()
             finish[still_open] = cut
@@ -740,13 +742,14 @@ class _Check:
                 f"no end time, and the start is not before {option_name('as_of')} ({self.as_of})"
             )
             problem[end.empty & start.empty] = "no end time"
+            failed |= late | (end.empty & start.empty)
             self.open_mask = still_open
-        both = (problem == "") & (start.problem == "") & ~start.empty
+        both = ~failed & ~start.failed & ~start.empty
         order = both & ~np.isnat(finish) & ~np.isnat(begin) & (finish <= begin)
         # the start as text only for the rows that fail (never a whole typed column)
         for i in np.flatnonzero(order):
             problem[i] = f"the end is not after the start ({cell_text(starts.iloc[i])})"
-        self.reject("end", problem)
+        self.reject("end", problem, failed | order)
         if self.assumed:
             columns = " and ".join(repr(self.map.header(n)) for n in self.assumed)
             zones = ", ".join(sorted(set(self.assumed.values())))

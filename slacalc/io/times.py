@@ -135,13 +135,15 @@ _MONTHS = {
 
 @dataclass(frozen=True)
 class ParsedTimes:
-    """One column read: UTC instants (NaT where empty or unreadable) and a reason per bad cell."""
+    """One column read: UTC instants (NaT where empty or unreadable) and a reason per bad cell;
+    ``failed`` says which cells have one (no pass over the reasons to find them)."""
 
     utc: pd.Series
     empty: np.ndarray
     problem: np.ndarray
     naive: np.ndarray
     serial: np.ndarray
+    failed: np.ndarray
 
 
 def check_policy(ambiguous: str, nonexistent: str) -> None:
@@ -271,9 +273,10 @@ class _Out:
         far = (self.ns != missing) & ((self.ns < EARLIEST.value) | (self.ns > LATEST.value))
         failed = self.problem != ""
         self.problem[far & ~failed] = OUT_OF_RANGE
-        ns = np.where(failed | far, missing, self.ns)
+        failed |= far
+        ns = np.where(failed, missing, self.ns)
         utc = pd.Series(pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"))
-        return ParsedTimes(utc, self.empty, self.problem, self.naive, self.serial)
+        return ParsedTimes(utc, self.empty, self.problem, self.naive, self.serial, failed)
 
 
 def parse_aware_column(values: pd.Series) -> ParsedTimes | None:
