@@ -776,18 +776,23 @@ class _Check:
                 marks[name] = mark[found.codes]
         users = check_whole(self.raw("affected_users"), "users", self.distinct("affected_users"))
         percent = check_percent(self.raw("affected_percent"), self.distinct("affected_percent"))
+        failed: dict[str, np.ndarray] = {}
         for name, checked in (("affected_users", users), ("affected_percent", percent)):
+            failed[name] = checked.problem != "" if checked.failed is None else checked.failed
             if name in marks:
                 wrong = marks[name] != ""
                 checked.problem[wrong] = marks[name][wrong]
                 checked.values[wrong] = np.nan
-        problem = users.problem.copy()
+                failed[name] = failed[name] | wrong
+        problem = users.problem
         counts = users.values.to_numpy(dtype=np.float64)
         if licensed is not None:
-            above = (problem == "") & (counts > licensed)
+            above = ~failed["affected_users"] & (counts > licensed)
+            problem = problem.copy()  # users.problem stays the check's own, for _agree
             problem[above] = f"more than the {licensed} licensed users"
-        self.reject("affected_users", problem)
-        self.reject("affected_percent", percent.problem)
+            failed["affected_users"] = failed["affected_users"] | above
+        self.reject("affected_users", problem, failed["affected_users"])
+        self.reject("affected_percent", percent.problem, failed["affected_percent"])
         self.values["affected_users"] = counts
         self.values["affected_percent"] = percent.values.to_numpy(dtype=np.float64)
         if licensed is not None:
