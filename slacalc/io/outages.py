@@ -79,6 +79,7 @@ from slacalc.io.cells import (
     distinct,
     each_distinct,
     first_rows,
+    no_problems,
     text_cells,
 )
 from slacalc.io.headers import (
@@ -719,14 +720,15 @@ class _Check:
                     f"{int(got.serial.sum())} value(s) in {self.map.header(name)!r} read as Excel "
                     "serial dates"
                 )
+        # each ParsedTimes was made by this call: their reasons are completed in place
         start, end = parsed["start"], parsed["end"]
-        problem = start.problem.copy()
+        problem = start.problem
         problem[start.empty] = "no start time"
         self.reject("start", problem, start.failed | start.empty)
         begin = start.utc.to_numpy(dtype="M8[ns]")
         finish = end.utc.to_numpy(dtype="M8[ns]").copy()
         # the end's reasons, and which cells have one (each reason set below is not empty)
-        problem, failed = end.problem.copy(), end.failed.copy()
+        problem, failed = end.problem, end.failed
         still_open = end.empty & ~start.empty
         if self.as_of is None:
             problem[end.empty] = (
@@ -837,7 +839,7 @@ class _Check:
         cohort = check_text(self.raw("cohort"), self.distinct("cohort"))
         both = users.given & percent.given & (users.problem == "") & (percent.problem == "")
         both &= ~cohort.given & ~self.bad
-        problem = np.full(self.n, "", dtype=object)
+        problem = no_problems(self.n)
         percents = self.raw("affected_percent")
         counts = self.values["affected_users"]
         for i in np.flatnonzero(both):
