@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from slacalc.io.cells import check_percent, check_text, check_whole, distinct
+from slacalc.io.cells import check_percent, check_text, check_whole, distinct, no_problems
 from slacalc.io.outages import read_outages
+from slacalc.io.times import parse_aware_column, parse_times
 
 FORMULA = "starts with '=', so a spreadsheet would run it as a formula; remove that character"
 
@@ -144,3 +145,36 @@ def test_arrow_backed_frames_read_as_an_object_frame_reads(dtype: str) -> None:
         (5, "excluded"),
     ]
     assert fast.frame["excluded"].tolist() == [""]  # row 4: its exclusion left empty
+
+
+@pytest.mark.parametrize(
+    ("cells", "failed"),
+    [
+        # one Arrow cast (ISO times with offsets): 2100 is in range, 2201 is after LATEST (2200)
+        (["2026-03-10T10:00Z", None, "2201-01-01T00:00Z", "2100-01-01T00:00Z"], [0, 0, 1, 0]),
+        # cell by cell: a naive time, a word, an empty cell, a time before EARLIEST (1970)
+        (["2026-03-10 10:00", "soon", "", "1969-12-31 23:00"], [0, 1, 0, 1]),
+        # nothing fails, by either path
+        (["2026-03-10T10:00Z", "2026-03-10T11:00Z"], [0, 0]),
+        (["2026-03-10 10:00", ""], [0, 0]),
+    ],
+)
+def test_a_time_column_says_which_cells_failed_as_its_reasons_do(
+    cells: list[str | None], failed: list[int]
+) -> None:
+    """The reader rejects the cells ``failed`` marks without reading the million reasons:
+    the mask must be exactly the cells with a reason."""
+    column = pd.Series(pd.array(cells, dtype="str"))
+    parsed = parse_times(column, "UTC", dayfirst=None, ambiguous="raise", nonexistent="raise")
+    assert parsed.failed.tolist() == [bool(f) for f in failed]
+    assert (parsed.problem != "").tolist() == parsed.failed.tolist()
+    if cells[0] and cells[0].endswith("Z"):  # the first and third cases take the one cast
+        assert parse_aware_column(column) is not None
+
+
+def test_empty_reasons_are_one_empty_string_per_cell() -> None:
+    problem = no_problems(3)
+    assert problem.dtype == object
+    assert problem.tolist() == ["", "", ""]
+    problem[1] = "bad"  # writable: checks add their reasons in place
+    assert problem.tolist() == ["", "bad", ""]

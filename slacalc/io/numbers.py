@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from slacalc.errors import InputError
-from slacalc.io.cells import as_text
+from slacalc.io.cells import as_text, no_problems
 from slacalc.io.wording import option
 
 #: Marks a thousands separator may be (spaces: also the no-break spaces of French exports).
@@ -119,7 +119,7 @@ def plain(values: pd.Series, fmt: NumberFormat) -> tuple[pd.Series, np.ndarray]:
     marks = {fmt.decimal, fmt.thousands or fmt.decimal}
     mark_class = "[" + "".join(re.escape(m) for m in sorted(marks)) + "]"
     has_mark = text.str.contains(mark_class, regex=True).fillna(False).to_numpy(dtype=bool)
-    problem = np.full(len(values), "", dtype=object)
+    problem = no_problems(len(values))
     problem[is_text & ~matched & has_mark] = f"not a number written with {fmt.describe()}"
     return out, problem
 
@@ -167,7 +167,7 @@ def in_format(values: pd.Series, fmt: NumberFormat | None) -> tuple[pd.Series, n
     """``values`` as plain text when a format is given (see :func:`plain`), with a reason per
     cell that is not written in it; unchanged, with no reasons, when ``fmt`` is None."""
     if fmt is None:
-        return values.reset_index(drop=True), np.full(len(values), "", dtype=object)
+        return values.reset_index(drop=True), no_problems(len(values))
     return plain(values, fmt)
 
 

@@ -79,6 +79,7 @@ from slacalc.io.cells import (
     distinct,
     each_distinct,
     first_rows,
+    no_problems,
     text_cells,
 )
 from slacalc.io.headers import (
@@ -719,19 +720,22 @@ class _Check:
                     f"{int(got.serial.sum())} value(s) in {self.map.header(name)!r} read as Excel "
                     "serial dates"
                 )
+        # each ParsedTimes was made by this call: their reasons are completed in place
         start, end = parsed["start"], parsed["end"]
-        problem = start.problem.copy()
+        problem = start.problem
         problem[start.empty] = "no start time"
-        self.reject("start", problem)
+        self.reject("start", problem, start.failed | start.empty)
         begin = start.utc.to_numpy(dtype="M8[ns]")
         finish = end.utc.to_numpy(dtype="M8[ns]").copy()
-        problem = end.problem.copy()
+        # the end's reasons, and which cells have one (each reason set below is not empty)
+        problem, failed = end.problem, end.failed
         still_open = end.empty & ~start.empty
         if self.as_of is None:
             problem[end.empty] = (
                 "no end time: the window is still open; fill in its end, or "
                 f"{advise(('as_of', None))} to count it up to a time you choose"
             )
+            failed |= end.empty
         else:
             cut = self.as_of.tz_convert("UTC").tz_localize(None).as_unit("ns").to_datetime64()
             finish[still_open] = cut
@@ -740,13 +744,14 @@ class _Check:
                 f"no end time, and the start is not before {option_name('as_of')} ({self.as_of})"
             )
             problem[end.empty & start.empty] = "no end time"
+            failed |= late | (end.empty & start.empty)
             self.open_mask = still_open
-        both = (problem == "") & (start.problem == "") & ~start.empty
+        both = ~failed & ~start.failed & ~start.empty
         order = both & ~np.isnat(finish) & ~np.isnat(begin) & (finish <= begin)
         # the start as text only for the rows that fail (never a whole typed column)
         for i in np.flatnonzero(order):
             problem[i] = f"the end is not after the start ({cell_text(starts.iloc[i])})"
-        self.reject("end", problem)
+        self.reject("end", problem, failed | order)
         if self.assumed:
             columns = " and ".join(repr(self.map.header(n)) for n in self.assumed)
             zones = ", ".join(sorted(set(self.assumed.values())))
@@ -773,18 +778,23 @@ class _Check:
                 marks[name] = mark[found.codes]
         users = check_whole(self.raw("affected_users"), "users", self.distinct("affected_users"))
         percent = check_percent(self.raw("affected_percent"), self.distinct("affected_percent"))
+        failed: dict[str, np.ndarray] = {}
         for name, checked in (("affected_users", users), ("affected_percent", percent)):
+            failed[name] = checked.problem != "" if checked.failed is None else checked.failed
             if name in marks:
                 wrong = marks[name] != ""
                 checked.problem[wrong] = marks[name][wrong]
                 checked.values[wrong] = np.nan
-        problem = users.problem.copy()
+                failed[name] = failed[name] | wrong
+        problem = users.problem
         counts = users.values.to_numpy(dtype=np.float64)
         if licensed is not None:
-            above = (problem == "") & (counts > licensed)
+            above = ~failed["affected_users"] & (counts > licensed)
+            problem = problem.copy()  # users.problem stays the check's own, for _agree
             problem[above] = f"more than the {licensed} licensed users"
-        self.reject("affected_users", problem)
-        self.reject("affected_percent", percent.problem)
+            failed["affected_users"] = failed["affected_users"] | above
+        self.reject("affected_users", problem, failed["affected_users"])
+        self.reject("affected_percent", percent.problem, failed["affected_percent"])
         self.values["affected_users"] = counts
         self.values["affected_percent"] = percent.values.to_numpy(dtype=np.float64)
         if licensed is not None:
@@ -829,7 +839,7 @@ class _Check:
         cohort = check_text(self.raw("cohort"), self.distinct("cohort"))
         both = users.given & percent.given & (users.problem == "") & (percent.problem == "")
         both &= ~cohort.given & ~self.bad
-        problem = np.full(self.n, "", dtype=object)
+        problem = no_problems(self.n)
         percents = self.raw("affected_percent")
         counts = self.values["affected_users"]
         for i in np.flatnonzero(both):

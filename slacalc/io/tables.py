@@ -1017,14 +1017,16 @@ def _finish(
         raise InputError(f"{origin}: more than {shown:,} rows, above the limit")
     check_headers(headers, origin)
     blank = np.ones(len(cells), dtype=bool)
+    candidates = None  # every row, until the first column has said which may be blank
     for position in range(cells.shape[1]):
-        candidates = np.flatnonzero(blank)
-        if len(candidates) == 0:
-            break
         column = cells[position]
-        if len(candidates) < len(cells):
-            column = column.iloc[candidates]
-        blank[candidates] = is_blank(column)
+        if candidates is None:
+            blank[:] = is_blank(column)
+        elif len(candidates):
+            blank[candidates] = is_blank(column.iloc[candidates])
+        else:
+            break
+        candidates = np.flatnonzero(blank)
     blank_rows = int(blank.sum())
     if blank_rows:
         cells = cells[~blank].reset_index(drop=True)

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from slacalc.errors import InputError
-from slacalc.io.cells import EXCEL_ERRORS, arrow_data
+from slacalc.io.cells import EXCEL_ERRORS, arrow_data, no_problems
 from slacalc.io.wording import advise, option
 
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$", re.I)
@@ -135,13 +135,15 @@ _MONTHS = {
 
 @dataclass(frozen=True)
 class ParsedTimes:
-    """One column read: UTC instants (NaT where empty or unreadable) and a reason per bad cell."""
+    """One column read: UTC instants (NaT where empty or unreadable) and a reason per bad cell;
+    ``failed`` says which cells have one (no pass over the reasons to find them)."""
 
     utc: pd.Series
     empty: np.ndarray
     problem: np.ndarray
     naive: np.ndarray
     serial: np.ndarray
+    failed: np.ndarray
 
 
 def check_policy(ambiguous: str, nonexistent: str) -> None:
@@ -250,7 +252,8 @@ class _Out:
     def __init__(self, n: int) -> None:
         self.ns = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
         self.empty = np.zeros(n, dtype=bool)
-        self.problem = np.full(n, "", dtype=object)
+        self.problem = no_problems(n)
+        self.failures = False  # whether fail() was called: else no reason needs looking for
         self.naive = np.zeros(n, dtype=bool)
         self.serial = np.zeros(n, dtype=bool)
 
@@ -265,15 +268,17 @@ class _Out:
 
     def fail(self, positions: np.ndarray, why: str | np.ndarray) -> None:
         self.problem[positions] = why
+        self.failures = True
 
     def done(self) -> ParsedTimes:
         missing = np.iinfo(np.int64).min
         far = (self.ns != missing) & ((self.ns < EARLIEST.value) | (self.ns > LATEST.value))
-        failed = self.problem != ""
+        failed = self.problem != "" if self.failures else np.zeros(len(self.ns), dtype=bool)
         self.problem[far & ~failed] = OUT_OF_RANGE
-        ns = np.where(failed | far, missing, self.ns)
+        failed |= far
+        ns = np.where(failed, missing, self.ns)
         utc = pd.Series(pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC"))
-        return ParsedTimes(utc, self.empty, self.problem, self.naive, self.serial)
+        return ParsedTimes(utc, self.empty, self.problem, self.naive, self.serial, failed)
 
 
 def parse_aware_column(values: pd.Series) -> ParsedTimes | None:
@@ -376,7 +381,7 @@ def _naive_text(text: pd.Series, dayfirst: bool | None) -> tuple[np.ndarray, np.
     """Naive timestamps from text without a zone, and a reason ("" if read) per value."""
     text = text.reset_index(drop=True)
     n = len(text)
-    why = np.full(n, "", dtype=object)
+    why = no_problems(n)
     first = pd.to_datetime(text, format="ISO8601", errors="coerce")
     far = _far_naive(first)
     why[far] = OUT_OF_RANGE
@@ -421,7 +426,7 @@ def _assemble(
 ) -> tuple[pd.Series, np.ndarray]:
     """Components from a regex match to timestamps; impossible dates and unsettled orders fail."""
     n = len(parts)
-    why = np.full(n, "", dtype=object)
+    why = no_problems(n)
     year = pd.to_numeric(parts["y"], errors="coerce").to_numpy(dtype=np.float64)
     year = np.where(year < 100, year + 2000, year)
     far = (year < _NAIVE_FIRST.year) | (year > _NAIVE_LAST.year)
