@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -843,14 +843,15 @@ def _table(
         [contract.version_index(p.start.date()) for p in plist], dtype=np.int64
     )
     text_of_row = text_of_period[pi]
+    versions: list[str | None] = [None] * (len(contract.versions) + 1)  # per text, as rows use
     tier = np.full(n, -1, dtype=np.int64)
     margin = np.full(n, -1, dtype=np.int64)
     target = np.full(n, -1, dtype=np.int64)
     parts: list[tuple[I64, Credits]] = []
-    tier_words = np.full(n, "", dtype=object)
-    next_words = np.full(n, "", dtype=object)
+    words = [""]  # the tiers of every text described, each row's tier and next tier as indices
+    tier_word = np.zeros(n, dtype=np.int64)
+    next_word = np.zeros(n, dtype=np.int64)
     commitment = np.zeros(n, dtype=np.int64)
-    version = np.empty(n, dtype=object)
     deadline = np.zeros(n, dtype=np.int32)  # days since 1970-01-01 (date32), where has_deadline
     has_deadline = np.zeros(n, dtype=bool)
     for text_index in np.unique(text_of_row).tolist():
@@ -871,11 +872,13 @@ def _table(
         )
         if terms.partial_minutes == "dropped":  # more outage counts only in whole minutes
             margin[rows] = np.where(margin[rows] > 0, -(-margin[rows] // 60) * 60, margin[rows])
-        described = np.array(["", *(t.describe() for t in terms.tiers)], dtype=object)
-        tier_words[rows] = described[tier[rows] + 1]
-        next_words[rows] = described[target[rows] + 1]
+        described = np.arange(len(words) - 1, len(words) + len(terms.tiers), dtype=np.int64)
+        described[0] = 0
+        words += [t.describe() for t in terms.tiers]
+        tier_word[rows] = described[tier[rows] + 1]
+        next_word[rows] = described[target[rows] + 1]
         commitment[rows] = int(terms.commitment_percent.scaleb(PERCENT_PLACES))
-        version[rows] = terms.source.version
+        versions[text_index] = terms.source.version
         parts.append((rows, credit))
         if terms.claim.from_incident:
             found = _incident_deadlines(
@@ -898,13 +901,13 @@ def _table(
     users_assumed = _users_assumed(m, window_idx, assumed, len(plist))
     return pd.DataFrame(
         {
-            "tenant": _tenants(subs.tenant[sub]),
-            "service": contract.service,
-            "contract": contract.id,
-            "period": np.array([p.label for p in plist], dtype=object)[pi],
+            "tenant": _tenants(subs.tenant, sub),
+            "service": _texts([contract.service], np.zeros(n, dtype=np.int64)),
+            "contract": _texts([contract.id], np.zeros(n, dtype=np.int64)),
+            "period": _texts([p.label for p in plist], pi),
             "period_start": edge_index[:-1].take(pi),
             "period_end": edge_index[1:].take(pi),
-            "timezone": contract.timezone,
+            "timezone": _texts([contract.timezone], np.zeros(n, dtype=np.int64)),
             "period_days": period_days,
             "period_months": months,
             "licensed_users": users,
@@ -919,10 +922,10 @@ def _table(
             "impact_user_minutes": m.impact_units / (60 * UNITS_PER_USER),
             "availability_percent": avail.percent(),
             "commitment_percent": from_units(commitment, PERCENT),
-            "terms_version": version,
+            "terms_version": _texts(versions, text_of_row),
             "breached": tier >= 0,
             "tier_number": tier + 1,
-            "tier": tier_words,
+            "tier": _texts(words, tier_word),
             "credit_percent": credit.percent,
             "credit_days": credit.days,
             "credit_amount": credit.amount,
@@ -935,7 +938,7 @@ def _table(
             ),
             "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
             "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
-            "next_tier": next_words,
+            "next_tier": _texts(words, next_word),
             "incident_ids": pd.arrays.ArrowExtensionArray(incident_ids),
             "users_assumed": users_assumed,
         }
@@ -1000,9 +1003,19 @@ def _joined(parts: list[tuple[I64, Credits]]) -> Credits:
     )
 
 
-def _tenants(names: np.ndarray) -> pd.Series:
-    """Tenant names as a text column; a single customer's blank tenant is missing, not ``""``."""
-    return pd.Series(names, dtype="str").replace("", None)
+def _texts(names: Sequence[str | None], at: I64) -> pd.api.extensions.ExtensionArray:
+    """A text column of ``names[at]`` made in Arrow from the few distinct names: no Python
+    string object per row."""
+    column: pd.api.extensions.ExtensionArray = pd.array(
+        pa.array(names, type=pa.string()).take(pa.array(at)), dtype="str"
+    )
+    return column
+
+
+def _tenants(names: np.ndarray, at: I64) -> pd.api.extensions.ExtensionArray:
+    """The tenants ``names[at]`` as a text column; a single customer's blank tenant is missing,
+    not ``""``."""
+    return _texts([name or None for name in names.tolist()], at)
 
 
 def _epoch_days(days: list[dt.date | None]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.bool_]]:
@@ -1129,9 +1142,7 @@ def _users_assumed(m: Measurement, window_idx: I64, assumed: np.ndarray, n_perio
     slot, hit = slots(
         (m.sub, m.period), n_periods, m.segments.sub[first[mine]], m.segments.period[first[mine]]
     )
-    count = np.zeros(len(m.sub), dtype=np.int64)
-    np.add.at(count, slot[hit], 1)
-    return count
+    return np.bincount(slot[hit], minlength=len(m.sub)).astype(np.int64)
 
 
 def _evidence(
@@ -1174,7 +1185,7 @@ def _evidence(
     sources = sources_of.by_group(runs, window_idx[owner[span]], np.arange(n, dtype=np.int64))
     return pd.DataFrame(
         {
-            "tenant": _tenants(subs.tenant[s[new]]),
+            "tenant": _tenants(subs.tenant, s[new]),
             "service": contract.service,
             "contract": contract.id,
             "period": [plist[i].label for i in p[new]],
@@ -1214,7 +1225,7 @@ def _exclusion_table(
     r, s, a, b, p = r[order], s[order], a[order], b[order], p[order]
     return pd.DataFrame(
         {
-            "tenant": _tenants(subs.tenant[s]),
+            "tenant": _tenants(subs.tenant, s),
             "service": contract.service,
             "contract": contract.id,
             "period": [plist[i].label for i in p],
