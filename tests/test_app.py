@@ -290,6 +290,24 @@ def test_switching_the_contract_changes_the_tier_table() -> None:
     assert ("Availability", "100 %") in metrics(at)
 
 
+def test_the_contract_page_lists_every_bundled_contract_by_provider() -> None:
+    at = start()
+    at.switch_page(CONTRACT).run()
+    listed = next(d.value for d in at.dataframe if "Official address" in d.value.columns)
+    assert list(listed["id"]) == sorted(
+        slacalc.list_contracts(), key=lambda c: (slacalc.load_contract(c).provider.casefold(), c)
+    )
+    providers = list(listed["Provider"])
+    assert providers == sorted(providers, key=str.casefold)  # grouped: each provider once, in a run
+    s3 = listed[listed["id"] == "aws-s3-standard"].iloc[0]
+    assert (s3["Provider"], s3["Commitment"], s3["Measured by"], s3["Official address"]) == (
+        "Amazon Web Services",
+        "99.9 % per month",
+        "error rate",
+        "https://aws.amazon.com/s3/sla/",
+    )
+
+
 def test_an_uploaded_contract_with_a_bad_field_is_refused_by_name() -> None:
     at = start()
     at.switch_page(CONTRACT).run()

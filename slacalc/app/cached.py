@@ -60,6 +60,12 @@ def results(inputs: Inputs, scenario: Scenario | None = None) -> Results:
     return pure.compute(inputs, scenario)
 
 
+@st.cache_data(show_spinner=False)
+def bundled_contracts() -> pd.DataFrame:
+    """Every bundled contract, by provider, with its official address."""
+    return pure.bundled_contracts()
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def contract(inputs: Inputs, contract_id: str) -> Contract:
     """A contract by id: uploaded or bundled."""

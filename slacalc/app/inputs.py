@@ -29,11 +29,17 @@ from slacalc.io.tables import workbook_sheets
 from slacalc.io.times import Ambiguous, Nonexistent
 from slacalc.io.usage import UsageReport, read_usage
 from slacalc.model.bundled import shipped
-from slacalc.model.contract import Contract, list_contracts, load_contract, parse_contract
+from slacalc.model.contract import (
+    Contract,
+    bundled_by_provider,
+    load_contract,
+    parse_contract,
+)
 from slacalc.model.money import parse_amount
 from slacalc.model.registry import ContractRegistry
 from slacalc.report.customer import Customer as LetterCustomer
 from slacalc.report.export import to_csv
+from slacalc.report.terms import measure_words, number
 
 EXAMPLES = Path(__file__).with_name("examples")
 
@@ -338,8 +344,24 @@ def contract_ids(inputs: Inputs) -> list[str]:
     """Every contract the user can pick: the uploaded ones first, then the bundled ones grouped
     by provider."""
     uploaded = [cid for cid, _ in inputs.contract_files]
-    bundled = sorted(list_contracts(), key=lambda c: (load_contract(c).provider.casefold(), c))
+    bundled = [c.id for c in bundled_by_provider()]
     return uploaded + [c for c in bundled if c not in uploaded]
+
+
+def bundled_contracts() -> pd.DataFrame:
+    """Every bundled contract, grouped by provider: its commitment, period, how it measures
+    availability and the provider's official address of the text (as ``slacalc contracts``)."""
+    contracts = bundled_by_provider()
+    return pd.DataFrame(
+        {
+            "Provider": [c.provider for c in contracts],
+            "Contract": [c.name for c in contracts],
+            "id": [c.id for c in contracts],
+            "Commitment": [f"{number(c.commitment_percent)} % per {c.period}" for c in contracts],
+            "Measured by": [measure_words(c) for c in contracts],
+            "Official address": [c.source.url for c in contracts],
+        }
+    )
 
 
 def resolve(inputs: Inputs, contract_id: str) -> Contract:

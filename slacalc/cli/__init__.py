@@ -35,7 +35,13 @@ from slacalc.errors import InputError, RowProblem, SlacalcError
 from slacalc.io.customers import read_customers
 from slacalc.io.tables import MAX_FILE_ROWS, MAX_ROWS
 from slacalc.io.wording import command_line
-from slacalc.model.contract import Contract, contract_schema, list_contracts, load_contract
+from slacalc.model.contract import (
+    Contract,
+    bundled_by_provider,
+    contract_schema,
+    list_contracts,
+    load_contract,
+)
 from slacalc.model.limits import MAX_LICENSED_USERS
 from slacalc.model.money import currency_code, fee_problem, parse_amount
 from slacalc.model.registry import ContractRegistry
@@ -554,10 +560,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run_contracts_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     head = ["id", "commitment", "per", "method", "name", "official address"]
-    contracts = sorted(
-        (load_contract(cid) for cid in list_contracts()),
-        key=lambda c: (c.provider.casefold(), c.id),
-    )
+    contracts = bundled_by_provider()
     lines = aligned(head, [_listed(c) for c in contracts], right={1}).splitlines()
     out.write("\n".join(lines[:2]) + "\n")
     for i, c in enumerate(contracts):  # grouped by provider, each group under its name

@@ -528,6 +528,14 @@ def list_contracts(*, unverified: bool = False) -> list[str]:
     return sorted(p.stem for folder in folders for p in folder.glob("*.toml"))
 
 
+def bundled_by_provider() -> list[Contract]:
+    """The listed bundled contracts, grouped by provider (providers A–Z, then ids)."""
+    return sorted(
+        (load_contract(cid) for cid in list_contracts()),
+        key=lambda c: (c.provider.casefold(), c.id),
+    )
+
+
 def contract_schema() -> dict[str, Any]:
     """The JSON Schema of a contract file (the ``id`` comes from the file name)."""
     schema = Contract.model_json_schema()

@@ -32,6 +32,13 @@ def render() -> None:
     with top:
         widgets.source_line(current)
         chosen = _picker(current)
+        with st.expander("Every bundled contract, by provider"):
+            st.dataframe(
+                cached.bundled_contracts(),
+                hide_index=True,
+                width="stretch",
+                column_config={"Official address": st.column_config.LinkColumn()},
+            )
     current = state.inputs()
     if chosen is None:
         ids = sorted(set(cached.results(current).table["contract"]))
