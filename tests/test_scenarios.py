@@ -484,6 +484,24 @@ def test_a_table_edited_in_place_after_its_baseline_is_prepared_again() -> None:
     assert [p.row for p in second.rejected] == [2]  # the file's row 2: a's first window
 
 
+def test_a_rejection_after_the_baseline_names_the_header_as_it_is_now() -> None:
+    """The kept matching is also keyed on the column mapping: the headers its rejections name."""
+    people = read_customers(
+        io.BytesIO(b"tenant,contract,users\na,microsoft-365-exchange-online,10\n")
+    )
+    table = outages(
+        "tenant,start,end,Impacted\n"
+        "a,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"  # 30 of a's 10 users: rejected
+        "a,2026-03-11T00:00Z,2026-03-11T01:00Z,5\n"
+    )
+    longer = Scenario("+1 h", extend_minutes=60)
+    assert [p.column for p in run(table, None, longer, customers=people).rejected] == ["Impacted"]
+    table.mapping.pop("Impacted")
+    table.mapping["Betroffene"] = "affected_users"  # the same column, renamed in place
+    rejected = run(table, None, longer, customers=people).rejected
+    assert [(p.row, p.column) for p in rejected] == [(2, "Betroffene")]
+
+
 def test_incident_keys_kept_from_the_baseline_extend_the_same_windows() -> None:
     """After a portfolio baseline the what-if takes the baseline's tenant and id codes: the
     same incidents as hashing the text again (an id is an incident per tenant; no id, its own)."""

@@ -190,6 +190,7 @@ class _Kept:
     outages: weakref.ref[Outages]
     prepared: _Prepared
     columns: pd.DataFrame
+    mapping: dict[str, str]
     customers: pd.DataFrame
     cohorts: pd.DataFrame
 
@@ -203,6 +204,7 @@ class _Kept:
             weakref.ref(table, lambda _: _forget()),
             prepared,
             _untimed(table).copy(deep=False),
+            dict(table.mapping),
             custs.frame.copy(deep=False),
             custs.cohorts.copy(deep=False),
         )
@@ -214,6 +216,7 @@ class _Kept:
         return (
             self.outages() is table
             and self.columns.equals(_untimed(table))
+            and self.mapping == table.mapping  # the headers its rejections name
             and dict(self.prepared.contracts) == dict(contracts)
             and self.customers.equals(custs.frame)
             and self.cohorts.equals(custs.cohorts)
