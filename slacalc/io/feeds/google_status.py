@@ -20,8 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from slacalc.io.feeds.detect import each_incident
-from slacalc.io.feeds.windows import Skipped, Window, feed_time
-from slacalc.io.wording import advise
+from slacalc.io.feeds.windows import Skipped, Window, feed_time, share_question
 
 _UNKNOWN_SHARE = "service disruption: the share of users hit is not given"
 
@@ -44,12 +43,7 @@ def read(
             skipped.append(Skipped(key, "names no product"))
             continue
         windows.extend(_windows(key, incident, products, partial_share))
-    questions = []
-    if any(w.not_counted == _UNKNOWN_SHARE for w in windows):
-        questions.append(
-            "what percent of users did a SERVICE_DISRUPTION cut off? "
-            f"({advise(('partial_share', None))})"
-        )
+    questions = share_question(windows, _UNKNOWN_SHARE, "a SERVICE_DISRUPTION")
     return windows, skipped, notes, questions
 
 

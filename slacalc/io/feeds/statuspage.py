@@ -26,8 +26,7 @@ from typing import Any
 import pandas as pd
 
 from slacalc.io.feeds.detect import each_incident
-from slacalc.io.feeds.windows import Skipped, Window, feed_time
-from slacalc.io.wording import advise
+from slacalc.io.feeds.windows import Skipped, Window, feed_time, share_question
 
 _MAINTENANCE_STATUSES = {"scheduled", "in_progress", "verifying", "completed"}
 _UNKNOWN_SHARE = "partial outage: the share of users hit is not given"
@@ -39,18 +38,13 @@ def read(
     """Windows, records that gave none, notes, and questions (the partial-outage share)."""
     windows: list[Window] = []
     skipped: list[Skipped] = []
-    questions: list[str] = []
     notes: list[str] = []
     for key, incident in each_incident(documents, notes):
         found = _incident(key, incident, partial_share)
         if not found:
             skipped.append(Skipped(key, "no update, start or end to make a window of"))
         windows.extend(found)
-    if any(w.not_counted == _UNKNOWN_SHARE for w in windows):
-        questions.append(
-            "what percent of users did a 'partial_outage' component cut off? "
-            f"({advise(('partial_share', None))})"
-        )
+    questions = share_question(windows, _UNKNOWN_SHARE, "a 'partial_outage' component")
     return windows, skipped, notes, questions
 
 

@@ -43,6 +43,7 @@ import pandas as pd
 from slacalc.errors import InputError
 from slacalc.io.cells import cell_text
 from slacalc.io.tables import TableSource, read_table
+from slacalc.io.wording import advise
 from slacalc.model.contract import Contract, list_contracts, load_contract
 
 #: Where a window's affected users come from (the ``users_source`` outage column).
@@ -169,6 +170,15 @@ class ImportedWindows:
 
 
 # Times -----------------------------------------------------------------------------------------
+
+
+def share_question(windows: Iterable[Window], unknown: str, what: str) -> list[str]:
+    """The question a feed leaves open when some of its ``windows`` are not counted because the
+    share of users ``what`` cut off is not given (their ``not_counted`` is ``unknown``): asked in
+    the interface's own words for ``partial_share``. Empty when nothing waits for it."""
+    if not any(w.not_counted == unknown for w in windows):
+        return []
+    return [f"what percent of users did {what} cut off? ({advise(('partial_share', None))})"]
 
 
 def feed_time(value: Any, what: str) -> pd.Timestamp | None:
