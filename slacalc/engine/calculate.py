@@ -209,14 +209,20 @@ class _Kept:
             custs.cohorts.copy(deep=False),
         )
 
-    def serves(self, table: Outages, custs: Customers, contracts: Mapping[str, Contract]) -> bool:
-        """Whether these prepared inputs are those of ``table``, ``custs`` and ``contracts``: the
-        same table object with the same values in every column the preparation reads, and equal
-        customers and contracts."""
+    def is_of(self, table: Outages) -> bool:
+        """Whether these prepared inputs came from ``table`` as it is now: the same object, with
+        the same values in every column the preparation reads and the same headers (which its
+        rejections name)."""
         return (
             self.outages() is table
             and self.columns.equals(_untimed(table))
-            and self.mapping == table.mapping  # the headers its rejections name
+            and self.mapping == table.mapping
+        )
+
+    def serves(self, table: Outages, custs: Customers, contracts: Mapping[str, Contract]) -> bool:
+        """Whether these prepared inputs are those of ``table``, ``custs`` and ``contracts``."""
+        return (
+            self.is_of(table)
             and dict(self.prepared.contracts) == dict(contracts)
             and self.customers.equals(custs.frame)
             and self.cohorts.equals(custs.cohorts)
@@ -252,7 +258,7 @@ def incident_keys(outages: Outages) -> tuple[I64, I64] | None:
     ``None``."""
     with _KEPT_LOCK:
         last = _KEPT[0] if _KEPT else None
-    if last is None or last.outages() is not outages or not last.columns.equals(_untimed(outages)):
+    if last is None or not last.is_of(outages):
         return None
     ids = last.prepared.ids
     return last.prepared.tenant_of_row, np.where(ids.codes == ids.blank, -1, ids.codes)
