@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -196,11 +197,15 @@ def customer_choices(table: Customers) -> list[tuple[str, str]]:
     return [(str(t), str(c)) for t, c in zip(frame["tenant"], frame["contract"], strict=True)]
 
 
-def choice_label(choice: tuple[str, str], choices: list[tuple[str, str]]) -> str:
-    """A tenant's name, with its contract when the tenant holds several."""
-    tenant, contract = choice
-    several = sum(1 for t, _ in choices if t == tenant) > 1
-    return f"{tenant} ({contract or 'default contract'})" if several else tenant
+def choice_labels(choices: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Each choice's label: the tenant's name, with its contract when the tenant holds several."""
+    rows = Counter(tenant for tenant, _ in choices)
+    return {
+        (tenant, contract): f"{tenant} ({contract or 'default contract'})"
+        if rows[tenant] > 1
+        else tenant
+        for tenant, contract in choices
+    }
 
 
 def customer_row(

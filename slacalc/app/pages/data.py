@@ -528,11 +528,12 @@ def _customers_table(current: Inputs) -> None:
     choices = pure.customer_choices(table)
     if not choices:
         return
+    labels = pure.choice_labels(choices)
     pick, go = st.columns([3, 2], vertical_alignment="bottom")
     chosen = pick.selectbox(
         "One customer from the table",
         choices,
-        format_func=lambda choice: pure.choice_label(choice, choices),
+        format_func=labels.__getitem__,
         key=Widget.CUSTOMER_PICK,
     )
     if go.button("Use only this customer", icon=":material/person:", width="stretch"):
