@@ -402,6 +402,24 @@ def test_the_readme_what_if_example_runs_and_prints_its_numbers(
     assert "97.9152777777" in out
 
 
+def _two_tenants_one_window_each() -> tuple[Customers, slacalc.Outages]:
+    """Tenants a (100 users, 400 a month) and b (1,000 users, 4,000), each 30 users down for
+    10 hours on 10 March 2026."""
+    people = read_customers(
+        io.BytesIO(
+            b"tenant,contract,users,monthly_fee\n"
+            b"a,microsoft-365-exchange-online,100,400\n"
+            b"b,microsoft-365-exchange-online,1000,4000\n"
+        )
+    )
+    table = outages(
+        "tenant,start,end,affected_users\n"
+        "a,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"
+        "b,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"
+    )
+    return people, table
+
+
 def test_a_longer_what_if_after_its_baseline_reuses_its_matching(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -415,18 +433,7 @@ def test_a_longer_what_if_after_its_baseline_reuses_its_matching(
         return prepare(*args, **kwargs)
 
     monkeypatch.setattr(engine_calculate, "_prepare", counted)
-    people = read_customers(
-        io.BytesIO(
-            b"tenant,contract,users,monthly_fee\n"
-            b"a,microsoft-365-exchange-online,100,400\n"
-            b"b,microsoft-365-exchange-online,1000,4000\n"
-        )
-    )
-    table = outages(
-        "tenant,start,end,affected_users\n"
-        "a,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"
-        "b,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"
-    )
+    people, table = _two_tenants_one_window_each()
     base = run(table, None, customers=people).to_frame()
     assert base["user_minutes_lost"].tolist() == [Decimal(18000), Decimal(18000)]  # 30 × 600
     longer = run(table, None, Scenario("+1 h", extend_minutes=60), customers=people).to_frame()
@@ -454,18 +461,7 @@ def test_a_longer_what_if_after_its_baseline_reuses_its_matching(
 def test_a_table_edited_in_place_after_its_baseline_is_prepared_again() -> None:
     """The baseline's matching is kept for the same table object; an edit in place of the
     outage table or of the customers table since must be seen, never served stale."""
-    people = read_customers(
-        io.BytesIO(
-            b"tenant,contract,users,monthly_fee\n"
-            b"a,microsoft-365-exchange-online,100,400\n"
-            b"b,microsoft-365-exchange-online,1000,4000\n"
-        )
-    )
-    table = outages(
-        "tenant,start,end,affected_users\n"
-        "a,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"
-        "b,2026-03-10T00:00Z,2026-03-10T10:00Z,30\n"
-    )
+    people, table = _two_tenants_one_window_each()
     longer = Scenario("+1 h", extend_minutes=60)
     run(table, None, customers=people)
     table.frame.loc[0, "affected_users"] = 60.0  # a's window now hits 60 users
