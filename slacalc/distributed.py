@@ -18,13 +18,16 @@ How the rows travel:
    added to every partition instead.
 4. Per partition: ``read_outages`` checks the rows (so duplicates within a tenant are still found),
    the row numbers are put back, and ``calculate`` runs with that group's customers.
-5. The client concatenates the partitions' tables; a problem with a row every partition saw is
-   reported once.
+5. Each partition's results stay where they were computed (``persist``); the client fetches and
+   concatenates the partitions' tables; a problem with a row every partition saw is reported once.
+6. The evidence and the exclusions (about twice the windows' size) are built and fetched only when
+   first read, as in the pandas path: most portfolio runs need the table alone.
 
 The returned :class:`~slacalc.engine.results.Results` has the same ``table`` as the pandas path,
 row for row. ``evidence`` and ``exclusions`` hold the same rows, ordered by contract, customer and
-time. ``outages`` carries the row counts and problems but an empty ``frame``: the validated
-windows stay on the cluster.
+time; they are fetched from the cluster, so read them before its client closes. ``outages``
+carries the row counts and problems but an empty ``frame``: the validated windows stay on the
+cluster.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import CancelledError
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -47,7 +51,7 @@ from slacalc.engine.results import (
     Results,
     empty_table,
 )
-from slacalc.errors import InputError, RowProblem
+from slacalc.errors import InputError, RowProblem, SlacalcError
 from slacalc.io.cells import as_text
 from slacalc.io.customers import Customers
 from slacalc.io.headers import map_headers
@@ -123,21 +127,78 @@ def calculate_dask(
         )
         for i, part in enumerate(shuffled.to_delayed())
     ]
-    parts: list[_Part] = delayed(list)(tasks).compute()
-    return _merge(parts, customers, timezone)
+    kept = _persist(*tasks)  # each partition's Results stays where it was computed
+    parts: list[_Part] = list(_compute(*[delayed(_Part.of)(held) for held in kept]))
+    return _merge(parts, kept, customers, timezone)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Held:
+    """A partition's results as they stay on its worker: the evidence not built yet."""
+
+    results: Results
+    rows_read: int
+    broadcast_rows: int
 
 
 @dataclasses.dataclass(frozen=True)
 class _Part:
-    """What a partition sends back: its result tables and problems (not its windows)."""
+    """What a partition sends back at once: its result table and problems (not its windows,
+    nor its evidence)."""
 
     table: pd.DataFrame
-    evidence: pd.DataFrame
-    exclusions: pd.DataFrame
     rejected: tuple[RowProblem, ...]
     contracts: Mapping[str, Contract]
     rows_read: int
     broadcast_rows: int
+
+    @staticmethod
+    def of(held: _Held) -> _Part:
+        r = held.results
+        return _Part(r.table, r.rejected, dict(r.contracts), held.rows_read, held.broadcast_rows)
+
+
+def _fetched(
+    kept: tuple[Any, ...], which: str, columns: tuple[str, ...], position: Mapping[str, int]
+) -> Callable[[], pd.DataFrame]:
+    """The partitions' ``evidence`` or ``exclusions``, built on the workers and fetched when
+    first read (:class:`~slacalc.engine.results.Results` calls it then)."""
+
+    def fetch() -> pd.DataFrame:
+        from dask.delayed import delayed
+
+        try:
+            frames = _compute(*[delayed(_frame_of)(held, which) for held in kept])
+        except (ValueError, CancelledError) as error:  # what a closed client's futures give
+            raise SlacalcError(
+                f"the {which} of this Dask calculation stayed on its cluster and cannot be "
+                f"fetched now ({type(error).__name__}: {error}); read results.{which} "
+                "while the cluster's client is still open"
+            ) from error
+        return _ordered(list(frames), columns, position)
+
+    return fetch
+
+
+def _compute(*args: Any) -> tuple[Any, ...]:
+    """``dask.compute``: the values of Dask objects, on the current scheduler."""
+    from dask.base import compute
+
+    run: Callable[..., tuple[Any, ...]] = compute
+    return run(*args)
+
+
+def _persist(*args: Any) -> tuple[Any, ...]:
+    """``dask.persist``: Dask objects computed and kept where they were computed."""
+    from dask.base import persist
+
+    run: Callable[..., tuple[Any, ...]] = persist
+    return run(*args)
+
+
+def _frame_of(held: _Held, which: str) -> pd.DataFrame:
+    frame: pd.DataFrame = getattr(held.results, which)
+    return frame
 
 
 def _tenant_position(headers: list[str]) -> int | None:
@@ -188,7 +249,7 @@ def _one_partition(
     customers: Customers,
     contract: str | Path | Contract | None,
     options: dict[str, Any],
-) -> _Part:
+) -> _Held:
     """``read_outages`` and ``calculate`` on one partition, the input's row numbers put back."""
     mine = frame.reset_index(drop=True)
     rows_read = len(mine)
@@ -199,15 +260,7 @@ def _one_partition(
     raw = mine.drop(columns=[_ROW])
     outages = _renumbered(read_outages(raw, options["timezone"]), number)
     results = calculate(outages, contract, customers=customers, **options)
-    return _Part(
-        table=results.table,
-        evidence=results.evidence,
-        exclusions=results.exclusions,
-        rejected=results.rejected,
-        contracts=dict(results.contracts),
-        rows_read=rows_read,
-        broadcast_rows=len(broadcast),
-    )
+    return _Held(results, rows_read, len(broadcast))
 
 
 def _renumbered(outages: Outages, number: np.ndarray) -> Outages:
@@ -225,7 +278,9 @@ def _renumbered(outages: Outages, number: np.ndarray) -> Outages:
     )
 
 
-def _merge(parts: list[_Part], customers: Customers, timezone: str) -> Results:
+def _merge(
+    parts: list[_Part], kept: tuple[Any, ...], customers: Customers, timezone: str
+) -> Results:
     """One Results from the partitions', ordered as the pandas path orders them."""
     tables = [p.table for p in parts if len(p.table)]
     table = pd.concat(tables, ignore_index=True) if tables else empty_table(RESULT_COLUMNS)
@@ -249,8 +304,8 @@ def _merge(parts: list[_Part], customers: Customers, timezone: str) -> Results:
     )
     return Results(
         table=table,
-        evidence=_ordered([p.evidence for p in parts], EVIDENCE_COLUMNS, position),
-        exclusions=_ordered([p.exclusions for p in parts], EXCLUSION_COLUMNS, position),
+        evidence=_fetched(kept, "evidence", EVIDENCE_COLUMNS, position),
+        exclusions=_fetched(kept, "exclusions", EXCLUSION_COLUMNS, position),
         rejected=outages.rejected,
         contracts=contracts,
         outages=outages,

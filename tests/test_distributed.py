@@ -110,3 +110,32 @@ def test_a_customers_table_naming_a_contract_passed_in(
     )
     assert set(got.table["contract"]) == {mine.id}
     pd.testing.assert_frame_equal(got.table, want.table)
+
+
+def test_evidence_is_fetched_from_the_cluster_only_while_it_is_open(
+    workload: tuple[pd.DataFrame, slacalc.Customers],
+) -> None:
+    # The evidence stays on the workers until read (most portfolio runs need the table alone), so
+    # reading it once the cluster is gone says so, instead of a scheduler's "missing dependency".
+    frame, customers = workload
+    contract = generate.contract_for("1m")
+    want = slacalc.calculate(frame, contract, customers=customers, periods=generate.PERIODS)
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
+    )
+    with cluster, distributed.Client(cluster):
+        read, unread = (
+            calculate_dask(
+                dd.from_pandas(frame, npartitions=3),
+                contract,
+                customers=customers,
+                periods=generate.PERIODS,
+                partitions=2,
+            )
+            for _ in range(2)
+        )
+        pd.testing.assert_frame_equal(read.evidence, want.evidence)
+    pd.testing.assert_frame_equal(read.evidence, want.evidence)  # kept once fetched
+    pd.testing.assert_frame_equal(unread.table, want.table)
+    with pytest.raises(slacalc.SlacalcError, match=r"read results\.exclusions while the cluster"):
+        unread.exclusions  # noqa: B018
