@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from slacalc.engine.results import Results
+from slacalc.excel import _columns as shared
 from slacalc.excel._styles import money_style
 from slacalc.excel._xml import Cell, Column, Table, column_letter
 from slacalc.model.contract import Contract
@@ -87,33 +88,6 @@ TERMS_ROWS: tuple[tuple[str, str], ...] = (
     ("claim_group", "One credit across contracts (claim group)"),
 )
 TERMS_ROW = {key: i + 2 for i, (key, _) in enumerate(TERMS_ROWS)}
-
-#: The credit formulas, shared by the claim workbook's Calculation and the liability workbook.
-#: A percent of the fee (or, "multiple", the stated times the down share), capped; nothing where
-#: ``claimed_under`` names the contract of the claim group whose credit was kept instead.
-CREDIT_PERCENT = (
-    'IF({kind}="days","",IF(OR({tier_no}=0,{claimed_under}<>""),0,MIN('
-    'IF({kind}="multiple",{tier_pays}*{exact_lost}/({exact_total}*100),{tier_pays}),'
-    "IF(ISNUMBER({cap_percent}),{cap_percent},1E+300),"
-    "IF(ISNUMBER({cap_days}),{cap_days}*100/{days},1E+300))))"
-)
-#: Days of service, capped.
-CREDIT_DAYS = (
-    'IF({kind}<>"days","",IF(OR({tier_no}=0,{claimed_under}<>""),0,'
-    "MIN({tier_pays},IF(ISNUMBER({cap_days}),{cap_days},1E+300))))"
-)
-_AMOUNT = 'IF({kind}="days",{period_fee}*{credit_days}/{days},{period_fee}*{credit_percent}/100)'
-#: The credit in money at the currency's minor unit; none at or below the minimum credit.
-CREDIT_AMOUNT = (
-    'IF({period_fee}="","",IF(AND(ISNUMBER({minimum}),{currency}={minimum_currency},'
-    f"ROUND({_AMOUNT},{{digits}})<={{minimum}}),0,ROUND({_AMOUNT},{{digits}})))"
-)
-#: Days left to the claim deadline, and the claim's status, both counted from today.
-DAYS_LEFT = 'IF(OR({breached}<>"yes",{claim_deadline}=""),"",{claim_deadline}-TODAY())'
-STATUS = (
-    'IF({breached}<>"yes","no credit due",IF({claim_deadline}="","claim open",'
-    'IF({claim_deadline}<TODAY(),"deadline passed","claim open")))'
-)
 
 _EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
 _KIND_UNIT = {
@@ -176,46 +150,25 @@ def _number(value: object) -> object:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """Everything the sheets are built from."""
+class Book:
+    """What every workbook's sheets share: the result rows, their contracts, when and by whom.
 
-    results: Results
+    The claim and liability workbooks (:class:`Plan`) and the error-rate workbook build their
+    Contract terms, Credit tiers and tier formulas from this, and judge deadlines by its ``now``.
+    """
+
     now: dt.datetime  # aware
     contracts: tuple[Contract, ...]  # sorted by id
     version: str
-    customer: Customer = field(default_factory=Customer)  # who claims, named in the letters
-    locale: str = "en_US"  # how the letters write amounts
+    table: pd.DataFrame  # the result rows, in the engine's order
 
-    @classmethod
-    def of(
-        cls,
-        results: Results,
-        now: dt.datetime,
-        version: str,
-        *,
-        customer: Customer | None = None,
-        locale: str = "en_US",
-    ) -> Plan:
-        """The plan of ``results`` made at ``now`` (aware) by slacalc ``version``, its letters
-        naming ``customer`` and writing amounts for ``locale``."""
-        contracts = tuple(results.contracts[k] for k in sorted(results.contracts))
-        return cls(
-            results=results,
-            now=now,
-            contracts=contracts,
-            version=version,
-            customer=customer or Customer(),
-            locale=locale,
-        )
-
-    @property
-    def table(self) -> pd.DataFrame:
-        """The result rows, in the engine's order."""
-        return self.results.table
+    @cached_property
+    def _by_id(self) -> dict[str, Contract]:
+        return {c.id: c for c in self.contracts}
 
     def contract(self, contract_id: str) -> Contract:
         """The contract of a result row."""
-        return self.results.contracts[contract_id]
+        return self._by_id[contract_id]
 
     def today(self, zone: str) -> dt.date:
         """Today in ``zone`` as of ``now``: deadlines are days in the contract's zone."""
@@ -263,6 +216,38 @@ class Plan:
         row = TERMS_ROW[key]
         return (
             f"INDEX('{TERMS}'!$B${row}:${last}${row},MATCH({{terms}},'{TERMS}'!$B$1:${last}$1,0))"
+        )
+
+
+@dataclass(frozen=True)
+class Plan(Book):
+    """Everything the claim and liability workbooks are built from."""
+
+    results: Results = field(kw_only=True)
+    customer: Customer = field(default_factory=Customer, kw_only=True)  # named in the letters
+    locale: str = field(default="en_US", kw_only=True)  # how the letters write amounts
+
+    @classmethod
+    def of(
+        cls,
+        results: Results,
+        now: dt.datetime,
+        version: str,
+        *,
+        customer: Customer | None = None,
+        locale: str = "en_US",
+    ) -> Plan:
+        """The plan of ``results`` made at ``now`` (aware) by slacalc ``version``, its letters
+        naming ``customer`` and writing amounts for ``locale``."""
+        contracts = tuple(results.contracts[k] for k in sorted(results.contracts))
+        return cls(
+            now=now,
+            contracts=contracts,
+            version=version,
+            table=results.table,
+            results=results,
+            customer=customer or Customer(),
+            locale=locale,
         )
 
 
@@ -335,15 +320,15 @@ def calculation(plan: Plan) -> Table:
     key = plan.tiers_range
     term = plan.term
     columns = (
-        Column("tenant", "Tenant", "text", "text"),
-        Column("service", "Service", "text", "text"),
-        Column("contract", "Contract", "text", "text"),
-        Column("period", "Period", "text", "text", 9),
+        shared.TENANT,
+        shared.SERVICE,
+        shared.CONTRACT,
+        shared.PERIOD,
         Column("method", "Method", "text", "text", 13),
         Column("period_start", "Period start (contract zone)", "datetime", "datetime", 19),
         Column("period_end", "Period end (contract zone)", "datetime", "datetime", 19),
-        Column("timezone", "Time zone", "text", "text"),
-        Column("days", "Days in period", "number", "int", 8),
+        shared.TIMEZONE,
+        shared.DAYS,
         Column("months", "Months in period", "number", "int", 8),
         Column("excluded_seconds", "Excluded seconds (engine)", "number", "engine_int", 11),
         Column(
@@ -390,8 +375,8 @@ def calculation(plan: Plan) -> Table:
             "({measured_minutes}-{downtime_minutes})*100/{measured_minutes}),"
             "IF({user_minutes}=0,100,({user_minutes}-{downtime_user_minutes})*100/{user_minutes}))",
         ),
-        Column("tier_no", "Tier no. (0 = none)", "formula", "int", 8, plan.tier_formula()),
-        Column("breached", "Breached", "formula", "code", 9, 'IF({tier_no}>0,"yes","no")'),
+        shared.tier_no(plan.tier_formula()),
+        shared.BREACHED,
         Column(
             "tier",
             "Tier",
@@ -420,22 +405,8 @@ def calculation(plan: Plan) -> Table:
             9,
             term("minimum_currency"),
         ),
-        Column(
-            "credit_percent",
-            "Credit % of period fee",
-            "formula",
-            "percent",
-            11,
-            CREDIT_PERCENT,
-        ),
-        Column(
-            "credit_days",
-            "Credit days of service",
-            "formula",
-            "general",
-            10,
-            CREDIT_DAYS,
-        ),
+        shared.credit_percent(),
+        shared.credit_days(),
         Column("monthly_fee", "Monthly fee", "number", "money2_input", 13),
         Column(
             "period_fee",
@@ -445,16 +416,16 @@ def calculation(plan: Plan) -> Table:
             13,
             'IF({monthly_fee}="","",{monthly_fee}*{months})',
         ),
-        Column("digits", "Minor-unit digits", "number", "int", 7),
+        shared.DIGITS,
         Column(
             "credit_amount",
             "Credit amount",
             "formula",
             "money2",
             13,
-            CREDIT_AMOUNT,
+            shared.CREDIT_AMOUNT,
         ),
-        Column("currency", "Currency", "text", "code", 9),
+        shared.CURRENCY,
         Column(
             "engine_availability", "Engine: availability %", "number", "engine_availability", 14
         ),
@@ -485,8 +456,8 @@ def calculation(plan: Plan) -> Table:
             13,
         ),
         Column("next_tier", "Engine: next tier", "text", "engine_text", 26),
-        Column("terms", "Terms in force (dated text)", "text", "text", 30),
-        CLAIMED_UNDER,
+        shared.TERMS,
+        shared.CLAIMED_UNDER,
     )
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
@@ -592,13 +563,6 @@ def calculation_cells(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[obje
     }
 
 
-#: The contract whose credit was kept where a claim group pays one credit per period (the
-#: engine's choice, see slacalc.engine.one_credit); the row's own credit is then nothing.
-CLAIMED_UNDER = Column(
-    "claimed_under", "One credit per period: claimed under", "text", "engine_text", 20
-)
-
-
 def claimed_under_cells(plan: Plan, part: pd.DataFrame) -> list[str]:
     """Per result row, the contract whose credit was kept instead of the row's, or ""."""
     reasons = texts(part["credit_limited_by"])
@@ -628,10 +592,10 @@ def summary(plan: Plan, calc: Table) -> Table:
         return f"{CALCULATION}!${calc.letter(name)}${{r2}}"
 
     columns = (
-        Column("tenant", "Tenant", "text", "text"),
-        Column("service", "Service", "text", "text"),
-        Column("contract", "Contract", "text", "text"),
-        Column("period", "Period", "text", "text", 9),
+        shared.TENANT,
+        shared.SERVICE,
+        shared.CONTRACT,
+        shared.PERIOD,
         Column(
             "availability", "Availability %", "formula", "availability", 14, link("availability")
         ),
@@ -643,24 +607,10 @@ def summary(plan: Plan, calc: Table) -> Table:
         ),
         Column("credit_days", "Credit days", "formula", "general", 8, link("credit_days")),
         Column("credit_amount", "Credit amount", "formula", "money2", 14, link("credit_amount")),
-        Column("currency", "Currency", "text", "code", 9),
+        shared.CURRENCY,
         Column("claim_deadline", "Claim deadline", "date", "date", 15),
-        Column(
-            "days_left",
-            "Days left",
-            "formula",
-            "int",
-            8,
-            DAYS_LEFT,
-        ),
-        Column(
-            "status",
-            "Status",
-            "formula",
-            "text",
-            16,
-            STATUS,
-        ),
+        shared.DAYS_LEFT,
+        shared.STATUS,
         Column("incident_ids", "Incident ids", "text", "text"),
     )
     shell = Table(
@@ -962,15 +912,15 @@ class _Texts:
 
 #: The columns every per-period window sheet starts with (downtime that counted, excluded time).
 _PERIOD_WINDOW_COLUMNS = (
-    Column("tenant", "Tenant", "text", "text"),
-    Column("service", "Service", "text", "text"),
-    Column("contract", "Contract", "text", "text"),
-    Column("period", "Period", "text", "text", 9),
+    shared.TENANT,
+    shared.SERVICE,
+    shared.CONTRACT,
+    shared.PERIOD,
     Column("start_utc", "Start (UTC)", "datetime", "datetime", 19),
     Column("end_utc", "End (UTC)", "datetime", "datetime", 19),
     Column("start_local", "Start (contract zone)", "datetime", "datetime", 19),
     Column("end_local", "End (contract zone)", "datetime", "datetime", 19),
-    Column("timezone", "Time zone", "text", "text"),
+    shared.TIMEZONE,
     Column("minutes", "Minutes", "number", "minutes", 11),
 )
 _PERIOD_WINDOW_TEXTS = ("tenant", "service", "contract", "period")
@@ -1040,8 +990,8 @@ def windows(plan: Plan, part: slice = ALL) -> Table:
     columns = [
         Column("row", "Input row", "number", "int", 8),
         Column("id", "Incident id", "text", "text"),
-        Column("tenant", "Tenant", "text", "text"),
-        Column("service", "Service", "text", "text"),
+        shared.TENANT,
+        shared.SERVICE,
         Column("cohort", "Cohort", "text", "text"),
         Column("start_utc", "Start (UTC)", "datetime", "datetime", 19),
         Column("end_utc", "End (UTC)", "datetime", "datetime", 19),
