@@ -11,8 +11,15 @@ and the tenants owed the most (the evidence goes beside it: :mod:`slacalc.report
 Only this package imports openpyxl.
 """
 
+from slacalc.excel._error_rate import export_error_rate
 from slacalc.excel._liability import export_liability
 from slacalc.excel._packs import export_claim_packs
 from slacalc.excel._workbook import export_excel, export_register
 
-__all__ = ["export_claim_packs", "export_excel", "export_liability", "export_register"]
+__all__ = [
+    "export_claim_packs",
+    "export_error_rate",
+    "export_excel",
+    "export_liability",
+    "export_register",
+]

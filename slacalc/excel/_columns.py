@@ -71,3 +71,22 @@ def credit_percent(formula: str = CREDIT_PERCENT) -> Column:
 def credit_days(formula: str = CREDIT_DAYS) -> Column:
     """The credit in days of service."""
     return Column("credit_days", "Credit days of service", "formula", "general", 10, formula)
+
+
+#: The engine's own figures beside the live ones, and whether they still agree (the formulas'
+#: ``{availability}``, ``{tier}`` and ``{credit_amount}`` against them).
+ENGINE_CHECK = (
+    Column("engine_availability", "Engine: availability %", "number", "engine_availability", 14),
+    Column("engine_tier", "Engine: tier", "text", "engine_text", 26),
+    Column("engine_credit", "Engine: credit amount", "number", "engine_money2", 13),
+    Column(
+        "check",
+        "Check against engine",
+        "formula",
+        "text",
+        18,
+        "IF(AND(ABS({availability}-{engine_availability})<0.000001,"
+        "{tier}={engine_tier},{credit_amount}={engine_credit}),"
+        '"matches engine","differs from engine")',
+    ),
+)
