@@ -7,7 +7,9 @@ Assumptions; and, when exported from the claims register, Claim status. ``export
 writes the register alone. ``export_liability(results)`` writes the portfolio's liability
 workbook: credits by currency, contract and deadline status, one live row per tenant and period,
 and the tenants owed the most (the evidence goes beside it: :mod:`slacalc.report.evidence`);
-``export_claim_packs`` one claim workbook per breached tenant.
+``export_claim_packs`` one claim workbook per breached tenant. ``export_error_rate(results)``
+writes the claim workbook of an error-rate SLA (Amazon S3): the average interval error rate
+redone in live formulas over every counted interval.
 Only this package imports openpyxl.
 """
 
