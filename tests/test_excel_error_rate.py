@@ -236,6 +236,58 @@ def test_one_rate_over_all_request_types_sums_each_intervals_rows() -> None:
     )
 
 
+def test_a_period_without_requests_counts_every_interval_clean() -> None:
+    # March 2026 asked for, no row in it: 31 × 288 = 8,928 intervals at 0 %, availability 100 %.
+    results = slacalc.calculate_error_rate(
+        io.StringIO(APRIL), S3, monthly_fee="1200", periods=["2026-03"]
+    )
+    book = openpyxl.load_workbook(io.BytesIO(export_error_rate(results, now=NOW) or b""))
+    cached = openpyxl.load_workbook(
+        io.BytesIO(export_error_rate(results, now=NOW) or b""), data_only=True
+    )
+    march = [r for r in table(cached["Calculation"]) if r["Period"] == "2026-03"]
+    assert [(r["Request type"], r["Intervals in the cycle"]) for r in march] == [
+        ("GET", 8928),
+        ("PUT", 8928),
+    ]
+    for row in march:
+        assert row["Intervals sheet: first row"] is None
+        assert (row["Intervals with requests"], row["Sum of interval error rates"]) == (0, 0)
+        assert (row["Availability %"], row["Tier no. (0 = none)"], row["Credit amount"]) == (
+            100,
+            0,
+            0,
+        )
+    first = table(book["Calculation"])[0]  # GET March: nothing to add up, 0 by the formula
+    assert first["Total requests"].startswith('=IF(M2="",0,SUM(INDEX(')
+
+
+def test_a_denominator_too_large_for_doubles_becomes_a_power_of_ten() -> None:
+    # One failed request in each of three intervals of 999,983, 1,000,003 (both prime) and 7
+    # requests: the exact sum's denominator is 999,983 × 1,000,003 × 7, about 7 × 10**12, more
+    # than a million, so D = 10**6 and N = ROUND(sum × 10**6) = ROUND(1.000017… + 0.999997… +
+    # 142,857.142857…) = 142,859: Measured 8,640 × 10**6, Lost 142,859 × 10,000.
+    data = (
+        APRIL.splitlines()[0]
+        + "\n"
+        + "\n".join(
+            f"2026-04-14T10:{5 * i:02d}:00Z,GET,{total},1"
+            for i, total in enumerate((999_983, 1_000_003, 7))
+        )
+    )
+    results = slacalc.calculate_error_rate(io.StringIO(data), S3, monthly_fee="1200")
+    book = openpyxl.load_workbook(
+        io.BytesIO(export_error_rate(results, now=NOW) or b""), data_only=True
+    )
+    [row] = table(book["Calculation"])
+    assert row["Engine: common denominator of the rates (D)"] == 10**6
+    assert (row["Measured, whole (intervals × D)"], row["Lost, whole (sum × D × 10,000)"]) == (
+        8640 * 10**6,
+        142_859 * 10_000,
+    )
+    assert row["Sum of interval error rates"] == pytest.approx(1 / 999_983 + 1 / 1_000_003 + 1 / 7)
+
+
 def test_the_command_line_writes_the_workbook(tmp_path: Path) -> None:
     path = tmp_path / "claim.xlsx"
     proc = slacalc_run(
