@@ -30,6 +30,7 @@ from streamlit.testing.v1 import AppTest
 
 import slacalc
 from slacalc.engine.error_rate import ErrorRateResults
+from slacalc.errors import SlacalcError
 from slacalc.excel import export_error_rate
 from slacalc.model.contract import load_contract
 from tests.spreadsheet import recalculate
@@ -286,6 +287,21 @@ def test_a_denominator_too_large_for_doubles_becomes_a_power_of_ten() -> None:
         142_859 * 10_000,
     )
     assert row["Sum of interval error rates"] == pytest.approx(1 / 999_983 + 1 / 1_000_003 + 1 / 7)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "2026-05-04T10:00:00Z,GET,1000,900",  # May: the results measure April only
+        "2026-04-14T10:00:00Z,LIST,1000,900",  # a request type the results do not have
+    ],
+)
+def test_results_of_other_metrics_are_refused_not_cut(row: str) -> None:
+    april = slacalc.calculate_error_rate(io.StringIO(APRIL), S3, monthly_fee="1200")
+    other = slacalc.calculate_error_rate(io.StringIO(APRIL + row + "\n"), S3)
+    mixed = ErrorRateResults(table=april.table, rejected=(), metrics=other.metrics)
+    with pytest.raises(SlacalcError, match=r"1 counted metrics row\(s\) have no result row"):
+        export_error_rate(mixed, now=NOW)
 
 
 def test_the_command_line_writes_the_workbook(tmp_path: Path) -> None:

@@ -140,8 +140,11 @@ def _counted(plan: RatePlan) -> pd.DataFrame:
         }
     )
     contract_of = dict(zip(table["tenant"], table["contract"], strict=True))
+    contracts = rows["tenant"].map(contract_of)
+    if contracts.isna().any():
+        _not_in_results(rows[contracts.isna()])
     parts = []
-    for cid, mine in rows.groupby(rows["tenant"].map(contract_of), sort=True):
+    for cid, mine in rows.groupby(contracts, sort=True):
         contract = plan.contract(str(cid))
         rule = contract.error_rate
         if rule is not None and not rule.per_request_type:
@@ -167,11 +170,24 @@ def _counted(plan: RatePlan) -> pd.DataFrame:
         )
     }
     result = [
-        keys[k]
+        keys.get(k, -1)
         for k in zip(counted["tenant"], counted["request_type"], counted["period"], strict=True)
     ]
     counted = counted.assign(result=result)
+    if -1 in result:
+        _not_in_results(counted[counted["result"] == -1])
     return counted.sort_values(["result", "second"], kind="stable", ignore_index=True)
+
+
+def _not_in_results(rows: pd.DataFrame) -> None:
+    """Refuse counted metrics rows that no result row measures: the results were not computed
+    from these metrics (a row would otherwise be left out of the workbook unsaid)."""
+    first = rows.iloc[0]
+    raise SlacalcError(
+        f"{len(rows):,} counted metrics row(s) have no result row (the first: row {first['row']}, "
+        f"tenant {first['tenant']!r}): give export_error_rate the results "
+        "calculate_error_rate returned for these metrics"
+    )
 
 
 def _joined(rows: pd.Series) -> object:
@@ -186,9 +202,13 @@ def _in_periods(plan: RatePlan, contract_id: str, rows: pd.DataFrame) -> pd.Data
     labels = sorted(set(plan.table.loc[plan.table["contract"] == contract_id, "period"]))
     periods = [plan.period(contract_id, label) for label in labels]
     starts = np.array([int(p.start.timestamp()) for p in periods], dtype=np.int64)
-    where = np.searchsorted(starts, rows["second"].to_numpy(dtype=np.int64), side="right") - 1
+    ends = np.array([int(p.end.timestamp()) for p in periods], dtype=np.int64)
+    seconds = rows["second"].to_numpy(dtype=np.int64)
+    where = np.searchsorted(starts, seconds, side="right") - 1
+    inside = (where >= 0) & (seconds < ends[where])  # else a period no result row measures
     return rows.assign(
-        zone=contract.timezone, period=[labels[i] for i in where.tolist()]
+        zone=contract.timezone,
+        period=[labels[i] if ok else "" for i, ok in zip(where.tolist(), inside, strict=True)],
     ).reset_index(drop=True)
 
 
