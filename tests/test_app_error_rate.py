@@ -66,7 +66,10 @@ def test_an_s3_month_with_two_request_types(at: AppTest) -> None:
     assert "**metrics.csv**: 24 row(s) read, 24 counted, 0 rejected." in [
         m.value for m in at.markdown
     ]
-    assert [b.label for b in at.get("download_button")] == ["Results (.csv)"]
+    assert [b.label for b in at.get("download_button")] == [
+        "Results (.csv)",
+        "Claim workbook (.xlsx)",
+    ]
 
 
 def test_a_bad_row_is_named_and_the_others_computed(at: AppTest) -> None:

@@ -303,7 +303,7 @@ def test_a_row_without_a_tenant_beside_named_ones_is_rejected_not_added(tmp_path
         (["--contract", "microsoft-365-exchange-online"], "does not measure an error rate"),
         (["--contract", S3, "--as-of", "soon"], "--as-of soon:"),
         (["--contract", S3, "--period", "2026-Q2"], "measures calendar months"),
-        (["--contract", S3, "--output", "x.xlsx"], "--output: error-rate results are written"),
+        (["--contract", S3, "--output", "/no/such/folder/x.xlsx"], "--output: cannot write"),
         (["--contract", S3, "--fee-for", "PUT=1", "--fee-for", "PUT=2"], "--fee-for: each"),
         ([], "--contract: give the contract"),
     ],

@@ -14,8 +14,10 @@ is ``--customers`` (the table ``calculate`` reads), each tenant under its own co
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
@@ -56,6 +58,8 @@ examples:
     slacalc error-rate transactions.json --contract my-storage.toml --fee 800 --format json
   a portfolio: the metrics rows name each tenant, the customers table its contract and fee:
     slacalc error-rate metrics.csv --customers customers.csv --output error-rates.csv
+  the claim workbook (live formulas over every interval, for finance to audit in Excel):
+    slacalc error-rate metrics.csv --contract aws-s3-standard --fee 1200 --output claim.xlsx
 
 Metrics files have one row per interval and request type with columns interval_start,
 total_requests, failed_requests and optionally request_type and tenant. An interval without a row
@@ -116,7 +120,7 @@ def add_commands(commands: Any) -> None:
         help="judge claim deadlines on TIME's day (ISO 8601; default: now)",
     )
     period_option(parser, "a metrics row")
-    output_options(parser, " (.csv or .json)")
+    output_options(parser, " (.csv or .json; a .xlsx file gets the error-rate claim workbook)")
     allow_rejected_option(parser)
     parser.set_defaults(run=run)
 
@@ -143,11 +147,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     elif args.contract is None:
         raise SlacalcError("--contract: give the contract the metrics are measured under")
     output, fmt, workbook = output_format(args)
-    if workbook:
-        raise SlacalcError(
-            "--output: error-rate results are written as .csv or .json (the claim workbook is "
-            "slacalc calculate's)"
-        )
     fees = dict(args.fee_for)
     if len(fees) < len(args.fee_for):
         raise SlacalcError("--fee-for: each request type once")
@@ -179,12 +178,31 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(row_line(problem, source), file=err)
     today = dates_in_zones(as_of, results.table["timezone"])
     text = render_error_rate(results, fmt, contracts, today, set_aside=set_aside)
-    if output is None:
+    if workbook:  # --output x.xlsx: the error-rate claim workbook, and the table on stdout
+        assert output is not None
+        _write_workbook(results, output, contracts, as_of)
+        out.write(text)
+    elif output is None:
         out.write(text)
     else:
         write_output(text, output)
     rows = len({(source, p.row) for p, source in problems})  # a row with several problems: once
     return rejected_status(rows, args.allow_rejected, err)
+
+
+def _write_workbook(
+    results: ErrorRateResults,
+    path: Path,
+    contracts: dict[str, Contract],
+    as_of: dt.datetime | None,
+) -> None:
+    """``--output x.xlsx``: :func:`slacalc.excel.export_error_rate`, deadlines judged ``as_of``."""
+    from slacalc.excel import export_error_rate  # here, not at the top: openpyxl is heavy
+
+    try:
+        export_error_rate(results, path, contracts=contracts, now=as_of)
+    except OSError as exc:
+        raise SlacalcError(f"--output: cannot write {path}: {exc.strerror}") from None
 
 
 def _one_customer(

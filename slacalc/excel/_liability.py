@@ -21,6 +21,7 @@ from openpyxl import Workbook
 
 from slacalc.engine.results import Results
 from slacalc.errors import SlacalcError
+from slacalc.excel import _columns as shared
 from slacalc.excel import _tables as tables
 from slacalc.excel._styles import money_style, register
 from slacalc.excel._tables import Plan
@@ -77,12 +78,12 @@ def periods(plan: Plan) -> Table:
         return formula
 
     columns = (
-        Column("tenant", "Tenant", "text", "text"),
-        Column("service", "Service", "text", "text"),
-        Column("contract", "Contract", "text", "text"),
-        Column("period", "Period", "text", "text", 9),
-        Column("currency", "Currency", "text", "code", 9),
-        Column("days", "Days in period", "number", "int", 8),
+        shared.TENANT,
+        shared.SERVICE,
+        shared.CONTRACT,
+        shared.PERIOD,
+        shared.CURRENCY,
+        shared.DAYS,
         Column("exact_total", "Measured, whole (seconds or user-seconds)", "number", "exact", 14),
         Column(
             "exact_lost",
@@ -99,39 +100,25 @@ def periods(plan: Plan) -> Table:
             14,
             "IF({exact_total}=0,100,({exact_total}*10000-{exact_lost})/({exact_total}*100))",
         ),
-        Column("tier_no", "Tier no. (0 = none)", "formula", "int", 8, plan.tier_formula()),
-        Column("breached", "Breached", "formula", "code", 9, 'IF({tier_no}>0,"yes","no")'),
-        Column(
-            "credit_percent",
-            "Credit % of period fee",
-            "formula",
-            "percent",
-            11,
-            inline(tables.CREDIT_PERCENT),
-        ),
-        Column(
-            "credit_days",
-            "Credit days of service",
-            "formula",
-            "general",
-            10,
-            inline(tables.CREDIT_DAYS),
-        ),
+        shared.tier_no(plan.tier_formula()),
+        shared.BREACHED,
+        shared.credit_percent(inline(shared.CREDIT_PERCENT)),
+        shared.credit_days(inline(shared.CREDIT_DAYS)),
         Column("period_fee", "Period fee", "number", "money2_input", 13),
-        Column("digits", "Minor-unit digits", "number", "int", 7),
+        shared.DIGITS,
         Column(
             "credit_amount",
             "Credit amount",
             "formula",
             "money2",
             14,
-            inline(tables.CREDIT_AMOUNT),
+            inline(shared.CREDIT_AMOUNT),
         ),
         Column("claim_deadline", "Claim deadline", "date", "date", 12),
-        Column("days_left", "Days left", "formula", "int", 8, tables.DAYS_LEFT),
-        Column("status", "Status", "formula", "text", 16, tables.STATUS),
-        Column("terms", "Terms in force (dated text)", "text", "text", 30),
-        tables.CLAIMED_UNDER,
+        shared.DAYS_LEFT,
+        shared.STATUS,
+        shared.TERMS,
+        shared.CLAIMED_UNDER,
     )
 
     @cache
@@ -358,7 +345,7 @@ def _top_tenants(rows: Table, owed: Sequence[_Owed], top: int) -> Table:
     columns = (
         Column("currency", "Currency", "text", "code", 10),
         Column("rank", "Rank", "number", "int", 7),
-        Column("tenant", "Tenant", "text", "text"),
+        shared.TENANT,
         Column(
             "periods",
             "Breached periods",

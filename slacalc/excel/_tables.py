@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 
 from slacalc.engine.results import Results
+from slacalc.errors import RowProblem
+from slacalc.excel import _columns as shared
 from slacalc.excel._styles import money_style
 from slacalc.excel._xml import Cell, Column, Table, column_letter
 from slacalc.model.contract import Contract
@@ -87,33 +89,6 @@ TERMS_ROWS: tuple[tuple[str, str], ...] = (
     ("claim_group", "One credit across contracts (claim group)"),
 )
 TERMS_ROW = {key: i + 2 for i, (key, _) in enumerate(TERMS_ROWS)}
-
-#: The credit formulas, shared by the claim workbook's Calculation and the liability workbook.
-#: A percent of the fee (or, "multiple", the stated times the down share), capped; nothing where
-#: ``claimed_under`` names the contract of the claim group whose credit was kept instead.
-CREDIT_PERCENT = (
-    'IF({kind}="days","",IF(OR({tier_no}=0,{claimed_under}<>""),0,MIN('
-    'IF({kind}="multiple",{tier_pays}*{exact_lost}/({exact_total}*100),{tier_pays}),'
-    "IF(ISNUMBER({cap_percent}),{cap_percent},1E+300),"
-    "IF(ISNUMBER({cap_days}),{cap_days}*100/{days},1E+300))))"
-)
-#: Days of service, capped.
-CREDIT_DAYS = (
-    'IF({kind}<>"days","",IF(OR({tier_no}=0,{claimed_under}<>""),0,'
-    "MIN({tier_pays},IF(ISNUMBER({cap_days}),{cap_days},1E+300))))"
-)
-_AMOUNT = 'IF({kind}="days",{period_fee}*{credit_days}/{days},{period_fee}*{credit_percent}/100)'
-#: The credit in money at the currency's minor unit; none at or below the minimum credit.
-CREDIT_AMOUNT = (
-    'IF({period_fee}="","",IF(AND(ISNUMBER({minimum}),{currency}={minimum_currency},'
-    f"ROUND({_AMOUNT},{{digits}})<={{minimum}}),0,ROUND({_AMOUNT},{{digits}})))"
-)
-#: Days left to the claim deadline, and the claim's status, both counted from today.
-DAYS_LEFT = 'IF(OR({breached}<>"yes",{claim_deadline}=""),"",{claim_deadline}-TODAY())'
-STATUS = (
-    'IF({breached}<>"yes","no credit due",IF({claim_deadline}="","claim open",'
-    'IF({claim_deadline}<TODAY(),"deadline passed","claim open")))'
-)
 
 _EPOCH = np.datetime64("1899-12-30T00:00:00", "s")
 _KIND_UNIT = {
@@ -176,46 +151,25 @@ def _number(value: object) -> object:
 
 
 @dataclass(frozen=True)
-class Plan:
-    """Everything the sheets are built from."""
+class Book:
+    """What every workbook's sheets share: the result rows, their contracts, when and by whom.
 
-    results: Results
+    The claim and liability workbooks (:class:`Plan`) and the error-rate workbook build their
+    Contract terms, Credit tiers and tier formulas from this, and judge deadlines by its ``now``.
+    """
+
     now: dt.datetime  # aware
     contracts: tuple[Contract, ...]  # sorted by id
     version: str
-    customer: Customer = field(default_factory=Customer)  # who claims, named in the letters
-    locale: str = "en_US"  # how the letters write amounts
+    table: pd.DataFrame  # the result rows, in the engine's order
 
-    @classmethod
-    def of(
-        cls,
-        results: Results,
-        now: dt.datetime,
-        version: str,
-        *,
-        customer: Customer | None = None,
-        locale: str = "en_US",
-    ) -> Plan:
-        """The plan of ``results`` made at ``now`` (aware) by slacalc ``version``, its letters
-        naming ``customer`` and writing amounts for ``locale``."""
-        contracts = tuple(results.contracts[k] for k in sorted(results.contracts))
-        return cls(
-            results=results,
-            now=now,
-            contracts=contracts,
-            version=version,
-            customer=customer or Customer(),
-            locale=locale,
-        )
-
-    @property
-    def table(self) -> pd.DataFrame:
-        """The result rows, in the engine's order."""
-        return self.results.table
+    @cached_property
+    def _by_id(self) -> dict[str, Contract]:
+        return {c.id: c for c in self.contracts}
 
     def contract(self, contract_id: str) -> Contract:
         """The contract of a result row."""
-        return self.results.contracts[contract_id]
+        return self._by_id[contract_id]
 
     def today(self, zone: str) -> dt.date:
         """Today in ``zone`` as of ``now``: deadlines are days in the contract's zone."""
@@ -263,6 +217,38 @@ class Plan:
         row = TERMS_ROW[key]
         return (
             f"INDEX('{TERMS}'!$B${row}:${last}${row},MATCH({{terms}},'{TERMS}'!$B$1:${last}$1,0))"
+        )
+
+
+@dataclass(frozen=True)
+class Plan(Book):
+    """Everything the claim and liability workbooks are built from."""
+
+    results: Results = field(kw_only=True)
+    customer: Customer = field(default_factory=Customer, kw_only=True)  # named in the letters
+    locale: str = field(default="en_US", kw_only=True)  # how the letters write amounts
+
+    @classmethod
+    def of(
+        cls,
+        results: Results,
+        now: dt.datetime,
+        version: str,
+        *,
+        customer: Customer | None = None,
+        locale: str = "en_US",
+    ) -> Plan:
+        """The plan of ``results`` made at ``now`` (aware) by slacalc ``version``, its letters
+        naming ``customer`` and writing amounts for ``locale``."""
+        contracts = tuple(results.contracts[k] for k in sorted(results.contracts))
+        return cls(
+            now=now,
+            contracts=contracts,
+            version=version,
+            table=results.table,
+            results=results,
+            customer=customer or Customer(),
+            locale=locale,
         )
 
 
@@ -332,18 +318,16 @@ def _serial_list(values: np.ndarray) -> list[float]:
 
 def calculation(plan: Plan) -> Table:
     """One row per tenant, service and period, with the engine's arithmetic as live formulas."""
-    key = plan.tiers_range
-    term = plan.term
     columns = (
-        Column("tenant", "Tenant", "text", "text"),
-        Column("service", "Service", "text", "text"),
-        Column("contract", "Contract", "text", "text"),
-        Column("period", "Period", "text", "text", 9),
+        shared.TENANT,
+        shared.SERVICE,
+        shared.CONTRACT,
+        shared.PERIOD,
         Column("method", "Method", "text", "text", 13),
         Column("period_start", "Period start (contract zone)", "datetime", "datetime", 19),
         Column("period_end", "Period end (contract zone)", "datetime", "datetime", 19),
-        Column("timezone", "Time zone", "text", "text"),
-        Column("days", "Days in period", "number", "int", 8),
+        shared.TIMEZONE,
+        shared.DAYS,
         Column("months", "Months in period", "number", "int", 8),
         Column("excluded_seconds", "Excluded seconds (engine)", "number", "engine_int", 11),
         Column(
@@ -390,86 +374,8 @@ def calculation(plan: Plan) -> Table:
             "({measured_minutes}-{downtime_minutes})*100/{measured_minutes}),"
             "IF({user_minutes}=0,100,({user_minutes}-{downtime_user_minutes})*100/{user_minutes}))",
         ),
-        Column("tier_no", "Tier no. (0 = none)", "formula", "int", 8, plan.tier_formula()),
-        Column("breached", "Breached", "formula", "code", 9, 'IF({tier_no}>0,"yes","no")'),
-        Column(
-            "tier",
-            "Tier",
-            "formula",
-            "text",
-            26,
-            f'IF({{tier_no}}=0,"",INDEX({key("H")},MATCH({{terms}}&"#"&{{tier_no}},{key("A")},0)))',
-        ),
-        Column(
-            "tier_pays",
-            "Tier pays",
-            "formula",
-            "general",
-            8,
-            plan.tier_pays_formula(),
-        ),
-        Column("kind", "Credit kind", "formula", "text", 9, term("kind")),
-        Column("cap_percent", "Cap: % of fee", "formula", "general", 8, term("cap_percent")),
-        Column("cap_days", "Cap: days", "formula", "general", 8, term("cap_days")),
-        Column("minimum", "Minimum credit", "formula", "general", 9, term("minimum")),
-        Column(
-            "minimum_currency",
-            "Minimum applies in",
-            "formula",
-            "text",
-            9,
-            term("minimum_currency"),
-        ),
-        Column(
-            "credit_percent",
-            "Credit % of period fee",
-            "formula",
-            "percent",
-            11,
-            CREDIT_PERCENT,
-        ),
-        Column(
-            "credit_days",
-            "Credit days of service",
-            "formula",
-            "general",
-            10,
-            CREDIT_DAYS,
-        ),
-        Column("monthly_fee", "Monthly fee", "number", "money2_input", 13),
-        Column(
-            "period_fee",
-            "Period fee",
-            "formula",
-            "money2",
-            13,
-            'IF({monthly_fee}="","",{monthly_fee}*{months})',
-        ),
-        Column("digits", "Minor-unit digits", "number", "int", 7),
-        Column(
-            "credit_amount",
-            "Credit amount",
-            "formula",
-            "money2",
-            13,
-            CREDIT_AMOUNT,
-        ),
-        Column("currency", "Currency", "text", "code", 9),
-        Column(
-            "engine_availability", "Engine: availability %", "number", "engine_availability", 14
-        ),
-        Column("engine_tier", "Engine: tier", "text", "engine_text", 26),
-        Column("engine_credit", "Engine: credit amount", "number", "engine_money2", 13),
-        Column(
-            "check",
-            "Check against engine",
-            "formula",
-            "text",
-            18,
-            "IF(AND(ABS({availability}-{engine_availability})<0.000001,"
-            "{tier}={engine_tier},{credit_amount}={engine_credit}),"
-            '"matches engine","differs from engine")',
-        ),
+        *credit_columns(plan),
+        *shared.ENGINE_CHECK,
         Column(
             "impact_user_minutes",
             "Engine: impact user-minutes (all users hit)",
@@ -485,8 +391,8 @@ def calculation(plan: Plan) -> Table:
             13,
         ),
         Column("next_tier", "Engine: next tier", "text", "engine_text", 26),
-        Column("terms", "Terms in force (dated text)", "text", "text", 30),
-        CLAIMED_UNDER,
+        shared.TERMS,
+        shared.CLAIMED_UNDER,
     )
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
@@ -494,6 +400,113 @@ def calculation(plan: Plan) -> Table:
             yield calculation_cells(plan, part)
 
     return Table(columns=columns, rows=len(plan.table), chunks=chunks)
+
+
+def credit_columns(book: Book) -> tuple[Column, ...]:
+    """From the tier to the credit amount, as live formulas over the Credit tiers and Contract
+    terms sheets: they read the row's ``{exact_total}``, ``{exact_lost}``, ``{terms}``,
+    ``{days}``, ``{months}`` and ``{claimed_under}``."""
+    key = book.tiers_range
+    term = book.term
+    return (
+        shared.tier_no(book.tier_formula()),
+        shared.BREACHED,
+        Column(
+            "tier",
+            "Tier",
+            "formula",
+            "text",
+            26,
+            f'IF({{tier_no}}=0,"",INDEX({key("H")},MATCH({{terms}}&"#"&{{tier_no}},{key("A")},0)))',
+        ),
+        Column(
+            "tier_pays",
+            "Tier pays",
+            "formula",
+            "general",
+            8,
+            book.tier_pays_formula(),
+        ),
+        Column("kind", "Credit kind", "formula", "text", 9, term("kind")),
+        Column("cap_percent", "Cap: % of fee", "formula", "general", 8, term("cap_percent")),
+        Column("cap_days", "Cap: days", "formula", "general", 8, term("cap_days")),
+        Column("minimum", "Minimum credit", "formula", "general", 9, term("minimum")),
+        Column(
+            "minimum_currency",
+            "Minimum applies in",
+            "formula",
+            "text",
+            9,
+            term("minimum_currency"),
+        ),
+        shared.credit_percent(),
+        shared.credit_days(),
+        Column("monthly_fee", "Monthly fee", "number", "money2_input", 13),
+        Column(
+            "period_fee",
+            "Period fee",
+            "formula",
+            "money2",
+            13,
+            'IF({monthly_fee}="","",{monthly_fee}*{months})',
+        ),
+        shared.DIGITS,
+        Column(
+            "credit_amount",
+            "Credit amount",
+            "formula",
+            "money2",
+            13,
+            shared.CREDIT_AMOUNT,
+        ),
+        shared.CURRENCY,
+    )
+
+
+def credit_cells(
+    book: Book, part: pd.DataFrame, contracts: Sequence[Contract]
+) -> dict[str, Sequence[object]]:
+    """The cells of :func:`credit_columns` and :data:`~._columns.ENGINE_CHECK` for the result
+    rows ``part``, each measured under the text in ``contracts``: the engine's values."""
+    tiers = texts(part["tier"])
+    tier_no = [int(v) for v in part["tier_number"].tolist()]
+    currencies = texts(part["currency"])
+    digits = [minor_unit_digits(c) for c in currencies]
+    period_fee = [_number(v) for v in part["period_fee"].tolist()]
+    monthly = [_number(v) for v in part["monthly_fee"].tolist()]
+    credit_amount = [_number(v) for v in part["credit_amount"].tolist()]
+    percent = [_number(v) for v in part["credit_percent"].tolist()]
+    credit_days = [_number(v) for v in part["credit_days"].tolist()]
+    money = [money_style(d) for d in digits]
+    return {
+        "tier_no": tier_no,
+        "breached": ["yes" if n else "no" for n in tier_no],
+        "tier": tiers,
+        "tier_pays": [
+            c.tiers[n - 1].credit if n else 0 for c, n in zip(contracts, tier_no, strict=True)
+        ],
+        "kind": [c.credit_kind for c in contracts],
+        "cap_percent": [_or_none(c.cap.percent) for c in contracts],
+        "cap_days": [_or_none(c.cap.days) for c in contracts],
+        "minimum": [_or_none(c.minimum_credit) for c in contracts],
+        "minimum_currency": [c.minimum_credit_currency for c in contracts],
+        "claimed_under": claimed_under_cells(book, part),
+        "credit_percent": ["" if v is None else v for v in percent],
+        "credit_days": ["" if v is None else v for v in credit_days],
+        "monthly_fee": monthly,
+        "monthly_fee:style": [money_style(d, "_input") for d in digits],
+        "period_fee": ["" if v is None else v for v in period_fee],
+        "period_fee:style": money,
+        "digits": digits,
+        "credit_amount": ["" if v is None else v for v in credit_amount],
+        "credit_amount:style": money,
+        "currency": currencies,
+        "engine_availability": part["availability_percent"].tolist(),
+        "engine_tier": tiers,
+        "engine_credit": credit_amount,
+        "engine_credit:style": [money_style(d, "engine") for d in digits],
+        "check": ["matches engine"] * len(part),
+    }
 
 
 def calculation_cells(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
@@ -519,18 +532,7 @@ def calculation_cells(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[obje
         for c, d in zip(contracts, local_start.astype(dt.datetime).tolist(), strict=True)
     ]
     contracts = [c.text(i) for c, i in zip(contracts, text_no, strict=True)]
-    tiers = texts(part["tier"])
-    tier_no = [int(v) for v in part["tier_number"].tolist()]
-    currencies = texts(part["currency"])
-    digits = [minor_unit_digits(c) for c in currencies]
-    period_fee = [_number(v) for v in part["period_fee"].tolist()]
-    monthly = [_number(v) for v in part["monthly_fee"].tolist()]
-    credit_amount = [_number(v) for v in part["credit_amount"].tolist()]
-    percent = [_number(v) for v in part["credit_percent"].tolist()]
-    credit_days = [_number(v) for v in part["credit_days"].tolist()]
-    kinds = [c.credit_kind for c in contracts]
     is_user = [m == "user_minutes" for m in methods]
-    money = [money_style(d) for d in digits]
     return {
         "tenant": texts(part["tenant"]),
         "service": texts(part["service"]),
@@ -555,33 +557,7 @@ def calculation_cells(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[obje
         "exact_total": [t for t, _ in exact],
         "exact_lost": [lost for _, lost in exact],
         "availability": [availability(t, lost) for t, lost in exact],
-        "tier_no": tier_no,
-        "breached": ["yes" if n else "no" for n in tier_no],
-        "tier": tiers,
-        "tier_pays": [
-            c.tiers[n - 1].credit if n else 0 for c, n in zip(contracts, tier_no, strict=True)
-        ],
-        "kind": kinds,
-        "cap_percent": [_or_none(c.cap.percent) for c in contracts],
-        "cap_days": [_or_none(c.cap.days) for c in contracts],
-        "minimum": [_or_none(c.minimum_credit) for c in contracts],
-        "minimum_currency": [c.minimum_credit_currency for c in contracts],
-        "claimed_under": claimed_under_cells(plan, part),
-        "credit_percent": ["" if v is None else v for v in percent],
-        "credit_days": ["" if v is None else v for v in credit_days],
-        "monthly_fee": monthly,
-        "monthly_fee:style": [money_style(d, "_input") for d in digits],
-        "period_fee": ["" if v is None else v for v in period_fee],
-        "period_fee:style": money,
-        "digits": digits,
-        "credit_amount": ["" if v is None else v for v in credit_amount],
-        "credit_amount:style": money,
-        "currency": currencies,
-        "engine_availability": part["availability_percent"].tolist(),
-        "engine_tier": tiers,
-        "engine_credit": credit_amount,
-        "engine_credit:style": [money_style(d, "engine") for d in digits],
-        "check": ["matches engine"] * len(part),
+        **credit_cells(plan, part, contracts),
         "impact_user_minutes": [_number(v) for v in part["impact_user_minutes"].tolist()],
         "next_tier_minutes": [_number(v) for v in part["minutes_to_next_tier"].tolist()],
         "next_tier": texts(part["next_tier"]),
@@ -592,14 +568,7 @@ def calculation_cells(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[obje
     }
 
 
-#: The contract whose credit was kept where a claim group pays one credit per period (the
-#: engine's choice, see slacalc.engine.one_credit); the row's own credit is then nothing.
-CLAIMED_UNDER = Column(
-    "claimed_under", "One credit per period: claimed under", "text", "engine_text", 20
-)
-
-
-def claimed_under_cells(plan: Plan, part: pd.DataFrame) -> list[str]:
+def claimed_under_cells(plan: Book, part: pd.DataFrame) -> list[str]:
     """Per result row, the contract whose credit was kept instead of the row's, or ""."""
     reasons = texts(part["credit_limited_by"])
     out = [""] * len(reasons)
@@ -619,7 +588,29 @@ def _or_none(value: Decimal | None) -> object:
 
 def summary(plan: Plan, calc: Table) -> Table:
     """One row per tenant, service and period, linked to the Calculation rows; totals on top."""
-    currencies = sorted(set(texts(plan.table["currency"]))) if len(plan.table) else []
+    return linked_summary(
+        plan,
+        calc,
+        (shared.TENANT, shared.SERVICE, shared.CONTRACT, shared.PERIOD),
+        (Column("incident_ids", "Incident ids", "text", "text"),),
+        lambda part, _: _summary_values(plan, part),
+    )
+
+
+def linked_summary(
+    book: Book,
+    calc: Table,
+    lead: tuple[Column, ...],
+    tail: tuple[Column, ...],
+    cells: Callable[[pd.DataFrame, int], Mapping[str, Sequence[object]]],
+    noun: str = "period",
+) -> Table:
+    """The Summary: one row per result row, its figures linked to the same row of the
+    Calculation; the ``lead`` columns (what the row is) first, ``tail`` last, and the totals per
+    currency on top. ``cells`` gives the values of ``lead``, ``tail`` and the availability of a
+    chunk of result rows and the position of its first;
+    ``noun`` is what the subtitle counts the rows as."""
+    currencies = sorted(set(texts(book.table["currency"]))) if len(book.table) else []
     top_rows = 4 + len(currencies) + 1  # title, subtitle, blank, totals header, totals, blank
     header_row = top_rows + 1
     offset = calc.header_row - header_row
@@ -628,10 +619,7 @@ def summary(plan: Plan, calc: Table) -> Table:
         return f"{CALCULATION}!${calc.letter(name)}${{r2}}"
 
     columns = (
-        Column("tenant", "Tenant", "text", "text"),
-        Column("service", "Service", "text", "text"),
-        Column("contract", "Contract", "text", "text"),
-        Column("period", "Period", "text", "text", 9),
+        *lead,
         Column(
             "availability", "Availability %", "formula", "availability", 14, link("availability")
         ),
@@ -643,39 +631,25 @@ def summary(plan: Plan, calc: Table) -> Table:
         ),
         Column("credit_days", "Credit days", "formula", "general", 8, link("credit_days")),
         Column("credit_amount", "Credit amount", "formula", "money2", 14, link("credit_amount")),
-        Column("currency", "Currency", "text", "code", 9),
+        shared.CURRENCY,
         Column("claim_deadline", "Claim deadline", "date", "date", 15),
-        Column(
-            "days_left",
-            "Days left",
-            "formula",
-            "int",
-            8,
-            DAYS_LEFT,
-        ),
-        Column(
-            "status",
-            "Status",
-            "formula",
-            "text",
-            16,
-            STATUS,
-        ),
-        Column("incident_ids", "Incident ids", "text", "text"),
+        shared.DAYS_LEFT,
+        shared.STATUS,
+        *tail,
     )
     shell = Table(
-        columns=columns, rows=len(plan.table), chunks=lambda: iter(()), top=((),) * top_rows
+        columns=columns, rows=len(book.table), chunks=lambda: iter(()), top=((),) * top_rows
     )
 
     def chunks() -> Iterator[Mapping[str, Sequence[object]]]:
-        for part in _chunks(plan.table):
-            yield _summary_values(plan, part)
+        for start, part in _chunks_from(book.table):
+            yield {**_summary_cells(book, part), **cells(part, start)}
 
-    top = _summary_top(plan, shell, currencies)
-    return Table(columns=columns, rows=len(plan.table), chunks=chunks, top=top, offset=offset)
+    top = _summary_top(book, shell, currencies, noun)
+    return Table(columns=columns, rows=len(book.table), chunks=chunks, top=top, offset=offset)
 
 
-def status_cells(plan: Plan, part: pd.DataFrame) -> tuple[list[object], list[str], list[str]]:
+def status_cells(plan: Book, part: pd.DataFrame) -> tuple[list[object], list[str], list[str]]:
     """Per row: breached ("yes"/"no"), days left to the claim deadline, and the claim status."""
     breached = ["yes" if bool(b) else "no" for b in part["breached"].tolist()]
     found = deadline_status(part, todays(plan, part))
@@ -683,8 +657,26 @@ def status_cells(plan: Plan, part: pd.DataFrame) -> tuple[list[object], list[str
     return days_left, breached, [str(s) for s in found["status"].tolist()]
 
 
+def _summary_cells(book: Book, part: pd.DataFrame) -> dict[str, Sequence[object]]:
+    """The Summary's cells every workbook fills alike: the engine's credit and claim status."""
+    days_left, breached, status = status_cells(book, part)
+    currencies = texts(part["currency"])
+    return {
+        "commitment": part["commitment_percent"].tolist(),
+        "breached": breached,
+        "tier": texts(part["tier"]),
+        "credit_percent": _blank(part["credit_percent"]),
+        "credit_days": _blank(part["credit_days"]),
+        "credit_amount": _blank(part["credit_amount"]),
+        "credit_amount:style": [money_style(minor_unit_digits(c)) for c in currencies],
+        "currency": currencies,
+        "claim_deadline": [None if missing(d) else d for d in part["claim_deadline"].tolist()],
+        "days_left": days_left,
+        "status": status,
+    }
+
+
 def _summary_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object]]:
-    days_left, breached, status = status_cells(plan, part)
     methods = [plan.contract(c).method for c in part["contract"].tolist()]
     exact = [
         _exact_units(m, int(t), int(u), int(d), du)
@@ -697,24 +689,12 @@ def _summary_values(plan: Plan, part: pd.DataFrame) -> dict[str, Sequence[object
             strict=True,
         )
     ]
-    currencies = texts(part["currency"])
     return {
         "tenant": texts(part["tenant"]),
         "service": texts(part["service"]),
         "contract": texts(part["contract"]),
         "period": texts(part["period"]),
         "availability": [availability(t, lost) for t, lost in exact],
-        "commitment": part["commitment_percent"].tolist(),
-        "breached": breached,
-        "tier": texts(part["tier"]),
-        "credit_percent": _blank(part["credit_percent"]),
-        "credit_days": _blank(part["credit_days"]),
-        "credit_amount": _blank(part["credit_amount"]),
-        "credit_amount:style": [money_style(minor_unit_digits(c)) for c in currencies],
-        "currency": currencies,
-        "claim_deadline": [None if missing(d) else d for d in part["claim_deadline"].tolist()],
-        "days_left": days_left,
-        "status": status,
         "incident_ids": [ids_text(i) for i in part["incident_ids"].tolist()],
     }
 
@@ -724,26 +704,26 @@ def _blank(values: pd.Series) -> list[object]:
     return ["" if missing(v) else v for v in values.tolist()]
 
 
-def summary_totals(plan: Plan) -> dict[str, Totals]:
+def summary_totals(plan: Book) -> dict[str, Totals]:
     """Per currency: periods, breached periods, credits, and credits still claimable or lapsed."""
     table = plan.table
     return {k[0]: t for k, t in totals(table, todays(plan, table)).items()}
 
 
-def todays(plan: Plan, part: pd.DataFrame) -> dict[str, dt.date]:
+def todays(plan: Book, part: pd.DataFrame) -> dict[str, dt.date]:
     """Today's date in each zone of ``part`` (a claim deadline is a day in the contract's zone)."""
     return {str(z): plan.today(str(z)) for z in part["timezone"].unique()}
 
 
 def _summary_top(
-    plan: Plan, shell: Table, currencies: list[str]
+    plan: Book, shell: Table, currencies: list[str], noun: str
 ) -> tuple[tuple[Cell | None, ...], ...]:
     table = plan.table
     n, breached = len(table), int(table["breached"].sum()) if len(table) else 0
     tenants = table["tenant"].nunique() if n else 0
     made = plan.now.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     subtitle = (
-        f"{n:,} period{'s' if n != 1 else ''} of {tenants:,} tenant{'s' if tenants != 1 else ''}, "
+        f"{n:,} {noun}{'s' if n != 1 else ''} of {tenants:,} tenant{'s' if tenants != 1 else ''}, "
         f"{breached:,} breached. Made {made} by slacalc {plan.version}. Figures are live: they "
         f"follow the Calculation sheet; days left count from today."
     )
@@ -759,7 +739,7 @@ def _summary_top(
     }
     labels = {
         "currency": "Totals by currency",
-        "periods": "Periods",
+        "periods": f"{noun.capitalize()}s",
         "breached": "Breached",
         "credits": "Credits",
         "claimable": "Still claimable",
@@ -825,7 +805,7 @@ def _summary_top(
 # --------------------------------------------------------------------------------------------
 
 
-def credit_tiers(plan: Plan) -> Table:
+def credit_tiers(plan: Book) -> Table:
     """Every text's tiers, with the whole-number form of each bound the formulas compare.
 
     A band without a lower bound has Scale, Allowed and Strict 0 there: ``0 >= 0`` always holds.
@@ -962,15 +942,15 @@ class _Texts:
 
 #: The columns every per-period window sheet starts with (downtime that counted, excluded time).
 _PERIOD_WINDOW_COLUMNS = (
-    Column("tenant", "Tenant", "text", "text"),
-    Column("service", "Service", "text", "text"),
-    Column("contract", "Contract", "text", "text"),
-    Column("period", "Period", "text", "text", 9),
+    shared.TENANT,
+    shared.SERVICE,
+    shared.CONTRACT,
+    shared.PERIOD,
     Column("start_utc", "Start (UTC)", "datetime", "datetime", 19),
     Column("end_utc", "End (UTC)", "datetime", "datetime", 19),
     Column("start_local", "Start (contract zone)", "datetime", "datetime", 19),
     Column("end_local", "End (contract zone)", "datetime", "datetime", 19),
-    Column("timezone", "Time zone", "text", "text"),
+    shared.TIMEZONE,
     Column("minutes", "Minutes", "number", "minutes", 11),
 )
 _PERIOD_WINDOW_TEXTS = ("tenant", "service", "contract", "period")
@@ -1040,8 +1020,8 @@ def windows(plan: Plan, part: slice = ALL) -> Table:
     columns = [
         Column("row", "Input row", "number", "int", 8),
         Column("id", "Incident id", "text", "text"),
-        Column("tenant", "Tenant", "text", "text"),
-        Column("service", "Service", "text", "text"),
+        shared.TENANT,
+        shared.SERVICE,
         Column("cohort", "Cohort", "text", "text"),
         Column("start_utc", "Start (UTC)", "datetime", "datetime", 19),
         Column("end_utc", "End (UTC)", "datetime", "datetime", 19),
@@ -1118,10 +1098,16 @@ def _whole(value: object) -> object:
 
 def rejected(plan: Plan, part: slice = ALL) -> Table:
     """Every input row that could not be used, with the column and the problem."""
-    problems = (
-        [("outages", p) for p in plan.results.rejected]
-        + [("customers", p) for p in plan.results.customers.rejected]
-    )[part]
+    return problems_table(
+        (
+            [("outages", p) for p in plan.results.rejected]
+            + [("customers", p) for p in plan.results.customers.rejected]
+        )[part]
+    )
+
+
+def problems_table(problems: Sequence[tuple[str, RowProblem]]) -> Table:
+    """The Rejected rows sheet: each (input table, problem) with its row, column and value."""
     columns = (
         Column("table", "Table", "text", "text", 10),
         Column("row", "Row", "number", "int", 7),

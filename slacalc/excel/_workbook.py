@@ -31,7 +31,7 @@ from slacalc.excel._styles import (
     money_style,
     register,
 )
-from slacalc.excel._tables import Plan
+from slacalc.excel._tables import Book, Plan
 from slacalc.excel._xml import (
     MAX_ROWS,
     RISKY_START,
@@ -44,6 +44,7 @@ from slacalc.excel._xml import (
     table_rows,
     write_package,
 )
+from slacalc.model.contract import Contract
 from slacalc.model.money import minor_unit_digits
 from slacalc.report.customer import Customer, letter_locale
 
@@ -217,7 +218,7 @@ def _write(
 
 def package(
     wb: Workbook,
-    plan: Plan,
+    plan: Book,
     target: IO[bytes],
     title: str,
     grids: Mapping[Worksheet, tuple[Table, float]],
@@ -293,7 +294,7 @@ def _fill(color: str) -> PatternFill:
     return PatternFill("solid", start_color=color, end_color=color)
 
 
-def _summary_extras(ws: Worksheet, table: Table, plan: Plan) -> None:
+def _summary_extras(ws: Worksheet, table: Table, plan: Book) -> None:
     """Frozen header and the first four columns; breached rows stand out, lapsed ones grey."""
     h = table.header_row
     ws.freeze_panes = f"E{h + 1}"
@@ -399,13 +400,17 @@ def _letters(ws: Worksheet, plan: Plan) -> tuple[list[LetterRow], int, int]:
     return rows, len(written), total
 
 
-def _terms(ws: Worksheet, plan: Plan) -> None:
-    """One column per contract's text (current, then dated), one row per term; the formulas read
-    kind, caps and minimum."""
+def _terms(
+    ws: Worksheet,
+    plan: Book,
+    words: Callable[[Contract], dict[str, object]] = tables.terms_values,
+) -> None:
+    """One column per contract's text (current, then dated), one row per term as ``words`` gives
+    it; the formulas read kind, caps and minimum."""
     put(ws, 1, 1, "Term", "header")
     ws.column_dimensions["A"].width = max(len(label) for _, label in tables.TERMS_ROWS) + 2
     _print_one_page_wide(ws, "landscape")
-    columns = [tables.terms_values(terms) for _, terms in plan.texts]
+    columns = [words(terms) for _, terms in plan.texts]
     for j, ((label, _), values) in enumerate(zip(plan.texts, columns, strict=True), start=2):
         put(ws, 1, j, label, "header")
         ws.column_dimensions[column_letter(j - 1)].width = 60

@@ -4,7 +4,8 @@ SLA out (Amazon S3: the average five-minute error rate of each request type over
 A second kind of input beside the outage windows of the Data page, kept apart: its figures come
 only from the metrics table uploaded here (CSV, Excel, JSON, or a CloudWatch ``GetMetricData`` or
 Azure Monitor metrics export), computed by :func:`slacalc.calculate_error_rate` exactly as
-``slacalc error-rate`` computes them, with every rejected row named and the same CSV download.
+``slacalc error-rate`` computes them, with every rejected row named and the same CSV download
+and claim workbook.
 """
 
 from __future__ import annotations
@@ -139,6 +140,26 @@ def _figures(results: ErrorRateResults, contracts: dict[str, Contract], name: st
         on_click="ignore",
         help="Every column, exact: the same file as slacalc error-rate --format csv.",
     )
+    st.download_button(  # the error-rate claim workbook: slacalc.excel.export_error_rate
+        "Claim workbook (.xlsx)",
+        data=lambda: claim_workbook(results, used),
+        file_name="slacalc-error-rate-claim.xlsx",
+        mime=widgets.XLSX,
+        icon=":material/table_view:",
+        key=f"{Widget.DOWNLOAD}.error-rate.xlsx",
+        on_click="ignore",
+        help="Summary, the calculation as live formulas over every interval, contract terms: "
+        "the same file as slacalc error-rate --output claim.xlsx.",
+    )
+
+
+def claim_workbook(results: ErrorRateResults, contracts: dict[str, Contract]) -> bytes:
+    """The error-rate claim workbook's bytes (the Excel module is imported only here)."""
+    from slacalc.excel import export_error_rate  # openpyxl loads only when a workbook is asked
+
+    data = export_error_rate(results, contracts=contracts)
+    assert data is not None  # no target given: the bytes come back
+    return data
 
 
 if __name__ == "__main__":
