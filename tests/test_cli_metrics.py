@@ -343,3 +343,164 @@ def test_docs_contracts_md_command_is_the_example_readme_s() -> None:
     text = (ROOT / "docs" / "contracts.md").read_text(encoding="utf-8")
     shown = [line[2:] for line in text.splitlines() if line.startswith("$ slacalc error-rate")]
     assert [shlex.split(line)[1:] for line in shown] == [readme_command("s3-april-2026")]
+
+
+def test_a_european_csv_reads_with_its_own_marks_dates_and_headers(tmp_path: Path) -> None:
+    # ';'-separated, day-first dates (31/03 settles 01/03), '.' for thousands, German headers
+    # mapped with --map. March 2026: 31 days = 8,928 intervals. 31 March 23:55: 0 of 1,234,567
+    # failed; 1 March 00:00: 1,000 of 2,000 → 0.5 / 8,928 = 0.0056003584… % → 99.9943996415…
+    # % (floored): no credit.
+    path = tmp_path / "messwerte.csv"
+    path.write_text(
+        "Zeitpunkt;Typ;Anfragen;Fehler\n"
+        "31/03/2026 23:55;GET;1.234.567;0\n"
+        "01/03/2026 00:00;GET;2.000;1.000\n",
+        encoding="utf-8",
+    )
+    mapped = [
+        f"--map={h}={f}" for h, f in (("Zeitpunkt", "interval_start"), ("Typ", "request_type"))
+    ]
+    mapped += ["--map", "Anfragen=total_requests", "--map", "Fehler=failed_requests"]
+    proc = slacalc_run("error-rate", path, "--contract", S3, *mapped, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    (row,) = json.loads(proc.stdout)
+    assert (row["period"], row["total_requests"], row["failed_requests"]) == (
+        "2026-03",
+        1236567,
+        1000,
+    )
+    assert (row["intervals"], row["availability_percent"]) == (8928, "99.9943996415")
+    assert f"{path}: dates such as 03/04/2026 read day first, as others settle" in proc.stderr
+    assert "numbers read with ',' for decimals and '.' for thousands" in proc.stderr
+    assert "--decimal . says otherwise" in proc.stderr
+    # Without the mapping, the missing column's message names --map.
+    unmapped = slacalc_run("error-rate", path, "--contract", S3)
+    assert unmapped.returncode == 2
+    assert "--map COLUMN=interval_start" in unmapped.stderr
+
+
+def test_dates_no_row_settles_are_refused_until_dayfirst_or_monthfirst(tmp_path: Path) -> None:
+    # 01/03 and 02/03 could be 1 and 2 March or 3 January and 3 February: refused, as the
+    # outage reader refuses them, until a flag says which. Each interval: 50 of 100 failed.
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "interval_start,request_type,total_requests,failed_requests\n"
+        "01/03/2026 00:00,GET,100,50\n"
+        "02/03/2026 00:05,GET,100,50\n",
+        encoding="utf-8",
+    )
+    proc = slacalc_run("error-rate", path, "--contract", S3)
+    assert proc.returncode == 2
+    assert (
+        f"{path}: row 2, column 'interval_start': day and month could be either way round; "
+        "write ISO 8601 (2026-03-17) or pass --dayfirst or --monthfirst (value '01/03/2026 00:00')"
+    ) in proc.stderr
+    day = slacalc_run("error-rate", path, "--contract", S3, "--dayfirst", "--format", "json")
+    # 1 and 2 March: 1 / 8,928 = 0.0112007168… % → 99.9887992831… %.
+    assert [(r["period"], r["availability_percent"]) for r in json.loads(day.stdout)] == [
+        ("2026-03", "99.9887992831")
+    ]
+    month = slacalc_run("error-rate", path, "--contract", S3, "--monthfirst", "--format", "json")
+    # 3 January and 3 February, 31 and 28 days: 0.5 / 8,928 and 0.5 / 8,064.
+    assert [(r["period"], r["intervals"]) for r in json.loads(month.stdout)] == [
+        ("2026-01", 8928),
+        ("2026-02", 8064),
+    ]
+
+
+def test_decimal_and_thousands_read_counts_no_cell_settles(tmp_path: Path) -> None:
+    # "1.200" alone could be 1.2 or 1,200. Read as written (1.2), it is no whole count and is
+    # refused; --decimal , reads it as 1,200 (thousands then '.'): 600 of 1,200 failed →
+    # 0.5 / 8,640 (April) = 0.0057870370… % → 99.9942129629… %.
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "interval_start,request_type,total_requests,failed_requests\n"
+        '2026-04-14T10:00:00Z,GET,"1.200",600\n',
+        encoding="utf-8",
+    )
+    plain = slacalc_run("error-rate", path, "--contract", S3)
+    assert plain.returncode == 2
+    assert "row 2, column 'total_requests'" in plain.stderr
+    comma = slacalc_run("error-rate", path, "--contract", S3, "--decimal", ",", "--format", "json")
+    assert comma.returncode == 0, comma.stderr
+    (row,) = json.loads(comma.stdout)
+    assert (row["total_requests"], row["availability_percent"]) == (1200, "99.9942129629")
+    both = slacalc_run("error-rate", path, "--contract", S3, "--thousands", ".", "--format", "json")
+    assert json.loads(both.stdout)[0]["total_requests"] == 1200
+
+
+def test_each_tenant_is_measured_over_its_own_billing_cycles(tmp_path: Path) -> None:
+    # The same 12 intervals on 20 March (100 of 100 GET failed) for two tenants. acme's cycles
+    # start on the 15th: 15 March → 15 April, 31 days = 8,928 intervals; beta's on the 1st:
+    # March, also 31 days. Both: 12 / 8,928 = 0.1344086021… % → 99.8655913978… %: 10 % of
+    # 1,000.00 = 100.00 USD. The claim is due by the end of the second cycle after the
+    # incident's: acme 15 June − 1 day = 14 June; beta 31 May.
+    rows = [
+        f"{t},2026-03-20T10:{5 * i:02d}:00Z,GET,100,100"
+        for t in ("acme", "beta")
+        for i in range(12)
+    ]
+    metrics = tmp_path / "metrics.csv"
+    metrics.write_text(
+        "tenant,interval_start,request_type,total_requests,failed_requests\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "tenant,contract,users,monthly_fee,currency,billing_day\n"
+        "acme,aws-s3-standard,1,1000,USD,15\n"
+        "beta,aws-s3-standard,1,1000,USD,\n",
+        encoding="utf-8",
+    )
+    proc = slacalc_run("error-rate", metrics, "--customers", customers, "--format", "json")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    got = {
+        r["tenant"]: (
+            r["period"],
+            r["intervals"],
+            r["availability_percent"],
+            r["credit_amount"],
+            r["claim_deadline"],
+        )
+        for r in json.loads(proc.stdout)
+    }
+    assert got == {
+        "acme": ("2026-03-15", 8928, "99.8655913978", "100.00", "2026-06-14"),
+        "beta": ("2026-03", 8928, "99.8655913978", "100.00", "2026-05-31"),
+    }
+
+
+def test_a_contract_of_calendar_months_refuses_a_tenant_billed_from_the_15th(
+    tmp_path: Path,
+) -> None:
+    # The same S3 terms with a calendar-month claim clock ("end of the second month after"):
+    # the contract measures calendar months, so a cycle from the 15th is refused, naming the
+    # tenant, rather than measured over the wrong month.
+    text = (ROOT / "contracts" / f"{S3}.toml").read_text(encoding="utf-8")
+    own = tmp_path / "calendar-storage.toml"
+    own.write_text(
+        text.replace(
+            'rule = "end_of_billing_cycle_after"\ncycles = 2',
+            'rule = "end_of_month_after"\nmonths = 2',
+        ),
+        encoding="utf-8",
+    )
+    metrics = tmp_path / "metrics.csv"
+    metrics.write_text(
+        "tenant,interval_start,type,total,failed\nacme,2026-03-20T10:00:00Z,GET,100,1\n"
+    )
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "tenant,contract,users,monthly_fee,currency,billing_day\n"
+        "acme,calendar-storage,1,1000,USD,15\n",
+        encoding="utf-8",
+    )
+    proc = slacalc_run("error-rate", metrics, "--customers", customers, "--contracts", own)
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        f"slacalc: error: {customers}: tenant 'acme': calendar-storage: measured over calendar "
+        "months (its claim clock does not count billing cycles), so billing cycles starting on "
+        "day 15 cannot be measured under it; leave the billing day empty (or 1) for this "
+        "contract\n",
+    )

@@ -25,6 +25,7 @@ from slacalc.cli import (
     allow_rejected_option,
     contract_options,
     fee_options,
+    format_options,
     input_notes,
     output_format,
     output_options,
@@ -37,7 +38,7 @@ from slacalc.cli import (
     write_output,
 )
 from slacalc.engine.error_rate import ERROR_RATE_COLUMNS, ErrorRateResults, calculate_error_rate
-from slacalc.errors import RowProblem, SlacalcError
+from slacalc.errors import ContractError, RowProblem, SlacalcError
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.metrics import AZURE_SERVER_ERRORS, Metrics, read_metrics
 from slacalc.io.times import parse_instant
@@ -102,6 +103,12 @@ def add_commands(commands: Any) -> None:
         help="a request type's own monthly fee, e.g. --fee-for PUT=300 (repeatable)",
     )
     reading_options(parser, "metrics")
+    format_options(
+        parser,
+        "metrics",
+        "interval_start, total_requests, failed_requests...",
+        "Zeit=interval_start",
+    )
     parser.add_argument(
         "--failed-response-types",
         nargs="+",
@@ -158,6 +165,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         args.timezone,
         sheet=args.sheet,
         failed_response_types=args.failed_response_types or AZURE_SERVER_ERRORS,
+        dayfirst=args.dayfirst,
+        ambiguous=args.ambiguous,
+        nonexistent=args.nonexistent,
+        decimal=args.decimal,
+        thousands=args.thousands,
+        columns=dict(args.map) or None,
     )
     require_rows(metrics.frame, metrics.rejected, metrics.source, "metrics row", err)
     registry = ContractRegistry.of(args.contracts, replace_bundled=args.replace_bundled)
@@ -165,7 +178,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.customers is None:
         results, contracts, set_aside = _one_customer(args, metrics, registry, fees)
     else:
-        customers = read_customers(args.customers, known_contracts=registry)
+        customers = read_customers(
+            args.customers,
+            known_contracts=registry,
+            decimal=args.decimal,
+            thousands=args.thousands,
+        )
         require_rows(customers.frame, customers.rejected, customers.source, "customer", err)
         results, contracts = _portfolio(args, metrics, customers, registry)
         set_aside = 0
@@ -249,11 +267,6 @@ def _portfolio(
             rejected += _problems(metrics, rows, why)
             continue
         customer = known[tenant]
-        if int(customer["billing_day"]) != 1:
-            raise SlacalcError(
-                f"{customers.source}: tenant {tenant!r}: billing cycles from day "
-                f"{customer['billing_day']}: error-rate SLAs are measured over calendar months"
-            )
         cid = args.contract or str(customer["contract"] or "")
         if not cid:
             raise SlacalcError(
@@ -262,14 +275,18 @@ def _portfolio(
             )
         contract = registry.resolve(cid)
         _periods_fit(args.period, cid, registry)
-        one = calculate_error_rate(
-            replace(metrics, frame=rows, rejected=()),
-            contract,
-            monthly_fee=customer["monthly_fee"],
-            currency=str(customer["currency"]),
-            periods=args.period,
-            timezone=args.timezone,
-        )
+        try:
+            one = calculate_error_rate(
+                replace(metrics, frame=rows, rejected=()),
+                contract,
+                monthly_fee=customer["monthly_fee"],
+                currency=str(customer["currency"]),
+                periods=args.period,
+                timezone=args.timezone,
+                billing_day=int(customer["billing_day"]),
+            )
+        except ContractError as exc:  # the contract cannot measure this tenant's billing cycles
+            raise SlacalcError(f"{customers.source}: tenant {tenant!r}: {exc}") from None
         rejected += one.rejected
         tables.append(one.table)
         contracts[contract.id] = contract
