@@ -15,6 +15,9 @@ import pandas as pd
 import pytest
 
 import slacalc
+from slacalc.engine.columns import VERDICT_COLUMNS
+from slacalc.engine.error_rate import ERROR_RATE_COLUMNS, error_rate_table
+from slacalc.engine.results import DTYPES, RESULT_COLUMNS
 from tests.conftest import variant
 
 D = Decimal
@@ -280,3 +283,27 @@ def test_a_contract_measured_over_calendar_months_refuses_another_billing_day() 
     ]
     with pytest.raises(slacalc.InputError, match="billing_day=29: give a day of the month"):
         slacalc.calculate_error_rate(table, S3, billing_day=29)
+
+
+def test_the_verdict_columns_are_the_outage_results_own_with_their_types() -> None:
+    # One list of the shared columns, in the same order in both tables, and the same types:
+    # exact Arrow decimals and dates, so sums are exact as in the outage results.
+    def run(names: tuple[str, ...]) -> tuple[str, ...]:
+        at = names.index(VERDICT_COLUMNS[0])
+        return names[at : at + len(VERDICT_COLUMNS)]
+
+    assert run(RESULT_COLUMNS) == run(ERROR_RATE_COLUMNS) == VERDICT_COLUMNS
+    # Two months of 10 intervals with 100 of 100 GET failed: 10 / 8,640 (April) and 10 / 8,928
+    # (May) → 99.884… % and 99.888… %: 10 % of 1,000.00 each, 200.00 in all.
+    rows = [
+        ("GET", f"2026-{m}-03T10:{5 * i:02d}:00Z", 100, 100)
+        for m in ("04", "05")
+        for i in range(10)
+    ]
+    table = slacalc.calculate_error_rate(metrics(*rows), S3, monthly_fee="1000").table
+    for table_ in (table, error_rate_table()):
+        assert {n: table_[n].dtype for n in VERDICT_COLUMNS} == {
+            n: DTYPES[n] for n in VERDICT_COLUMNS
+        }
+    assert table["credit_amount"].sum() == D("200.000")
+    assert table["claim_deadline"].tolist() == [dt.date(2026, 6, 30), dt.date(2026, 7, 31)]

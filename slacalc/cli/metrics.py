@@ -37,7 +37,7 @@ from slacalc.cli import (
     row_line,
     write_output,
 )
-from slacalc.engine.error_rate import ERROR_RATE_COLUMNS, ErrorRateResults, calculate_error_rate
+from slacalc.engine.error_rate import ErrorRateResults, calculate_error_rate, error_rate_table
 from slacalc.errors import ContractError, RowProblem, SlacalcError
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.metrics import AZURE_SERVER_ERRORS, Metrics, read_metrics
@@ -293,7 +293,7 @@ def _portfolio(
     table = (
         pd.concat(tables, ignore_index=True)
         if tables
-        else pd.DataFrame(columns=list(ERROR_RATE_COLUMNS))  # no row was a customer's
+        else error_rate_table()  # no row was a customer's
     )
     results = ErrorRateResults(
         table=table, rejected=tuple(sorted(rejected, key=lambda p: p.row)), metrics=metrics

@@ -33,8 +33,10 @@ import numpy as np
 import pandas as pd
 import pendulum
 
+from slacalc.engine.columns import PERCENT, VERDICT_COLUMNS
 from slacalc.engine.credits import Availability, Fees, choose_tiers, credits, fee_days
 from slacalc.engine.deadlines import billing_cycle_start, claim_deadline
+from slacalc.engine.results import DTYPES
 from slacalc.errors import ContractError, InputError, RowProblem
 from slacalc.io.metrics import Metrics, read_metrics
 from slacalc.io.tables import TableSource
@@ -55,21 +57,25 @@ ERROR_RATE_COLUMNS = (
     "total_requests",
     "failed_requests",
     "average_error_rate_percent",
-    "availability_percent",
-    "commitment_percent",
-    "terms_version",
-    "breached",
-    "tier_number",
-    "tier",
-    "credit_percent",
-    "credit_days",
-    "credit_amount",
-    "credit_limited_by",
-    "monthly_fee",
-    "period_fee",
-    "currency",
-    "claim_deadline",
+    *VERDICT_COLUMNS,
 )
+
+#: The type of each column: those of the outage results for the verdict, the same Arrow percent
+#: for the error rate, whole numbers for the counts.
+_DTYPES: dict[str, object] = {
+    **dict.fromkeys(("tenant", "request_type", "service", "contract", "period", "timezone"), "str"),
+    **dict.fromkeys(
+        ("intervals", "intervals_with_requests", "total_requests", "failed_requests"), "int64"
+    ),
+    "average_error_rate_percent": pd.ArrowDtype(PERCENT),
+    **{name: DTYPES[name] for name in VERDICT_COLUMNS},
+}
+
+
+def error_rate_table(rows: Iterable[Mapping[str, object]] = ()) -> pd.DataFrame:
+    """Result rows (dicts of Python values) as the typed table of :data:`ERROR_RATE_COLUMNS`;
+    without rows, an empty table that has the types too."""
+    return pd.DataFrame(list(rows), columns=list(ERROR_RATE_COLUMNS)).astype(_DTYPES)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -313,4 +319,4 @@ def _priced(
             }
         )
         out.append(record)
-    return pd.DataFrame(out, columns=list(ERROR_RATE_COLUMNS))
+    return error_rate_table(out)
