@@ -42,6 +42,10 @@ class Model(StrEnum):
     """:class:`~slacalc.app.inputs.Inputs` or ``None``: data that could not be used, waiting for
     the user to pick a column the file lacks (the column picker) or to change how it is read
     (the Reading options)."""
+    ERROR_RATE_COLUMNS = "model.error_rate_columns"
+    """``tuple[str, tuple[tuple[str, str], ...]]``: the Error rate page's metrics upload (its
+    file id) and the headers the user picked for the fields it lacks; another upload starts
+    afresh."""
 
 
 class Widget(StrEnum):
@@ -70,6 +74,13 @@ class Widget(StrEnum):
     ERROR_RATE_FEE = "widget.error_rate_fee"
     ERROR_RATE_CURRENCY = "widget.error_rate_currency"
     ERROR_RATE_TIMEZONE = "widget.error_rate_timezone"
+    ERROR_RATE_DAYFIRST = "widget.error_rate_dayfirst"  # the page's Reading options
+    ERROR_RATE_DECIMAL = "widget.error_rate_decimal"
+    ERROR_RATE_THOUSANDS = "widget.error_rate_thousands"
+    ERROR_RATE_SHEET = "widget.error_rate_sheet"
+    ERROR_RATE_AMBIGUOUS = "widget.error_rate_ambiguous"
+    ERROR_RATE_NONEXISTENT = "widget.error_rate_nonexistent"
+    ERROR_RATE_PICK = "widget.error_rate_pick"  # its column picker
     SCENARIO_FORM = "widget.scenario_form"
     SCENARIO_NAME = "widget.scenario_name"
     SCENARIO_TARGET = "widget.scenario_target"
@@ -131,6 +142,7 @@ def init() -> None:
         Model.FEED: None,
         Model.CLAIMS_NOTICE: "",
         Model.PENDING: None,
+        Model.ERROR_RATE_COLUMNS: ("", ()),
     }
     for key, value in defaults.items():
         if key not in st.session_state:
