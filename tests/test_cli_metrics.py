@@ -504,3 +504,33 @@ def test_a_contract_of_calendar_months_refuses_a_tenant_billed_from_the_15th(
         "day 15 cannot be measured under it; leave the billing day empty (or 1) for this "
         "contract\n",
     )
+
+
+def test_local_times_a_dst_change_doubles_or_skips_take_the_dst_flags(tmp_path: Path) -> None:
+    # Berlin: 02:30 on 25 October 2026 happens twice, 02:30 on 29 March 2026 never. Refused,
+    # naming the flags; --ambiguous earliest reads 00:30 UTC, --nonexistent shift_forward 03:00
+    # CEST = 01:00 UTC. Each: 50 of 100 failed, 0.5 / 8,928 (31-day months) → 99.9943996415 %.
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        HEADER + "2026-10-25 02:30,GET,100,50\n2026-03-29 02:30,GET,100,50\n", encoding="utf-8"
+    )
+    argv = ["error-rate", path, "--contract", S3, "--timezone", "Europe/Berlin"]
+    refused = slacalc_run(*argv)
+    assert refused.returncode == 2
+    assert (
+        "row 2, column 'interval_start': 2026-10-25 02:30 happens twice in Europe/Berlin (clocks "
+        "go back); give an offset, or pass --ambiguous earliest or --ambiguous latest"
+    ) in refused.stderr
+    assert "or pass --nonexistent shift_forward" in refused.stderr
+    proc = slacalc_run(
+        *argv, "--ambiguous", "earliest", "--nonexistent", "shift_forward", "--format", "json"
+    )
+    assert proc.returncode == 0
+    assert (
+        proc.stderr
+        == f"{path}: times without an offset in 'interval_start' read as Europe/Berlin\n"
+    )
+    assert [(r["period"], r["availability_percent"]) for r in json.loads(proc.stdout)] == [
+        ("2026-03", "99.9943996415"),
+        ("2026-10", "99.9943996415"),
+    ]
