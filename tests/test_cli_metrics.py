@@ -534,3 +534,26 @@ def test_local_times_a_dst_change_doubles_or_skips_take_the_dst_flags(tmp_path: 
         ("2026-03", "99.9943996415"),
         ("2026-10", "99.9943996415"),
     ]
+
+
+def test_docs_cli_md_s_german_export_gives_the_example_s_figures() -> None:
+    # metrics-de.csv is metrics.csv written as a German export: ';', 14/04/2026 10:00, 1.000.
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = text.split("## `slacalc error-rate`", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```")[0] for b in section.split("```console\n")[1:]]
+    (block,) = [b for b in blocks if "metrics-de.csv" in b]
+    argv = shlex.split(" ".join(line.rstrip("\\ ") for line in block.splitlines()))
+    assert argv[:2] == ["$", "slacalc"]
+    german = slacalc_run(*argv[2:], "--format", "json", cwd=ROOT)
+    assert german.returncode == 0, german.stderr
+    plain = slacalc_run(*readme_command("s3-april-2026"), "--format", "json", cwd=ROOT)
+    assert json.loads(german.stdout) == json.loads(plain.stdout)
+    assert "examples/s3-april-2026/metrics-de.csv: dates such as 03/04/2026 read day first" in (
+        german.stderr
+    )
+    # Without --decimal ',', "1.000" is one request: 900 failed of it is refused, never summed.
+    argv.remove("--decimal")
+    argv.remove(",")
+    misread = slacalc_run(*argv[2:], cwd=ROOT)
+    assert misread.returncode == 2
+    assert "row 4, column 'failed_requests': more failed requests than requests" in misread.stderr
