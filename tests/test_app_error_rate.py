@@ -199,3 +199,19 @@ def test_a_missing_column_is_picked_from_the_file_s_own(at: AppTest) -> None:
         "99.8750 %",
         "120.00 USD",
     )
+
+
+def test_a_customer_billed_from_the_15th_is_measured_over_its_cycles(at: AppTest) -> None:
+    # test_cli_metrics.py's one-customer cycle: 12 intervals on 20 March, 100 of 100 failed;
+    # from the 15th: 12 / 8,928 → 99.8655 %, 10 % of 1,000.00, claim by 14 June 2026 (44 days
+    # after 1 May).
+    data = HEADER + "".join(f"2026-03-20T10:{5 * i:02d}:00Z,GET,100,100\n" for i in range(12))
+    at.number_input(key=Widget.ERROR_RATE_BILLING_DAY).set_value(15)
+    assert at.number_input(key=Widget.ERROR_RATE_BILLING_DAY).label == "Billing cycles start on day"
+    get = upload(at, "cycle.csv", data.encode(), fee="1000")["GET"]
+    assert (get["Period"], get["Availability"], get["Amount"]) == (
+        "2026-03-15",
+        "99.8655 %",
+        "100.00 USD",
+    )
+    assert get["Claim by"] == "14 June 2026 (44 days left)"

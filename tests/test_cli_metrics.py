@@ -254,6 +254,11 @@ def test_a_portfolio_from_the_customers_table(tmp_path: Path) -> None:
         2,
         "slacalc: error: --fee: with --customers, the customers table says it\n",
     )
+    refused = slacalc_run(*argv, "--billing-day", "15")
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        "slacalc: error: --billing-day: with --customers, the customers table says it\n",
+    )
 
 
 def test_one_tenant_of_several_with_tenant(tmp_path: Path) -> None:
@@ -557,3 +562,29 @@ def test_docs_cli_md_s_german_export_gives_the_example_s_figures() -> None:
     misread = slacalc_run(*argv[2:], cwd=ROOT)
     assert misread.returncode == 2
     assert "row 4, column 'failed_requests': more failed requests than requests" in misread.stderr
+
+
+def test_one_customer_s_billing_day(tmp_path: Path) -> None:
+    # 12 intervals on 20 March, 100 of 100 GET failed, for a customer billed from the 15th:
+    # 15 March → 15 April, 8,928 intervals; 12 / 8,928 → 99.8655913978 %: 10 % of 1,000.00,
+    # claim by the end of the second cycle after: 14 June (test_error_rate.py works the cycle).
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        HEADER + "".join(f"2026-03-20T10:{5 * i:02d}:00Z,GET,100,100\n" for i in range(12)),
+        encoding="utf-8",
+    )
+    argv = ["error-rate", path, "--contract", S3, "--fee", "1000"]
+    proc = slacalc_run(*argv, "--billing-day", "15", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    (row,) = json.loads(proc.stdout)
+    assert (row["period"], row["intervals"], row["availability_percent"]) == (
+        "2026-03-15",
+        8928,
+        "99.8655913978",
+    )
+    assert (row["credit_amount"], row["claim_deadline"]) == ("100.00", "2026-06-14")
+    late = slacalc_run(*argv, "--billing-day", "29")
+    assert (late.returncode, late.stderr) == (
+        2,
+        "slacalc: error: --billing-day 29: give a day of the month from 1 to 28\n",
+    )

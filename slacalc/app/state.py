@@ -81,6 +81,7 @@ class Widget(StrEnum):
     ERROR_RATE_AMBIGUOUS = "widget.error_rate_ambiguous"
     ERROR_RATE_NONEXISTENT = "widget.error_rate_nonexistent"
     ERROR_RATE_PICK = "widget.error_rate_pick"  # its column picker
+    ERROR_RATE_BILLING_DAY = "widget.error_rate_billing_day"
     SCENARIO_FORM = "widget.scenario_form"
     SCENARIO_NAME = "widget.scenario_name"
     SCENARIO_TARGET = "widget.scenario_target"

@@ -102,6 +102,14 @@ def add_commands(commands: Any) -> None:
         metavar="TYPE=AMOUNT",
         help="a request type's own monthly fee, e.g. --fee-for PUT=300 (repeatable)",
     )
+    parser.add_argument(
+        "--billing-day",
+        type=int,
+        default=1,
+        metavar="DAY",
+        help="without --customers: the day of the month (1 to 28) the customer's billing cycles "
+        "start; periods are those cycles (default 1: calendar months)",
+    )
     reading_options(parser, "metrics")
     format_options(
         parser,
@@ -144,6 +152,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             ("--fee", args.fee),
             ("--currency", args.currency),
             ("--fee-for", args.fee_for),
+            ("--billing-day", args.billing_day != 1),
         ):
             if given:
                 raise SlacalcError(f"{flag}: with --customers, the customers table says it")
@@ -245,6 +254,7 @@ def _one_customer(
         currency=args.currency or "USD",
         periods=args.period,
         timezone=args.timezone,
+        billing_day=args.billing_day,
     )
     return results, {contract.id: contract}, set_aside
 

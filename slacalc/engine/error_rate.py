@@ -40,6 +40,7 @@ from slacalc.engine.results import DTYPES
 from slacalc.errors import ContractError, InputError, RowProblem
 from slacalc.io.metrics import Metrics, read_metrics
 from slacalc.io.tables import TableSource
+from slacalc.io.wording import option
 from slacalc.model.contract import Contract, load_contract
 from slacalc.model.money import parse_amount
 from slacalc.model.periods import Period, parse_period, period_containing
@@ -191,7 +192,9 @@ def _billing_cycles(contract: Contract, billing_day: int) -> Callable[[pendulum.
         or not isinstance(billing_day, int)
         or not 2 <= billing_day <= 28
     ):
-        raise InputError(f"billing_day={billing_day!r}: give a day of the month from 1 to 28")
+        raise InputError(
+            f"{option('billing_day', billing_day)}: give a day of the month from 1 to 28"
+        )
     kind, tz = contract.period, contract.timezone
     if kind != "month" or contract.claim.rule != "end_of_billing_cycle_after":
         raise ContractError(

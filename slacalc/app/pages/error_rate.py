@@ -69,9 +69,16 @@ _RADIOS = {
 
 @st.cache_data(max_entries=4, show_spinner="Computing error rates…")
 def compute(
-    data: bytes, contract_id: str, fee: str, currency: str, timezone: str, reading: Reading
+    data: bytes,
+    contract_id: str,
+    fee: str,
+    currency: str,
+    timezone: str,
+    reading: Reading,
+    billing_day: int = 1,
 ) -> ErrorRateResults:
-    """The results of one upload under one contract, fee and currency, read as ``reading`` says."""
+    """The results of one upload under one contract, fee, currency and billing day, read as
+    ``reading`` says."""
     return calculate_error_rate(
         read_metrics(
             data,
@@ -88,6 +95,7 @@ def compute(
         monthly_fee=pure.monthly_fee(fee),
         currency=currency_code(currency or "USD"),
         timezone=timezone,
+        billing_day=billing_day,
     )
 
 
@@ -110,7 +118,7 @@ def render() -> None:
         "response names its queries total_<type> and failed_<type>; an Azure Monitor response "
         "splits Transactions by ResponseType (server errors count as failed).",
     )
-    left, middle, right, far = st.columns(4)
+    left, middle, right, far, cycle = st.columns(5)
     contract_id = left.selectbox(
         "Contract",
         list(contracts),
@@ -130,13 +138,26 @@ def render() -> None:
     timezone = far.selectbox(
         "Times without an offset are in", zones, key=Widget.ERROR_RATE_TIMEZONE
     )
+    billing_day = cycle.number_input(
+        CONTROLS["billing_day"].label,
+        min_value=1,
+        max_value=28,
+        value=1,
+        step=1,
+        key=Widget.ERROR_RATE_BILLING_DAY,
+        help="The day of the month the customer's billing cycles start, as the customers "
+        "table's billing_day says (--billing-day). S3 averages over the billing cycle: from the "
+        "15th, the periods run from the 15th to the 15th. 1: calendar months.",
+    )
     if upload is None or contract_id is None:
         st.info("Upload a metrics table to compute its error rates.", icon=":material/upload:")
         return
     data = upload.getvalue()
     reading = _reading(upload.file_id)
     try:
-        results = compute(data, str(contract_id), fee, currency, str(timezone), reading)
+        results = compute(
+            data, str(contract_id), fee, currency, str(timezone), reading, int(billing_day)
+        )
     except SlacalcError as exc:  # the file as read, or the fee: the options may be the cure
         st.error(f"**Cannot compute this:** {exc}", icon=":material/warning:")
         if isinstance(exc, MissingColumnError):
