@@ -172,6 +172,29 @@ def set_pending(value: Inputs | None) -> None:
     st.session_state[Model.PENDING] = value
 
 
+def error_rate_columns(file_id: str, *widgets: Widget) -> tuple[tuple[str, str], ...]:
+    """The headers picked for the Error rate page's upload ``file_id``. Another upload than the
+    last starts afresh: nothing picked, and ``widgets`` (its Reading options) forgotten."""
+    chosen, columns = st.session_state[Model.ERROR_RATE_COLUMNS]
+    if chosen == file_id:
+        return tuple(columns)
+    for widget in widgets:
+        st.session_state.pop(widget, None)
+    st.session_state[Model.ERROR_RATE_COLUMNS] = (file_id, ())
+    return ()
+
+
+def pick_error_rate_column(header: str, field: str) -> None:
+    """Read the Error rate page's upload with ``header`` as ``field``."""
+    chosen, columns = st.session_state[Model.ERROR_RATE_COLUMNS]
+    st.session_state[Model.ERROR_RATE_COLUMNS] = (chosen, (*columns, (header, field)))
+
+
+def value(widget: Widget) -> object:
+    """A widget's value before it is drawn this run (None: not drawn yet)."""
+    return st.session_state.get(widget)
+
+
 def inputs() -> Inputs:
     """The inputs the baseline is computed from."""
     value = st.session_state[Model.INPUTS]

@@ -18,11 +18,11 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from slacalc.app import cached, display, widgets
+from slacalc.app import cached, display, state, widgets
 from slacalc.app import inputs as pure
 from slacalc.app.inputs import Upload
 from slacalc.app.reading import ORDERS, choice, mark_read, order_read
-from slacalc.app.state import Model, Widget
+from slacalc.app.state import Widget
 from slacalc.engine.error_rate import ErrorRateResults, calculate_error_rate
 from slacalc.errors import SlacalcError
 from slacalc.io.headers import MissingColumnError
@@ -171,22 +171,17 @@ def render() -> None:
 def _reading(file_id: str) -> Reading:
     """The Reading options chosen for this upload; another upload starts with every option left
     to the reader, as the Data page does, so a choice for one file never misreads the next."""
-    chosen, columns = st.session_state[Model.ERROR_RATE_COLUMNS]
-    if chosen != file_id:
-        for widget in (*_RADIOS.values(), Widget.ERROR_RATE_SHEET):
-            st.session_state.pop(widget, None)
-        st.session_state[Model.ERROR_RATE_COLUMNS] = (file_id, ())
-        return Reading()
-    values = {name: st.session_state.get(widget) for name, widget in _RADIOS.items()}
+    columns = state.error_rate_columns(file_id, *_RADIOS.values(), Widget.ERROR_RATE_SHEET)
+    values = {name: state.value(widget) for name, widget in _RADIOS.items()}
     default = Reading()
     return Reading(
         dayfirst=ORDERS[str(values["dayfirst"] or "None")],
         decimal=None if values["decimal"] in (None, "None") else str(values["decimal"]),
         thousands=None if values["thousands"] in (None, "None") else str(values["thousands"]),
-        sheet=str(st.session_state.get(Widget.ERROR_RATE_SHEET) or ""),
+        sheet=str(state.value(Widget.ERROR_RATE_SHEET) or ""),
         ambiguous=cast(Ambiguous, values["ambiguous"] or default.ambiguous),
         nonexistent=cast(Nonexistent, values["nonexistent"] or default.nonexistent),
-        columns=tuple(columns),
+        columns=columns,
     )
 
 
@@ -221,9 +216,7 @@ def _column_picker(missing: MissingColumnError, reading: Reading) -> None:
     with st.form(Widget.ERROR_RATE_PICK):
         header = st.selectbox(f"Which column of the file holds **{missing.field}**?", offered)
         if st.form_submit_button("Use this column", icon=":material/check:"):
-            chosen, _ = st.session_state[Model.ERROR_RATE_COLUMNS]
-            picked = (*reading.columns, (str(header), missing.field))
-            st.session_state[Model.ERROR_RATE_COLUMNS] = (chosen, picked)
+            state.pick_error_rate_column(str(header), missing.field)
             st.rerun()
 
 
