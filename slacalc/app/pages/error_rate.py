@@ -118,7 +118,7 @@ def render() -> None:
         "response names its queries total_<type> and failed_<type>; an Azure Monitor response "
         "splits Transactions by ResponseType (server errors count as failed).",
     )
-    left, middle, right, far, cycle = st.columns(5)
+    left, middle, right = st.columns([2, 1, 1])
     contract_id = left.selectbox(
         "Contract",
         list(contracts),
@@ -135,6 +135,7 @@ def render() -> None:
         "Currency", value="USD", key=Widget.ERROR_RATE_CURRENCY, max_chars=3
     )
     zones = ["UTC", *sorted(zoneinfo.available_timezones() - {"UTC"})]
+    far, cycle, _ = st.columns([2, 1, 1])
     timezone = far.selectbox(
         "Times without an offset are in", zones, key=Widget.ERROR_RATE_TIMEZONE
     )
