@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from slacalc.app import widgets
 from slacalc.app.state import Widget
 from tests.test_app import clean, start
+from tests.test_app_reading import COVER, workbook
 from tests.test_cli_metrics import APRIL, HEADER
 
 PAGE = "slacalc/app/pages/error_rate.py"
@@ -215,3 +216,34 @@ def test_a_customer_billed_from_the_15th_is_measured_over_its_cycles(at: AppTest
         "100.00 USD",
     )
     assert get["Claim by"] == "14 June 2026 (44 days left)"
+
+
+def test_the_sheet_read_is_shown_and_another_can_be_chosen(at: AppTest) -> None:
+    # A cover sheet, then the counts: read from the sheet that holds them, and the control says
+    # which. Two sheets of counts after the cover: refused until one is chosen. April's sheet is
+    # test_cli_metrics.py's month (GET 99.8750 %); March's one interval of 50 of 100 GET failed
+    # is 0.5 / 8,928 → 99.9943 %.
+    april = [row.split(",") for row in APRIL.splitlines()]
+    april = [april[0], *[[t, k, int(n), int(f)] for t, k, n, f in april[1:]]]
+    march = [april[0], ["2026-03-02T10:00:00Z", "GET", 100, 50]]
+    rows = upload(at, "one.xlsx", workbook({"Deckblatt": COVER, "Zählungen": april}))
+    assert rows["GET"]["Availability"] == "99.8750 %"
+    sheet = at.selectbox(key=Widget.ERROR_RATE_SHEET)
+    assert (sheet.label, sheet.options, sheet.value) == (
+        "Sheet",
+        ["Deckblatt", "Zählungen"],
+        "Zählungen",
+    )
+    two = workbook({"Deckblatt": COVER, "März": march, "April": april})
+    at.file_uploader(key=Widget.ERROR_RATE_FILE).set_value(("two.xlsx", two, "text/csv"))
+    at.run()
+    (said,) = [str(e.value) for e in at.error]
+    assert said.endswith(
+        "the first sheet, 'Deckblatt', does not hold the table; the sheets 'März', 'April' "
+        'do: choose one with "Sheet" under Reading options'
+    )
+    at.selectbox(key=Widget.ERROR_RATE_SHEET).set_value("März").run()
+    clean(at)
+    assert shown(at)["GET"]["Availability"] == "99.9943 %"
+    at.selectbox(key=Widget.ERROR_RATE_SHEET).set_value("April").run()
+    assert shown(at)["GET"]["Availability"] == "99.8750 %"

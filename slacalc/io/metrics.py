@@ -106,6 +106,8 @@ class Metrics:
     #: it); the decimal and thousands marks counts were read with (None: plain numbers).
     dayfirst: bool | None = None
     number_format: NumberFormat | None = None
+    #: The workbook sheet the table was read from ("" for other files).
+    sheet: str = ""
     #: How the table was read: the zone assumed, a detected format or day order (for the CLI's
     #: and the app's notes).
     notes: tuple[str, ...] = ()
@@ -261,6 +263,7 @@ def read_metrics(
         mapping=header_map.mapping,
         dayfirst=dayfirst,
         number_format=fmt,
+        sheet=table.sheet,
         notes=tuple(notes),
     )
 

@@ -197,12 +197,14 @@ def _options(upload: Upload, reading: Reading, read: Metrics | None, *, open_: b
             choice(_RADIOS["decimal"], "decimal", reading.decimal, mark_read(read, 0))
             choice(_RADIOS["thousands"], "thousands", reading.thousands, mark_read(read, 1))
             names = cached.sheets(upload)
-            if names:
+            if names:  # a workbook: the sheet read, and the others to choose from
+                used = reading.sheet or (read.sheet if read is not None else "")
+                state.sync(Widget.ERROR_RATE_SHEET, used or None)
                 st.selectbox(
                     CONTROLS["sheet"].label,
-                    ["", *names],
+                    names,
                     key=Widget.ERROR_RATE_SHEET,
-                    format_func=lambda name: name or "The first that holds the counts",
+                    placeholder="Choose the sheet that holds the counts",
                 )
         with right:
             choice(_RADIOS["ambiguous"], "ambiguous", reading.ambiguous)
