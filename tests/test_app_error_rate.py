@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from slacalc.app import widgets
 from slacalc.app.state import Widget
 from tests.test_app import clean, start
+from tests.test_app_reading import COVER, workbook
 from tests.test_cli_metrics import APRIL, HEADER
 
 PAGE = "slacalc/app/pages/error_rate.py"
@@ -104,3 +105,148 @@ def test_a_bad_fee_is_one_message(at: AppTest) -> None:
     at.run()
     assert [e.value for e in at.exception] == []
     assert "monthly fee" in at.error[0].value
+
+
+def problems(at: AppTest) -> list[str]:
+    """The problems of the rejected rows, as the page lists them."""
+    (table,) = [d.value for d in at.dataframe if "problem" in d.value.columns]
+    return [str(p) for p in table["problem"]]
+
+
+def shown(at: AppTest) -> dict[str, dict[str, str]]:
+    return {str(r["Request type"]): r for r in at.dataframe[-1].value.to_dict("records")}
+
+
+# A European export: ';'-separated, day-first dates, '.' for thousands. March 2026: 31 days =
+# 8,928 intervals. 1 March 00:00: 1,000 of 2,000 GET failed → 0.5; 31 March 23:55: 0 of
+# 1,234,567. 0.5 / 8,928 = 0.0056003584… % → 99.9943996415… %, floored to 99.9943 %.
+EUROPEAN = (
+    b"interval_start;request_type;total_requests;failed_requests\n"
+    b"01/03/2026 00:00;GET;2.000;1.000\n"
+    b"31/03/2026 23:55;GET;1.234.567;0\n"
+)
+
+
+def test_a_european_export_is_read_and_its_reading_options_say_how(at: AppTest) -> None:
+    rows = upload(at, "messwerte.csv", EUROPEAN)
+    assert (rows["GET"]["Availability"], rows["GET"]["Requests"]) == ("99.9943 %", "1,236,567")
+    assert rows["GET"]["Period"] == "March 2026"
+    order = at.radio(key=Widget.ERROR_RATE_DAYFIRST)
+    assert order.label == "Dates like 03/04/2026"
+    assert order.options == ["Detect (this file: Day first)", "Day first", "Month first"]
+    decimal = at.radio(key=Widget.ERROR_RATE_DECIMAL)
+    assert decimal.options[0] == "Detect (this file: Comma (,))"
+    # Overruled: read with a decimal point, 2.000 is 2 requests and 1.000 one failure, 1.234.567
+    # no number at all: that row is refused, naming the marks.
+    decimal.set_value(".").run()
+    assert at.dataframe[0].value.to_dict("records") == [
+        {
+            "row": 3,
+            "column": "total_requests",
+            "value": "1.234.567",
+            "problem": "not a number written with '.' for decimals and ',' for thousands",
+        }
+    ]
+    # 1 of 2 failed is still 0.5 / 8,928 → 99.9943 %, now of 2 requests.
+    assert (shown(at)["GET"]["Requests"], shown(at)["GET"]["Availability"]) == ("2", "99.9943 %")
+
+
+def test_dates_no_row_settles_name_this_page_s_control_and_it_settles_them(at: AppTest) -> None:
+    # 01/03 and 02/03 could be either way round: refused in the app's words until "Day first"
+    # (1 and 2 March: 1 / 8,928 = 0.0112007168… % → 99.9887 %) or "Month first" (3 January and
+    # 3 February, a period each: 0.5 / 8,928 → 99.9943 % in January).
+    data = HEADER + "01/03/2026 00:00,GET,100,50\n02/03/2026 00:05,GET,100,50\n"
+    at.file_uploader(key=Widget.ERROR_RATE_FILE).set_value(
+        ("either.csv", data.encode(), "text/csv")
+    )
+    at.run()
+    assert [e.value for e in at.exception] == []
+    assert (
+        problems(at)
+        == [
+            "day and month could be either way round; write ISO 8601 (2026-03-17) or set "
+            '"Dates like 03/04/2026" to "Day first" or "Month first" under Reading options'
+        ]
+        * 2
+    )
+    assert "Reading options, on this page" in at.error[0].value
+    at.radio(key=Widget.ERROR_RATE_DAYFIRST).set_value("True").run()
+    clean(at)
+    assert shown(at)["GET"]["Availability"] == "99.9887 %"
+    at.radio(key=Widget.ERROR_RATE_DAYFIRST).set_value("False").run()
+    assert [r["Period"] for r in at.dataframe[-1].value.to_dict("records")] == [
+        "January 2026",
+        "February 2026",
+    ]
+    # Another file is read afresh: "Month first" chosen for this one must not misread it.
+    at.file_uploader(key=Widget.ERROR_RATE_FILE).set_value(("next.csv", data.encode(), "text/csv"))
+    at.run()
+    assert at.radio(key=Widget.ERROR_RATE_DAYFIRST).value == "None"
+    assert len(problems(at)) == 2
+
+
+def test_a_missing_column_is_picked_from_the_file_s_own(at: AppTest) -> None:
+    # 'Zeitpunkt' is no spelling slacalc knows: the message names the picker, not --map or
+    # columns=; picked, it gives test_cli_metrics.py's April month (GET 99.8750 %, 120.00 USD).
+    data = APRIL.replace("interval_start", "Zeitpunkt", 1)
+    at.file_uploader(key=Widget.ERROR_RATE_FILE).set_value(("mine.csv", data.encode(), "text/csv"))
+    at.text_input(key=Widget.ERROR_RATE_FEE).set_value("1200")
+    at.run()
+    (said,) = [str(e.value) for e in at.error]
+    assert said.endswith("pick the file's interval_start column below")
+    assert "--map" not in said
+    assert "columns=" not in said
+    next(s for s in at.selectbox if s.label.startswith("Which column")).set_value("Zeitpunkt")
+    next(b for b in at.button if b.label == "Use this column").click().run()
+    clean(at)
+    assert (shown(at)["GET"]["Availability"], shown(at)["GET"]["Amount"]) == (
+        "99.8750 %",
+        "120.00 USD",
+    )
+
+
+def test_a_customer_billed_from_the_15th_is_measured_over_its_cycles(at: AppTest) -> None:
+    # test_cli_metrics.py's one-customer cycle: 12 intervals on 20 March, 100 of 100 failed;
+    # from the 15th: 12 / 8,928 → 99.8655 %, 10 % of 1,000.00, claim by 14 June 2026 (44 days
+    # after 1 May).
+    data = HEADER + "".join(f"2026-03-20T10:{5 * i:02d}:00Z,GET,100,100\n" for i in range(12))
+    at.number_input(key=Widget.ERROR_RATE_BILLING_DAY).set_value(15)
+    assert at.number_input(key=Widget.ERROR_RATE_BILLING_DAY).label == "Billing cycles start on day"
+    get = upload(at, "cycle.csv", data.encode(), fee="1000")["GET"]
+    assert (get["Period"], get["Availability"], get["Amount"]) == (
+        "2026-03-15",
+        "99.8655 %",
+        "100.00 USD",
+    )
+    assert get["Claim by"] == "14 June 2026 (44 days left)"
+
+
+def test_the_sheet_read_is_shown_and_another_can_be_chosen(at: AppTest) -> None:
+    # A cover sheet, then the counts: read from the sheet that holds them, and the control says
+    # which. Two sheets of counts after the cover: refused until one is chosen. April's sheet is
+    # test_cli_metrics.py's month (GET 99.8750 %); March's one interval of 50 of 100 GET failed
+    # is 0.5 / 8,928 → 99.9943 %.
+    april = [row.split(",") for row in APRIL.splitlines()]
+    april = [april[0], *[[t, k, int(n), int(f)] for t, k, n, f in april[1:]]]
+    march = [april[0], ["2026-03-02T10:00:00Z", "GET", 100, 50]]
+    rows = upload(at, "one.xlsx", workbook({"Deckblatt": COVER, "Zählungen": april}))
+    assert rows["GET"]["Availability"] == "99.8750 %"
+    sheet = at.selectbox(key=Widget.ERROR_RATE_SHEET)
+    assert (sheet.label, sheet.options, sheet.value) == (
+        "Sheet",
+        ["Deckblatt", "Zählungen"],
+        "Zählungen",
+    )
+    two = workbook({"Deckblatt": COVER, "März": march, "April": april})
+    at.file_uploader(key=Widget.ERROR_RATE_FILE).set_value(("two.xlsx", two, "text/csv"))
+    at.run()
+    (said,) = [str(e.value) for e in at.error]
+    assert said.endswith(
+        "the first sheet, 'Deckblatt', does not hold the table; the sheets 'März', 'April' "
+        'do: choose one with "Sheet" under Reading options'
+    )
+    at.selectbox(key=Widget.ERROR_RATE_SHEET).set_value("März").run()
+    clean(at)
+    assert shown(at)["GET"]["Availability"] == "99.9943 %"
+    at.selectbox(key=Widget.ERROR_RATE_SHEET).set_value("April").run()
+    assert shown(at)["GET"]["Availability"] == "99.8750 %"

@@ -254,6 +254,11 @@ def test_a_portfolio_from_the_customers_table(tmp_path: Path) -> None:
         2,
         "slacalc: error: --fee: with --customers, the customers table says it\n",
     )
+    refused = slacalc_run(*argv, "--billing-day", "15")
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        "slacalc: error: --billing-day: with --customers, the customers table says it\n",
+    )
 
 
 def test_one_tenant_of_several_with_tenant(tmp_path: Path) -> None:
@@ -343,3 +348,243 @@ def test_docs_contracts_md_command_is_the_example_readme_s() -> None:
     text = (ROOT / "docs" / "contracts.md").read_text(encoding="utf-8")
     shown = [line[2:] for line in text.splitlines() if line.startswith("$ slacalc error-rate")]
     assert [shlex.split(line)[1:] for line in shown] == [readme_command("s3-april-2026")]
+
+
+def test_a_european_csv_reads_with_its_own_marks_dates_and_headers(tmp_path: Path) -> None:
+    # ';'-separated, day-first dates (31/03 settles 01/03), '.' for thousands, German headers
+    # mapped with --map. March 2026: 31 days = 8,928 intervals. 31 March 23:55: 0 of 1,234,567
+    # failed; 1 March 00:00: 1,000 of 2,000 → 0.5 / 8,928 = 0.0056003584… % → 99.9943996415…
+    # % (floored): no credit.
+    path = tmp_path / "messwerte.csv"
+    path.write_text(
+        "Zeitpunkt;Typ;Anfragen;Fehler\n"
+        "31/03/2026 23:55;GET;1.234.567;0\n"
+        "01/03/2026 00:00;GET;2.000;1.000\n",
+        encoding="utf-8",
+    )
+    mapped = [
+        f"--map={h}={f}" for h, f in (("Zeitpunkt", "interval_start"), ("Typ", "request_type"))
+    ]
+    mapped += ["--map", "Anfragen=total_requests", "--map", "Fehler=failed_requests"]
+    proc = slacalc_run("error-rate", path, "--contract", S3, *mapped, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    (row,) = json.loads(proc.stdout)
+    assert (row["period"], row["total_requests"], row["failed_requests"]) == (
+        "2026-03",
+        1236567,
+        1000,
+    )
+    assert (row["intervals"], row["availability_percent"]) == (8928, "99.9943996415")
+    assert f"{path}: dates such as 03/04/2026 read day first, as others settle" in proc.stderr
+    assert "numbers read with ',' for decimals and '.' for thousands" in proc.stderr
+    assert "--decimal . says otherwise" in proc.stderr
+    # Without the mapping, the missing column's message names --map.
+    unmapped = slacalc_run("error-rate", path, "--contract", S3)
+    assert unmapped.returncode == 2
+    assert "--map COLUMN=interval_start" in unmapped.stderr
+
+
+def test_dates_no_row_settles_are_refused_until_dayfirst_or_monthfirst(tmp_path: Path) -> None:
+    # 01/03 and 02/03 could be 1 and 2 March or 3 January and 3 February: refused, as the
+    # outage reader refuses them, until a flag says which. Each interval: 50 of 100 failed.
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "interval_start,request_type,total_requests,failed_requests\n"
+        "01/03/2026 00:00,GET,100,50\n"
+        "02/03/2026 00:05,GET,100,50\n",
+        encoding="utf-8",
+    )
+    proc = slacalc_run("error-rate", path, "--contract", S3)
+    assert proc.returncode == 2
+    assert (
+        f"{path}: row 2, column 'interval_start': day and month could be either way round; "
+        "write ISO 8601 (2026-03-17) or pass --dayfirst or --monthfirst (value '01/03/2026 00:00')"
+    ) in proc.stderr
+    day = slacalc_run("error-rate", path, "--contract", S3, "--dayfirst", "--format", "json")
+    # 1 and 2 March: 1 / 8,928 = 0.0112007168… % → 99.9887992831… %.
+    assert [(r["period"], r["availability_percent"]) for r in json.loads(day.stdout)] == [
+        ("2026-03", "99.9887992831")
+    ]
+    month = slacalc_run("error-rate", path, "--contract", S3, "--monthfirst", "--format", "json")
+    # 3 January and 3 February, 31 and 28 days: 0.5 / 8,928 and 0.5 / 8,064.
+    assert [(r["period"], r["intervals"]) for r in json.loads(month.stdout)] == [
+        ("2026-01", 8928),
+        ("2026-02", 8064),
+    ]
+
+
+def test_decimal_and_thousands_read_counts_no_cell_settles(tmp_path: Path) -> None:
+    # "1.200" alone could be 1.2 or 1,200. Read as written (1.2), it is no whole count and is
+    # refused; --decimal , reads it as 1,200 (thousands then '.'): 600 of 1,200 failed →
+    # 0.5 / 8,640 (April) = 0.0057870370… % → 99.9942129629… %.
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        "interval_start,request_type,total_requests,failed_requests\n"
+        '2026-04-14T10:00:00Z,GET,"1.200",600\n',
+        encoding="utf-8",
+    )
+    plain = slacalc_run("error-rate", path, "--contract", S3)
+    assert plain.returncode == 2
+    assert "row 2, column 'total_requests'" in plain.stderr
+    comma = slacalc_run("error-rate", path, "--contract", S3, "--decimal", ",", "--format", "json")
+    assert comma.returncode == 0, comma.stderr
+    (row,) = json.loads(comma.stdout)
+    assert (row["total_requests"], row["availability_percent"]) == (1200, "99.9942129629")
+    both = slacalc_run("error-rate", path, "--contract", S3, "--thousands", ".", "--format", "json")
+    assert json.loads(both.stdout)[0]["total_requests"] == 1200
+
+
+def test_each_tenant_is_measured_over_its_own_billing_cycles(tmp_path: Path) -> None:
+    # The same 12 intervals on 20 March (100 of 100 GET failed) for two tenants. acme's cycles
+    # start on the 15th: 15 March → 15 April, 31 days = 8,928 intervals; beta's on the 1st:
+    # March, also 31 days. Both: 12 / 8,928 = 0.1344086021… % → 99.8655913978… %: 10 % of
+    # 1,000.00 = 100.00 USD. The claim is due by the end of the second cycle after the
+    # incident's: acme 15 June − 1 day = 14 June; beta 31 May.
+    rows = [
+        f"{t},2026-03-20T10:{5 * i:02d}:00Z,GET,100,100"
+        for t in ("acme", "beta")
+        for i in range(12)
+    ]
+    metrics = tmp_path / "metrics.csv"
+    metrics.write_text(
+        "tenant,interval_start,request_type,total_requests,failed_requests\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "tenant,contract,users,monthly_fee,currency,billing_day\n"
+        "acme,aws-s3-standard,1,1000,USD,15\n"
+        "beta,aws-s3-standard,1,1000,USD,\n",
+        encoding="utf-8",
+    )
+    proc = slacalc_run("error-rate", metrics, "--customers", customers, "--format", "json")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    got = {
+        r["tenant"]: (
+            r["period"],
+            r["intervals"],
+            r["availability_percent"],
+            r["credit_amount"],
+            r["claim_deadline"],
+        )
+        for r in json.loads(proc.stdout)
+    }
+    assert got == {
+        "acme": ("2026-03-15", 8928, "99.8655913978", "100.00", "2026-06-14"),
+        "beta": ("2026-03", 8928, "99.8655913978", "100.00", "2026-05-31"),
+    }
+
+
+def test_a_contract_of_calendar_months_refuses_a_tenant_billed_from_the_15th(
+    tmp_path: Path,
+) -> None:
+    # The same S3 terms with a calendar-month claim clock ("end of the second month after"):
+    # the contract measures calendar months, so a cycle from the 15th is refused, naming the
+    # tenant, rather than measured over the wrong month.
+    text = (ROOT / "contracts" / f"{S3}.toml").read_text(encoding="utf-8")
+    own = tmp_path / "calendar-storage.toml"
+    own.write_text(
+        text.replace(
+            'rule = "end_of_billing_cycle_after"\ncycles = 2',
+            'rule = "end_of_month_after"\nmonths = 2',
+        ),
+        encoding="utf-8",
+    )
+    metrics = tmp_path / "metrics.csv"
+    metrics.write_text(
+        "tenant,interval_start,type,total,failed\nacme,2026-03-20T10:00:00Z,GET,100,1\n"
+    )
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "tenant,contract,users,monthly_fee,currency,billing_day\n"
+        "acme,calendar-storage,1,1000,USD,15\n",
+        encoding="utf-8",
+    )
+    proc = slacalc_run("error-rate", metrics, "--customers", customers, "--contracts", own)
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        f"slacalc: error: {customers}: tenant 'acme': calendar-storage: measured over calendar "
+        "months (its claim clock does not count billing cycles), so billing cycles starting on "
+        "day 15 cannot be measured under it; leave the billing day empty (or 1) for this "
+        "contract\n",
+    )
+
+
+def test_local_times_a_dst_change_doubles_or_skips_take_the_dst_flags(tmp_path: Path) -> None:
+    # Berlin: 02:30 on 25 October 2026 happens twice, 02:30 on 29 March 2026 never. Refused,
+    # naming the flags; --ambiguous earliest reads 00:30 UTC, --nonexistent shift_forward 03:00
+    # CEST = 01:00 UTC. Each: 50 of 100 failed, 0.5 / 8,928 (31-day months) → 99.9943996415 %.
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        HEADER + "2026-10-25 02:30,GET,100,50\n2026-03-29 02:30,GET,100,50\n", encoding="utf-8"
+    )
+    argv = ["error-rate", path, "--contract", S3, "--timezone", "Europe/Berlin"]
+    refused = slacalc_run(*argv)
+    assert refused.returncode == 2
+    assert (
+        "row 2, column 'interval_start': 2026-10-25 02:30 happens twice in Europe/Berlin (clocks "
+        "go back); give an offset, or pass --ambiguous earliest or --ambiguous latest"
+    ) in refused.stderr
+    assert "or pass --nonexistent shift_forward" in refused.stderr
+    proc = slacalc_run(
+        *argv, "--ambiguous", "earliest", "--nonexistent", "shift_forward", "--format", "json"
+    )
+    assert proc.returncode == 0
+    assert (
+        proc.stderr
+        == f"{path}: times without an offset in 'interval_start' read as Europe/Berlin\n"
+    )
+    assert [(r["period"], r["availability_percent"]) for r in json.loads(proc.stdout)] == [
+        ("2026-03", "99.9943996415"),
+        ("2026-10", "99.9943996415"),
+    ]
+
+
+def test_docs_cli_md_s_german_export_gives_the_example_s_figures() -> None:
+    # metrics-de.csv is metrics.csv written as a German export: ';', 14/04/2026 10:00, 1.000.
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = text.split("## `slacalc error-rate`", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```")[0] for b in section.split("```console\n")[1:]]
+    (block,) = [b for b in blocks if "metrics-de.csv" in b]
+    argv = shlex.split(" ".join(line.rstrip("\\ ") for line in block.splitlines()))
+    assert argv[:2] == ["$", "slacalc"]
+    german = slacalc_run(*argv[2:], "--format", "json", cwd=ROOT)
+    assert german.returncode == 0, german.stderr
+    plain = slacalc_run(*readme_command("s3-april-2026"), "--format", "json", cwd=ROOT)
+    assert json.loads(german.stdout) == json.loads(plain.stdout)
+    assert "examples/s3-april-2026/metrics-de.csv: dates such as 03/04/2026 read day first" in (
+        german.stderr
+    )
+    # Without --decimal ',', "1.000" is one request: 900 failed of it is refused, never summed.
+    argv.remove("--decimal")
+    argv.remove(",")
+    misread = slacalc_run(*argv[2:], cwd=ROOT)
+    assert misread.returncode == 2
+    assert "row 4, column 'failed_requests': more failed requests than requests" in misread.stderr
+
+
+def test_one_customer_s_billing_day(tmp_path: Path) -> None:
+    # 12 intervals on 20 March, 100 of 100 GET failed, for a customer billed from the 15th:
+    # 15 March → 15 April, 8,928 intervals; 12 / 8,928 → 99.8655913978 %: 10 % of 1,000.00,
+    # claim by the end of the second cycle after: 14 June (test_error_rate.py works the cycle).
+    path = tmp_path / "metrics.csv"
+    path.write_text(
+        HEADER + "".join(f"2026-03-20T10:{5 * i:02d}:00Z,GET,100,100\n" for i in range(12)),
+        encoding="utf-8",
+    )
+    argv = ["error-rate", path, "--contract", S3, "--fee", "1000"]
+    proc = slacalc_run(*argv, "--billing-day", "15", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    (row,) = json.loads(proc.stdout)
+    assert (row["period"], row["intervals"], row["availability_percent"]) == (
+        "2026-03-15",
+        8928,
+        "99.8655913978",
+    )
+    assert (row["credit_amount"], row["claim_deadline"]) == ("100.00", "2026-06-14")
+    late = slacalc_run(*argv, "--billing-day", "29")
+    assert (late.returncode, late.stderr) == (
+        2,
+        "slacalc: error: --billing-day 29: give a day of the month from 1 to 28\n",
+    )

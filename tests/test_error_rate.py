@@ -15,6 +15,9 @@ import pandas as pd
 import pytest
 
 import slacalc
+from slacalc.engine.columns import VERDICT_COLUMNS
+from slacalc.engine.error_rate import ERROR_RATE_COLUMNS, error_rate_table
+from slacalc.engine.results import DTYPES, RESULT_COLUMNS
 from tests.conftest import variant
 
 D = Decimal
@@ -208,3 +211,99 @@ def test_an_export_given_as_bytes_is_read_as_from_its_file(tmp_path: Path) -> No
     ]
     row = by_type(slacalc.calculate_error_rate(table, S3))["get"]
     assert row["availability_percent"] == D("99.9982638888")
+
+
+def test_a_customer_billed_from_the_15th_is_measured_over_its_own_cycles() -> None:
+    # Billing day 15 under S3 (UTC; "by the end of the second billing cycle after which the
+    # incident occurred"). Cycle 2026-03-15 → 2026-04-15: 17 days of March + 14 of April = 31
+    # days = 31 × 288 = 8,928 five-minute intervals.
+    #   12 intervals on 20 March with 100 of 100 failed: rates sum to 12; the cycle's last
+    #   interval (14 April 23:55) 50 of 100: + 0.5 → 12.5. Average 12.5 / 8,928 =
+    #   0.1400089605734767… % → availability 99.8599910394265232… % (floored to 10 places):
+    #   < 99.9 and ≥ 99 → 10 % of 1,000.00 = 100.00 USD.
+    #   Deadline: the incident's cycle starts 15 March; the second cycle after it ends on
+    #   15 June − 1 day = 14 June 2026 (calendar months would say 31 May).
+    # 14 March 23:55 is in the cycle 2026-02-15 → 2026-03-15 (28 days = 8,064 intervals), clean;
+    # 15 April 00:00 opens 2026-04-15 → 2026-05-15 (30 days = 8,640): 1 of 10 failed →
+    # 0.1 / 8,640 = 0.0011574074… % → 99.9988425925… %; its deadline is 14 July.
+    rows = [("GET", f"2026-03-20T10:{5 * i:02d}:00Z", 100, 100) for i in range(12)]
+    rows += [
+        ("GET", "2026-04-14T23:55:00Z", 100, 50),
+        ("GET", "2026-03-14T23:55:00Z", 100, 0),
+        ("GET", "2026-04-15T00:00:00Z", 10, 1),
+    ]
+    r = slacalc.calculate_error_rate(metrics(*rows), S3, monthly_fee="1000", billing_day=15)
+    got = {x["period"]: x for x in r.table.to_dict("records")}
+    assert list(got) == ["2026-02-15", "2026-03-15", "2026-04-15"]
+    cycle = got["2026-03-15"]
+    assert (cycle["intervals"], cycle["total_requests"], cycle["failed_requests"]) == (
+        8928,
+        1300,
+        1250,
+    )
+    assert cycle["average_error_rate_percent"] == D("0.1400089605")
+    assert cycle["availability_percent"] == D("99.8599910394")
+    assert (cycle["tier_number"], cycle["credit_percent"], cycle["credit_amount"]) == (
+        1,
+        D(10),
+        D("100.00"),
+    )
+    assert cycle["claim_deadline"] == dt.date(2026, 6, 14)
+    before, after = got["2026-02-15"], got["2026-04-15"]
+    assert (before["intervals"], before["availability_percent"], before["breached"]) == (
+        8064,
+        D(100),
+        False,
+    )
+    assert before["claim_deadline"] is None  # no failure: nothing to claim
+    assert (after["intervals"], after["availability_percent"]) == (8640, D("99.9988425925"))
+    assert after["claim_deadline"] == dt.date(2026, 7, 14)
+
+
+def test_a_period_asked_for_names_the_cycle_that_starts_in_that_month() -> None:
+    # Billing day 10: "2026-05" is 10 May → 10 June, 31 days = 8,928 intervals, with no row.
+    r = slacalc.calculate_error_rate(
+        metrics(("GET", "2026-04-03T10:00:00Z", 100, 0)), S3, periods=["2026-05"], billing_day=10
+    )
+    got = {x["period"]: x["intervals"] for x in r.table.to_dict("records")}
+    # 3 April is in the cycle 10 March → 10 April: 31 days = 8,928 intervals.
+    assert got == {"2026-03-10": 8928, "2026-05-10": 8928}
+
+
+def test_a_contract_measured_over_calendar_months_refuses_another_billing_day() -> None:
+    # Its claim clock counts calendar months, so its text measures calendar months.
+    calendar = variant(S3, id="calendar", claim={"rule": "end_of_month_after", "months": 2})
+    table = metrics(("GET", "2026-04-03T10:00:00Z", 100, 50))
+    with pytest.raises(slacalc.ContractError, match="calendar: measured over calendar months"):
+        slacalc.calculate_error_rate(table, calendar, billing_day=15)
+    # Day 1 is the calendar month: 0.5 / 8,640 → 99.9942129629… % in "2026-04".
+    rows = slacalc.calculate_error_rate(table, calendar, billing_day=1).table
+    assert rows[["period", "availability_percent"]].values.tolist() == [
+        ["2026-04", D("99.9942129629")]
+    ]
+    with pytest.raises(slacalc.InputError, match="billing_day=29: give a day of the month"):
+        slacalc.calculate_error_rate(table, S3, billing_day=29)
+
+
+def test_the_verdict_columns_are_the_outage_results_own_with_their_types() -> None:
+    # One list of the shared columns, in the same order in both tables, and the same types:
+    # exact Arrow decimals and dates, so sums are exact as in the outage results.
+    def run(names: tuple[str, ...]) -> tuple[str, ...]:
+        at = names.index(VERDICT_COLUMNS[0])
+        return names[at : at + len(VERDICT_COLUMNS)]
+
+    assert run(RESULT_COLUMNS) == run(ERROR_RATE_COLUMNS) == VERDICT_COLUMNS
+    # Two months of 10 intervals with 100 of 100 GET failed: 10 / 8,640 (April) and 10 / 8,928
+    # (May) → 99.884… % and 99.888… %: 10 % of 1,000.00 each, 200.00 in all.
+    rows = [
+        ("GET", f"2026-{m}-03T10:{5 * i:02d}:00Z", 100, 100)
+        for m in ("04", "05")
+        for i in range(10)
+    ]
+    table = slacalc.calculate_error_rate(metrics(*rows), S3, monthly_fee="1000").table
+    for table_ in (table, error_rate_table()):
+        assert {n: table_[n].dtype for n in VERDICT_COLUMNS} == {
+            n: DTYPES[n] for n in VERDICT_COLUMNS
+        }
+    assert table["credit_amount"].sum() == D("200.000")
+    assert table["claim_deadline"].tolist() == [dt.date(2026, 6, 30), dt.date(2026, 7, 31)]

@@ -135,3 +135,11 @@ def test_a_missing_column_names_the_apps_picker_in_the_app() -> None:
         "columns found: 'id', 'Anfangszeit', 'Ende'; to use one of them, pick the file's start "
         "column below"
     )
+
+
+def test_the_billing_day_of_an_error_rate_customer_is_named_in_each_interface() -> None:
+    assert option("billing_day", 29) == "billing_day=29"
+    with command_line():
+        assert option("billing_day", 29) == "--billing-day 29"
+    with in_app():
+        assert option("billing_day", 29) == '"Billing cycles start on day" set to 29'

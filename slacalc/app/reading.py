@@ -2,6 +2,9 @@
 controls (``--dayfirst``, ``--decimal``, ``--thousands``, ``--sheet``, ``--ambiguous``,
 ``--nonexistent``, ``--as-of``).
 
+The Error rate page offers the same controls for its metrics table, drawn by :func:`choice` and
+described by :func:`order_read` and :func:`mark_read`.
+
 The controls show the options of the data in use, or of a file that waits because it could not be
 used as it was read; left to the reader, a control says what the reader found in this file.
 Changing one reads the file again with it. Labels come from :data:`slacalc.io.wording.CONTROLS`,
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import cast
+from typing import Protocol, cast
 
 import streamlit as st
 
@@ -20,12 +23,24 @@ from slacalc.app import cached, state
 from slacalc.app.inputs import Inputs
 from slacalc.app.state import Widget
 from slacalc.errors import SlacalcError
+from slacalc.io.numbers import NumberFormat
 from slacalc.io.outages import Outages
 from slacalc.io.times import Ambiguous, Nonexistent
 from slacalc.io.wording import CONTROLS, READING_OPTIONS
 
+
+class Read(Protocol):
+    """What a reader found in a file (an outage or a metrics table): its day order and marks."""
+
+    @property
+    def dayfirst(self) -> bool | None: ...
+
+    @property
+    def number_format(self) -> NumberFormat | None: ...
+
+
 #: The day-order choice's key (``str`` of the value, as :data:`CONTROLS` keys it) → its value.
-_ORDERS: dict[str, bool | None] = {"None": None, "True": True, "False": False}
+ORDERS: dict[str, bool | None] = {"None": None, "True": True, "False": False}
 
 
 def render(
@@ -39,15 +54,15 @@ def render(
             st.caption(f"For **{target.outages.name}**, which is not used yet (see above).")
         left, right = st.columns(2, gap="large")
         with left:
-            dayfirst = _choice(Widget.READ_DAYFIRST, "dayfirst", target.dayfirst, _order(read))
-            decimal = _choice(Widget.READ_DECIMAL, "decimal", target.decimal, _mark(read, 0))
-            thousands = _choice(
-                Widget.READ_THOUSANDS, "thousands", target.thousands, _mark(read, 1)
+            dayfirst = choice(Widget.READ_DAYFIRST, "dayfirst", target.dayfirst, order_read(read))
+            decimal = choice(Widget.READ_DECIMAL, "decimal", target.decimal, mark_read(read, 0))
+            thousands = choice(
+                Widget.READ_THOUSANDS, "thousands", target.thousands, mark_read(read, 1)
             )
             sheet = _sheet(target, read)
         with right:
-            ambiguous = _choice(Widget.READ_AMBIGUOUS, "ambiguous", target.ambiguous)
-            nonexistent = _choice(Widget.READ_NONEXISTENT, "nonexistent", target.nonexistent)
+            ambiguous = choice(Widget.READ_AMBIGUOUS, "ambiguous", target.ambiguous)
+            nonexistent = choice(Widget.READ_NONEXISTENT, "nonexistent", target.nonexistent)
             state.sync(Widget.READ_AS_OF, target.as_of)
             as_of = st.text_input(
                 CONTROLS["as_of"].label,
@@ -62,7 +77,7 @@ def render(
             )
     changed = dataclasses.replace(
         target,
-        dayfirst=_ORDERS[dayfirst],
+        dayfirst=ORDERS[dayfirst],
         decimal=None if decimal == "None" else decimal,
         thousands=None if thousands == "None" else thousands,
         sheet=sheet,
@@ -76,7 +91,7 @@ def render(
         st.rerun()
 
 
-def _choice(widget: Widget, name: str, value: object, found: str = "") -> str:
+def choice(widget: Widget, name: str, value: object, found: str = "") -> str:
     """A radio of the option's choices, showing ``value``; ``found`` is what the reader found
     when the option is left to it (its "Detect" choice)."""
     control = CONTROLS[name]
@@ -92,14 +107,14 @@ def _choice(widget: Widget, name: str, value: object, found: str = "") -> str:
     return str(chosen)
 
 
-def _order(read: Outages | None) -> str:
+def order_read(read: Read | None) -> str:
     """How the reader read ``03/04/2026`` in this file, in the control's words."""
     if read is None or read.dayfirst is None:  # nothing to settle, or the file does not
         return ""
     return CONTROLS["dayfirst"].choices[str(read.dayfirst)]
 
 
-def _mark(read: Outages | None, which: int) -> str:
+def mark_read(read: Read | None, which: int) -> str:
     """The decimal mark (0) or the thousands separator (1) the reader used in this file."""
     if read is None:
         return ""

@@ -42,6 +42,10 @@ class Model(StrEnum):
     """:class:`~slacalc.app.inputs.Inputs` or ``None``: data that could not be used, waiting for
     the user to pick a column the file lacks (the column picker) or to change how it is read
     (the Reading options)."""
+    ERROR_RATE_COLUMNS = "model.error_rate_columns"
+    """``tuple[str, tuple[tuple[str, str], ...]]``: the Error rate page's metrics upload (its
+    file id) and the headers the user picked for the fields it lacks; another upload starts
+    afresh."""
 
 
 class Widget(StrEnum):
@@ -70,6 +74,14 @@ class Widget(StrEnum):
     ERROR_RATE_FEE = "widget.error_rate_fee"
     ERROR_RATE_CURRENCY = "widget.error_rate_currency"
     ERROR_RATE_TIMEZONE = "widget.error_rate_timezone"
+    ERROR_RATE_DAYFIRST = "widget.error_rate_dayfirst"  # the page's Reading options
+    ERROR_RATE_DECIMAL = "widget.error_rate_decimal"
+    ERROR_RATE_THOUSANDS = "widget.error_rate_thousands"
+    ERROR_RATE_SHEET = "widget.error_rate_sheet"
+    ERROR_RATE_AMBIGUOUS = "widget.error_rate_ambiguous"
+    ERROR_RATE_NONEXISTENT = "widget.error_rate_nonexistent"
+    ERROR_RATE_PICK = "widget.error_rate_pick"  # its column picker
+    ERROR_RATE_BILLING_DAY = "widget.error_rate_billing_day"
     SCENARIO_FORM = "widget.scenario_form"
     SCENARIO_NAME = "widget.scenario_name"
     SCENARIO_TARGET = "widget.scenario_target"
@@ -131,6 +143,7 @@ def init() -> None:
         Model.FEED: None,
         Model.CLAIMS_NOTICE: "",
         Model.PENDING: None,
+        Model.ERROR_RATE_COLUMNS: ("", ()),
     }
     for key, value in defaults.items():
         if key not in st.session_state:
@@ -157,6 +170,29 @@ def pending() -> Inputs | None:
 def set_pending(value: Inputs | None) -> None:
     """Keep (or drop) the data that waits for a picked column."""
     st.session_state[Model.PENDING] = value
+
+
+def error_rate_columns(file_id: str, *widgets: Widget) -> tuple[tuple[str, str], ...]:
+    """The headers picked for the Error rate page's upload ``file_id``. Another upload than the
+    last starts afresh: nothing picked, and ``widgets`` (its Reading options) forgotten."""
+    chosen, columns = st.session_state[Model.ERROR_RATE_COLUMNS]
+    if chosen == file_id:
+        return tuple(columns)
+    for widget in widgets:
+        st.session_state.pop(widget, None)
+    st.session_state[Model.ERROR_RATE_COLUMNS] = (file_id, ())
+    return ()
+
+
+def pick_error_rate_column(header: str, field: str) -> None:
+    """Read the Error rate page's upload with ``header`` as ``field``."""
+    chosen, columns = st.session_state[Model.ERROR_RATE_COLUMNS]
+    st.session_state[Model.ERROR_RATE_COLUMNS] = (chosen, (*columns, (header, field)))
+
+
+def value(widget: Widget) -> object:
+    """A widget's value before it is drawn this run (None: not drawn yet)."""
+    return st.session_state.get(widget)
 
 
 def inputs() -> Inputs:

@@ -129,8 +129,11 @@ def rejected_rows(result: Results) -> None:
     rejected(result.rejected, rows_read=result.outages.rows_read)
 
 
-def rejected(problems: Sequence[RowProblem], *, rows_read: int | None = None) -> None:
-    """Rows that could not be used, each with its row, column and problem; the rest still counts."""
+def rejected(
+    problems: Sequence[RowProblem], *, rows_read: int | None = None, options: str = "the Data page"
+) -> None:
+    """Rows that could not be used, each with its row, column and problem; the rest still counts.
+    ``options``: the page whose Reading options read the file."""
     if not problems:
         return
     rows = sorted({p.row for p in problems})
@@ -138,7 +141,7 @@ def rejected(problems: Sequence[RowProblem], *, rows_read: int | None = None) ->
     st.error(
         f"**{len(rows):,} row(s){total} could not be used** and are left out; every other row "
         f"is computed. Fix them in the file and upload it again, or change how it is read "
-        f"({READING_OPTIONS}, on the Data page).",
+        f"({READING_OPTIONS}, on {options}).",
         icon=":material/block:",
     )
     st.dataframe(problem_table(problems), hide_index=True, width="stretch")

@@ -296,28 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TIME",
         help="count windows with no end yet up to TIME (ISO 8601); without it they are rejected",
     )
-    calc.add_argument(
-        "--decimal",
-        type=_mark,
-        metavar="MARK",
-        help="decimal mark of the input files' numbers: '.' or ',' (12,5 %%); a decimal comma "
-        "is detected when the file settles it",
-    )
-    calc.add_argument(
-        "--thousands",
-        type=_mark,
-        metavar="MARK",
-        help="thousands mark of the input files' numbers: '.', ',', ' ' or \"'\" (1.200 users)",
-    )
-    calc.add_argument(
-        "--map",
-        type=_mapping,
-        action="append",
-        default=[],
-        metavar="COLUMN=FIELD",
-        help="read the outage file's COLUMN as FIELD (start, end, affected_users...), e.g. "
-        "--map Beginn=start (repeatable)",
-    )
+    format_options(calc, "outage", "start, end, affected_users...", "Beginn=start")
     calc.add_argument(
         "--cohort",
         type=_cohort,
@@ -326,34 +305,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=USERS",
         help="the users of a cohort the outage file names, with --users: --cohort "
         "'Outlook for Mac=120' (repeatable)",
-    )
-    order = calc.add_mutually_exclusive_group()
-    order.add_argument(
-        "--dayfirst",
-        dest="dayfirst",
-        action="store_const",
-        const=True,
-        help="read dates like 03/04/2026 as 3 April",
-    )
-    order.add_argument(
-        "--monthfirst",
-        dest="dayfirst",
-        action="store_const",
-        const=False,
-        help="read dates like 03/04/2026 as 4 March",
-    )
-    calc.add_argument(
-        "--ambiguous",
-        choices=("raise", "earliest", "latest"),
-        default="raise",
-        help="a local time a DST change makes happen twice: reject the row (default) or take "
-        "the earliest or latest",
-    )
-    calc.add_argument(
-        "--nonexistent",
-        choices=("raise", "shift_forward"),
-        default="raise",
-        help="a local time a DST change skips: reject the row (default) or shift it forward",
     )
     period_option(calc, "an outage")
     output_options(calc, "; a .xlsx file gets the claim workbook")
@@ -449,6 +400,62 @@ def reading_options(parser: argparse.ArgumentParser, what: str) -> None:
     )
     parser.add_argument(
         "--sheet", metavar="NAME", help=f"the sheet of an .xlsx {what} file (default: the first)"
+    )
+
+
+def format_options(parser: argparse.ArgumentParser, what: str, fields: str, example: str) -> None:
+    """How the ``what`` file is written: ``--decimal``, ``--thousands``, ``--map`` (``fields``:
+    some it maps to, ``example``: one mapping), ``--dayfirst``/``--monthfirst`` and the DST
+    choices ``--ambiguous`` and ``--nonexistent``; the readers' keywords of the same names."""
+    parser.add_argument(
+        "--decimal",
+        type=_mark,
+        metavar="MARK",
+        help="decimal mark of the input files' numbers: '.' or ',' (12,5 %%); a decimal comma "
+        "is detected when the file settles it",
+    )
+    parser.add_argument(
+        "--thousands",
+        type=_mark,
+        metavar="MARK",
+        help="thousands mark of the input files' numbers: '.', ',', ' ' or \"'\" (1.200 users)",
+    )
+    parser.add_argument(
+        "--map",
+        type=_mapping,
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help=f"read the {what} file's COLUMN as FIELD ({fields}), e.g. --map {example} "
+        "(repeatable)",
+    )
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=True,
+        help="read dates like 03/04/2026 as 3 April",
+    )
+    order.add_argument(
+        "--monthfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=False,
+        help="read dates like 03/04/2026 as 4 March",
+    )
+    parser.add_argument(
+        "--ambiguous",
+        choices=("raise", "earliest", "latest"),
+        default="raise",
+        help="a local time a DST change makes happen twice: reject the row (default) or take "
+        "the earliest or latest",
+    )
+    parser.add_argument(
+        "--nonexistent",
+        choices=("raise", "shift_forward"),
+        default="raise",
+        help="a local time a DST change skips: reject the row (default) or shift it forward",
     )
 
 

@@ -27,6 +27,7 @@ from slacalc.cli import (
     allow_rejected_option,
     contract_options,
     fee_options,
+    format_options,
     input_notes,
     output_format,
     output_options,
@@ -38,8 +39,8 @@ from slacalc.cli import (
     row_line,
     write_output,
 )
-from slacalc.engine.error_rate import ERROR_RATE_COLUMNS, ErrorRateResults, calculate_error_rate
-from slacalc.errors import RowProblem, SlacalcError
+from slacalc.engine.error_rate import ErrorRateResults, calculate_error_rate, error_rate_table
+from slacalc.errors import ContractError, RowProblem, SlacalcError
 from slacalc.io.customers import Customers, read_customers
 from slacalc.io.metrics import AZURE_SERVER_ERRORS, Metrics, read_metrics
 from slacalc.io.times import parse_instant
@@ -105,7 +106,21 @@ def add_commands(commands: Any) -> None:
         metavar="TYPE=AMOUNT",
         help="a request type's own monthly fee, e.g. --fee-for PUT=300 (repeatable)",
     )
+    parser.add_argument(
+        "--billing-day",
+        type=int,
+        default=1,
+        metavar="DAY",
+        help="without --customers: the day of the month (1 to 28) the customer's billing cycles "
+        "start; periods are those cycles (default 1: calendar months)",
+    )
     reading_options(parser, "metrics")
+    format_options(
+        parser,
+        "metrics",
+        "interval_start, total_requests, failed_requests...",
+        "Zeit=interval_start",
+    )
     parser.add_argument(
         "--failed-response-types",
         nargs="+",
@@ -141,6 +156,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             ("--fee", args.fee),
             ("--currency", args.currency),
             ("--fee-for", args.fee_for),
+            ("--billing-day", args.billing_day != 1),
         ):
             if given:
                 raise SlacalcError(f"{flag}: with --customers, the customers table says it")
@@ -157,6 +173,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         args.timezone,
         sheet=args.sheet,
         failed_response_types=args.failed_response_types or AZURE_SERVER_ERRORS,
+        dayfirst=args.dayfirst,
+        ambiguous=args.ambiguous,
+        nonexistent=args.nonexistent,
+        decimal=args.decimal,
+        thousands=args.thousands,
+        columns=dict(args.map) or None,
     )
     require_rows(metrics.frame, metrics.rejected, metrics.source, "metrics row", err)
     registry = ContractRegistry.of(args.contracts, replace_bundled=args.replace_bundled)
@@ -164,7 +186,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.customers is None:
         results, contracts, set_aside = _one_customer(args, metrics, registry, fees)
     else:
-        customers = read_customers(args.customers, known_contracts=registry)
+        customers = read_customers(
+            args.customers,
+            known_contracts=registry,
+            decimal=args.decimal,
+            thousands=args.thousands,
+        )
         require_rows(customers.frame, customers.rejected, customers.source, "customer", err)
         results, contracts = _portfolio(args, metrics, customers, registry)
         set_aside = 0
@@ -245,6 +272,7 @@ def _one_customer(
         currency=args.currency or "USD",
         periods=args.period,
         timezone=args.timezone,
+        billing_day=args.billing_day,
     )
     return results, {contract.id: contract}, set_aside
 
@@ -267,11 +295,6 @@ def _portfolio(
             rejected += _problems(metrics, rows, why)
             continue
         customer = known[tenant]
-        if int(customer["billing_day"]) != 1:
-            raise SlacalcError(
-                f"{customers.source}: tenant {tenant!r}: billing cycles from day "
-                f"{customer['billing_day']}: error-rate SLAs are measured over calendar months"
-            )
         cid = args.contract or str(customer["contract"] or "")
         if not cid:
             raise SlacalcError(
@@ -280,21 +303,25 @@ def _portfolio(
             )
         contract = registry.resolve(cid)
         _periods_fit(args.period, cid, registry)
-        one = calculate_error_rate(
-            replace(metrics, frame=rows, rejected=()),
-            contract,
-            monthly_fee=customer["monthly_fee"],
-            currency=str(customer["currency"]),
-            periods=args.period,
-            timezone=args.timezone,
-        )
+        try:
+            one = calculate_error_rate(
+                replace(metrics, frame=rows, rejected=()),
+                contract,
+                monthly_fee=customer["monthly_fee"],
+                currency=str(customer["currency"]),
+                periods=args.period,
+                timezone=args.timezone,
+                billing_day=int(customer["billing_day"]),
+            )
+        except ContractError as exc:  # the contract cannot measure this tenant's billing cycles
+            raise SlacalcError(f"{customers.source}: tenant {tenant!r}: {exc}") from None
         rejected += one.rejected
         tables.append(one.table)
         contracts[contract.id] = contract
     table = (
         pd.concat(tables, ignore_index=True)
         if tables
-        else pd.DataFrame(columns=list(ERROR_RATE_COLUMNS))  # no row was a customer's
+        else error_rate_table()  # no row was a customer's
     )
     results = ErrorRateResults(
         table=table, rejected=tuple(sorted(rejected, key=lambda p: p.row)), metrics=metrics

@@ -37,6 +37,27 @@ UNITS = pa.decimal128(38, UNITS_DIGITS)
 DATE = pa.date32()
 IDS = pa.list_(pa.string())
 
+#: The verdict on a period, the same columns in the same order in every result table (outage
+#: windows' ``RESULT_COLUMNS``, error rates' ``ERROR_RATE_COLUMNS``): availability against the
+#: commitment and the text in force, the tier and its credit, the fee it is a share of, and the
+#: claim deadline.
+VERDICT_COLUMNS = (
+    "availability_percent",
+    "commitment_percent",
+    "terms_version",
+    "breached",
+    "tier_number",
+    "tier",
+    "credit_percent",
+    "credit_days",
+    "credit_amount",
+    "credit_limited_by",
+    "monthly_fee",
+    "period_fee",
+    "currency",
+    "claim_deadline",
+)
+
 #: Decimal places of :data:`PERCENT` and :data:`FIGURE`.
 PERCENT_PLACES = 10
 #: Decimal places of :data:`MONEY`.

@@ -9,12 +9,20 @@ average error rate of 0.5 / 8,640 = 0.0000578…, so availability 99.99421… %.
 
 The sum of the rates is kept as an exact fraction, so the tier is chosen exactly, as for outage
 windows (:mod:`slacalc.engine.credits`).
+
+S3 measures each "monthly billing cycle". A customer whose cycles start on another day than the
+1st (``billing_day``, the customers table's column) is measured over its own cycles, from that
+day's midnight in the contract's zone to the same day of the next month; such a period is
+labelled by its first day (``2026-03-15``). A contract's text measures billing cycles when its
+claim clock counts them (``end_of_billing_cycle_after``, every AWS SLA); a contract measured over
+calendar months (any other claim clock) refuses a billing day other than the 1st rather than
+measure the wrong month. Billing day 1 gives the calendar months, labelled ``2026-03``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -25,11 +33,14 @@ import numpy as np
 import pandas as pd
 import pendulum
 
+from slacalc.engine.columns import PERCENT, VERDICT_COLUMNS
 from slacalc.engine.credits import Availability, Fees, choose_tiers, credits, fee_days
-from slacalc.engine.deadlines import claim_deadline
+from slacalc.engine.deadlines import billing_cycle_start, claim_deadline
+from slacalc.engine.results import DTYPES
 from slacalc.errors import ContractError, InputError, RowProblem
 from slacalc.io.metrics import Metrics, read_metrics
 from slacalc.io.tables import TableSource
+from slacalc.io.wording import option
 from slacalc.model.contract import Contract, load_contract
 from slacalc.model.money import parse_amount
 from slacalc.model.periods import Period, parse_period, period_containing
@@ -47,21 +58,25 @@ ERROR_RATE_COLUMNS = (
     "total_requests",
     "failed_requests",
     "average_error_rate_percent",
-    "availability_percent",
-    "commitment_percent",
-    "terms_version",
-    "breached",
-    "tier_number",
-    "tier",
-    "credit_percent",
-    "credit_days",
-    "credit_amount",
-    "credit_limited_by",
-    "monthly_fee",
-    "period_fee",
-    "currency",
-    "claim_deadline",
+    *VERDICT_COLUMNS,
 )
+
+#: The type of each column: those of the outage results for the verdict, the same Arrow percent
+#: for the error rate, whole numbers for the counts.
+_DTYPES: dict[str, object] = {
+    **dict.fromkeys(("tenant", "request_type", "service", "contract", "period", "timezone"), "str"),
+    **dict.fromkeys(
+        ("intervals", "intervals_with_requests", "total_requests", "failed_requests"), "int64"
+    ),
+    "average_error_rate_percent": pd.ArrowDtype(PERCENT),
+    **{name: DTYPES[name] for name in VERDICT_COLUMNS},
+}
+
+
+def error_rate_table(rows: Iterable[Mapping[str, object]] = ()) -> pd.DataFrame:
+    """Result rows (dicts of Python values) as the typed table of :data:`ERROR_RATE_COLUMNS`;
+    without rows, an empty table that has the types too."""
+    return pd.DataFrame(list(rows), columns=list(ERROR_RATE_COLUMNS)).astype(_DTYPES)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -82,12 +97,16 @@ def calculate_error_rate(
     currency: str = "USD",
     periods: Iterable[str] = (),
     timezone: str = "UTC",
+    billing_day: int = 1,
 ) -> ErrorRateResults:
     """Availability and credits from request counts, for a contract with an ``[error_rate]`` term.
 
     ``monthly_fee`` is the charge for each request type (S3: the storage class in the Region);
     ``fees`` gives a request type its own. ``periods`` adds periods to report besides those the
-    table touches. Rows whose interval does not start on the contract's grid are rejected.
+    table touches (``2026-03``: with a ``billing_day``, the cycle that starts in March).
+    ``billing_day`` is the day of the month (1 to 28) the customer's billing cycles start, as the
+    customers table's column says: periods are those cycles (see the module docstring). Rows
+    whose interval does not start on the contract's grid are rejected.
     """
     terms = load_contract(contract)
     rule = terms.error_rate
@@ -136,7 +155,15 @@ def calculate_error_rate(
         wanted = [parse_period(label, kind, tz) for label in periods]
     except ValueError as exc:
         raise InputError(f"periods: {exc} (contract {terms.id})") from None
-    labels = [period_containing(kind, tz, int(s)) for s in frame["second"].tolist()]
+    if billing_day == 1:
+        labels = [period_containing(kind, tz, int(s)) for s in frame["second"].tolist()]
+    else:
+        cycle = _billing_cycles(terms, billing_day)
+        wanted = [cycle(w.start.date()) for w in wanted]  # the cycle that starts in the month
+        labels = [
+            cycle(billing_cycle_start(pendulum.from_timestamp(int(s), tz=tz).date(), billing_day))
+            for s in frame["second"].tolist()
+        ]
     by_label = {p.label: p for p in [*labels, *wanted]}
     frame = frame.assign(period=[p.label for p in labels])
     groups = {(t, r) for t, r in zip(frame["tenant"], frame["request_type"], strict=True)}
@@ -150,10 +177,39 @@ def calculate_error_rate(
     grouped = dict(list(frame.groupby(["tenant", "request_type", "period"], sort=False)))
     rows = [_measure(terms, t, r, by_label[p], grouped.get((t, r, p)), step) for t, r, p in keys]
     return ErrorRateResults(
-        table=_priced(terms, rows, by_label, monthly_fee, fees or {}, currency),
+        table=_priced(terms, rows, by_label, monthly_fee, fees or {}, currency, billing_day),
         rejected=tuple(sorted(rejected, key=lambda p: p.row)),
         metrics=table,
     )
+
+
+def _billing_cycles(contract: Contract, billing_day: int) -> Callable[[pendulum.Date], Period]:
+    """The billing cycle that starts on a day (the customer's ``billing_day`` of a month), from
+    its midnight in the contract's zone to the same day of the next month; refused for a
+    contract measured over calendar periods (see the module docstring)."""
+    if (
+        isinstance(billing_day, bool)
+        or not isinstance(billing_day, int)
+        or not 2 <= billing_day <= 28
+    ):
+        raise InputError(
+            f"{option('billing_day', billing_day)}: give a day of the month from 1 to 28"
+        )
+    kind, tz = contract.period, contract.timezone
+    if kind != "month" or contract.claim.rule != "end_of_billing_cycle_after":
+        raise ContractError(
+            f"{contract.id}: measured over calendar {kind}s (its claim clock does not count "
+            f"billing cycles), so billing cycles starting on day {billing_day} cannot be "
+            "measured under it; leave the billing day empty (or 1) for this contract"
+        )
+
+    def cycle(day: pendulum.Date) -> Period:
+        start = pendulum.datetime(day.year, day.month, billing_day, tz=tz)
+        months = day.year * 12 + day.month  # the next month's index, counted from year 0
+        end = pendulum.datetime(months // 12, months % 12 + 1, billing_day, tz=tz)
+        return Period(start.date().isoformat(), start, end)
+
+    return cycle
 
 
 def _measure(
@@ -213,6 +269,7 @@ def _priced(
     monthly_fee: Decimal | int | str | None,
     fees: Mapping[str, Decimal | int | str],
     currency: str,
+    billing_day: int,
 ) -> pd.DataFrame:
     """Tier, credit and claim deadline of each row, under the text in force on its period."""
     out = []
@@ -243,7 +300,7 @@ def _priced(
             Fees.of([period_fee], [currency.upper()]),
         )
         when = None if first is None else pendulum.from_timestamp(first)
-        deadline = claim_deadline(terms, period, when)
+        deadline = claim_deadline(terms, period, when, billing_day)
         described = ["", *(t.describe() for t in terms.tiers)]
         record.update(
             {
@@ -265,4 +322,4 @@ def _priced(
             }
         )
         out.append(record)
-    return pd.DataFrame(out, columns=list(ERROR_RATE_COLUMNS))
+    return error_rate_table(out)

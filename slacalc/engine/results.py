@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 import pandas as pd
 
-from slacalc.engine.columns import DATE, FIGURE, IDS, MONEY, PERCENT, UNITS
+from slacalc.engine.columns import DATE, FIGURE, IDS, MONEY, PERCENT, UNITS, VERDICT_COLUMNS
 from slacalc.errors import RowProblem
 from slacalc.io.cells import first_rows
 from slacalc.io.customers import Customers
@@ -45,20 +45,7 @@ RESULT_COLUMNS = (
     "downtime_user_seconds",
     "user_minutes_lost",
     "impact_user_minutes",
-    "availability_percent",
-    "commitment_percent",
-    "terms_version",
-    "breached",
-    "tier_number",
-    "tier",
-    "credit_percent",
-    "credit_days",
-    "credit_amount",
-    "credit_limited_by",
-    "monthly_fee",
-    "period_fee",
-    "currency",
-    "claim_deadline",
+    *VERDICT_COLUMNS,
     "seconds_to_next_tier",
     "minutes_to_next_tier",
     "next_tier",

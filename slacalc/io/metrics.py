@@ -45,9 +45,26 @@ import pandas as pd
 
 from slacalc.errors import InputError, RowProblem
 from slacalc.io.cells import cell_text, check_text, check_whole, first_rows
-from slacalc.io.headers import TENANT_SPELLINGS, Fields, map_headers, suggest_missing
+from slacalc.io.headers import (
+    TENANT_SPELLINGS,
+    Fields,
+    MissingColumnError,
+    holds,
+    map_headers,
+    suggest_missing,
+)
+from slacalc.io.numbers import NumberFormat, choose, in_format, number_format
 from slacalc.io.tables import TableSource, read_table
-from slacalc.io.times import parse_times, zone_of
+from slacalc.io.times import (
+    Ambiguous,
+    Nonexistent,
+    check_policy,
+    describe_zone,
+    infer_dayfirst,
+    parse_aware_column,
+    parse_times,
+    zone_of,
+)
 
 #: The fields of a metrics table and the header spellings each is recognised by.
 METRIC_FIELDS = Fields(
@@ -71,7 +88,8 @@ METRIC_FIELDS = Fields(
             "server errors",
             "failed transactions",
         ),
-    }
+    },
+    zoned=frozenset({"interval_start"}),
 )
 
 
@@ -84,6 +102,15 @@ class Metrics:
     rows_read: int = 0
     source: str = ""
     mapping: dict[str, str] = field(default_factory=dict)
+    #: Whether ``03/04/2026`` was read day first (None: no such date, or the table did not settle
+    #: it); the decimal and thousands marks counts were read with (None: plain numbers).
+    dayfirst: bool | None = None
+    number_format: NumberFormat | None = None
+    #: The workbook sheet the table was read from ("" for other files).
+    sheet: str = ""
+    #: How the table was read: the zone assumed, a detected format or day order (for the CLI's
+    #: and the app's notes).
+    notes: tuple[str, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -91,6 +118,9 @@ class Metrics:
         rejected = len({p.row for p in self.rejected})
         return {"rows_read": self.rows_read, "counted": len(self.frame), "rejected": rejected}
 
+
+#: The fields a metrics table must have.
+_REQUIRED = ("interval_start", "total_requests", "failed_requests")
 
 #: Azure Monitor response types counted as failed requests unless the caller names others.
 AZURE_SERVER_ERRORS = ("ServerBusyError", "ServerOtherError", "ServerTimeoutError")
@@ -102,22 +132,42 @@ def read_metrics(
     *,
     sheet: str | int | None = None,
     failed_response_types: Collection[str] = AZURE_SERVER_ERRORS,
+    dayfirst: bool | None = None,
+    ambiguous: Ambiguous = "raise",
+    nonexistent: Nonexistent = "raise",
+    decimal: str | None = None,
+    thousands: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> Metrics:
-    """Read a metrics table (see the module docstring); naive times are read in ``timezone``."""
+    """Read a metrics table (see the module docstring); naive times are read in ``timezone``.
+
+    ``dayfirst``, ``ambiguous``, ``nonexistent``, ``decimal``, ``thousands`` and ``columns`` are
+    those of :func:`~slacalc.io.outages.read_outages`, read by the same code: how ``03/04/2026``
+    is read (else settled by the table, and refused when it does not settle it), what to do with
+    local times a DST change makes happen twice or never, how numbers are written (``1.234.567``
+    requests; a decimal comma is detected when the table settles it, and noted) and which header
+    is which field (``{"Zeitpunkt": "interval_start"}``).
+    """
     if isinstance(source, Metrics):
         return source
     zone_of(timezone)
+    check_policy(ambiguous, nonexistent)
+    given = number_format(decimal, thousands)
     exported = _exported(source, {t.casefold() for t in failed_response_types})
-    table = read_table(exported if exported is not None else source, sheet=sheet)
-    header_map = map_headers(table.headers, METRIC_FIELDS, table.source)
-    for name in ("interval_start", "total_requests", "failed_requests"):
+    table = read_table(
+        exported if exported is not None else source,
+        sheet=sheet,
+        wanted=holds(METRIC_FIELDS, _REQUIRED, columns),
+    )
+    header_map = map_headers(table.headers, METRIC_FIELDS, table.source, columns=columns)
+    for name in _REQUIRED:
         if name not in header_map.fields:
-            raise InputError(
-                f"{table.source}: {suggest_missing(table.headers, METRIC_FIELDS, name)}"
-            )
+            missing = suggest_missing(table.headers, METRIC_FIELDS, name)
+            raise MissingColumnError(f"{table.source}: {missing}", name, table.headers)
     n = len(table.cells)
     rows = table.rows
     found: list[RowProblem] = list(table.rejected)
+    notes = [*table.notes]
     bad = np.zeros(n, dtype=bool)
 
     def column(name: str) -> pd.Series:
@@ -134,21 +184,38 @@ def read_metrics(
             )
             bad[i] = True
 
+    starts = column("interval_start")
+    if dayfirst is None and parse_aware_column(starts) is None:
+        dayfirst = infer_dayfirst([starts])
+        if dayfirst is not None:
+            order = "day" if dayfirst else "month"
+            notes.append(f"dates such as 03/04/2026 read {order} first, as others settle")
+    zone = header_map.zones.get("interval_start", timezone)
     times = parse_times(
-        column("interval_start"),
-        timezone,
-        dayfirst=None,
-        ambiguous="raise",
-        nonexistent="raise",
+        starts,
+        zone,
+        dayfirst=dayfirst,
+        ambiguous=ambiguous,
+        nonexistent=nonexistent,
         serial_epoch=table.serial_epoch,
     )
+    if times.naive.any():
+        notes.append(
+            f"times without an offset in {header_map.header('interval_start')!r} read as "
+            f"{describe_zone(zone)}"
+        )
     problem = times.problem.astype(object).copy()
     problem[(problem == "") & times.empty] = "no interval start"
     reject("interval_start", problem)
+    raw_counts = {name: column(name) for name in ("total_requests", "failed_requests")}
+    fmt, note = choose(given, raw_counts.values())
+    if note:
+        notes.append(note)
     counts = {}
-    for name in ("total_requests", "failed_requests"):
-        checked = check_whole(column(name), "requests")
-        problem = checked.problem.copy()
+    for name, raw in raw_counts.items():
+        plain, marks = in_format(raw, fmt)
+        checked = check_whole(plain, "requests")
+        problem = np.where(marks != "", marks, checked.problem)
         problem[(problem == "") & ~checked.given] = "no count of requests"
         reject(name, problem)
         counts[name] = checked.values.to_numpy(dtype=np.float64)
@@ -194,6 +261,10 @@ def read_metrics(
         rows_read=table.rows_read,
         source=table.source,
         mapping=header_map.mapping,
+        dayfirst=dayfirst,
+        number_format=fmt,
+        sheet=table.sheet,
+        notes=tuple(notes),
     )
 
 

@@ -28,7 +28,13 @@ _INTERFACE: ContextVar[Interface] = ContextVar("slacalc_interface", default="lib
 #: Flags whose command-line form is not ``--name value``: (name, value) → flag.
 _FLAGS = {("dayfirst", "True"): "--dayfirst", ("dayfirst", "False"): "--monthfirst"}
 #: What a flag's value is called in a hint without one (``--as-of TIME``).
-_METAVARS = {"as_of": "TIME", "sheet": "NAME", "columns": "COLUMN=FIELD", "cohorts": "NAME=N"}
+_METAVARS = {
+    "as_of": "TIME",
+    "sheet": "NAME",
+    "columns": "COLUMN=FIELD",
+    "cohorts": "NAME=N",
+    "billing_day": "DAY",
+}
 #: Keywords that take a mapping; a value ``"key=item"`` is shown as ``{"key": "item"}``.
 _MAPPINGS = frozenset({"columns", "cohorts"})
 #: Keywords whose flag has another name.
@@ -42,6 +48,9 @@ COHORT_SIZES = "Cohort sizes"
 
 #: Where the app asks how a provider feed's partial outages count (the Data page's feed form).
 FEED_FORM = "the feed's form"
+
+#: Where the app asks for a metrics table's own options (the Error rate page, beside its upload).
+ERROR_RATE_PAGE = "the Error rate page"
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,7 @@ CONTROLS: Mapping[str, Control] = {
     ),
     "as_of": Control("As of"),
     "partial_share": Control("Share of users a partial outage cuts off (percent)", place=FEED_FORM),
+    "billing_day": Control("Billing cycles start on day", place=ERROR_RATE_PAGE),
 }
 
 
