@@ -444,3 +444,22 @@ def test_changing_the_counts_moves_the_credit(written: Path, tmp_path: Path) -> 
     assert put["Availability %"] == pytest.approx(100 - 1200 / 8640, rel=1e-14)
     assert (put["Tier no. (0 = none)"], put["Credit amount"]) == (1, 120)
     assert put["Check against engine"] == "differs from engine"
+
+
+@pytest.mark.slow
+def test_billing_cycles_from_day_15_are_measured_in_the_workbook(tmp_path: Path) -> None:
+    # The example's April, billed from the 15th: the cycle 2026-03-15 runs from 15 March to
+    # 15 April (UTC), 31 days = 8,928 five-minute intervals, and holds every failing GET interval
+    # (1 to 14 April): sum of rates 10.8, average 10.8 / 8,928 = 0.12097 %, availability
+    # 99.87903 % < 99.9 % → 10 % of 1,200.00 = 120.00 USD. The workbook read the cycle's label as
+    # a calendar period and failed before it knew billing cycles.
+    results = slacalc.calculate_error_rate(EXAMPLE, S3, monthly_fee="1200", billing_day=15)
+    path = tmp_path / "s3-from-15.xlsx"
+    export_error_rate(results, path, now=NOW)
+    get = {
+        (r["Request type"], r["Period"]): r
+        for r in table(openpyxl.load_workbook(path, data_only=True)["Calculation"])
+    }[("GET", "2026-03-15")]
+    assert (get["Intervals in the cycle"], get["Sum of interval error rates"]) == (8928, 10.8)
+    assert (get["Tier no. (0 = none)"], get["Credit amount"]) == (1, 120)
+    check_against_the_engine(path, results.table)

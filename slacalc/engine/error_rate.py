@@ -183,6 +183,16 @@ def calculate_error_rate(
     )
 
 
+def measured_period(contract: Contract, label: str) -> Period:
+    """The period a result row's ``period`` label names under ``contract``: a calendar period
+    (``2026-03``), or a billing cycle named by its first day (``2026-03-15``)."""
+    try:
+        first = dt.date.fromisoformat(label)
+    except ValueError:
+        return parse_period(label, contract.period, contract.timezone)
+    return _billing_cycles(contract, first.day)(pendulum.Date(first.year, first.month, first.day))
+
+
 def _billing_cycles(contract: Contract, billing_day: int) -> Callable[[pendulum.Date], Period]:
     """The billing cycle that starts on a day (the customer's ``billing_day`` of a month), from
     its midnight in the contract's zone to the same day of the next month; refused for a

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
-from slacalc.engine.error_rate import ErrorRateResults
+from slacalc.engine.error_rate import ErrorRateResults, measured_period
 from slacalc.errors import SlacalcError
 from slacalc.excel import _columns as shared
 from slacalc.excel import _tables as tables
@@ -55,7 +55,7 @@ from slacalc.excel._workbook import (
 )
 from slacalc.excel._xml import MAX_ROWS, Column, Table
 from slacalc.model.contract import Contract, load_contract
-from slacalc.model.periods import Period, parse_period
+from slacalc.model.periods import Period
 
 INTERVALS = "Intervals"
 REQUEST_TYPE = Column("request_type", "Request type", "text", "text", 12)
@@ -75,8 +75,7 @@ class RatePlan(Book):
 
     def period(self, contract_id: str, label: str) -> Period:
         """Period ``label`` of a row of contract ``contract_id``, in the contract's zone."""
-        contract = self.contract(contract_id)
-        return parse_period(label, contract.period, contract.timezone)
+        return measured_period(self.contract(contract_id), label)
 
 
 def export_error_rate(
