@@ -410,7 +410,7 @@ def _read_csv(data: bytes, text: str | None, encoding: str, origin: str, limit: 
     # Lines that are not empty, less the header: at least the rows (a value spanning lines adds
     # lines), counted before anything is parsed. All lines first (one pass, which the fast parse
     # below reuses); the empty ones only when that is above the limit.
-    newlines = utf8.count(b"\n")
+    newlines = _count_newlines(utf8)
     lines = newlines + (not utf8.endswith(b"\n")) - 1
     if lines > limit:
         lines -= utf8.count(b"\n\n")
@@ -431,6 +431,21 @@ def _read_csv(data: bytes, text: str | None, encoding: str, origin: str, limit: 
             table = _finish(headers, cells, rows, origin, "csv", details, rejected, limit=limit)
             return replace(table, notes=(_titles_note(titles), *table.notes))
     return _finish(headers, cells, rows, origin, "csv", details, rejected, limit=limit)
+
+
+def _count_newlines(data: bytes, block: int = 1 << 18) -> int:
+    """How many newline bytes ``data`` holds: compared a block at a time by numpy into one small
+    reused array, about twice as fast as ``bytes.count`` on a large file."""
+    if len(data) <= block:
+        return data.count(b"\n")
+    octets = np.frombuffer(data, dtype=np.uint8)
+    found = np.empty(block, dtype=bool)
+    count = 0
+    for start in range(0, len(octets), block):
+        part = octets[start : start + block]
+        np.equal(part, 0x0A, out=found[: len(part)])
+        count += int(np.count_nonzero(found[: len(part)]))
+    return count
 
 
 def _check_header_line(utf8: bytes, delimiter: str, origin: str) -> None:
@@ -482,19 +497,8 @@ def _csv_fast(utf8: bytes, delimiter: str, newlines: int) -> tuple[list[str], pd
         if engine == "c" and (utf8.find(b"\n\n", 0, end) >= 0 or (end and utf8[0] == 0x0A)):
             return None
         lines = newlines - (len(utf8) - end) + 1  # the newlines before ``end``
-    options: dict[str, Any] = {
-        "sep": delimiter,
-        "header": None,
-        "dtype": str,
-        "keep_default_na": False,
-        "na_values": [],
-    }
-    if engine == "c":
-        options["skip_blank_lines"] = False
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            frame = _pandas_csv(io.BytesIO(utf8), engine, options)
+        frame = _arrow_csv(utf8, delimiter) if engine == "pyarrow" else _c_csv(utf8, delimiter)
     except Exception:
         return None
     if len(frame) != lines or frame.shape[1] == 0:
@@ -513,9 +517,42 @@ def _csv_fast(utf8: bytes, delimiter: str, newlines: int) -> tuple[list[str], pd
     return header, cells
 
 
-def _pandas_csv(buffer: io.BytesIO, engine: str, options: dict[str, Any]) -> pd.DataFrame:
+def _arrow_csv(utf8: bytes, delimiter: str) -> pd.DataFrame:
+    """Every cell as text (none missing), columns by position, header row included: what
+    ``pandas.read_csv(engine="pyarrow", header=None, dtype=str, keep_default_na=False,
+    na_values=[])`` gives, read by pyarrow directly from the bytes (no copy of them through a
+    file object, and no conversion of the table after)."""
+    pa = importlib.import_module("pyarrow")
+    csv_arrow = importlib.import_module("pyarrow.csv")
+    text = pa.large_string()
+    table = csv_arrow.read_csv(
+        pa.py_buffer(utf8),
+        read_options=csv_arrow.ReadOptions(autogenerate_column_names=True),
+        parse_options=csv_arrow.ParseOptions(delimiter=delimiter),
+        convert_options=csv_arrow.ConvertOptions(
+            column_types={f"f{i}": text for i in range(MAX_COLUMNS)},
+            null_values=[],
+            strings_can_be_null=False,
+        ),
+    )
+    columns = {i: pd.array(table.column(i), dtype="str") for i in range(table.num_columns)}
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+
+
+def _c_csv(utf8: bytes, delimiter: str) -> pd.DataFrame:
+    """The same read by pandas' C parser, for when pyarrow is not installed."""
+    options: dict[str, Any] = {
+        "sep": delimiter,
+        "header": None,
+        "dtype": str,
+        "keep_default_na": False,
+        "na_values": [],
+        "skip_blank_lines": False,
+    }
     read: Any = pd.read_csv  # options are built at run time; pandas checks them
-    frame: pd.DataFrame = read(buffer, engine=engine, **options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame: pd.DataFrame = read(io.BytesIO(utf8), engine="c", **options)
     return frame
 
 
