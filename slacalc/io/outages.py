@@ -55,7 +55,6 @@ times as :mod:`slacalc.io.times` describes. Every data row ends in exactly one o
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Collection, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -70,7 +69,6 @@ from slacalc.errors import InputError, RowProblem
 from slacalc.io.cells import (
     Checked,
     Distinct,
-    arrow_data,
     cell_text,
     check_exclusion,
     check_percent,
@@ -78,6 +76,7 @@ from slacalc.io.cells import (
     check_whole,
     distinct,
     each_distinct,
+    fingerprints,
     first_rows,
     no_problems,
     text_cells,
@@ -637,7 +636,6 @@ class _Check:
         self.pending: dict[str, Future[Distinct | None]] = {}
         self.end_cast: Future[ParsedTimes | None] | None = None
         self.codes: dict[str, np.ndarray | None] = {}
-        self.repeats: np.ndarray | None = None
 
     def raw(self, name: str) -> pd.Series:
         """The column of a field as read (numbers as plain text once :meth:`numbers` has read
@@ -650,16 +648,11 @@ class _Check:
 
     def start(self, pool: Executor) -> None:
         """Set going, in ``pool``, the column passes that Arrow runs outside the GIL, so that
-        they overlap the checks: the ids' hash (the costliest) first, then the end times' cast
-        (beside the start's, in :meth:`times`), then the other columns' hashes."""
-        self._hash(pool, ("id",))
+        they overlap the checks: the end times' cast (beside the start's, in :meth:`times`),
+        then the hashes of the columns checked on their distinct values."""
         self.end_cast = pool.submit(parse_aware_column, self.raw("end"))
-        self._hash(pool, _HASHED)
-
-    def _hash(self, pool: Executor, names: Collection[str]) -> None:
-        for name in names:
-            found = name in self.pending or name in self.distincts
-            if name in self.map.fields and not found:
+        for name in _HASHED:
+            if name in self.map.fields:
                 self.pending[name] = pool.submit(distinct, self.raw(name))
 
     def distinct(self, name: str) -> Distinct | None:
@@ -857,7 +850,9 @@ class _Check:
     def texts(self, tenants: Collection[str] | None, services: Collection[str] | None) -> None:
         for name in ("id", "tenant", "service", "cohort"):
             known = {"tenant": tenants, "service": services}.get(name)
-            if known is None:
+            if name == "id":  # most ids are distinct: checked as they are, not hashed first
+                checked = text_cells(self.raw(name))
+            elif known is None:
                 checked = check_text(self.raw(name), self.distinct(name))
             else:
                 allowed = {str(k) for k in known}
@@ -895,10 +890,13 @@ class _Check:
         keep = np.flatnonzero(~self.bad)
         if len(keep) < 2:
             return
-        # Rows that repeat or contradict each other share an id and a start: look only at those.
-        keep = keep[self._id_repeats()[keep]]
-        starts = pd.Series(self.values["start"][keep].view(np.int64))
-        keep = keep[starts.duplicated(keep=False).to_numpy()]
+        # Rows that repeat or contradict each other share a start and an id: look only at those.
+        keep = keep[_repeating(self.values["start"][keep].view(np.int64))]
+        if len(keep) > 1:
+            pairs = pd.DataFrame(
+                {"start": self.values["start"][keep], "id": _at(self.values["id"], keep)}
+            )
+            keep = keep[pairs.duplicated(keep=False).to_numpy()]
         if len(keep) < 2:
             self._several_windows()
             return
@@ -931,15 +929,22 @@ class _Check:
         """Note the incidents with several windows (intermittent), which are allowed."""
         if "id" not in self.map.fields:
             return
-        ids = self.values["id"]
-        repeated = self._id_repeats() & (ids != "").to_numpy(dtype=bool) & ~self.bad
-        if not repeated.any():
+        ids, tenants = self.values["id"], self.values["tenant"]
+        rows = np.flatnonzero((ids != "").to_numpy(dtype=bool) & ~self.bad)
+        # An incident with several windows has rows of one id and tenant: first the rows whose
+        # pair's fingerprint may repeat (no hash of a million ids, most of them distinct)
+        incident_prints = fingerprints(ids)
+        tenant_codes = self.codes.get("tenant")
+        tenant_prints = fingerprints(tenants) if tenant_codes is None else tenant_codes
+        if incident_prints is not None and tenant_prints is not None:
+            pairs = incident_prints[rows] * _MULTIPLIERS[0] ^ tenant_prints[rows].astype(np.uint64)
+            rows = rows[_may_repeat(pairs)]
+        if not len(rows):
             return
         # Counted per incident: the windows of one id for one tenant, whatever their service or
         # cohort (grouping by cohort too counted an incident in two cohorts twice).
-        rows = np.flatnonzero(repeated)
-        incident = self._codes_at("id", rows)
-        tenant = self._codes_at("tenant", rows)
+        incident = pd.factorize(_at(ids, rows))[0].astype(np.int64)
+        tenant = pd.factorize(_at(tenants, rows))[0].astype(np.int64)
         # one number per (id, tenant) pair, in the order the pairs first come
         pair = pd.factorize(incident * (int(tenant.max()) + 1) + tenant)[0]
         windows = np.bincount(pair)
@@ -951,25 +956,6 @@ class _Check:
                 f"{incidents} incident(s) have several windows (e.g. {first!r}: "
                 f"{int(windows[several[0]])}); each window counts on its own"
             )
-
-    def _codes_at(self, name: str, rows: np.ndarray) -> np.ndarray:
-        """A number per value of a text field at ``rows``, equal where the values are equal."""
-        known = self.codes.get(name)
-        codes = pd.factorize(_at(self.values[name], rows))[0] if known is None else known[rows]
-        return np.asarray(codes, dtype=np.int64)
-
-    def _id_repeats(self) -> np.ndarray:
-        """Which rows hold an id (or no id) that another row holds too: by the id column's codes
-        when its check kept every id as written, else by hashing the ids."""
-        if self.repeats is None:
-            codes = self.codes.get("id")
-            if "id" not in self.map.fields:
-                self.repeats = np.full(self.n, self.n > 1)
-            elif codes is None:
-                self.repeats = _repeats(self.values["id"])
-            else:
-                self.repeats = np.asarray(np.bincount(codes)[codes] > 1, dtype=bool)
-        return self.repeats
 
     @property
     def open_rows(self) -> np.ndarray:
@@ -1004,9 +990,9 @@ class _Check:
 
 
 _KEY = COLUMNS[1:]  # every field but the row number
-#: The fields whose checks run on their columns' distinct values.
+#: The fields whose checks run on their columns' distinct values (not the ids: most are
+#: distinct, and the duplicate checks find the few that repeat without a hash of them all).
 _HASHED = (
-    "id",
     "affected_users",
     "affected_percent",
     "tenant",
@@ -1037,16 +1023,42 @@ def _repeated(frame: pd.DataFrame, key: list[str]) -> list[tuple[int, int]]:
     ]
 
 
-def _repeats(values: pd.Series) -> np.ndarray:
-    """Which values occur more than once: ``duplicated(keep=False)``, by Arrow's hash codes."""
-    array = arrow_data(values)
-    if array is None or array.null_count or not len(values):
-        return np.asarray(values.duplicated(keep=False).to_numpy(dtype=bool), dtype=bool)
-    pc = importlib.import_module("pyarrow.compute")
-    encoded = pc.dictionary_encode(array)
-    chunks = getattr(encoded, "chunks", [encoded])
-    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
-    return np.asarray(np.bincount(codes)[codes] > 1, dtype=bool)
+def _repeating(keys: np.ndarray) -> np.ndarray:
+    """Which of ``keys`` (int64) occur more than once: by comparing neighbours when they are in
+    order (as most exports list windows by start), else by hashing them."""
+    if len(keys) > 1 and bool(np.all(keys[1:] >= keys[:-1])):
+        same = keys[1:] == keys[:-1]
+        out = np.zeros(len(keys), dtype=bool)
+        out[1:] |= same
+        out[:-1] |= same
+        return out
+    return np.asarray(pd.Series(keys).duplicated(keep=False).to_numpy(), dtype=bool)
+
+
+def _may_repeat(keys: np.ndarray) -> np.ndarray:
+    """Which of ``keys`` (uint64) may occur more than once: every key that does, and a few that
+    do not. Equal keys always fall in one bin, so each round keeps the keys whose bin (of at
+    most 2**20: a small table of counts) another key shares, and the next round bins the keys
+    kept by another multiplier. Cheaper than a hash table of a million keys that are
+    mostly distinct; an exact test of the few left follows."""
+    kept = np.arange(len(keys))
+    for multiplier in _MULTIPLIERS:
+        if len(kept) < 2:
+            kept = kept[:0]
+            break
+        bits = min(max(len(kept).bit_length() + 2, 10), 20)
+        bins = ((keys[kept] * multiplier) >> np.uint64(64 - bits)).astype(np.intp)
+        kept = kept[np.bincount(bins, minlength=1 << bits)[bins] > 1]
+    out = np.zeros(len(keys), dtype=bool)
+    out[kept] = True
+    return out
+
+
+#: Odd 64-bit constants: multiplying by one spreads a number's bits into the top ones.
+_MULTIPLIERS = tuple(
+    np.uint64(m)
+    for m in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
+)
 
 
 def _known(name: str, values: pd.Series, allowed: set[str]) -> Checked:
