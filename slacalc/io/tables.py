@@ -435,7 +435,7 @@ def _read_csv(data: bytes, text: str | None, encoding: str, origin: str, limit: 
 
 def _count_newlines(data: bytes, block: int = 1 << 18) -> int:
     """How many newline bytes ``data`` holds: compared a block at a time by numpy into one small
-    reused array, about twice as fast as ``bytes.count`` on a large file."""
+    reused array (cheaper than ``bytes.count``, and no array the size of the file)."""
     if len(data) <= block:
         return data.count(b"\n")
     octets = np.frombuffer(data, dtype=np.uint8)
