@@ -636,6 +636,8 @@ class _Check:
         self.pending: dict[str, Future[Distinct | None]] = {}
         self.end_cast: Future[ParsedTimes | None] | None = None
         self.codes: dict[str, np.ndarray | None] = {}
+        self.id_check: Future[tuple[Checked, np.ndarray | None]] | None = None
+        self.id_prints: np.ndarray | None = None
 
     def raw(self, name: str) -> pd.Series:
         """The column of a field as read (numbers as plain text once :meth:`numbers` has read
@@ -649,8 +651,11 @@ class _Check:
     def start(self, pool: Executor) -> None:
         """Set going, in ``pool``, the column passes that Arrow runs outside the GIL, so that
         they overlap the checks: the end times' cast (beside the start's, in :meth:`times`),
-        then the hashes of the columns checked on their distinct values."""
+        the ids' check and fingerprints, then the hashes of the columns checked on their
+        distinct values."""
         self.end_cast = pool.submit(parse_aware_column, self.raw("end"))
+        if "id" in self.map.fields:
+            self.id_check = pool.submit(_check_ids, self.raw("id"))
         for name in _HASHED:
             if name in self.map.fields:
                 self.pending[name] = pool.submit(distinct, self.raw(name))
@@ -850,7 +855,9 @@ class _Check:
     def texts(self, tenants: Collection[str] | None, services: Collection[str] | None) -> None:
         for name in ("id", "tenant", "service", "cohort"):
             known = {"tenant": tenants, "service": services}.get(name)
-            if name == "id":  # most ids are distinct: checked as they are, not hashed first
+            if name == "id" and self.id_check is not None:
+                checked, self.id_prints = self.id_check.result()
+            elif name == "id":
                 checked = text_cells(self.raw(name))
             elif known is None:
                 checked = check_text(self.raw(name), self.distinct(name))
@@ -933,7 +940,7 @@ class _Check:
         rows = np.flatnonzero((ids != "").to_numpy(dtype=bool) & ~self.bad)
         # An incident with several windows has rows of one id and tenant: first the rows whose
         # pair's fingerprint may repeat (no hash of a million ids, most of them distinct)
-        incident_prints = fingerprints(ids)
+        incident_prints = self.id_prints
         tenant_codes = self.codes.get("tenant")
         tenant_prints = fingerprints(tenants) if tenant_codes is None else tenant_codes
         if incident_prints is not None and tenant_prints is not None:
@@ -1021,6 +1028,13 @@ def _repeated(frame: pd.DataFrame, key: list[str]) -> list[tuple[int, int]]:
     return [
         (int(p), int(f)) for p, f in zip(subset["_pos"], firsts, strict=True) if int(p) != int(f)
     ]
+
+
+def _check_ids(values: pd.Series) -> tuple[Checked, np.ndarray | None]:
+    """The id column checked cell by cell (most ids are distinct: a check of the distinct values
+    would first hash them all for nothing), and the fingerprints of the ids as checked."""
+    checked = text_cells(values)
+    return checked, fingerprints(checked.values)
 
 
 def _repeating(keys: np.ndarray) -> np.ndarray:
