@@ -650,14 +650,16 @@ class _Check:
 
     def start(self, pool: Executor) -> None:
         """Set going, in ``pool``, the column passes that Arrow runs outside the GIL, so that
-        they overlap the checks: the end times' cast (beside the start's, in :meth:`times`),
-        the ids' check and fingerprints, then the hashes of the columns checked on their
-        distinct values."""
+        they overlap the checks, in the order the checks need them: the end times' cast (beside
+        the start's, in :meth:`times`), the hashes of the numbers (:meth:`numbers`), the ids'
+        check and fingerprints, then the other hashes (:meth:`texts`)."""
         self.end_cast = pool.submit(parse_aware_column, self.raw("end"))
-        if "id" in self.map.fields:
-            self.id_check = pool.submit(_check_ids, self.raw("id"))
-        for name in _HASHED:
-            if name in self.map.fields:
+        for name in _PASSES:
+            if name not in self.map.fields:
+                continue
+            if name == "id":
+                self.id_check = pool.submit(_check_ids, self.raw(name))
+            else:
                 self.pending[name] = pool.submit(distinct, self.raw(name))
 
     def distinct(self, name: str) -> Distinct | None:
@@ -687,9 +689,10 @@ class _Check:
 
     def times(self) -> None:
         starts, ends = self.raw("start"), self.raw("end")
-        # columns of only ISO times with offsets are read in one cast, and hold no d/m/y value
-        end = parse_aware_column(ends) if self.end_cast is None else self.end_cast.result()
-        aware = {"start": parse_aware_column(starts), "end": end}
+        # columns of only ISO times with offsets are read in one cast, and hold no d/m/y value;
+        # the start's here while a worker casts the end's
+        aware = {"start": parse_aware_column(starts)}
+        aware["end"] = parse_aware_column(ends) if self.end_cast is None else self.end_cast.result()
         dayfirst = self.dayfirst
         if dayfirst is None:
             dayfirst = infer_dayfirst(
@@ -997,11 +1000,14 @@ class _Check:
 
 
 _KEY = COLUMNS[1:]  # every field but the row number
-#: The fields whose checks run on their columns' distinct values (not the ids: most are
-#: distinct, and the duplicate checks find the few that repeat without a hash of them all).
-_HASHED = (
+#: The fields whose columns a worker reads before the checks need them, in the order they are
+#: needed: the hash of each (its checks run on its distinct values), but for the ids, whose
+#: check and fingerprints run there instead (most ids are distinct: their hash would be for
+#: nothing; the duplicate checks find the few that repeat without one).
+_PASSES = (
     "affected_users",
     "affected_percent",
+    "id",
     "tenant",
     "service",
     "cohort",
