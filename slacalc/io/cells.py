@@ -160,7 +160,7 @@ def fingerprints(values: pd.Series) -> np.ndarray | None:
     text no other cell holds. A column of a million ids (most of them distinct) is fingerprinted
     in a fraction of the time a hash table of its values takes.
     """
-    array = _arrow_text(values)
+    array = arrow_text(values)
     if array is None or array.null_count:
         return None
     chunk = array.combine_chunks()
@@ -463,7 +463,7 @@ def _split_numbers(
         blank = np.isnan(numbers)
         fast = ~blank & np.isfinite(numbers) & accept(numbers)
         return np.where(fast, numbers + 0.0, np.nan), blank, fast
-    array = _arrow_text(values)
+    array = arrow_text(values)
     if array is None:
         return None
     pa = importlib.import_module("pyarrow")
@@ -514,7 +514,7 @@ def arrow_data(values: pd.Series) -> Any:
     return values.array.__arrow_array__()
 
 
-def _arrow_text(values: pd.Series) -> Any:
+def arrow_text(values: pd.Series) -> Any:
     """The pyarrow string array behind an Arrow-backed text column, or None."""
     array = arrow_data(values)
     if array is None:

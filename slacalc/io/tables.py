@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from slacalc.errors import InputError, RowProblem
+from slacalc.io.cells import arrow_text
 from slacalc.io.headers import MAX_COLUMNS, MAX_HEADER_CHARS, check_headers
 from slacalc.io.wording import option
 
@@ -1084,6 +1085,12 @@ def _finish(
 
 def is_blank(values: pd.Series) -> np.ndarray:
     """Which cells hold nothing: missing, or text of only spaces."""
+    array = arrow_text(values)
+    if array is not None:
+        # one pass each, no stripped copy: empty, or only white space (as strip() removes it)
+        pc = importlib.import_module("pyarrow.compute")
+        blank = pc.or_(pc.equal(pc.binary_length(array), 0), pc.utf8_is_space(array))
+        return np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False), dtype=bool)
     missing = values.isna().to_numpy(dtype=bool)
     if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
         text = values.str.strip()
