@@ -1062,13 +1062,15 @@ def _may_repeat(keys: np.ndarray) -> np.ndarray:
     kept by another multiplier. Cheaper than a hash table of a million keys that are
     mostly distinct; an exact test of the few left follows."""
     kept = np.arange(len(keys))
+    left = keys
     for multiplier in _MULTIPLIERS:
         if len(kept) < 2:
             kept = kept[:0]
             break
         bits = min(max(len(kept).bit_length() + 2, 10), 20)
-        bins = ((keys[kept] * multiplier) >> np.uint64(64 - bits)).astype(np.intp)
-        kept = kept[np.bincount(bins, minlength=1 << bits)[bins] > 1]
+        bins = ((left * multiplier) >> np.uint64(64 - bits)).view(np.int64)  # below 2**20
+        shared = np.bincount(bins, minlength=1 << bits)[bins] > 1
+        kept, left = kept[shared], left[shared]
     out = np.zeros(len(keys), dtype=bool)
     out[kept] = True
     return out
