@@ -638,6 +638,7 @@ class _Check:
         self.codes: dict[str, np.ndarray | None] = {}
         self.id_check: Future[tuple[Checked, np.ndarray | None]] | None = None
         self.id_prints: np.ndarray | None = None
+        self.pairs: Future[np.ndarray | None] | None = None
 
     def raw(self, name: str) -> pd.Series:
         """The column of a field as read (numbers as plain text once :meth:`numbers` has read
@@ -652,7 +653,8 @@ class _Check:
         """Set going, in ``pool``, the column passes that Arrow runs outside the GIL, so that
         they overlap the checks, in the order the checks need them: the end times' cast (beside
         the start's, in :meth:`times`), the hashes of the numbers (:meth:`numbers`), the ids'
-        check and fingerprints, then the other hashes (:meth:`texts`)."""
+        check and fingerprints, then the other hashes (:meth:`texts`), and last which rows'
+        (id, tenant) pairs may repeat (:meth:`_several_windows`)."""
         self.end_cast = pool.submit(parse_aware_column, self.raw("end"))
         for name in _PASSES:
             if name not in self.map.fields:
@@ -661,6 +663,10 @@ class _Check:
                 self.id_check = pool.submit(_check_ids, self.raw(name))
             else:
                 self.pending[name] = pool.submit(distinct, self.raw(name))
+        if self.id_check is not None:
+            # taken after the passes it waits for, so a worker never waits for a queued one
+            tenants = self.pending.get("tenant")
+            self.pairs = pool.submit(_pairs_by_codes, self.id_check, tenants)
 
     def distinct(self, name: str) -> Distinct | None:
         """The distinct values of a field's column as :meth:`raw` gives it, found once (one hash
@@ -940,15 +946,23 @@ class _Check:
         if "id" not in self.map.fields:
             return
         ids, tenants = self.values["id"], self.values["tenant"]
-        rows = np.flatnonzero((ids != "").to_numpy(dtype=bool) & ~self.bad)
+        given = (ids != "").to_numpy(dtype=bool)
+        rows = np.flatnonzero(given & ~self.bad)
         # An incident with several windows has rows of one id and tenant: first the rows whose
-        # pair's fingerprint may repeat (no hash of a million ids, most of them distinct)
-        incident_prints = self.id_prints
-        tenant_codes = self.codes.get("tenant")
-        tenant_prints = fingerprints(tenants) if tenant_codes is None else tenant_codes
-        if incident_prints is not None and tenant_prints is not None:
-            pairs = incident_prints[rows] * _MULTIPLIERS[0] ^ tenant_prints[rows].astype(np.uint64)
-            rows = rows[_may_repeat(pairs)]
+        # pair's fingerprint may repeat (no hash of a million ids, most of them distinct); a
+        # worker found them by the tenants' codes, which hold when their check kept every
+        # tenant as written
+        maybe = None
+        if self.pairs is not None and (
+            self.codes.get("tenant") is not None or "tenant" not in self.map.fields
+        ):
+            maybe = self.pairs.result()
+        if maybe is None:
+            tenant_prints = fingerprints(tenants)
+            if self.id_prints is not None and tenant_prints is not None:
+                maybe = _pairs_may_repeat(self.id_prints, tenant_prints, given)
+        if maybe is not None:
+            rows = rows[maybe[rows]]
         if not len(rows):
             return
         # Counted per incident: the windows of one id for one tenant, whatever their service or
@@ -1041,6 +1055,30 @@ def _check_ids(values: pd.Series) -> tuple[Checked, np.ndarray | None]:
     would first hash them all for nothing), and the fingerprints of the ids as checked."""
     checked = text_cells(values)
     return checked, fingerprints(checked.values)
+
+
+def _pairs_by_codes(
+    id_check: Future[tuple[Checked, np.ndarray | None]], tenants: Future[Distinct | None] | None
+) -> np.ndarray | None:
+    """:func:`_pairs_may_repeat` of the ids' fingerprints and the tenants' codes (all tenants
+    one when the table has none), once the passes that find them are done; None without them."""
+    checked, prints = id_check.result()
+    found = None if tenants is None else tenants.result()
+    if prints is None or (tenants is not None and found is None):
+        return None
+    codes = np.zeros(len(prints), dtype=np.int64) if found is None else found.codes
+    return _pairs_may_repeat(prints, codes, checked.given)
+
+
+def _pairs_may_repeat(ids: np.ndarray, tenants: np.ndarray, given: np.ndarray) -> np.ndarray:
+    """Which rows with an id (``given``) may share their (id, tenant) pair with another row,
+    from a number per id and per tenant that equal values share: every row that does, and a
+    few that do not."""
+    rows = np.flatnonzero(given)
+    keys = ids[rows] * _MULTIPLIERS[0] ^ tenants[rows].astype(np.uint64)
+    out = np.zeros(len(given), dtype=bool)
+    out[rows[_may_repeat(keys)]] = True
+    return out
 
 
 def _repeating(keys: np.ndarray) -> np.ndarray:
