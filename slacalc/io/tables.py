@@ -451,7 +451,7 @@ def _count_newlines(data: bytes, block: int = 1 << 18) -> int:
 
 def _check_header_line(utf8: bytes, delimiter: str, origin: str) -> None:
     """Refuse a first line with more columns than a header may have, or longer than such a
-    header can be, before pandas parses it (a 200,000-column header once took minutes of fuzzy
+    header can be, before it is parsed (a 200,000-column header once took minutes of fuzzy
     matching). Counted with memchr; quotes are minded only in a line of a plausible length."""
     longest = MAX_COLUMNS * (MAX_HEADER_CHARS + 3)
     start = len(utf8) - len(utf8.lstrip(b"\r\n"))
@@ -473,8 +473,8 @@ def _check_header_line(utf8: bytes, delimiter: str, origin: str) -> None:
 
 
 def _csv_fast(utf8: bytes, delimiter: str, newlines: int) -> tuple[list[str], pd.DataFrame] | None:
-    """Whole-file parse with pandas (pyarrow when installed), or None when line numbers would lie.
-    ``newlines`` is the number of newline bytes in ``utf8``.
+    """Whole-file parse by pyarrow (pandas' C parser without it), or None when line numbers
+    would lie. ``newlines`` is the number of newline bytes in ``utf8``.
 
     Line numbers are simply ``index + 2`` only if the file has no blank line and every record is
     one line; that holds exactly when there is no empty line and the record count equals the line
