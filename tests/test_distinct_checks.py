@@ -15,6 +15,7 @@ import pytest
 
 from slacalc.io.cells import check_percent, check_text, check_whole, distinct, no_problems
 from slacalc.io.outages import read_outages
+from slacalc.io.tables import is_blank
 from slacalc.io.times import parse_aware_column, parse_times
 
 FORMULA = "starts with '=', so a spreadsheet would run it as a formula; remove that character"
@@ -178,3 +179,15 @@ def test_empty_reasons_are_one_empty_string_per_cell() -> None:
     assert problem.tolist() == ["", "", ""]
     problem[1] = "bad"  # writable: checks add their reasons in place
     assert problem.tolist() == ["", "bad", ""]
+
+
+def test_blank_arrow_cells_are_the_blank_cells_of_text() -> None:
+    """A row of only blank cells is skipped: an Arrow column says which cells are blank in one
+    pass over its buffers, and must agree with ``str.strip`` on every kind of white space."""
+    cells = ["", " ", "\t", "\u00a0", "\u2003\u3000", "\u200b", " a ", "a", "\x1c", None]
+    arrow = is_blank(pd.Series(pd.array(cells, dtype="str")))
+    by_cell = [value is None or not value.strip() for value in cells]
+    # a zero-width space is not white space; the file separator \x1c is, to Python and Arrow
+    assert by_cell == [True, True, True, True, True, False, False, False, True, True]
+    assert arrow.tolist() == by_cell
+    assert is_blank(pd.Series(cells, dtype=object)).tolist() == by_cell

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from slacalc.errors import InputError
 from slacalc.io.times import zone_of
@@ -208,11 +209,13 @@ LOCAL_SPELLINGS: Mapping[str, tuple[str, ...]] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def normalise(header: str) -> str:
     """A header as lower-case words: ``"Start Time (UTC)"`` → ``"start time utc"``.
 
     Accents are dropped and case folded (``Début`` → ``debut``, ``Straße`` → ``strasse``), and
     letters of any script are kept (``開始日時``), so headers in other languages match too.
+    Remembered: every table read matches its headers against the same few hundred spellings.
     """
     text = _CAMEL.sub(" ", header.replace("%", " percent ").replace("#", " number "))
     text = unicodedata.normalize("NFKD", text.casefold())

@@ -55,7 +55,6 @@ times as :mod:`slacalc.io.times` describes. Every data row ends in exactly one o
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Collection, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -70,7 +69,6 @@ from slacalc.errors import InputError, RowProblem
 from slacalc.io.cells import (
     Checked,
     Distinct,
-    arrow_data,
     cell_text,
     check_exclusion,
     check_percent,
@@ -78,6 +76,7 @@ from slacalc.io.cells import (
     check_whole,
     distinct,
     each_distinct,
+    fingerprints,
     first_rows,
     no_problems,
     text_cells,
@@ -637,7 +636,9 @@ class _Check:
         self.pending: dict[str, Future[Distinct | None]] = {}
         self.end_cast: Future[ParsedTimes | None] | None = None
         self.codes: dict[str, np.ndarray | None] = {}
-        self.repeats: np.ndarray | None = None
+        self.id_check: Future[tuple[Checked, np.ndarray | None]] | None = None
+        self.id_prints: np.ndarray | None = None
+        self.pairs: Future[np.ndarray | None] | None = None
 
     def raw(self, name: str) -> pd.Series:
         """The column of a field as read (numbers as plain text once :meth:`numbers` has read
@@ -650,17 +651,22 @@ class _Check:
 
     def start(self, pool: Executor) -> None:
         """Set going, in ``pool``, the column passes that Arrow runs outside the GIL, so that
-        they overlap the checks: the ids' hash (the costliest) first, then the end times' cast
-        (beside the start's, in :meth:`times`), then the other columns' hashes."""
-        self._hash(pool, ("id",))
+        they overlap the checks, in the order the checks need them: the end times' cast (beside
+        the start's, in :meth:`times`), the hashes of the numbers (:meth:`numbers`), the ids'
+        check and fingerprints, then the other hashes (:meth:`texts`), and last which rows'
+        (id, tenant) pairs may repeat (:meth:`_several_windows`)."""
         self.end_cast = pool.submit(parse_aware_column, self.raw("end"))
-        self._hash(pool, _HASHED)
-
-    def _hash(self, pool: Executor, names: Collection[str]) -> None:
-        for name in names:
-            found = name in self.pending or name in self.distincts
-            if name in self.map.fields and not found:
+        for name in _PASSES:
+            if name not in self.map.fields:
+                continue
+            if name == "id":
+                self.id_check = pool.submit(_check_ids, self.raw(name))
+            else:
                 self.pending[name] = pool.submit(distinct, self.raw(name))
+        if self.id_check is not None:
+            # taken after the passes it waits for, so a worker never waits for a queued one
+            tenants = self.pending.get("tenant")
+            self.pairs = pool.submit(_pairs_by_codes, self.id_check, tenants)
 
     def distinct(self, name: str) -> Distinct | None:
         """The distinct values of a field's column as :meth:`raw` gives it, found once (one hash
@@ -689,9 +695,10 @@ class _Check:
 
     def times(self) -> None:
         starts, ends = self.raw("start"), self.raw("end")
-        # columns of only ISO times with offsets are read in one cast, and hold no d/m/y value
-        end = parse_aware_column(ends) if self.end_cast is None else self.end_cast.result()
-        aware = {"start": parse_aware_column(starts), "end": end}
+        # columns of only ISO times with offsets are read in one cast, and hold no d/m/y value;
+        # the start's here while a worker casts the end's
+        aware = {"start": parse_aware_column(starts)}
+        aware["end"] = parse_aware_column(ends) if self.end_cast is None else self.end_cast.result()
         dayfirst = self.dayfirst
         if dayfirst is None:
             dayfirst = infer_dayfirst(
@@ -857,7 +864,11 @@ class _Check:
     def texts(self, tenants: Collection[str] | None, services: Collection[str] | None) -> None:
         for name in ("id", "tenant", "service", "cohort"):
             known = {"tenant": tenants, "service": services}.get(name)
-            if known is None:
+            if name == "id" and self.id_check is not None:
+                checked, self.id_prints = self.id_check.result()
+            elif name == "id":
+                checked = text_cells(self.raw(name))
+            elif known is None:
                 checked = check_text(self.raw(name), self.distinct(name))
             else:
                 allowed = {str(k) for k in known}
@@ -895,10 +906,13 @@ class _Check:
         keep = np.flatnonzero(~self.bad)
         if len(keep) < 2:
             return
-        # Rows that repeat or contradict each other share an id and a start: look only at those.
-        keep = keep[self._id_repeats()[keep]]
-        starts = pd.Series(self.values["start"][keep].view(np.int64))
-        keep = keep[starts.duplicated(keep=False).to_numpy()]
+        # Rows that repeat or contradict each other share a start and an id: look only at those.
+        keep = keep[_repeating(self.values["start"][keep].view(np.int64))]
+        if len(keep) > 1:
+            pairs = pd.DataFrame(
+                {"start": self.values["start"][keep], "id": _at(self.values["id"], keep)}
+            )
+            keep = keep[pairs.duplicated(keep=False).to_numpy()]
         if len(keep) < 2:
             self._several_windows()
             return
@@ -931,15 +945,30 @@ class _Check:
         """Note the incidents with several windows (intermittent), which are allowed."""
         if "id" not in self.map.fields:
             return
-        ids = self.values["id"]
-        repeated = self._id_repeats() & (ids != "").to_numpy(dtype=bool) & ~self.bad
-        if not repeated.any():
+        ids, tenants = self.values["id"], self.values["tenant"]
+        given = (ids != "").to_numpy(dtype=bool)
+        rows = np.flatnonzero(given & ~self.bad)
+        # An incident with several windows has rows of one id and tenant: first the rows whose
+        # pair's fingerprint may repeat (no hash of a million ids, most of them distinct); a
+        # worker found them by the tenants' codes, which hold when their check kept every
+        # tenant as written
+        maybe = None
+        if self.pairs is not None and (
+            self.codes.get("tenant") is not None or "tenant" not in self.map.fields
+        ):
+            maybe = self.pairs.result()
+        if maybe is None:
+            tenant_prints = fingerprints(tenants)
+            if self.id_prints is not None and tenant_prints is not None:
+                maybe = _pairs_may_repeat(self.id_prints, tenant_prints, given)
+        if maybe is not None:
+            rows = rows[maybe[rows]]
+        if not len(rows):
             return
         # Counted per incident: the windows of one id for one tenant, whatever their service or
         # cohort (grouping by cohort too counted an incident in two cohorts twice).
-        rows = np.flatnonzero(repeated)
-        incident = self._codes_at("id", rows)
-        tenant = self._codes_at("tenant", rows)
+        incident = pd.factorize(_at(ids, rows))[0].astype(np.int64)
+        tenant = pd.factorize(_at(tenants, rows))[0].astype(np.int64)
         # one number per (id, tenant) pair, in the order the pairs first come
         pair = pd.factorize(incident * (int(tenant.max()) + 1) + tenant)[0]
         windows = np.bincount(pair)
@@ -951,25 +980,6 @@ class _Check:
                 f"{incidents} incident(s) have several windows (e.g. {first!r}: "
                 f"{int(windows[several[0]])}); each window counts on its own"
             )
-
-    def _codes_at(self, name: str, rows: np.ndarray) -> np.ndarray:
-        """A number per value of a text field at ``rows``, equal where the values are equal."""
-        known = self.codes.get(name)
-        codes = pd.factorize(_at(self.values[name], rows))[0] if known is None else known[rows]
-        return np.asarray(codes, dtype=np.int64)
-
-    def _id_repeats(self) -> np.ndarray:
-        """Which rows hold an id (or no id) that another row holds too: by the id column's codes
-        when its check kept every id as written, else by hashing the ids."""
-        if self.repeats is None:
-            codes = self.codes.get("id")
-            if "id" not in self.map.fields:
-                self.repeats = np.full(self.n, self.n > 1)
-            elif codes is None:
-                self.repeats = _repeats(self.values["id"])
-            else:
-                self.repeats = np.asarray(np.bincount(codes)[codes] > 1, dtype=bool)
-        return self.repeats
 
     @property
     def open_rows(self) -> np.ndarray:
@@ -1004,11 +1014,14 @@ class _Check:
 
 
 _KEY = COLUMNS[1:]  # every field but the row number
-#: The fields whose checks run on their columns' distinct values.
-_HASHED = (
-    "id",
+#: The fields whose columns a worker reads before the checks need them, in the order they are
+#: needed: the hash of each (its checks run on its distinct values), but for the ids, whose
+#: check and fingerprints run there instead (most ids are distinct: their hash would be for
+#: nothing; the duplicate checks find the few that repeat without one).
+_PASSES = (
     "affected_users",
     "affected_percent",
+    "id",
     "tenant",
     "service",
     "cohort",
@@ -1037,16 +1050,75 @@ def _repeated(frame: pd.DataFrame, key: list[str]) -> list[tuple[int, int]]:
     ]
 
 
-def _repeats(values: pd.Series) -> np.ndarray:
-    """Which values occur more than once: ``duplicated(keep=False)``, by Arrow's hash codes."""
-    array = arrow_data(values)
-    if array is None or array.null_count or not len(values):
-        return np.asarray(values.duplicated(keep=False).to_numpy(dtype=bool), dtype=bool)
-    pc = importlib.import_module("pyarrow.compute")
-    encoded = pc.dictionary_encode(array)
-    chunks = getattr(encoded, "chunks", [encoded])
-    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in chunks])
-    return np.asarray(np.bincount(codes)[codes] > 1, dtype=bool)
+def _check_ids(values: pd.Series) -> tuple[Checked, np.ndarray | None]:
+    """The id column checked cell by cell (most ids are distinct: a check of the distinct values
+    would first hash them all for nothing), and the fingerprints of the ids as checked."""
+    checked = text_cells(values)
+    return checked, fingerprints(checked.values)
+
+
+def _pairs_by_codes(
+    id_check: Future[tuple[Checked, np.ndarray | None]], tenants: Future[Distinct | None] | None
+) -> np.ndarray | None:
+    """:func:`_pairs_may_repeat` of the ids' fingerprints and the tenants' codes (all tenants
+    one when the table has none), once the passes that find them are done; None without them."""
+    checked, prints = id_check.result()
+    found = None if tenants is None else tenants.result()
+    if prints is None or (tenants is not None and found is None):
+        return None
+    codes = np.zeros(len(prints), dtype=np.int64) if found is None else found.codes
+    return _pairs_may_repeat(prints, codes, checked.given)
+
+
+def _pairs_may_repeat(ids: np.ndarray, tenants: np.ndarray, given: np.ndarray) -> np.ndarray:
+    """Which rows with an id (``given``) may share their (id, tenant) pair with another row,
+    from a number per id and per tenant that equal values share: every row that does, and a
+    few that do not."""
+    rows = np.flatnonzero(given)
+    keys = ids[rows] * _MULTIPLIERS[0] ^ tenants[rows].astype(np.uint64)
+    out = np.zeros(len(given), dtype=bool)
+    out[rows[_may_repeat(keys)]] = True
+    return out
+
+
+def _repeating(keys: np.ndarray) -> np.ndarray:
+    """Which of ``keys`` (int64) occur more than once: by comparing neighbours when they are in
+    order (as most exports list windows by start), else by hashing them."""
+    if len(keys) > 1 and bool(np.all(keys[1:] >= keys[:-1])):
+        same = keys[1:] == keys[:-1]
+        out = np.zeros(len(keys), dtype=bool)
+        out[1:] |= same
+        out[:-1] |= same
+        return out
+    return np.asarray(pd.Series(keys).duplicated(keep=False).to_numpy(), dtype=bool)
+
+
+def _may_repeat(keys: np.ndarray) -> np.ndarray:
+    """Which of ``keys`` (uint64) may occur more than once: every key that does, and a few that
+    do not. Equal keys always fall in one bin, so each round keeps the keys whose bin (of at
+    most 2**20: a small table of counts) another key shares, and the next round bins the keys
+    kept by another multiplier. Cheaper than a hash table of a million keys that are
+    mostly distinct; an exact test of the few left follows."""
+    kept = np.arange(len(keys))
+    left = keys
+    for multiplier in _MULTIPLIERS:
+        if len(kept) < 2:
+            kept = kept[:0]
+            break
+        bits = min(max(len(kept).bit_length() + 2, 10), 20)
+        bins = ((left * multiplier) >> np.uint64(64 - bits)).view(np.int64)  # below 2**20
+        shared = np.bincount(bins, minlength=1 << bits)[bins] > 1
+        kept, left = kept[shared], left[shared]
+    out = np.zeros(len(keys), dtype=bool)
+    out[kept] = True
+    return out
+
+
+#: Odd 64-bit constants: multiplying by one spreads a number's bits into the top ones.
+_MULTIPLIERS = tuple(
+    np.uint64(m)
+    for m in (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93)
+)
 
 
 def _known(name: str, values: pd.Series, allowed: set[str]) -> Checked:

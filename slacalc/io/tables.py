@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from slacalc.errors import InputError, RowProblem
+from slacalc.io.cells import arrow_text
 from slacalc.io.headers import MAX_COLUMNS, MAX_HEADER_CHARS, check_headers
 from slacalc.io.wording import option
 
@@ -410,7 +411,7 @@ def _read_csv(data: bytes, text: str | None, encoding: str, origin: str, limit: 
     # Lines that are not empty, less the header: at least the rows (a value spanning lines adds
     # lines), counted before anything is parsed. All lines first (one pass, which the fast parse
     # below reuses); the empty ones only when that is above the limit.
-    newlines = utf8.count(b"\n")
+    newlines = _count_newlines(utf8)
     lines = newlines + (not utf8.endswith(b"\n")) - 1
     if lines > limit:
         lines -= utf8.count(b"\n\n")
@@ -433,9 +434,24 @@ def _read_csv(data: bytes, text: str | None, encoding: str, origin: str, limit: 
     return _finish(headers, cells, rows, origin, "csv", details, rejected, limit=limit)
 
 
+def _count_newlines(data: bytes, block: int = 1 << 18) -> int:
+    """How many newline bytes ``data`` holds: compared a block at a time by numpy into one small
+    reused array (cheaper than ``bytes.count``, and no array the size of the file)."""
+    if len(data) <= block:
+        return data.count(b"\n")
+    octets = np.frombuffer(data, dtype=np.uint8)
+    found = np.empty(block, dtype=bool)
+    count = 0
+    for start in range(0, len(octets), block):
+        part = octets[start : start + block]
+        np.equal(part, 0x0A, out=found[: len(part)])
+        count += int(np.count_nonzero(found[: len(part)]))
+    return count
+
+
 def _check_header_line(utf8: bytes, delimiter: str, origin: str) -> None:
     """Refuse a first line with more columns than a header may have, or longer than such a
-    header can be, before pandas parses it (a 200,000-column header once took minutes of fuzzy
+    header can be, before it is parsed (a 200,000-column header once took minutes of fuzzy
     matching). Counted with memchr; quotes are minded only in a line of a plausible length."""
     longest = MAX_COLUMNS * (MAX_HEADER_CHARS + 3)
     start = len(utf8) - len(utf8.lstrip(b"\r\n"))
@@ -457,8 +473,8 @@ def _check_header_line(utf8: bytes, delimiter: str, origin: str) -> None:
 
 
 def _csv_fast(utf8: bytes, delimiter: str, newlines: int) -> tuple[list[str], pd.DataFrame] | None:
-    """Whole-file parse with pandas (pyarrow when installed), or None when line numbers would lie.
-    ``newlines`` is the number of newline bytes in ``utf8``.
+    """Whole-file parse by pyarrow (pandas' C parser without it), or None when line numbers
+    would lie. ``newlines`` is the number of newline bytes in ``utf8``.
 
     Line numbers are simply ``index + 2`` only if the file has no blank line and every record is
     one line; that holds exactly when there is no empty line and the record count equals the line
@@ -482,19 +498,8 @@ def _csv_fast(utf8: bytes, delimiter: str, newlines: int) -> tuple[list[str], pd
         if engine == "c" and (utf8.find(b"\n\n", 0, end) >= 0 or (end and utf8[0] == 0x0A)):
             return None
         lines = newlines - (len(utf8) - end) + 1  # the newlines before ``end``
-    options: dict[str, Any] = {
-        "sep": delimiter,
-        "header": None,
-        "dtype": str,
-        "keep_default_na": False,
-        "na_values": [],
-    }
-    if engine == "c":
-        options["skip_blank_lines"] = False
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            frame = _pandas_csv(io.BytesIO(utf8), engine, options)
+        frame = _arrow_csv(utf8, delimiter) if engine == "pyarrow" else _c_csv(utf8, delimiter)
     except Exception:
         return None
     if len(frame) != lines or frame.shape[1] == 0:
@@ -513,9 +518,48 @@ def _csv_fast(utf8: bytes, delimiter: str, newlines: int) -> tuple[list[str], pd
     return header, cells
 
 
-def _pandas_csv(buffer: io.BytesIO, engine: str, options: dict[str, Any]) -> pd.DataFrame:
+def _arrow_csv(utf8: bytes, delimiter: str) -> pd.DataFrame:
+    """Every cell as text (none missing), columns by position, header row included: what
+    ``pandas.read_csv(engine="pyarrow", header=None, dtype=str, keep_default_na=False,
+    na_values=[])`` gives, read by pyarrow directly from the bytes (no copy of them through a
+    file object, and no conversion of the table after).
+
+    ``utf8`` is valid UTF-8 already (plain ASCII, or text :func:`_decode` read and encoded
+    again), so pyarrow need not check it once more; and it is cut in blocks of 4 MiB rather than
+    pyarrow's 1 MiB, still several per core, so every later pass over a column has a quarter of
+    the chunks to go through."""
+    pa = importlib.import_module("pyarrow")
+    csv_arrow = importlib.import_module("pyarrow.csv")
+    text = pa.large_string()
+    table = csv_arrow.read_csv(
+        pa.py_buffer(utf8),
+        read_options=csv_arrow.ReadOptions(autogenerate_column_names=True, block_size=1 << 22),
+        parse_options=csv_arrow.ParseOptions(delimiter=delimiter),
+        convert_options=csv_arrow.ConvertOptions(
+            column_types={f"f{i}": text for i in range(MAX_COLUMNS)},
+            null_values=[],
+            strings_can_be_null=False,
+            check_utf8=False,
+        ),
+    )
+    columns = {i: pd.array(table.column(i), dtype="str") for i in range(table.num_columns)}
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+
+
+def _c_csv(utf8: bytes, delimiter: str) -> pd.DataFrame:
+    """The same read by pandas' C parser, for when pyarrow is not installed."""
+    options: dict[str, Any] = {
+        "sep": delimiter,
+        "header": None,
+        "dtype": str,
+        "keep_default_na": False,
+        "na_values": [],
+        "skip_blank_lines": False,
+    }
     read: Any = pd.read_csv  # options are built at run time; pandas checks them
-    frame: pd.DataFrame = read(buffer, engine=engine, **options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame: pd.DataFrame = read(io.BytesIO(utf8), engine="c", **options)
     return frame
 
 
@@ -1047,6 +1091,12 @@ def _finish(
 
 def is_blank(values: pd.Series) -> np.ndarray:
     """Which cells hold nothing: missing, or text of only spaces."""
+    array = arrow_text(values)
+    if array is not None:
+        # one pass each, no stripped copy: empty, or only white space (as strip() removes it)
+        pc = importlib.import_module("pyarrow.compute")
+        blank = pc.or_(pc.equal(pc.binary_length(array), 0), pc.utf8_is_space(array))
+        return np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False), dtype=bool)
     missing = values.isna().to_numpy(dtype=bool)
     if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
         text = values.str.strip()
