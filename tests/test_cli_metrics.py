@@ -556,12 +556,16 @@ def test_docs_cli_md_s_german_export_gives_the_example_s_figures() -> None:
     assert "examples/s3-april-2026/metrics-de.csv: dates such as 03/04/2026 read day first" in (
         german.stderr
     )
-    # Without --decimal ',', "1.000" is one request: 900 failed of it is refused, never summed.
+    # Without --decimal ',', "1.000" could be one request or a thousand: refused, never read as
+    # one (which counted each clean GET interval as a single request).
     argv.remove("--decimal")
     argv.remove(",")
-    misread = slacalc_run(*argv[2:], cwd=ROOT)
-    assert misread.returncode == 2
-    assert "row 4, column 'failed_requests': more failed requests than requests" in misread.stderr
+    unread = slacalc_run(*argv[2:], cwd=ROOT)
+    assert unread.returncode == 2
+    assert (
+        "row 2, column 'total_requests': '1.000' is ambiguous: 1000 with '.' for thousands, or a "
+        "fraction? Write 1000, or pass --thousands . or --decimal , (value '1.000')"
+    ) in unread.stderr
 
 
 def test_one_customer_s_billing_day(tmp_path: Path) -> None:

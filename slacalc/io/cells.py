@@ -324,19 +324,26 @@ def _exclusion_verdict(lower: str) -> str:
     return "reason" if REASON_WORDS.intersection(words) or REASON_WORDS & pairs else "unknown"
 
 
-def check_whole(values: pd.Series, what: str, found: Distinct | None = None) -> Checked:
-    """Whole numbers of zero or more (``120``, ``120.0``); float64 values, NaN where not given."""
-    return each_distinct(lambda cells: _whole(cells, what), values, found)
+def check_whole(
+    values: pd.Series, what: str, found: Distinct | None = None, *, formatted: bool = False
+) -> Checked:
+    """Whole numbers of zero or more (``120``, ``120.0``); float64 values, NaN where not given.
+
+    ``formatted``: the cells were translated from a number format given or detected
+    (:mod:`slacalc.io.numbers`), so a point in them is a decimal point. Otherwise ``1.000`` is
+    refused as ambiguous (1000 with a thousands point, or 1), as an amount is (docs/amounts.md).
+    """
+    return each_distinct(lambda cells: _whole(cells, what, formatted), values, found)
 
 
-def _whole(values: pd.Series, what: str) -> Checked:
+def _whole(values: pd.Series, what: str, formatted: bool) -> Checked:
     split = _split_numbers(values, _WHOLE_TEXT, _whole_floats)
     if split is None:
-        return _whole_cells(values, what)
-    return _merge(values, split, lambda cells: _whole_cells(cells, what))
+        return _whole_cells(values, what, formatted)
+    return _merge(values, split, lambda cells: _whole_cells(cells, what, formatted))
 
 
-def _whole_cells(values: pd.Series, what: str) -> Checked:
+def _whole_cells(values: pd.Series, what: str, formatted: bool) -> Checked:
     """:func:`check_whole` cell by cell from the text: the general path, and why a cell fails."""
     text = as_text(values)
     given = (text != "").to_numpy(dtype=bool)
@@ -369,7 +376,10 @@ def _whole_cells(values: pd.Series, what: str) -> Checked:
     with np.errstate(invalid="ignore"):  # NaN and inf are already "bad" and not looked at
         fractional = ok & ~negative & (np.mod(numbers, 1) != 0)
     problem[fractional] = f"not a whole number of {what}"
-    for i in np.flatnonzero(fractional):
+    pointed = fractional
+    if not formatted:  # 1.000 is as ambiguous as 1.200, though it reads as a whole 1
+        pointed = ok & ~negative & text.str.contains(".", regex=False).to_numpy(dtype=bool)
+    for i in np.flatnonzero(pointed):
         problem[i] = _grouped_whole(str(text.iloc[i])) or problem[i]
     huge = ok & (numbers > MAX_WHOLE)
     problem[huge] = f"too many {what} to count exactly"

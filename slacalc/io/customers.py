@@ -307,7 +307,7 @@ def read_customers(
         problem[i] = _unknown_contract(str(contracts.values.iloc[i]), allowed)
     reject("contract", header("contract"), column("contract"), problem)
 
-    users = number("users", lambda v: check_whole(v, "users"))
+    users = number("users", lambda v: check_whole(v, "users", formatted=fmt is not None))
     problem = users.problem.copy()
     problem[(problem == "") & ~users.given] = "no licensed users"
     problem[(problem == "") & (users.values.to_numpy() == 0)] = "zero licensed users"
@@ -337,7 +337,7 @@ def read_customers(
 
     # The day of the month the customer's billing cycles start (AWS-style claim clocks count
     # billing cycles); 1 to 28 so every month has it; empty means calendar months.
-    billing = number("billing_day", lambda v: check_whole(v, "days"))
+    billing = number("billing_day", lambda v: check_whole(v, "days", formatted=fmt is not None))
     problem = billing.problem.copy()
     day = billing.values.to_numpy(dtype=np.float64)
     outside = (problem == "") & billing.given & ((day < 1) | (day > 28))
@@ -357,7 +357,9 @@ def read_customers(
             )
         seen_names[name.casefold()] = table.headers[pos]
         raw = table.cells[pos].reset_index(drop=True)
-        size = number(f"cohort:{name}", lambda v: check_whole(v, "users"))
+        size = number(
+            f"cohort:{name}", lambda v: check_whole(v, "users", formatted=fmt is not None)
+        )
         problem = size.problem.copy()
         counts = size.values.to_numpy(dtype=np.float64)
         above = (problem == "") & size.given & ~np.isnan(fewest) & (counts > fewest)

@@ -214,7 +214,7 @@ def read_metrics(
     counts = {}
     for name, raw in raw_counts.items():
         plain, marks = in_format(raw, fmt)
-        checked = check_whole(plain, "requests")
+        checked = check_whole(plain, "requests", formatted=fmt is not None)
         problem = np.where(marks != "", marks, checked.problem)
         problem[(problem == "") & ~checked.given] = "no count of requests"
         reject(name, problem)

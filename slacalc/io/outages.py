@@ -783,7 +783,12 @@ class _Check:
                 self.plain[name] = pd.Series(text.to_numpy()[found.codes])
                 self.distincts[name] = Distinct(text, found.codes)
                 marks[name] = mark[found.codes]
-        users = check_whole(self.raw("affected_users"), "users", self.distinct("affected_users"))
+        users = check_whole(
+            self.raw("affected_users"),
+            "users",
+            self.distinct("affected_users"),
+            formatted=fmt is not None,
+        )
         percent = check_percent(self.raw("affected_percent"), self.distinct("affected_percent"))
         failed: dict[str, np.ndarray] = {}
         for name, checked in (("affected_users", users), ("affected_percent", percent)):
