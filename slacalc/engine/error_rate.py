@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pendulum
 
@@ -43,7 +44,7 @@ from slacalc.io.tables import TableSource
 from slacalc.io.wording import option
 from slacalc.model.contract import Contract, load_contract
 from slacalc.model.money import parse_amount
-from slacalc.model.periods import Period, parse_period, period_containing
+from slacalc.model.periods import Period, parse_period, period_containing, periods_between
 
 #: The columns of :attr:`ErrorRateResults.table`, one row per tenant, request type and period.
 ERROR_RATE_COLUMNS = (
@@ -155,17 +156,15 @@ def calculate_error_rate(
         wanted = [parse_period(label, kind, tz) for label in periods]
     except ValueError as exc:
         raise InputError(f"periods: {exc} (contract {terms.id})") from None
-    if billing_day == 1:
-        labels = [period_containing(kind, tz, int(s)) for s in frame["second"].tolist()]
-    else:
+    if billing_day != 1:
         cycle = _billing_cycles(terms, billing_day)
         wanted = [cycle(w.start.date()) for w in wanted]  # the cycle that starts in the month
-        labels = [
-            cycle(billing_cycle_start(pendulum.from_timestamp(int(s), tz=tz).date(), billing_day))
-            for s in frame["second"].tolist()
-        ]
-    by_label = {p.label: p for p in [*labels, *wanted]}
-    frame = frame.assign(period=[p.label for p in labels])
+    second = frame["second"].to_numpy(dtype=np.int64)
+    covering = _covering(terms, billing_day, second)
+    edges = np.array([int(p.start.timestamp()) for p in covering], dtype=np.int64)
+    names = np.array([p.label for p in covering], dtype=object)
+    by_label = {p.label: p for p in [*covering, *wanted]}
+    frame = frame.assign(period=names[np.searchsorted(edges, second, side="right") - 1])
     groups = {(t, r) for t, r in zip(frame["tenant"], frame["request_type"], strict=True)}
     keys = sorted(
         {
@@ -181,6 +180,26 @@ def calculate_error_rate(
         rejected=tuple(sorted(rejected, key=lambda p: p.row)),
         metrics=table,
     )
+
+
+def _covering(contract: Contract, billing_day: int, seconds: npt.NDArray[np.int64]) -> list[Period]:
+    """The consecutive periods (calendar, or billing cycles from ``billing_day``) from the one
+    holding the earliest of ``seconds`` to the one holding the latest: each row's period is then
+    found by its start among theirs, not by a calendar computed per row."""
+    if not len(seconds):
+        return []
+    kind, tz = contract.period, contract.timezone
+    first, last = int(seconds.min()), int(seconds.max())
+    if billing_day == 1:
+        return periods_between(
+            kind, tz, period_containing(kind, tz, first), period_containing(kind, tz, last)
+        )
+    cycle = _billing_cycles(contract, billing_day)
+    day = pendulum.from_timestamp(first, tz=tz).date()
+    out = [cycle(billing_cycle_start(day, billing_day))]
+    while out[-1].end.timestamp() <= last:
+        out.append(cycle(out[-1].end.date()))
+    return out
 
 
 def measured_period(contract: Contract, label: str) -> Period:
