@@ -1040,74 +1040,49 @@ def _date(day: pendulum.Date | None) -> dt.date | None:
 
 @dataclass(frozen=True)
 class _Ids:
-    """Incident ids factorised once: a code per outage row, the id of each code (an Arrow string
-    array) and each id's first eight UTF-8 bytes as an integer (:func:`_prefixes`); codes are
-    numbered in prefix order."""
+    """Incident ids hashed once: a code per outage row (−1: missing), in the order the ids first
+    come, and the id of each code as Arrow's string layout (``offsets`` into UTF-8 ``data``), which
+    the compiled lists (:mod:`slacalc.engine.id_lists`) read to put each list in text order."""
 
     codes: I64
     names: pa.StringArray
-    prefix: npt.NDArray[np.uint64]
+    offsets: I64
+    data: npt.NDArray[np.uint8]
     blank: int  # the code of the empty id, −1 if none
 
     @classmethod
     def of(cls, column: pd.Series) -> _Ids:
-        # Hashing is cheap, sorting a million distinct ids as text is not: the codes are numbered
-        # in the order of the ids' integer prefixes, which is text order but for ties.
-        codes, uniques = pd.factorize(column)
-        names = pa.array(uniques, type=pa.string())
-        if isinstance(names, pa.ChunkedArray):  # what an empty Arrow column gives back
-            names = names.combine_chunks()
-        prefix = _prefixes(names)
-        order = np.argsort(prefix, kind="stable")
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order), dtype=np.int64)
-        codes = np.asarray(codes, dtype=np.int64)
-        names = names.take(pa.array(order))
+        # Hashed in Arrow, outside the GIL; not sorted: only each list's few ids are.
+        values = pa.array(column, type=pa.string())
+        if isinstance(values, pa.ChunkedArray):  # what a column of several chunks gives back
+            values = values.combine_chunks()
+        encoded = pc.dictionary_encode(values)
+        codes = pc.fill_null(encoded.indices, -1).to_numpy()
+        names = encoded.dictionary
+        _, offset_buffer, data_buffer = names.buffers()
+        n, at = len(names), names.offset
+        offsets = np.frombuffer(offset_buffer, dtype=np.int32)[at : at + n + 1].astype(np.int64)
+        data = np.frombuffer(data_buffer if data_buffer else b"\0", dtype=np.uint8)
         blank = pc.index(names, "").as_py()
-        return cls(np.where(codes >= 0, rank[codes], -1), names, prefix[order], blank)
+        return cls(np.asarray(codes, dtype=np.int64), names, offsets, data, blank)
 
     def by_group(self, group: I64, rows: I64, wanted: I64) -> pa.ListArray:
         """For each of the sorted ``wanted`` groups, the distinct non-empty ids of its ``rows`` in
         text order; ``group`` and ``rows`` are pairs, grouped by row (as the sweep emits them)."""
+        from slacalc.engine.id_lists import ordered_ids
+
         codes = self.codes[rows]
         keep = (codes != self.blank) & (codes >= 0)
         # Pairs come in runs of one row over consecutive segments: drop repeats without a sort.
         keep[1:] &= (group[1:] != group[:-1]) | (rows[1:] != rows[:-1])
-        width = np.int64(len(self.names))
-        keys = distinct(group[keep] * width + codes[keep])
-        groups, codes = keys // width, keys % width
+        groups, codes = group[keep], codes[keep]
         slot = np.minimum(np.searchsorted(wanted, groups), max(len(wanted) - 1, 0))
         mine = wanted[slot] == groups if len(wanted) else np.zeros(len(groups), dtype=bool)
-        groups, codes, slot = groups[mine], codes[mine], slot[mine]
-        # Codes are in prefix order, so each group's ids are in text order but where two share
-        # a prefix: those few groups are put in order as text.
-        prefix = self.prefix[codes]
-        tie = (groups[1:] == groups[:-1]) & (prefix[1:] == prefix[:-1])
-        for g in np.unique(groups[1:][tie]).tolist():
-            lo, hi = np.searchsorted(groups, [g, g + 1])
-            run = codes[lo:hi].tolist()
-            text = self.names.take(pa.array(run)).to_pylist()
-            codes[lo:hi] = [c for _, c in sorted(zip(text, run, strict=True))]
-        counts = np.bincount(slot, minlength=len(wanted))
+        counts, ordered = ordered_ids(
+            slot[mine].astype(np.int64), codes[mine], len(wanted), self.offsets, self.data
+        )
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-        return pa.ListArray.from_arrays(pa.array(offsets), self.names.take(pa.array(codes)))
-
-
-def _prefixes(names: pa.StringArray) -> npt.NDArray[np.uint64]:
-    """Each string's first eight UTF-8 bytes, big-endian and padded with zero bytes, as an
-    unsigned integer: a shorter prefix sorts first and byte order is code-point order, so
-    integer order is text order wherever two prefixes differ."""
-    n = len(names)
-    _, offset_buffer, data_buffer = names.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=np.int32)[names.offset : names.offset + n + 1]
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
-    padded = np.concatenate([data, np.zeros(8, dtype=np.uint8)])
-    start, length = offsets[:-1].astype(np.int64), np.diff(offsets)
-    prefix = np.zeros(n, dtype=np.uint64)
-    for k in range(8):
-        byte = np.where(length > k, padded[start + k], 0).astype(np.uint64)
-        prefix = (prefix << np.uint64(8)) | byte
-    return prefix
+        return pa.ListArray.from_arrays(pa.array(offsets), self.names.take(pa.array(ordered)))
 
 
 def _incident_ids(m: Measurement, window_idx: I64, ids: _Ids, n_periods: int) -> pa.ListArray:
