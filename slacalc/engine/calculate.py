@@ -594,17 +594,22 @@ def _weights(
         has_users, by_users, np.where(has_percent, by_percent, population * UNITS_PER_USER)
     )
 
-    rows = frame["row"].to_numpy(dtype=np.int64)[idx]
-    tenants = subs.tenant[sub]
-    cohort_of = np.asarray(names, dtype=object)[cohort_code]
+    rows = frame["row"].to_numpy(dtype=np.int64)
     problems: list[RowProblem] = []
     bad = np.zeros(len(idx), dtype=bool)
 
-    def reject(mask: np.ndarray, field: str, values: np.ndarray, why: Callable[[int], str]) -> None:
-        for i in np.flatnonzero(mask & ~bad):
-            where = f" (tenant {tenants[i]!r})" if tenants[i] else ""
+    def cohort_of(i: int) -> object:  # looked up only for the pairs a problem names
+        return names[cohort_code[i]]
+
+    def reject(
+        mask: np.ndarray, field: str, value: Callable[[int], object], why: Callable[[int], str]
+    ) -> None:
+        for i in np.flatnonzero(mask & ~bad).tolist():
+            tenant = subs.tenant[sub[i]]
+            where = f" (tenant {tenant!r})" if tenant else ""
             column = headers.get(field, field)
-            problems.append(RowProblem(int(rows[i]), column, _text(values[i]), why(int(i)) + where))
+            text = _text(value(i))
+            problems.append(RowProblem(int(rows[idx[i]]), column, text, why(i) + where))
         bad[mask] = True
 
     reject(
@@ -612,31 +617,33 @@ def _weights(
         "cohort",
         cohort_of,
         lambda i: (
-            f"the size of cohort {cohort_of[i]!r} is unknown: give it in the customers "
-            f"table (a 'cohort:<name>' column) or as {option('cohorts', f'{cohort_of[i]}=N')}, "
+            f"the size of cohort {cohort_of(i)!r} is unknown: give it in the customers "
+            f"table (a 'cohort:<name>' column) or as {option('cohorts', f'{cohort_of(i)}=N')}, "
             "or give affected users"
         ),
     )
     reject(
         has_users & (count > licensed),
         "affected_users",
-        users,
+        users.item,
         lambda i: f"more than the {licensed[i]} licensed users",
     )
     reject(
         has_users & (population >= 0) & (count > population),
         "affected_users",
-        users,
-        lambda i: f"more than the {population[i]} users of cohort {cohort_of[i]!r}",
+        users.item,
+        lambda i: f"more than the {population[i]} users of cohort {cohort_of(i)!r}",
     )
     # Users and percent agree when the users, as a percent of the population rounded half-up to
     # two decimals, are the percent as written (1 of 3 users is 33.33 %).
-    safe = np.maximum(population, 1)
-    as_hundredths = (2 * count * 10_000 + safe) // (2 * safe)
+    checked = has_users & has_percent & (population > 0)
+    both = np.flatnonzero(checked)
+    as_hundredths = np.zeros(len(idx), dtype=np.int64)
+    as_hundredths[both] = (2 * count[both] * 10_000 + population[both]) // (2 * population[both])
     reject(
-        has_users & has_percent & (population > 0) & (as_hundredths != hundredths),
+        checked & (as_hundredths != hundredths),
         "affected_percent",
-        percent,
+        percent.item,
         lambda i: (
             f"disagrees with affected_users: {count[i]} of {population[i]} users is "
             f"{as_hundredths[i] // 100}.{as_hundredths[i] % 100:02d} %"
@@ -1041,17 +1048,21 @@ def _date(day: pendulum.Date | None) -> dt.date | None:
 @dataclass(frozen=True)
 class _Ids:
     """Incident ids hashed once: a code per outage row (−1: missing), in the order the ids first
-    come, and the id of each code as Arrow's string layout (``offsets`` into UTF-8 ``data``), which
-    the compiled lists (:mod:`slacalc.engine.id_lists`) read to put each list in text order."""
+    come, and the id of each code as Arrow's string layout (``offsets`` into UTF-8 ``data``) with
+    its first eight bytes (``prefix``), which the compiled lists (:mod:`slacalc.engine.id_lists`)
+    read to put each list in text order."""
 
     codes: I64
     names: pa.StringArray
     offsets: I64
     data: npt.NDArray[np.uint8]
+    prefix: npt.NDArray[np.uint64]  # each id's first eight bytes (id_lists.prefixes)
     blank: int  # the code of the empty id, −1 if none
 
     @classmethod
     def of(cls, column: pd.Series) -> _Ids:
+        from slacalc.engine.id_lists import prefixes
+
         # Hashed in Arrow, outside the GIL; not sorted: only each list's few ids are.
         values = pa.array(column, type=pa.string())
         if isinstance(values, pa.ChunkedArray):  # what a column of several chunks gives back
@@ -1064,7 +1075,8 @@ class _Ids:
         offsets = np.frombuffer(offset_buffer, dtype=np.int32)[at : at + n + 1].astype(np.int64)
         data = np.frombuffer(data_buffer if data_buffer else b"\0", dtype=np.uint8)
         blank = pc.index(names, "").as_py()
-        return cls(np.asarray(codes, dtype=np.int64), names, offsets, data, blank)
+        codes = np.asarray(codes, dtype=np.int64)
+        return cls(codes, names, offsets, data, prefixes(offsets, data), blank)
 
     def by_group(self, group: I64, rows: I64, wanted: I64) -> pa.ListArray:
         """For each of the sorted ``wanted`` groups, the distinct non-empty ids of its ``rows`` in
@@ -1079,7 +1091,12 @@ class _Ids:
         slot = np.minimum(np.searchsorted(wanted, groups), max(len(wanted) - 1, 0))
         mine = wanted[slot] == groups if len(wanted) else np.zeros(len(groups), dtype=bool)
         counts, ordered = ordered_ids(
-            slot[mine].astype(np.int64), codes[mine], len(wanted), self.offsets, self.data
+            slot[mine].astype(np.int64),
+            codes[mine],
+            len(wanted),
+            self.prefix,
+            self.offsets,
+            self.data,
         )
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
         return pa.ListArray.from_arrays(pa.array(offsets), self.names.take(pa.array(ordered)))

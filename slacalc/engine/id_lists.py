@@ -4,8 +4,10 @@ Ids are hashed once per calculation, in the order they first come, not sorted: s
 distinct id of a portfolio (a million of them) as text costs more than the lists need. Here the
 (group, id) pairs are put in group order by counting, and only each group's few ids are sorted,
 by their UTF-8 bytes (byte order is code-point order: Python's ``sorted`` on the same strings),
-with repeats dropped. Compiled like the sweep (:func:`slacalc.engine.timeline.compiled`: cached
-on disk, the GIL released), and imported, as the sweep is, on the first calculation.
+with repeats dropped. Each id's first eight bytes as an integer (:func:`prefixes`) decide most
+comparisons without reading the strings. Compiled like the sweep
+(:func:`slacalc.engine.timeline.compiled`: cached on disk, the GIL released), and imported, as the
+sweep is, on the first calculation.
 """
 
 from __future__ import annotations
@@ -16,14 +18,33 @@ import numpy.typing as npt
 from slacalc.engine.timeline import I64, Int, compiled
 
 U8 = npt.NDArray[np.uint8]
+U64 = npt.NDArray[np.uint64]
 _RUN = 16  # groups up to this size are sorted by insertion, larger ones merged from such runs
 
 
 @compiled
-def _before(offsets: I64, data: U8, a: Int, b: Int) -> bool:
-    """Whether id ``a``'s bytes come before id ``b``'s (a prefix before what it begins)."""
-    i, j = offsets[a], offsets[b]
-    end_i, end_j = offsets[a + 1], offsets[b + 1]
+def prefixes(offsets: I64, data: U8) -> U64:
+    """Each string's first eight UTF-8 bytes, big-endian and padded with zero bytes, as an
+    unsigned integer: where two differ, integer order is the strings' byte order."""
+    n = len(offsets) - 1
+    out = np.zeros(n, dtype=np.uint64)
+    for i in range(n):
+        key = np.uint64(0)
+        for k in range(8):
+            byte = data[offsets[i] + k] if offsets[i] + k < offsets[i + 1] else 0
+            key = (key << np.uint64(8)) | np.uint64(byte)
+        out[i] = key
+    return out
+
+
+@compiled
+def _before(key: U64, code: I64, offsets: I64, data: U8, x: Int, y: Int) -> bool:
+    """Whether the id at position ``x`` comes before the one at ``y``: by their prefixes, and
+    where those are equal by their bytes (a string before the longer ones it begins)."""
+    if key[x] != key[y]:
+        return bool(key[x] < key[y])
+    i, j = offsets[code[x]], offsets[code[y]]
+    end_i, end_j = offsets[code[x] + 1], offsets[code[y] + 1]
     while i < end_i and j < end_j:
         if data[i] != data[j]:
             return bool(data[i] < data[j])
@@ -33,48 +54,51 @@ def _before(offsets: I64, data: U8, a: Int, b: Int) -> bool:
 
 
 @compiled
-def _sort_texts(codes: I64, lo: Int, hi: Int, offsets: I64, data: U8, scratch: I64) -> None:
-    """Sort ``codes[lo:hi]`` by their ids' text, stably: insertion into runs of ``_RUN``, then
-    the runs merged (through ``scratch``), so a group of any size costs O(k log k) comparisons."""
+def _move(key: U64, code: I64, to: Int, other_key: U64, other_code: I64, at: Int) -> None:
+    key[to], code[to] = other_key[at], other_code[at]
+
+
+@compiled
+def _sort_texts(
+    key: U64, code: I64, lo: Int, hi: Int, offsets: I64, data: U8, spare: tuple[U64, I64]
+) -> None:
+    """Sort positions ``lo … hi−1`` of ``key`` and ``code`` by text, stably: insertion into runs
+    of ``_RUN``, then the runs merged through ``spare``, so a group of any size costs
+    O(k log k) comparisons."""
+    spare_key, spare_code = spare
     for s in range(lo, hi, _RUN):
         e = min(s + _RUN, hi)
         for i in range(s + 1, e):
-            c = codes[i]
-            j = i - 1
-            while j >= s and _before(offsets, data, c, codes[j]):
-                codes[j + 1] = codes[j]
+            j = i
+            while j > s and _before(key, code, offsets, data, j, j - 1):
+                key[j], key[j - 1] = key[j - 1], key[j]
+                code[j], code[j - 1] = code[j - 1], code[j]
                 j -= 1
-            codes[j + 1] = c
     width = _RUN
     while width < hi - lo:
         for s in range(lo, hi, 2 * width):
             m, e = min(s + width, hi), min(s + 2 * width, hi)
             left, right, k = s, m, s
-            while left < m and right < e:
-                if _before(offsets, data, codes[right], codes[left]):
-                    scratch[k] = codes[right]
+            while left < m or right < e:
+                if left == m or (right < e and _before(key, code, offsets, data, right, left)):
+                    _move(spare_key, spare_code, k, key, code, right)
                     right += 1
                 else:
-                    scratch[k] = codes[left]
+                    _move(spare_key, spare_code, k, key, code, left)
                     left += 1
                 k += 1
-            while left < m:
-                scratch[k] = codes[left]
-                left += 1
-                k += 1
-            while right < e:
-                scratch[k] = codes[right]
-                right += 1
-                k += 1
-        codes[lo:hi] = scratch[lo:hi]
+        key[lo:hi], code[lo:hi] = spare_key[lo:hi], spare_code[lo:hi]
         width *= 2
 
 
 @compiled
-def ordered_ids(slot: I64, code: I64, n_groups: Int, offsets: I64, data: U8) -> tuple[I64, I64]:
+def ordered_ids(
+    slot: I64, code: I64, n_groups: Int, prefix: U64, offsets: I64, data: U8
+) -> tuple[I64, I64]:
     """For pairs (``slot``: a group in ``0 … n_groups−1``, ``code``: an id), how many distinct
     ids each group holds and the ids, group after group, each group's in text order.
-    ``offsets``/``data`` are the ids' UTF-8 bytes (Arrow's string layout, offsets as int64)."""
+    ``offsets``/``data`` are the ids' UTF-8 bytes (Arrow's string layout, offsets as int64),
+    ``prefix`` their :func:`prefixes`."""
     counts = np.zeros(n_groups, dtype=np.int64)
     for g in slot:
         counts[g] += 1
@@ -83,16 +107,18 @@ def ordered_ids(slot: I64, code: I64, n_groups: Int, offsets: I64, data: U8) -> 
         begin[g + 1] = begin[g] + counts[g]
     at = begin[:-1].copy()
     ordered = np.empty(len(code), dtype=np.int64)
+    key = np.empty(len(code), dtype=np.uint64)
     for i in range(len(code)):
         ordered[at[slot[i]]] = code[i]
+        key[at[slot[i]]] = prefix[code[i]]
         at[slot[i]] += 1
-    scratch = np.empty(len(code), dtype=np.int64)
+    spare = (np.empty(len(code), dtype=np.uint64), np.empty(len(code), dtype=np.int64))
     out = np.empty(len(code), dtype=np.int64)
     kept = 0
     for g in range(n_groups):
         lo, hi = begin[g], begin[g + 1]
         if hi - lo > 1:
-            _sort_texts(ordered, lo, hi, offsets, data, scratch)
+            _sort_texts(key, ordered, lo, hi, offsets, data, spare)
         counts[g] = 0
         for i in range(lo, hi):  # equal ids are now side by side: keep the first of each
             if i == lo or ordered[i] != ordered[i - 1]:
