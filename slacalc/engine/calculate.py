@@ -706,12 +706,14 @@ def _one_contract(
 ) -> _Part:
     """Everything for a group of subscriptions under one contract (one zone, one period kind)."""
     sub_ids = np.flatnonzero(in_contract).astype(np.int64)
-    mine = in_contract[weighted.sub]
+    mine = np.flatnonzero(in_contract[weighted.sub])
     idx, sub = weighted.idx[mine], weighted.sub[mine]
     starts = _epoch_seconds(frame["start"])[idx]
     ends = _epoch_seconds(frame["end"])[idx]
     is_excluded = (frame["excluded"] != "").to_numpy(dtype=bool)[idx]
     counts = ~is_excluded
+    # The windows that count, gathered once: (subscription, start, end).
+    counting = (sub[counts], starts[counts], ends[counts])
 
     kind, tz = contract.period, contract.timezone
     try:
@@ -732,7 +734,7 @@ def _one_contract(
     )
 
     # Active (sub, period) pairs: periods an outage touches, and every requested period.
-    _, w_sub, _, _, w_period = split_at_edges(sub[counts], starts[counts], ends[counts], edges)
+    _, w_sub, _, _, w_period = split_at_edges(*counting, edges)
     req_idx = [next(i for i, p in enumerate(plist) if p.label == w.label) for w in wanted]
     act_sub = np.concatenate([w_sub, np.repeat(sub_ids, len(req_idx))])
     act_period = np.concatenate(
@@ -749,7 +751,7 @@ def _one_contract(
     _, shared_start, shared_end = union_intervals(zero, m_start, m_end)
     shared = (shared_start, shared_end)
     own = (sub[is_excluded], starts[is_excluded], ends[is_excluded])
-    met = shared_overlaps(sub[counts], starts[counts], ends[counts], shared)
+    met = shared_overlaps(*counting, shared)
     exclusions = (
         np.concatenate([own[0], met[0]]),
         np.concatenate([own[1], met[1]]),
@@ -758,7 +760,7 @@ def _one_contract(
 
     counted_cohorts = contract.counted_cohorts
     names = weighted.cohort_names
-    cohort = weighted.cohort[mine][counts]
+    cohort = weighted.cohort[mine[counts]]
     if counted_cohorts is None:
         counted = np.ones(len(cohort), dtype=bool)
     else:
@@ -766,10 +768,10 @@ def _one_contract(
         ok = np.array([n.casefold() in allowed for n in names], dtype=bool)
         counted = np.where(cohort >= 0, ok[np.maximum(cohort, 0)] if len(ok) else False, True)
     windows = Windows(
-        sub=sub[counts],
-        start=starts[counts],
-        end=ends[counts],
-        weight=weighted.weight[mine][counts],
+        sub=counting[0],
+        start=counting[1],
+        end=counting[2],
+        weight=weighted.weight[mine[counts]],
         cohort=cohort,
         counted=counted,
     )
@@ -913,8 +915,11 @@ def _table(
     edge_index = (
         pd.to_datetime(edge_seconds, unit="s", utc=True).tz_convert(contract.timezone).as_unit("us")
     )
-    incident_ids = _incident_ids(m, window_idx, ids, len(plist))
-    users_assumed = _users_assumed(m, window_idx, assumed, len(plist))
+    # Ids of the windows that were SLA downtime, and those that assumed their whole population.
+    span_row = _span_rows(m, len(plist))
+    span_window = window_idx[m.window_spans[0]]
+    incident_ids = ids.by_group(span_row, span_window, n)
+    users_assumed = _users_assumed(span_row, assumed[span_window], n)
     return pd.DataFrame(
         {
             "tenant": _tenants(subs.tenant, sub),
@@ -953,12 +958,21 @@ def _table(
                 pa.array(deadline, mask=~has_deadline, type=pa.int32()).view(DATE)
             ),
             "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
-            "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
+            "minutes_to_next_tier": _minutes_or_none(margin),
             "next_tier": _texts(words, next_word),
             "incident_ids": pd.arrays.ArrowExtensionArray(incident_ids),
             "users_assumed": users_assumed,
         }
     )
+
+
+def _minutes_or_none(seconds: I64) -> npt.NDArray[np.float64] | list[None]:
+    """Seconds as minutes, missing where negative: floats with NaN where some are given, as
+    pandas makes a list of floats and ``None``; all ``None`` (an object column) where none is.
+    A float division of whole seconds below 2**53 is Python's ``x / 60`` exactly."""
+    if not (seconds >= 0).any():
+        return [None] * len(seconds)
+    return np.where(seconds < 0, np.nan, seconds / 60)
 
 
 def _any_incident_clock(contract: Contract) -> bool:
@@ -1078,35 +1092,29 @@ class _Ids:
         codes = np.asarray(codes, dtype=np.int64)
         return cls(codes, names, offsets, data, prefixes(offsets, data), blank)
 
-    def by_group(self, group: I64, rows: I64, wanted: I64) -> pa.ListArray:
-        """For each of the sorted ``wanted`` groups, the distinct non-empty ids of its ``rows`` in
-        text order; ``group`` and ``rows`` are pairs, grouped by row (as the sweep emits them)."""
+    def by_group(self, group: I64, rows: I64, n_groups: int) -> pa.ListArray:
+        """For each group ``0 … n_groups−1``, the distinct non-empty ids of its ``rows`` in text
+        order; ``group`` (−1: none) and ``rows`` are pairs, grouped by row (as the sweep emits
+        them)."""
         from slacalc.engine.id_lists import ordered_ids
 
         codes = self.codes[rows]
-        keep = (codes != self.blank) & (codes >= 0)
+        keep = (codes != self.blank) & (codes >= 0) & (group >= 0)
         # Pairs come in runs of one row over consecutive segments: drop repeats without a sort.
         keep[1:] &= (group[1:] != group[:-1]) | (rows[1:] != rows[:-1])
-        groups, codes = group[keep], codes[keep]
-        slot = np.minimum(np.searchsorted(wanted, groups), max(len(wanted) - 1, 0))
-        mine = wanted[slot] == groups if len(wanted) else np.zeros(len(groups), dtype=bool)
         counts, ordered = ordered_ids(
-            slot[mine].astype(np.int64),
-            codes[mine],
-            len(wanted),
-            self.prefix,
-            self.offsets,
-            self.data,
+            group[keep], codes[keep], n_groups, self.prefix, self.offsets, self.data
         )
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
         return pa.ListArray.from_arrays(pa.array(offsets), self.names.take(pa.array(ordered)))
 
 
-def _incident_ids(m: Measurement, window_idx: I64, ids: _Ids, n_periods: int) -> pa.ListArray:
-    """Ids of the windows that were SLA downtime, per result row (subscription, period)."""
-    owner, first, _ = m.window_spans
-    group = m.segments.sub[first] * n_periods + m.segments.period[first]
-    return ids.by_group(group, window_idx[owner], m.sub * n_periods + m.period)
+def _span_rows(m: Measurement, n_periods: int) -> I64:
+    """The result row (index into ``m.sub``/``m.period``) of each window span, −1 where its
+    (subscription, period) is not reported."""
+    _, first, _ = m.window_spans
+    row, hit = slots((m.sub, m.period), n_periods, m.segments.sub[first], m.segments.period[first])
+    return np.where(hit, row, -1)
 
 
 def _down_runs(seg: Segments) -> tuple[I64, I64, npt.NDArray[np.bool_]]:
@@ -1135,15 +1143,12 @@ def _whole_minutes(m: Measurement, n_periods: int) -> I64:
     return out
 
 
-def _users_assumed(m: Measurement, window_idx: I64, assumed: np.ndarray, n_periods: int) -> I64:
+def _users_assumed(span_row: I64, assumed_span: np.ndarray, n_rows: int) -> I64:
     """Per result row, how many of its downtime windows gave no affected-user count and so count
-    their whole population (``users_source`` "assumed all")."""
-    owner, first, _ = m.window_spans
-    mine = assumed[window_idx[owner]]
-    slot, hit = slots(
-        (m.sub, m.period), n_periods, m.segments.sub[first[mine]], m.segments.period[first[mine]]
-    )
-    return np.bincount(slot[hit], minlength=len(m.sub)).astype(np.int64)
+    their whole population (``users_source`` "assumed all"): ``assumed_span`` marks those of the
+    window spans, ``span_row`` (:func:`_span_rows`) is each span's row."""
+    row = span_row[assumed_span & (span_row >= 0)]
+    return np.bincount(row, minlength=n_rows).astype(np.int64)
 
 
 def _evidence(
@@ -1182,8 +1187,8 @@ def _evidence(
     first_run = run[np.searchsorted(down, first)]
     last_run = run[np.searchsorted(down, last) - 1]
     span, runs = explode(first_run, last_run - first_run + 1)
-    ids_by_run = ids.by_group(runs, window_idx[owner[span]], np.arange(n, dtype=np.int64))
-    sources = sources_of.by_group(runs, window_idx[owner[span]], np.arange(n, dtype=np.int64))
+    ids_by_run = ids.by_group(runs, window_idx[owner[span]], n)
+    sources = sources_of.by_group(runs, window_idx[owner[span]], n)
     return pd.DataFrame(
         {
             "tenant": _tenants(subs.tenant, s[new]),
