@@ -170,11 +170,11 @@ class _Prepared:
 def _prepare(
     table: Outages, custs: Customers, contracts: Mapping[str, Contract], *, single: bool
 ) -> _Prepared:
-    subs = _subscriptions(custs, contracts)
     headers = {field: header for header, field in table.mapping.items()}
     with ThreadPoolExecutor(max_workers=_THREADS) as pool:
         # Hashing the incident ids runs in Arrow outside the GIL, beside the matching.
         pending_ids = pool.submit(_Ids.of, table.frame["id"])
+        subs = _subscriptions(custs, contracts)
         pairs, problems = _match(table.frame, subs, headers, single=single)
         weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
         ids = pending_ids.result()
@@ -279,11 +279,12 @@ def _results(prepared: _Prepared, table: Outages, requested: tuple[str, ...]) ->
         for cid in sorted(contracts_by_id)
         for group in _groups(subs.contract == cid, weights, len(table.frame))
     ]
+    rows = _Rows.of(table.frame)
     with ThreadPoolExecutor(max_workers=_THREADS) as pool:
         parts = list(
             pool.map(
                 lambda job: _one_contract(
-                    job[0], subs, job[1], weights, table.frame, ids, requested
+                    job[0], subs, job[1], weights, table.frame, rows, ids, requested
                 ),
                 groups,
             )
@@ -678,6 +679,26 @@ def _epoch_seconds(column: pd.Series) -> I64:
     return np.asarray(pd.DatetimeIndex(column).as_unit("s").asi8, dtype=np.int64)
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """What every group of subscriptions reads of each outage row, taken from the table once per
+    calculation rather than once per group."""
+
+    start: I64  # epoch seconds
+    end: I64
+    excluded: npt.NDArray[np.bool_]
+    assumed: npt.NDArray[np.bool_]  # gave no affected-user count (``users_source``)
+
+    @staticmethod
+    def of(frame: pd.DataFrame) -> _Rows:
+        return _Rows(
+            _epoch_seconds(frame["start"]),
+            _epoch_seconds(frame["end"]),
+            (frame["excluded"] != "").to_numpy(dtype=bool),
+            (frame["users_source"] == ASSUMED_ALL).to_numpy(dtype=bool),
+        )
+
+
 _THREADS = 2
 _SPLIT_AT = 200_000  # windows; below this, one thread per contract is as fast
 
@@ -701,6 +722,7 @@ def _one_contract(
     in_contract: np.ndarray,
     weighted: _Weighted,
     frame: pd.DataFrame,
+    rows: _Rows,
     ids: _Ids,
     requested: tuple[str, ...],
 ) -> _Part:
@@ -708,9 +730,7 @@ def _one_contract(
     sub_ids = np.flatnonzero(in_contract).astype(np.int64)
     mine = np.flatnonzero(in_contract[weighted.sub])
     idx, sub = weighted.idx[mine], weighted.sub[mine]
-    starts = _epoch_seconds(frame["start"])[idx]
-    ends = _epoch_seconds(frame["end"])[idx]
-    is_excluded = (frame["excluded"] != "").to_numpy(dtype=bool)[idx]
+    starts, ends, is_excluded = rows.start[idx], rows.end[idx], rows.excluded[idx]
     counts = ~is_excluded
     # The windows that count, gathered once: (subscription, start, end).
     counting = (sub[counts], starts[counts], ends[counts])
@@ -785,8 +805,7 @@ def _one_contract(
     m = measure(windows, exclusions, licensed_units, edges, active, rules)
     excl = excluded_seconds(own, shared, edges, active)
     counted_idx = idx[counts]
-    assumed = (frame["users_source"] == ASSUMED_ALL).to_numpy(dtype=bool)
-    table = _table(contract, subs, plist, m, excl, counted_idx, ids, assumed)
+    table = _table(contract, subs, plist, m, excl, counted_idx, ids, rows.assumed)
 
     def evidence() -> pd.DataFrame:
         return _evidence(contract, subs, plist, m, counted_idx, ids, _Ids.of(frame["users_source"]))
