@@ -650,13 +650,12 @@ def _weights(
             f"{as_hundredths[i] // 100}.{as_hundredths[i] % 100:02d} %"
         ),
     )
-    keep = ~bad
     # Cohort codes for the sweep: −1 for the whole population, else the name's code.
     sweep_code = np.where(whole, -1, cohort_code).astype(np.int64)
-    return (
-        _Weighted(idx[keep], sub[keep], weight[keep], sweep_code[keep], tuple(names.tolist())),
-        problems,
-    )
+    if bad.any():  # the usual case has no rejected pair: nothing to take
+        keep = ~bad
+        idx, sub, weight, sweep_code = idx[keep], sub[keep], weight[keep], sweep_code[keep]
+    return _Weighted(idx, sub, weight, sweep_code, tuple(names.tolist())), problems
 
 
 def _text(value: object) -> str:
