@@ -432,13 +432,14 @@ def test_a_long_list_of_incident_ids_is_in_text_order_once_each() -> None:
 def test_the_compiled_lists_group_sort_and_drop_repeated_ids() -> None:
     from slacalc.engine.id_lists import ordered_ids, prefixes
 
-    # Ids 0 "b", 1 "a", 2 "ab", 3 "" as Arrow lays strings out: offsets into the bytes "baab".
-    offsets = np.array([0, 1, 2, 4, 4], dtype=np.int64)
-    data = np.frombuffer(b"baab", dtype=np.uint8)
-    slot = np.array([2, 0, 2, 2, 0, 2], dtype=np.int64)
-    code = np.array([0, 2, 1, 0, 3, 2], dtype=np.int64)
-    counts, ordered = ordered_ids(slot, code, 3, prefixes(offsets, data), offsets, data)
-    # Group 0: "ab", "" → "", "ab"; group 1: nothing; group 2: "b", "a", "b", "ab" → a, ab, b.
+    # Rows 0 "b", 1 "a", 2 "ab", 3 "", 4 "a" as Arrow lays strings out: offsets into "baaba".
+    offsets = np.array([0, 1, 2, 4, 4, 5], dtype=np.int64)
+    data = np.frombuffer(b"baaba", dtype=np.uint8)
+    slot = np.array([2, 0, 2, 2, 0, 2, 2], dtype=np.int64)
+    row = np.array([0, 2, 1, 0, 3, 2, 4], dtype=np.int64)
+    counts, ordered = ordered_ids(slot, row, 3, prefixes(offsets, data), offsets, data)
+    # Group 0: "ab", "" → "", "ab"; group 1: nothing; group 2: rows 0, 1, 0, 2, 4 are "b", "a",
+    # "b", "ab", "a" → "a" (row 1; row 4 repeats it), "ab" (row 2), "b" (row 0).
     assert counts.tolist() == [2, 0, 3]
     assert ordered.tolist() == [3, 2, 1, 2, 0]
 

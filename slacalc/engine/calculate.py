@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -156,7 +157,8 @@ def calculate_moved(
 class _Prepared:
     """What a calculation derives from its inputs before it looks at any window's times: the
     subscriptions, the outage rows matched to them with their affected units, and the incident
-    ids factorised. A what-if that only moves windows reuses it (:func:`calculate_moved`)."""
+    ids laid out for the lists (and hashed, once a what-if asks). A what-if that only moves
+    windows reuses it (:func:`calculate_moved`)."""
 
     customers: Customers
     contracts: Mapping[str, Contract]
@@ -171,13 +173,10 @@ def _prepare(
     table: Outages, custs: Customers, contracts: Mapping[str, Contract], *, single: bool
 ) -> _Prepared:
     headers = {field: header for header, field in table.mapping.items()}
-    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
-        # Hashing the incident ids runs in Arrow outside the GIL, beside the matching.
-        pending_ids = pool.submit(_Ids.of, table.frame["id"])
-        subs = _subscriptions(custs, contracts)
-        pairs, problems = _match(table.frame, subs, headers, single=single)
-        weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
-        ids = pending_ids.result()
+    subs = _subscriptions(custs, contracts)
+    pairs, problems = _match(table.frame, subs, headers, single=single)
+    weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
+    ids = _Ids.of(table.frame["id"])
     problems += more
     return _Prepared(custs, contracts, subs, weights, tuple(problems), ids, pairs.tenant_of_row)
 
@@ -254,14 +253,13 @@ def _kept(table: Outages, custs: Customers, contracts: Mapping[str, Contract]) -
 
 def incident_keys(outages: Outages) -> tuple[I64, I64] | None:
     """Per row of ``outages``, a code for its tenant and one for its incident id (−1: no id),
-    when the last portfolio calculation was on this very table: its hashing is reused. Else
+    when the last portfolio calculation was on this very table: hashed once and kept with it. Else
     ``None``."""
     with _KEPT_LOCK:
         last = _KEPT[0] if _KEPT else None
     if last is None or not last.is_of(outages):
         return None
-    ids = last.prepared.ids
-    return last.prepared.tenant_of_row, np.where(ids.codes == ids.blank, -1, ids.codes)
+    return last.prepared.tenant_of_row, last.prepared.ids.codes
 
 
 def _forget() -> None:
@@ -1079,52 +1077,54 @@ def _date(day: pendulum.Date | None) -> dt.date | None:
 
 @dataclass(frozen=True)
 class _Ids:
-    """Incident ids hashed once: a code per outage row (−1: missing), in the order the ids first
-    come, and the id of each code as Arrow's string layout (``offsets`` into UTF-8 ``data``) with
-    its first eight bytes (``prefix``), which the compiled lists (:mod:`slacalc.engine.id_lists`)
-    read to put each list in text order."""
+    """Incident ids as Arrow lays out strings, one per outage row: ``offsets`` into UTF-8
+    ``data``, whether each row has an id (not missing, not empty), and each id's first eight
+    bytes (``prefix``). The compiled lists (:mod:`slacalc.engine.id_lists`) read them to put
+    each list in text order; nothing is hashed unless ``codes`` is asked for."""
 
-    codes: I64
-    names: pa.StringArray
+    column: pa.StringArray
     offsets: I64
     data: npt.NDArray[np.uint8]
     prefix: npt.NDArray[np.uint64]  # each id's first eight bytes (id_lists.prefixes)
-    blank: int  # the code of the empty id, −1 if none
+    present: npt.NDArray[np.bool_]
 
     @classmethod
     def of(cls, column: pd.Series) -> _Ids:
         from slacalc.engine.id_lists import prefixes
 
-        # Hashed in Arrow, outside the GIL; not sorted: only each list's few ids are.
         values = pa.array(column, type=pa.string())
         if isinstance(values, pa.ChunkedArray):  # what a column of several chunks gives back
             values = values.combine_chunks()
-        encoded = pc.dictionary_encode(values)
-        codes = pc.fill_null(encoded.indices, -1).to_numpy()
-        names = encoded.dictionary
-        _, offset_buffer, data_buffer = names.buffers()
-        n, at = len(names), names.offset
+        _, offset_buffer, data_buffer = values.buffers()
+        n, at = len(values), values.offset
         offsets = np.frombuffer(offset_buffer, dtype=np.int32)[at : at + n + 1].astype(np.int64)
         data = np.frombuffer(data_buffer if data_buffer else b"\0", dtype=np.uint8)
-        blank = pc.index(names, "").as_py()
-        codes = np.asarray(codes, dtype=np.int64)
-        return cls(codes, names, offsets, data, prefixes(offsets, data), blank)
+        present = np.diff(offsets) > 0
+        if values.null_count:
+            present &= values.is_valid().to_numpy(zero_copy_only=False)
+        return cls(values, offsets, data, prefixes(offsets, data), present)
+
+    @functools.cached_property
+    def codes(self) -> I64:
+        """A code per row, equal where the ids are (−1: no id): hashed in Arrow when first asked
+        for (a what-if groups windows by incident), then kept with these ids."""
+        encoded = pc.dictionary_encode(self.column)
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        return np.where(self.present, codes, -1).astype(np.int64)
 
     def by_group(self, group: I64, rows: I64, n_groups: int) -> pa.ListArray:
-        """For each group ``0 … n_groups−1``, the distinct non-empty ids of its ``rows`` in text
-        order; ``group`` (−1: none) and ``rows`` are pairs, grouped by row (as the sweep emits
-        them)."""
+        """For each group ``0 … n_groups−1``, the distinct ids of its ``rows`` in text order;
+        ``group`` (−1: none) and ``rows`` are pairs, grouped by row (as the sweep emits them)."""
         from slacalc.engine.id_lists import ordered_ids
 
-        codes = self.codes[rows]
-        keep = (codes != self.blank) & (codes >= 0) & (group >= 0)
+        keep = self.present[rows] & (group >= 0)
         # Pairs come in runs of one row over consecutive segments: drop repeats without a sort.
         keep[1:] &= (group[1:] != group[:-1]) | (rows[1:] != rows[:-1])
         counts, ordered = ordered_ids(
-            group[keep], codes[keep], n_groups, self.prefix, self.offsets, self.data
+            group[keep], rows[keep], n_groups, self.prefix, self.offsets, self.data
         )
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-        return pa.ListArray.from_arrays(pa.array(offsets), self.names.take(pa.array(ordered)))
+        return pa.ListArray.from_arrays(pa.array(offsets), self.column.take(pa.array(ordered)))
 
 
 def _span_rows(m: Measurement, n_periods: int) -> I64:

@@ -1,10 +1,10 @@
 """The incident ids of each result row (or evidence window) in text order, in compiled code.
 
-Ids are hashed once per calculation, in the order they first come, not sorted: sorting every
-distinct id of a portfolio (a million of them) as text costs more than the lists need. Here the
-(group, id) pairs are put in group order by counting, and only each group's few ids are sorted,
-by their UTF-8 bytes (byte order is code-point order: Python's ``sorted`` on the same strings),
-with repeats dropped. Each id's first eight bytes as an integer (:func:`prefixes`) decide most
+Ids are neither hashed nor sorted as a whole: numbering or sorting every distinct id of a
+portfolio (a million of them) costs more than the lists need. The (group, row) pairs are put in
+group order by counting, and only each group's few ids are sorted, by their UTF-8 bytes (byte
+order is code-point order: Python's ``sorted`` on the same strings), the same id given by several
+rows kept once. Each id's first eight bytes as an integer (:func:`prefixes`) decide most
 comparisons without reading the strings. Compiled like the sweep
 (:func:`slacalc.engine.timeline.compiled`: cached on disk, the GIL released), and imported, as the
 sweep is, on the first calculation.
@@ -39,8 +39,9 @@ def prefixes(offsets: I64, data: U8) -> U64:
 
 @compiled
 def _before(key: U64, code: I64, offsets: I64, data: U8, x: Int, y: Int) -> bool:
-    """Whether the id at position ``x`` comes before the one at ``y``: by their prefixes, and
-    where those are equal by their bytes (a string before the longer ones it begins)."""
+    """Whether the id at position ``x`` comes before the one at ``y`` (``code``: their rows): by
+    their prefixes, and where those are equal by their bytes (a string before the longer ones it
+    begins)."""
     if key[x] != key[y]:
         return bool(key[x] < key[y])
     i, j = offsets[code[x]], offsets[code[y]]
@@ -95,10 +96,10 @@ def _sort_texts(
 def ordered_ids(
     slot: I64, code: I64, n_groups: Int, prefix: U64, offsets: I64, data: U8
 ) -> tuple[I64, I64]:
-    """For pairs (``slot``: a group in ``0 … n_groups−1``, ``code``: an id), how many distinct
-    ids each group holds and the ids, group after group, each group's in text order.
-    ``offsets``/``data`` are the ids' UTF-8 bytes (Arrow's string layout, offsets as int64),
-    ``prefix`` their :func:`prefixes`."""
+    """For pairs (``slot``: a group in ``0 … n_groups−1``, ``code``: the row of an id), how many
+    distinct ids each group holds and a row of each, group after group, each group's in text
+    order. ``offsets``/``data`` are the rows' UTF-8 bytes (Arrow's string layout, offsets as
+    int64), ``prefix`` their :func:`prefixes`."""
     counts = np.zeros(n_groups, dtype=np.int64)
     for g in slot:
         counts[g] += 1
@@ -121,7 +122,7 @@ def ordered_ids(
             _sort_texts(key, ordered, lo, hi, offsets, data, spare)
         counts[g] = 0
         for i in range(lo, hi):  # equal ids are now side by side: keep the first of each
-            if i == lo or ordered[i] != ordered[i - 1]:
+            if i == lo or _before(key, ordered, offsets, data, i - 1, i):
                 out[kept] = ordered[i]
                 kept += 1
                 counts[g] += 1
