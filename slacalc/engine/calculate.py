@@ -414,7 +414,7 @@ def _subscriptions(custs: Customers, contracts: Mapping[str, Contract]) -> _Subs
     return _Subs(
         tenant=frame["tenant"].to_numpy(dtype=object),
         contract=frame["contract"].to_numpy(dtype=object),
-        service=np.array([contracts[c].service for c in frame["contract"]], dtype=object),
+        service=_per_value(frame["contract"], lambda c: contracts[c].service),
         users=users,
         fee=fee,
         fee_units=fee_units,
@@ -468,7 +468,7 @@ def _match(
     n_codes = len(folded) + 1
     named = np.concatenate(
         [
-            [canonical.get(n.casefold(), -1) for n in names]
+            _per_value(names, lambda n: canonical.get(n.casefold(), -1))
             for names in (subs.service, subs.contract)
         ]
     ).astype(np.int64)
@@ -530,6 +530,13 @@ def _join(mask: npt.NDArray[np.bool_], row_key: I64, sub: I64, sub_key: I64) -> 
     ends = np.cumsum(count)
     at = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(lo - ends + count, count)
     return np.repeat(rows, count).astype(np.int64), sub[order[at]]
+
+
+def _per_value(values: np.ndarray | pd.Series, of: Callable[[str], object]) -> np.ndarray:
+    """``of`` each of ``values`` (a column of the customers table: a few distinct values over
+    thousands of rows), called once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.array([of(str(value)) for value in uniques], dtype=object)[codes]
 
 
 def _code_of(value: str, uniques: np.ndarray) -> int:
