@@ -10,6 +10,7 @@ import re
 import sys
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -399,9 +400,9 @@ def test_the_margin_to_the_next_tier_is_in_whole_seconds_of_full_outage() -> Non
 
 
 def test_incident_ids_are_listed_in_text_order_even_when_they_share_a_long_prefix() -> None:
-    # The engine orders ids by their first eight UTF-8 bytes and settles ties as text: these
-    # share "INC-2026" (and "Zürich-1"), so only the text decides. Python's order of str is the
-    # order of code points: "INC-2026-10" < "INC-2026-9" < "Zürich-10" < "Zürich-9" < "Ärger".
+    # The engine compares ids byte by byte in UTF-8: these share "INC-2026-" (and "Zürich-"), so
+    # only the later bytes decide. Python's order of str is the order of code points:
+    # "INC-2026-10" < "INC-2026-9" < "Zürich-10" < "Zürich-9" < "Ärger" ("Z" is U+005A, "Ä" U+00C4).
     given = ["Zürich-9", "INC-2026-9", "Ärger", "INC-2026-10", "Zürich-10"]
     outage = windows(
         *((i, "2026-03-10T10:00Z", "2026-03-10T11:00Z") for i in given),
@@ -410,6 +411,37 @@ def test_incident_ids_are_listed_in_text_order_even_when_they_share_a_long_prefi
     r = slacalc.calculate(outage, EX, users=10)
     assert one(r)["incident_ids"] == ["INC-2026-10", "INC-2026-9", "Zürich-10", "Zürich-9", "Ärger"]
     assert r.evidence["incident_ids"].tolist() == [sorted(given)]
+
+
+def test_a_long_list_of_incident_ids_is_in_text_order_once_each() -> None:
+    # 40 windows, ids given backwards, each twice, a prefix of another ("X1" before "X10") and
+    # some without an id: more ids than one run of the compiled sort (16), so runs are merged.
+    # The list is the 20 ids once each, as Python sorts them: X1, X10 … X19, X2, X20, X3 … X9.
+    given = [f"X{k}" for k in range(20, 0, -1)] * 2 + ["", ""]
+    outage = windows(
+        *((i, f"2026-03-10T10:{m:02d}Z", f"2026-03-10T11:{m:02d}Z") for m, i in enumerate(given)),
+        columns=("id", "start", "end"),
+    )
+    r = slacalc.calculate(outage, EX, users=10)
+    tens, ones = [f"X{k}" for k in range(10, 20)], [f"X{k}" for k in range(3, 10)]
+    expected = ["X1", *tens, "X2", "X20", *ones]
+    assert one(r)["incident_ids"] == expected
+    assert r.evidence["incident_ids"].tolist() == [expected]
+
+
+def test_the_compiled_lists_group_sort_and_drop_repeated_ids() -> None:
+    from slacalc.engine.id_lists import ordered_ids, prefixes
+
+    # Rows 0 "b", 1 "a", 2 "ab", 3 "", 4 "a" as Arrow lays strings out: offsets into "baaba".
+    offsets = np.array([0, 1, 2, 4, 4, 5], dtype=np.int64)
+    data = np.frombuffer(b"baaba", dtype=np.uint8)
+    slot = np.array([2, 0, 2, 2, 0, 2, 2], dtype=np.int64)
+    row = np.array([0, 2, 1, 0, 3, 2, 4], dtype=np.int64)
+    counts, ordered = ordered_ids(slot, row, 3, prefixes(offsets, data), offsets, data)
+    # Group 0: "ab", "" → "", "ab"; group 1: nothing; group 2: rows 0, 1, 0, 2, 4 are "b", "a",
+    # "b", "ab", "a" → "a" (row 1; row 4 repeats it), "ab" (row 2), "b" (row 0).
+    assert counts.tolist() == [2, 0, 3]
+    assert ordered.tolist() == [3, 2, 1, 2, 0]
 
 
 def test_at_the_last_tier_there_is_no_margin() -> None:

@@ -82,6 +82,6 @@ def test_without_a_folder_for_the_cache_the_sweep_compiles_uncached(
     def twice(x: int) -> int:
         return 2 * x
 
-    compiled = timeline._compiled(twice)
+    compiled = timeline.compiled(twice)
     assert compiled(21) == 42
     assert compiled.signatures  # compiled by numba, not run as plain Python

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -156,7 +157,8 @@ def calculate_moved(
 class _Prepared:
     """What a calculation derives from its inputs before it looks at any window's times: the
     subscriptions, the outage rows matched to them with their affected units, and the incident
-    ids factorised. A what-if that only moves windows reuses it (:func:`calculate_moved`)."""
+    ids laid out for the lists (and hashed, once a what-if asks). A what-if that only moves
+    windows reuses it (:func:`calculate_moved`)."""
 
     customers: Customers
     contracts: Mapping[str, Contract]
@@ -170,14 +172,11 @@ class _Prepared:
 def _prepare(
     table: Outages, custs: Customers, contracts: Mapping[str, Contract], *, single: bool
 ) -> _Prepared:
-    subs = _subscriptions(custs, contracts)
     headers = {field: header for header, field in table.mapping.items()}
-    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
-        # Hashing the incident ids runs in Arrow outside the GIL, beside the matching.
-        pending_ids = pool.submit(_Ids.of, table.frame["id"])
-        pairs, problems = _match(table.frame, subs, headers, single=single)
-        weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
-        ids = pending_ids.result()
+    subs = _subscriptions(custs, contracts)
+    pairs, problems = _match(table.frame, subs, headers, single=single)
+    weights, more = _weights(table.frame, pairs, subs, custs.cohorts, headers)
+    ids = _Ids.of(table.frame["id"])
     problems += more
     return _Prepared(custs, contracts, subs, weights, tuple(problems), ids, pairs.tenant_of_row)
 
@@ -254,14 +253,13 @@ def _kept(table: Outages, custs: Customers, contracts: Mapping[str, Contract]) -
 
 def incident_keys(outages: Outages) -> tuple[I64, I64] | None:
     """Per row of ``outages``, a code for its tenant and one for its incident id (−1: no id),
-    when the last portfolio calculation was on this very table: its hashing is reused. Else
+    when the last portfolio calculation was on this very table: hashed once and kept with it. Else
     ``None``."""
     with _KEPT_LOCK:
         last = _KEPT[0] if _KEPT else None
     if last is None or not last.is_of(outages):
         return None
-    ids = last.prepared.ids
-    return last.prepared.tenant_of_row, np.where(ids.codes == ids.blank, -1, ids.codes)
+    return last.prepared.tenant_of_row, last.prepared.ids.codes
 
 
 def _forget() -> None:
@@ -279,11 +277,12 @@ def _results(prepared: _Prepared, table: Outages, requested: tuple[str, ...]) ->
         for cid in sorted(contracts_by_id)
         for group in _groups(subs.contract == cid, weights, len(table.frame))
     ]
+    rows = _Rows.of(table.frame)
     with ThreadPoolExecutor(max_workers=_THREADS) as pool:
         parts = list(
             pool.map(
                 lambda job: _one_contract(
-                    job[0], subs, job[1], weights, table.frame, ids, requested
+                    job[0], subs, job[1], weights, table.frame, rows, ids, requested
                 ),
                 groups,
             )
@@ -415,7 +414,7 @@ def _subscriptions(custs: Customers, contracts: Mapping[str, Contract]) -> _Subs
     return _Subs(
         tenant=frame["tenant"].to_numpy(dtype=object),
         contract=frame["contract"].to_numpy(dtype=object),
-        service=np.array([contracts[c].service for c in frame["contract"]], dtype=object),
+        service=_per_value(frame["contract"], lambda c: contracts[c].service),
         users=users,
         fee=fee,
         fee_units=fee_units,
@@ -469,7 +468,7 @@ def _match(
     n_codes = len(folded) + 1
     named = np.concatenate(
         [
-            [canonical.get(n.casefold(), -1) for n in names]
+            _per_value(names, lambda n: canonical.get(n.casefold(), -1))
             for names in (subs.service, subs.contract)
         ]
     ).astype(np.int64)
@@ -533,6 +532,13 @@ def _join(mask: npt.NDArray[np.bool_], row_key: I64, sub: I64, sub_key: I64) -> 
     return np.repeat(rows, count).astype(np.int64), sub[order[at]]
 
 
+def _per_value(values: np.ndarray | pd.Series, of: Callable[[str], object]) -> np.ndarray:
+    """``of`` each of ``values`` (a column of the customers table: a few distinct values over
+    thousands of rows), called once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.array([of(str(value)) for value in uniques], dtype=object)[codes]
+
+
 def _code_of(value: str, uniques: np.ndarray) -> int:
     hit = np.flatnonzero(uniques == value)
     return int(hit[0]) if len(hit) else -1
@@ -594,17 +600,22 @@ def _weights(
         has_users, by_users, np.where(has_percent, by_percent, population * UNITS_PER_USER)
     )
 
-    rows = frame["row"].to_numpy(dtype=np.int64)[idx]
-    tenants = subs.tenant[sub]
-    cohort_of = np.asarray(names, dtype=object)[cohort_code]
+    rows = frame["row"].to_numpy(dtype=np.int64)
     problems: list[RowProblem] = []
     bad = np.zeros(len(idx), dtype=bool)
 
-    def reject(mask: np.ndarray, field: str, values: np.ndarray, why: Callable[[int], str]) -> None:
-        for i in np.flatnonzero(mask & ~bad):
-            where = f" (tenant {tenants[i]!r})" if tenants[i] else ""
+    def cohort_of(i: int) -> object:  # looked up only for the pairs a problem names
+        return names[cohort_code[i]]
+
+    def reject(
+        mask: np.ndarray, field: str, value: Callable[[int], object], why: Callable[[int], str]
+    ) -> None:
+        for i in np.flatnonzero(mask & ~bad).tolist():
+            tenant = subs.tenant[sub[i]]
+            where = f" (tenant {tenant!r})" if tenant else ""
             column = headers.get(field, field)
-            problems.append(RowProblem(int(rows[i]), column, _text(values[i]), why(int(i)) + where))
+            text = _text(value(i))
+            problems.append(RowProblem(int(rows[idx[i]]), column, text, why(i) + where))
         bad[mask] = True
 
     reject(
@@ -612,43 +623,44 @@ def _weights(
         "cohort",
         cohort_of,
         lambda i: (
-            f"the size of cohort {cohort_of[i]!r} is unknown: give it in the customers "
-            f"table (a 'cohort:<name>' column) or as {option('cohorts', f'{cohort_of[i]}=N')}, "
+            f"the size of cohort {cohort_of(i)!r} is unknown: give it in the customers "
+            f"table (a 'cohort:<name>' column) or as {option('cohorts', f'{cohort_of(i)}=N')}, "
             "or give affected users"
         ),
     )
     reject(
         has_users & (count > licensed),
         "affected_users",
-        users,
+        users.item,
         lambda i: f"more than the {licensed[i]} licensed users",
     )
     reject(
         has_users & (population >= 0) & (count > population),
         "affected_users",
-        users,
-        lambda i: f"more than the {population[i]} users of cohort {cohort_of[i]!r}",
+        users.item,
+        lambda i: f"more than the {population[i]} users of cohort {cohort_of(i)!r}",
     )
     # Users and percent agree when the users, as a percent of the population rounded half-up to
     # two decimals, are the percent as written (1 of 3 users is 33.33 %).
-    safe = np.maximum(population, 1)
-    as_hundredths = (2 * count * 10_000 + safe) // (2 * safe)
+    checked = has_users & has_percent & (population > 0)
+    both = np.flatnonzero(checked)
+    as_hundredths = np.zeros(len(idx), dtype=np.int64)
+    as_hundredths[both] = (2 * count[both] * 10_000 + population[both]) // (2 * population[both])
     reject(
-        has_users & has_percent & (population > 0) & (as_hundredths != hundredths),
+        checked & (as_hundredths != hundredths),
         "affected_percent",
-        percent,
+        percent.item,
         lambda i: (
             f"disagrees with affected_users: {count[i]} of {population[i]} users is "
             f"{as_hundredths[i] // 100}.{as_hundredths[i] % 100:02d} %"
         ),
     )
-    keep = ~bad
     # Cohort codes for the sweep: −1 for the whole population, else the name's code.
     sweep_code = np.where(whole, -1, cohort_code).astype(np.int64)
-    return (
-        _Weighted(idx[keep], sub[keep], weight[keep], sweep_code[keep], tuple(names.tolist())),
-        problems,
-    )
+    if bad.any():  # the usual case has no rejected pair: nothing to take
+        keep = ~bad
+        idx, sub, weight, sweep_code = idx[keep], sub[keep], weight[keep], sweep_code[keep]
+    return _Weighted(idx, sub, weight, sweep_code, tuple(names.tolist())), problems
 
 
 def _text(value: object) -> str:
@@ -669,6 +681,26 @@ class _Part:
 def _epoch_seconds(column: pd.Series) -> I64:
     """A UTC datetime column as whole epoch seconds (durations are kept to the second)."""
     return np.asarray(pd.DatetimeIndex(column).as_unit("s").asi8, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """What every group of subscriptions reads of each outage row, taken from the table once per
+    calculation rather than once per group."""
+
+    start: I64  # epoch seconds
+    end: I64
+    excluded: npt.NDArray[np.bool_]
+    assumed: npt.NDArray[np.bool_]  # gave no affected-user count (``users_source``)
+
+    @staticmethod
+    def of(frame: pd.DataFrame) -> _Rows:
+        return _Rows(
+            _epoch_seconds(frame["start"]),
+            _epoch_seconds(frame["end"]),
+            (frame["excluded"] != "").to_numpy(dtype=bool),
+            (frame["users_source"] == ASSUMED_ALL).to_numpy(dtype=bool),
+        )
 
 
 _THREADS = 2
@@ -694,17 +726,18 @@ def _one_contract(
     in_contract: np.ndarray,
     weighted: _Weighted,
     frame: pd.DataFrame,
+    rows: _Rows,
     ids: _Ids,
     requested: tuple[str, ...],
 ) -> _Part:
     """Everything for a group of subscriptions under one contract (one zone, one period kind)."""
     sub_ids = np.flatnonzero(in_contract).astype(np.int64)
-    mine = in_contract[weighted.sub]
+    mine = np.flatnonzero(in_contract[weighted.sub])
     idx, sub = weighted.idx[mine], weighted.sub[mine]
-    starts = _epoch_seconds(frame["start"])[idx]
-    ends = _epoch_seconds(frame["end"])[idx]
-    is_excluded = (frame["excluded"] != "").to_numpy(dtype=bool)[idx]
+    starts, ends, is_excluded = rows.start[idx], rows.end[idx], rows.excluded[idx]
     counts = ~is_excluded
+    # The windows that count, gathered once: (subscription, start, end).
+    counting = (sub[counts], starts[counts], ends[counts])
 
     kind, tz = contract.period, contract.timezone
     try:
@@ -725,7 +758,7 @@ def _one_contract(
     )
 
     # Active (sub, period) pairs: periods an outage touches, and every requested period.
-    _, w_sub, _, _, w_period = split_at_edges(sub[counts], starts[counts], ends[counts], edges)
+    _, w_sub, _, _, w_period = split_at_edges(*counting, edges)
     req_idx = [next(i for i, p in enumerate(plist) if p.label == w.label) for w in wanted]
     act_sub = np.concatenate([w_sub, np.repeat(sub_ids, len(req_idx))])
     act_period = np.concatenate(
@@ -742,7 +775,7 @@ def _one_contract(
     _, shared_start, shared_end = union_intervals(zero, m_start, m_end)
     shared = (shared_start, shared_end)
     own = (sub[is_excluded], starts[is_excluded], ends[is_excluded])
-    met = shared_overlaps(sub[counts], starts[counts], ends[counts], shared)
+    met = shared_overlaps(*counting, shared)
     exclusions = (
         np.concatenate([own[0], met[0]]),
         np.concatenate([own[1], met[1]]),
@@ -751,7 +784,7 @@ def _one_contract(
 
     counted_cohorts = contract.counted_cohorts
     names = weighted.cohort_names
-    cohort = weighted.cohort[mine][counts]
+    cohort = weighted.cohort[mine[counts]]
     if counted_cohorts is None:
         counted = np.ones(len(cohort), dtype=bool)
     else:
@@ -759,10 +792,10 @@ def _one_contract(
         ok = np.array([n.casefold() in allowed for n in names], dtype=bool)
         counted = np.where(cohort >= 0, ok[np.maximum(cohort, 0)] if len(ok) else False, True)
     windows = Windows(
-        sub=sub[counts],
-        start=starts[counts],
-        end=ends[counts],
-        weight=weighted.weight[mine][counts],
+        sub=counting[0],
+        start=counting[1],
+        end=counting[2],
+        weight=weighted.weight[mine[counts]],
         cohort=cohort,
         counted=counted,
     )
@@ -776,8 +809,7 @@ def _one_contract(
     m = measure(windows, exclusions, licensed_units, edges, active, rules)
     excl = excluded_seconds(own, shared, edges, active)
     counted_idx = idx[counts]
-    assumed = (frame["users_source"] == ASSUMED_ALL).to_numpy(dtype=bool)
-    table = _table(contract, subs, plist, m, excl, counted_idx, ids, assumed)
+    table = _table(contract, subs, plist, m, excl, counted_idx, ids, rows.assumed)
 
     def evidence() -> pd.DataFrame:
         return _evidence(contract, subs, plist, m, counted_idx, ids, _Ids.of(frame["users_source"]))
@@ -906,8 +938,11 @@ def _table(
     edge_index = (
         pd.to_datetime(edge_seconds, unit="s", utc=True).tz_convert(contract.timezone).as_unit("us")
     )
-    incident_ids = _incident_ids(m, window_idx, ids, len(plist))
-    users_assumed = _users_assumed(m, window_idx, assumed, len(plist))
+    # Ids of the windows that were SLA downtime, and those that assumed their whole population.
+    span_row = _span_rows(m, len(plist))
+    span_window = window_idx[m.window_spans[0]]
+    incident_ids = ids.by_group(span_row, span_window, n)
+    users_assumed = _users_assumed(span_row, assumed[span_window], n)
     return pd.DataFrame(
         {
             "tenant": _tenants(subs.tenant, sub),
@@ -946,12 +981,21 @@ def _table(
                 pa.array(deadline, mask=~has_deadline, type=pa.int32()).view(DATE)
             ),
             "seconds_to_next_tier": pd.Series(margin, dtype="Int64").mask(margin < 0).array,
-            "minutes_to_next_tier": [None if x < 0 else x / 60 for x in margin.tolist()],
+            "minutes_to_next_tier": _minutes_or_none(margin),
             "next_tier": _texts(words, next_word),
             "incident_ids": pd.arrays.ArrowExtensionArray(incident_ids),
             "users_assumed": users_assumed,
         }
     )
+
+
+def _minutes_or_none(seconds: I64) -> npt.NDArray[np.float64] | list[None]:
+    """Seconds as minutes, missing where negative: floats with NaN where some are given, as
+    pandas makes a list of floats and ``None``; all ``None`` (an object column) where none is.
+    A float division of whole seconds below 2**53 is Python's ``x / 60`` exactly."""
+    if not (seconds >= 0).any():
+        return [None] * len(seconds)
+    return np.where(seconds < 0, np.nan, seconds / 60)
 
 
 def _any_incident_clock(contract: Contract) -> bool:
@@ -1040,81 +1084,62 @@ def _date(day: pendulum.Date | None) -> dt.date | None:
 
 @dataclass(frozen=True)
 class _Ids:
-    """Incident ids factorised once: a code per outage row, the id of each code (an Arrow string
-    array) and each id's first eight UTF-8 bytes as an integer (:func:`_prefixes`); codes are
-    numbered in prefix order."""
+    """Incident ids as Arrow lays out strings, one per outage row: ``offsets`` into UTF-8
+    ``data``, whether each row has an id (not missing, not empty), and each id's first eight
+    bytes (``prefix``). The compiled lists (:mod:`slacalc.engine.id_lists`) read them to put
+    each list in text order; nothing is hashed unless ``codes`` is asked for."""
 
-    codes: I64
-    names: pa.StringArray
-    prefix: npt.NDArray[np.uint64]
-    blank: int  # the code of the empty id, −1 if none
+    column: pa.StringArray
+    offsets: I64
+    data: npt.NDArray[np.uint8]
+    prefix: npt.NDArray[np.uint64]  # each id's first eight bytes (id_lists.prefixes)
+    present: npt.NDArray[np.bool_]
 
     @classmethod
     def of(cls, column: pd.Series) -> _Ids:
-        # Hashing is cheap, sorting a million distinct ids as text is not: the codes are numbered
-        # in the order of the ids' integer prefixes, which is text order but for ties.
-        codes, uniques = pd.factorize(column)
-        names = pa.array(uniques, type=pa.string())
-        if isinstance(names, pa.ChunkedArray):  # what an empty Arrow column gives back
-            names = names.combine_chunks()
-        prefix = _prefixes(names)
-        order = np.argsort(prefix, kind="stable")
-        rank = np.empty(len(order), dtype=np.int64)
-        rank[order] = np.arange(len(order), dtype=np.int64)
-        codes = np.asarray(codes, dtype=np.int64)
-        names = names.take(pa.array(order))
-        blank = pc.index(names, "").as_py()
-        return cls(np.where(codes >= 0, rank[codes], -1), names, prefix[order], blank)
+        from slacalc.engine.id_lists import prefixes
 
-    def by_group(self, group: I64, rows: I64, wanted: I64) -> pa.ListArray:
-        """For each of the sorted ``wanted`` groups, the distinct non-empty ids of its ``rows`` in
-        text order; ``group`` and ``rows`` are pairs, grouped by row (as the sweep emits them)."""
-        codes = self.codes[rows]
-        keep = (codes != self.blank) & (codes >= 0)
+        values = pa.array(column, type=pa.string())
+        if isinstance(values, pa.ChunkedArray):  # what a column of several chunks gives back
+            values = values.combine_chunks()
+        _, offset_buffer, data_buffer = values.buffers()
+        n, at = len(values), values.offset
+        offsets = np.frombuffer(offset_buffer, dtype=np.int32)[at : at + n + 1].astype(np.int64)
+        data = np.frombuffer(data_buffer if data_buffer else b"\0", dtype=np.uint8)
+        present = np.diff(offsets) > 0
+        if values.null_count:
+            present &= values.is_valid().to_numpy(zero_copy_only=False)
+        return cls(values, offsets, data, prefixes(offsets, data), present)
+
+    @functools.cached_property
+    def codes(self) -> I64:
+        """A code per row, equal where the ids are (−1: no id): hashed in Arrow when first asked
+        for (a what-if groups windows by incident), then kept with these ids."""
+        encoded = pc.dictionary_encode(self.column)
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+        return np.where(self.present, codes, -1).astype(np.int64)
+
+    def by_group(self, group: I64, rows: I64, n_groups: int) -> pa.ListArray:
+        """For each group ``0 … n_groups−1``, the distinct ids of its ``rows`` in text order;
+        ``group`` (−1: none) and ``rows`` are pairs, grouped by row (as the sweep emits them)."""
+        from slacalc.engine.id_lists import ordered_ids
+
+        keep = self.present[rows] & (group >= 0)
         # Pairs come in runs of one row over consecutive segments: drop repeats without a sort.
         keep[1:] &= (group[1:] != group[:-1]) | (rows[1:] != rows[:-1])
-        width = np.int64(len(self.names))
-        keys = distinct(group[keep] * width + codes[keep])
-        groups, codes = keys // width, keys % width
-        slot = np.minimum(np.searchsorted(wanted, groups), max(len(wanted) - 1, 0))
-        mine = wanted[slot] == groups if len(wanted) else np.zeros(len(groups), dtype=bool)
-        groups, codes, slot = groups[mine], codes[mine], slot[mine]
-        # Codes are in prefix order, so each group's ids are in text order but where two share
-        # a prefix: those few groups are put in order as text.
-        prefix = self.prefix[codes]
-        tie = (groups[1:] == groups[:-1]) & (prefix[1:] == prefix[:-1])
-        for g in np.unique(groups[1:][tie]).tolist():
-            lo, hi = np.searchsorted(groups, [g, g + 1])
-            run = codes[lo:hi].tolist()
-            text = self.names.take(pa.array(run)).to_pylist()
-            codes[lo:hi] = [c for _, c in sorted(zip(text, run, strict=True))]
-        counts = np.bincount(slot, minlength=len(wanted))
+        counts, ordered = ordered_ids(
+            group[keep], rows[keep], n_groups, self.prefix, self.offsets, self.data
+        )
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-        return pa.ListArray.from_arrays(pa.array(offsets), self.names.take(pa.array(codes)))
+        return pa.ListArray.from_arrays(pa.array(offsets), self.column.take(pa.array(ordered)))
 
 
-def _prefixes(names: pa.StringArray) -> npt.NDArray[np.uint64]:
-    """Each string's first eight UTF-8 bytes, big-endian and padded with zero bytes, as an
-    unsigned integer: a shorter prefix sorts first and byte order is code-point order, so
-    integer order is text order wherever two prefixes differ."""
-    n = len(names)
-    _, offset_buffer, data_buffer = names.buffers()
-    offsets = np.frombuffer(offset_buffer, dtype=np.int32)[names.offset : names.offset + n + 1]
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
-    padded = np.concatenate([data, np.zeros(8, dtype=np.uint8)])
-    start, length = offsets[:-1].astype(np.int64), np.diff(offsets)
-    prefix = np.zeros(n, dtype=np.uint64)
-    for k in range(8):
-        byte = np.where(length > k, padded[start + k], 0).astype(np.uint64)
-        prefix = (prefix << np.uint64(8)) | byte
-    return prefix
-
-
-def _incident_ids(m: Measurement, window_idx: I64, ids: _Ids, n_periods: int) -> pa.ListArray:
-    """Ids of the windows that were SLA downtime, per result row (subscription, period)."""
-    owner, first, _ = m.window_spans
-    group = m.segments.sub[first] * n_periods + m.segments.period[first]
-    return ids.by_group(group, window_idx[owner], m.sub * n_periods + m.period)
+def _span_rows(m: Measurement, n_periods: int) -> I64:
+    """The result row (index into ``m.sub``/``m.period``) of each window span, −1 where its
+    (subscription, period) is not reported."""
+    _, first, _ = m.window_spans
+    row, hit = slots((m.sub, m.period), n_periods, m.segments.sub[first], m.segments.period[first])
+    return np.where(hit, row, -1)
 
 
 def _down_runs(seg: Segments) -> tuple[I64, I64, npt.NDArray[np.bool_]]:
@@ -1143,15 +1168,12 @@ def _whole_minutes(m: Measurement, n_periods: int) -> I64:
     return out
 
 
-def _users_assumed(m: Measurement, window_idx: I64, assumed: np.ndarray, n_periods: int) -> I64:
+def _users_assumed(span_row: I64, assumed_span: np.ndarray, n_rows: int) -> I64:
     """Per result row, how many of its downtime windows gave no affected-user count and so count
-    their whole population (``users_source`` "assumed all")."""
-    owner, first, _ = m.window_spans
-    mine = assumed[window_idx[owner]]
-    slot, hit = slots(
-        (m.sub, m.period), n_periods, m.segments.sub[first[mine]], m.segments.period[first[mine]]
-    )
-    return np.bincount(slot[hit], minlength=len(m.sub)).astype(np.int64)
+    their whole population (``users_source`` "assumed all"): ``assumed_span`` marks those of the
+    window spans, ``span_row`` (:func:`_span_rows`) is each span's row."""
+    row = span_row[assumed_span & (span_row >= 0)]
+    return np.bincount(row, minlength=n_rows).astype(np.int64)
 
 
 def _evidence(
@@ -1190,8 +1212,8 @@ def _evidence(
     first_run = run[np.searchsorted(down, first)]
     last_run = run[np.searchsorted(down, last) - 1]
     span, runs = explode(first_run, last_run - first_run + 1)
-    ids_by_run = ids.by_group(runs, window_idx[owner[span]], np.arange(n, dtype=np.int64))
-    sources = sources_of.by_group(runs, window_idx[owner[span]], np.arange(n, dtype=np.int64))
+    ids_by_run = ids.by_group(runs, window_idx[owner[span]], n)
+    sources = sources_of.by_group(runs, window_idx[owner[span]], n)
     return pd.DataFrame(
         {
             "tenant": _tenants(subs.tenant, s[new]),

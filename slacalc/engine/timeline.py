@@ -16,7 +16,7 @@ portfolio at once:
 
 The functions are compiled on first use and the machine code is cached on disk (numba's
 ``cache=True``: beside this module, or in the user's cache folder when that is not writable; where
-neither is, in no folder, see :func:`_compiled`), so a new process loads it instead of compiling
+neither is, in no folder, see :func:`compiled`), so a new process loads it instead of compiling
 again. They release the GIL, so the two halves of a
 portfolio that ``calculate`` sweeps in two threads run on two cores.
 """
@@ -41,7 +41,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 _FAR = 1 << 62  # beyond any epoch second and any subscription number
 
 
-def _compiled(function: _F) -> Dispatcher[_F]:
+def compiled(function: _F) -> Dispatcher[_F]:
     """Compile ``function`` with numba, its machine code cached on disk. Where no folder can hold
     the cache (a read-only install and no writable home, as in some containers, where numba
     refuses ``cache=True`` with a ``RuntimeError``), it is compiled in each process instead."""
@@ -52,7 +52,7 @@ def _compiled(function: _F) -> Dispatcher[_F]:
     return compiled
 
 
-@_compiled
+@compiled
 def _push(weight: I64, end: I64, base: Int, size: Int, w: Int, e: Int) -> Int:
     """Push (w, e) onto the max-heap (by weight) at ``base``; returns its new size."""
     i = size
@@ -68,7 +68,7 @@ def _push(weight: I64, end: I64, base: Int, size: Int, w: Int, e: Int) -> Int:
     return size + 1
 
 
-@_compiled
+@compiled
 def _pop(weight: I64, end: I64, base: Int, size: Int) -> Int:
     """Remove the top of the max-heap at ``base``; returns its new size."""
     size -= 1
@@ -91,7 +91,7 @@ def _pop(weight: I64, end: I64, base: Int, size: Int) -> Int:
     return size
 
 
-@_compiled
+@compiled
 def _bounds(
     starts: I64, ends: I64, by_end: I64, ex_start: I64, ex_end: I64, edges: I64, out: I64
 ) -> Int:
@@ -124,7 +124,7 @@ def _bounds(
     return n
 
 
-@_compiled
+@compiled
 def _drop_short_runs(down: Bool, start: I64, end: I64, lo: Int, hi: Int, minimum: Int) -> None:
     """Clear the down segments of ``lo … hi−1`` that belong to a run of consecutive downtime
     shorter than ``minimum`` seconds."""
@@ -142,7 +142,7 @@ def _drop_short_runs(down: Bool, start: I64, end: I64, lo: Int, hi: Int, minimum
         k = j
 
 
-@_compiled
+@compiled
 def _channels(
     windows: tuple[I64, ...], counted: Bool, lo: Int, hi: Int, same: bool, scratch: tuple[I64, ...]
 ) -> Int:
@@ -177,7 +177,7 @@ def _channels(
     return n_local
 
 
-@_compiled
+@compiled
 def _levels(
     windows: tuple[I64, ...],
     counted: Bool,
@@ -264,7 +264,7 @@ def _levels(
             local[cohort[i]] = -1
 
 
-@_compiled
+@compiled
 def _sums(
     lo: Int,
     hi: Int,
@@ -307,7 +307,7 @@ def _sums(
             impact_units[slot] += duration * impact_weight[g]
 
 
-@_compiled
+@compiled
 def _parts(
     windows: tuple[I64, ...],
     counted: Bool,
@@ -342,7 +342,7 @@ def _parts(
     return n_kept
 
 
-@_compiled
+@compiled
 def start_order(sub: I64, start: I64, n_subs: Int) -> I64:
     """The order of windows by (subscription, start), ties in input order (a stable sort): the
     subscriptions by counting, then each one's few windows by a merge sort."""
@@ -363,7 +363,7 @@ def start_order(sub: I64, start: I64, n_subs: Int) -> I64:
     return order
 
 
-@_compiled
+@compiled
 def sweep(
     windows: tuple[I64, I64, I64, I64, I64],
     counted: Bool,
