@@ -1106,6 +1106,7 @@ class _Ids:
         n, at = len(values), values.offset
         offsets = np.frombuffer(offset_buffer, dtype=np.int32)[at : at + n + 1].astype(np.int64)
         data = np.frombuffer(data_buffer if data_buffer else b"\0", dtype=np.uint8)
+        data.setflags(write=False)  # as b"\0" is: one compiled signature, lent buffer or not
         present = np.diff(offsets) > 0
         if values.null_count:
             present &= values.is_valid().to_numpy(zero_copy_only=False)
