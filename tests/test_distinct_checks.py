@@ -13,7 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from slacalc.io.cells import check_percent, check_text, check_whole, distinct, no_problems
+from slacalc.io.cells import (
+    check_percent,
+    check_text,
+    check_whole,
+    distinct,
+    no_problems,
+    text_cells,
+)
 from slacalc.io.outages import read_outages
 from slacalc.io.tables import is_blank
 from slacalc.io.times import parse_aware_column, parse_times
@@ -46,6 +53,26 @@ def test_every_cell_of_a_repeated_value_gets_the_answer_of_its_own_check() -> No
     assert fast.given.tolist() == [True, True, False, True, True, True] == alone.given.tolist()
     assert fast.problem.tolist() == ["", FORMULA, "", "", FORMULA, ""] == alone.problem.tolist()
     assert fast.codes is None  # stripping changed values: codes of the raw text would lie
+
+
+def test_formulas_in_an_arrow_column_are_found_by_their_first_byte_in_every_chunk() -> None:
+    """``text_cells`` of an Arrow column (the ids') reads each text's first byte off the buffers:
+    it must refuse exactly the cells the same check of an object column refuses, in a column of
+    several chunks, one a slice, with multi-byte characters and empty texts beside them."""
+    cells = ["", "=1+2", "+12", "-x", "@a", "#N/A", "é=", "a", " =x", "#", "+", "€-", "EX1"]
+    cells = cells * 3
+    column = _arrow(cells)
+    chunked = pd.Series(pd.array(pd.concat([column.iloc[:7], column.iloc[7:]]), dtype="str"))
+    sliced = column.iloc[5:].reset_index(drop=True)
+    for arrow, offset in ((column, 0), (chunked, 0), (sliced, 5)):
+        alone = text_cells(pd.Series(cells[offset:], dtype=object))  # by pandas, cell by cell
+        fast = text_cells(arrow)
+        assert fast.problem.tolist() == alone.problem.tolist()
+        assert fast.failed is not None
+        assert fast.failed.tolist() == (alone.problem != "").tolist()
+    # "=1+2", "-x", "@a", "#N/A" and " =x" (stripped) of each 13; "+12" is a number, "#" and
+    # "+" alone are no formula, "é=" and "€-" start with another character: 5 x 3
+    assert int((text_cells(column).problem != "").sum()) == 15
 
 
 def test_a_column_the_check_keeps_as_it_is_is_returned_with_its_codes() -> None:

@@ -79,6 +79,7 @@ from slacalc.io.cells import (
     fingerprints,
     first_rows,
     no_problems,
+    take,
     text_cells,
 )
 from slacalc.io.headers import (
@@ -821,8 +822,7 @@ class _Check:
 
     def _users_source(self, counted: np.ndarray) -> None:
         """Where each row's affected users came from: as stated, else given or assumed all."""
-        sources = pd.Series([ASSUMED_ALL, GIVEN], dtype="str")
-        derived = sources.take(counted.astype(np.intp)).reset_index(drop=True)
+        derived = take(pd.Series([ASSUMED_ALL, GIVEN], dtype="str"), counted.view(np.int8))
         if "users_source" not in self.map.fields:  # nothing stated: no cell to check
             self.values["users_source"] = derived
             return
