@@ -208,6 +208,24 @@ def test_empty_reasons_are_one_empty_string_per_cell() -> None:
     assert problem.tolist() == ["", "bad", ""]
 
 
+def test_a_check_that_finds_nothing_gives_read_only_empty_reasons() -> None:
+    """A million cells that are all fine need no million references to ``""``: the reasons of
+    such a check are one empty string seen per cell, read-only, so that a caller adding a
+    reason must copy them (and cannot change another check's reasons by mistake)."""
+    checked = check_text(_arrow(["t1", "t2", "t1"]))
+    assert checked.problem.tolist() == ["", "", ""]
+    assert not checked.problem.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        checked.problem[0] = "bad"
+    own = checked.problem.copy()
+    own[0] = "bad"
+    assert own.tolist() == ["bad", "", ""]
+    # a check that found something gives reasons of its own, written where the cells failed
+    found = check_text(_arrow(["t1", "=x", "t1"]))
+    assert found.problem.flags.writeable
+    assert found.problem.tolist() == ["", FORMULA, ""]
+
+
 def test_blank_arrow_cells_are_the_blank_cells_of_text() -> None:
     """A row of only blank cells is skipped: an Arrow column says which cells are blank in one
     pass over its buffers, and must agree with ``str.strip`` on every kind of white space."""

@@ -39,6 +39,8 @@ class Checked:
 
     values: pd.Series
     given: np.ndarray
+    #: A reason per cell, ``""`` where fine; read-only when no cell failed (:func:`found_none`):
+    #: copy it to add reasons.
     problem: np.ndarray
     #: For each cell, a number that equal values share and no other value has (None: not known).
     codes: np.ndarray | None = None
@@ -61,6 +63,13 @@ def no_problems(n: int) -> np.ndarray:
     problem = np.empty(n, dtype=object)
     problem[:] = ""
     return problem
+
+
+def found_none(n: int) -> np.ndarray:
+    """The reasons of ``n`` cells of which none failed, read-only and in no memory of their own
+    (one ``""`` seen ``n`` times): a check that found nothing in a million cells need not make
+    and free a million references. A caller that adds reasons copies it first."""
+    return np.broadcast_to(np.array("", dtype=object), (n,))
 
 
 def cell_text(value: object) -> str:
@@ -120,12 +129,13 @@ class Distinct:
         else:
             unchanged = False
         out = column.reset_index(drop=True) if unchanged else take(values, codes)
-        problem = no_problems(len(codes))
         wrong = checked.problem != ""
         if wrong.any():
+            problem = no_problems(len(codes))
             failed = wrong[codes]
             problem[failed] = checked.problem[codes[failed]]
         else:  # no value failed: no cell did (no pass over the codes to say so)
+            problem = found_none(len(codes))
             failed = np.zeros(len(codes), dtype=bool)
         return Checked(out, checked.given[codes], problem, codes if unchanged else None, failed)
 
@@ -244,8 +254,8 @@ def text_cells(values: pd.Series) -> Checked:
     """:func:`check_text` of every cell, without looking for the distinct values first (for a
     check that runs on distinct values already)."""
     text = as_text(values)
-    problem = no_problems(len(text))
     suspect = np.flatnonzero(_starts_with(text, (*_FORMULA_STARTS, "#")))
+    problem = no_problems(len(text)) if len(suspect) else found_none(len(text))
     failed = np.zeros(len(text), dtype=bool)
     for i in suspect:
         problem[i] = text_problem(str(text.iloc[i]))

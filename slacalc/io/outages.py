@@ -792,13 +792,17 @@ class _Check:
         )
         percent = check_percent(self.raw("affected_percent"), self.distinct("affected_percent"))
         failed: dict[str, np.ndarray] = {}
-        for name, checked in (("affected_users", users), ("affected_percent", percent)):
+        checks = {"affected_users": users, "affected_percent": percent}
+        for name, checked in list(checks.items()):
             failed[name] = checked.problem != "" if checked.failed is None else checked.failed
             if name in marks:
                 wrong = marks[name] != ""
-                checked.problem[wrong] = marks[name][wrong]
                 checked.values[wrong] = np.nan
+                # a new array of reasons: the check's own may be read-only (found_none)
+                problem = np.where(wrong, marks[name], checked.problem)
+                checks[name] = replace(checked, problem=problem)
                 failed[name] = failed[name] | wrong
+        users, percent = checks["affected_users"], checks["affected_percent"]
         problem = users.problem
         counts = users.values.to_numpy(dtype=np.float64)
         if licensed is not None:
