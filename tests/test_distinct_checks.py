@@ -19,6 +19,7 @@ from slacalc.io.cells import (
     check_whole,
     distinct,
     no_problems,
+    take,
     text_cells,
 )
 from slacalc.io.outages import read_outages
@@ -224,6 +225,25 @@ def test_a_check_that_finds_nothing_gives_read_only_empty_reasons() -> None:
     found = check_text(_arrow(["t1", "=x", "t1"]))
     assert found.problem.flags.writeable
     assert found.problem.tolist() == ["", FORMULA, ""]
+
+
+def test_a_take_of_a_column_of_several_chunks_is_pandas_take() -> None:
+    """``take`` reads positions in order chunk by chunk (Arrow would join the chunks first):
+    the cells must be those at the positions, in any order, across empty and partial chunks."""
+    cells = [f"v{i}" for i in range(20)]
+    arrow = _arrow(cells)
+    chunked = pd.Series(
+        pd.array(pd.concat([arrow.iloc[:7], arrow.iloc[7:7], arrow.iloc[7:15], arrow.iloc[15:]]))
+    )
+    sliced = arrow.iloc[2:].reset_index(drop=True)
+    for positions in ([0, 6, 7, 8, 14, 15, 17], [3], [], [17, 0, 5], [2, 2, 9, 9]):
+        at = np.array(positions, dtype=np.intp)
+        for column in (arrow, chunked, sliced):
+            taken = take(column, at)
+            assert taken.dtype == column.dtype
+            assert taken.tolist() == column.iloc[at].tolist()
+    with pytest.raises(IndexError):
+        take(chunked, np.array([0, 20]))
 
 
 def test_blank_arrow_cells_are_the_blank_cells_of_text() -> None:

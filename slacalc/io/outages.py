@@ -1042,7 +1042,7 @@ _PASSES = (
 
 def _at(values: pd.Series | np.ndarray, positions: np.ndarray) -> pd.Series | np.ndarray:
     if isinstance(values, pd.Series):
-        return values.iloc[positions].reset_index(drop=True)
+        return take(values, positions)
     return np.asarray(values[positions])
 
 
