@@ -460,7 +460,10 @@ def _normalised(columns: dict[str, Any], n: int, *, copy: bool) -> pd.DataFrame:
             out[name] = pd.DatetimeIndex(times.dt.tz_convert("UTC")).as_unit("ns")
         else:
             stamps = times.to_numpy() if isinstance(times, pd.Series) else np.asarray(times)
-            out[name] = pd.to_datetime(stamps, utc=True).as_unit("ns")
+            if stamps.dtype == np.dtype("M8[ns]"):  # UTC instants already: no parse
+                out[name] = pd.DatetimeIndex(stamps.view(np.int64), dtype="datetime64[ns, UTC]")
+            else:
+                out[name] = pd.to_datetime(stamps, utc=True).as_unit("ns")
     for name in ("affected_users", "affected_percent"):
         out[name] = pd.to_numeric(columns[name], errors="raise").astype(np.float64)
         if isinstance(out[name], pd.Series):
@@ -734,7 +737,7 @@ class _Check:
         problem[start.empty] = "no start time"
         self.reject("start", problem, start.failed | start.empty)
         begin = start.utc.to_numpy(dtype="M8[ns]")
-        finish = end.utc.to_numpy(dtype="M8[ns]").copy()
+        finish = end.utc.to_numpy(dtype="M8[ns]")
         # the end's reasons, and which cells have one (each reason set below is not empty)
         problem, failed = end.problem, end.failed
         still_open = end.empty & ~start.empty
@@ -746,6 +749,7 @@ class _Check:
             failed |= end.empty
         else:
             cut = self.as_of.tz_convert("UTC").tz_localize(None).as_unit("ns").to_datetime64()
+            finish = finish.copy()  # the open windows' ends are written in
             finish[still_open] = cut
             late = still_open & (begin >= cut)
             problem[late] = (
