@@ -13,7 +13,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from slacalc.io.cells import check_percent, check_text, check_whole, distinct, no_problems
+from slacalc.io.cells import (
+    check_percent,
+    check_text,
+    check_whole,
+    distinct,
+    no_problems,
+    take,
+    text_cells,
+)
 from slacalc.io.outages import read_outages
 from slacalc.io.tables import is_blank
 from slacalc.io.times import parse_aware_column, parse_times
@@ -46,6 +54,26 @@ def test_every_cell_of_a_repeated_value_gets_the_answer_of_its_own_check() -> No
     assert fast.given.tolist() == [True, True, False, True, True, True] == alone.given.tolist()
     assert fast.problem.tolist() == ["", FORMULA, "", "", FORMULA, ""] == alone.problem.tolist()
     assert fast.codes is None  # stripping changed values: codes of the raw text would lie
+
+
+def test_formulas_in_an_arrow_column_are_found_by_their_first_byte_in_every_chunk() -> None:
+    """``text_cells`` of an Arrow column (the ids') reads each text's first byte off the buffers:
+    it must refuse exactly the cells the same check of an object column refuses, in a column of
+    several chunks, one a slice, with multi-byte characters and empty texts beside them."""
+    cells = ["", "=1+2", "+12", "-x", "@a", "#N/A", "é=", "a", " =x", "#", "+", "€-", "EX1"]
+    cells = cells * 3
+    column = _arrow(cells)
+    chunked = pd.Series(pd.array(pd.concat([column.iloc[:7], column.iloc[7:]]), dtype="str"))
+    sliced = column.iloc[5:].reset_index(drop=True)
+    for arrow, offset in ((column, 0), (chunked, 0), (sliced, 5)):
+        alone = text_cells(pd.Series(cells[offset:], dtype=object))  # by pandas, cell by cell
+        fast = text_cells(arrow)
+        assert fast.problem.tolist() == alone.problem.tolist()
+        assert fast.failed is not None
+        assert fast.failed.tolist() == (alone.problem != "").tolist()
+    # "=1+2", "-x", "@a", "#N/A" and " =x" (stripped) of each 13; "+12" is a number, "#" and
+    # "+" alone are no formula, "é=" and "€-" start with another character: 5 x 3
+    assert int((text_cells(column).problem != "").sum()) == 15
 
 
 def test_a_column_the_check_keeps_as_it_is_is_returned_with_its_codes() -> None:
@@ -179,6 +207,43 @@ def test_empty_reasons_are_one_empty_string_per_cell() -> None:
     assert problem.tolist() == ["", "", ""]
     problem[1] = "bad"  # writable: checks add their reasons in place
     assert problem.tolist() == ["", "bad", ""]
+
+
+def test_a_check_that_finds_nothing_gives_read_only_empty_reasons() -> None:
+    """A million cells that are all fine need no million references to ``""``: the reasons of
+    such a check are one empty string seen per cell, read-only, so that a caller adding a
+    reason must copy them (and cannot change another check's reasons by mistake)."""
+    checked = check_text(_arrow(["t1", "t2", "t1"]))
+    assert checked.problem.tolist() == ["", "", ""]
+    assert not checked.problem.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        checked.problem[0] = "bad"
+    own = checked.problem.copy()
+    own[0] = "bad"
+    assert own.tolist() == ["bad", "", ""]
+    # a check that found something gives reasons of its own, written where the cells failed
+    found = check_text(_arrow(["t1", "=x", "t1"]))
+    assert found.problem.flags.writeable
+    assert found.problem.tolist() == ["", FORMULA, ""]
+
+
+def test_a_take_of_a_column_of_several_chunks_is_pandas_take() -> None:
+    """``take`` reads positions in order chunk by chunk (Arrow would join the chunks first):
+    the cells must be those at the positions, in any order, across empty and partial chunks."""
+    cells = [f"v{i}" for i in range(20)]
+    arrow = _arrow(cells)
+    chunked = pd.Series(
+        pd.array(pd.concat([arrow.iloc[:7], arrow.iloc[7:7], arrow.iloc[7:15], arrow.iloc[15:]]))
+    )
+    sliced = arrow.iloc[2:].reset_index(drop=True)
+    for positions in ([0, 6, 7, 8, 14, 15, 17], [3], [], [17, 0, 5], [2, 2, 9, 9]):
+        at = np.array(positions, dtype=np.intp)
+        for column in (arrow, chunked, sliced):
+            taken = take(column, at)
+            assert taken.dtype == column.dtype
+            assert taken.tolist() == column.iloc[at].tolist()
+    with pytest.raises(IndexError):
+        take(chunked, np.array([0, 20]))
 
 
 def test_blank_arrow_cells_are_the_blank_cells_of_text() -> None:

@@ -39,6 +39,8 @@ class Checked:
 
     values: pd.Series
     given: np.ndarray
+    #: A reason per cell, ``""`` where fine; read-only when no cell failed (:func:`found_none`):
+    #: copy it to add reasons.
     problem: np.ndarray
     #: For each cell, a number that equal values share and no other value has (None: not known).
     codes: np.ndarray | None = None
@@ -61,6 +63,13 @@ def no_problems(n: int) -> np.ndarray:
     problem = np.empty(n, dtype=object)
     problem[:] = ""
     return problem
+
+
+def found_none(n: int) -> np.ndarray:
+    """The reasons of ``n`` cells of which none failed, read-only and in no memory of their own
+    (one ``""`` seen ``n`` times): a check that found nothing in a million cells need not make
+    and free a million references. A caller that adds reasons copies it first."""
+    return np.broadcast_to(np.array("", dtype=object), (n,))
 
 
 def cell_text(value: object) -> str:
@@ -119,17 +128,48 @@ class Distinct:
             unchanged = not bool(self.values.isna().any())
         else:
             unchanged = False
-        if unchanged:
-            out = column.reset_index(drop=True)
-        elif isinstance(values.dtype, np.dtype):
-            out = pd.Series(values.to_numpy()[codes])
-        else:
-            out = pd.Series(values.array.take(codes))
-        problem = no_problems(len(codes))
-        failed = (checked.problem != "")[codes]
-        if failed.any():
+        out = column.reset_index(drop=True) if unchanged else take(values, codes)
+        wrong = checked.problem != ""
+        if wrong.any():
+            problem = no_problems(len(codes))
+            failed = wrong[codes]
             problem[failed] = checked.problem[codes[failed]]
+        else:  # no value failed: no cell did (no pass over the codes to say so)
+            problem = found_none(len(codes))
+            failed = np.zeros(len(codes), dtype=bool)
         return Checked(out, checked.given[codes], problem, codes if unchanged else None, failed)
+
+
+def take(values: pd.Series, positions: np.ndarray) -> pd.Series:
+    """A new column of ``values`` at ``positions`` (integers), of the same dtype: an Arrow-backed
+    column by Arrow takes (pandas' own take checks the positions in a pass of its own first)."""
+    array = arrow_data(values)
+    if array is not None:
+        return pd.Series(pd.array(_take_chunks(array, positions), dtype=values.dtype))
+    if isinstance(values.dtype, np.dtype):
+        return pd.Series(values.to_numpy()[positions])
+    return pd.Series(values.array.take(positions))
+
+
+def _take_chunks(array: Any, positions: np.ndarray) -> Any:
+    """``array`` (a ``ChunkedArray``) at ``positions``. Arrow's take of a column of several
+    chunks joins them into one first, a copy of the whole column even for a few positions (the
+    few rows that may repeat, of a million read in blocks); positions in order are taken from
+    each chunk instead."""
+    pa = importlib.import_module("pyarrow")
+    pc = importlib.import_module("pyarrow.compute")
+    lengths = [len(chunk) for chunk in array.chunks]
+    in_order = len(positions) > 1 and bool(np.all(positions[1:] >= positions[:-1]))
+    if len(lengths) < 2 or not in_order or positions[0] < 0 or positions[-1] >= len(array):
+        return pc.take(array, positions)  # which also refuses a position outside the column
+    ends = np.cumsum(lengths)
+    cuts = np.searchsorted(positions, ends)  # the positions of chunk i are cuts[i-1]:cuts[i]
+    pieces, low = [], 0
+    for chunk, end, high in zip(array.chunks, ends, cuts, strict=True):
+        if high > low:
+            pieces.append(chunk.take(positions[low:high] - (end - len(chunk))))
+        low = high
+    return pa.chunked_array(pieces, type=array.type)
 
 
 def distinct(values: pd.Series) -> Distinct | None:
@@ -166,11 +206,7 @@ def fingerprints(values: pd.Series) -> np.ndarray | None:
     chunk = array.combine_chunks()
     if not len(chunk):
         return np.zeros(0, dtype=np.uint64)
-    wide = str(chunk.type) == "large_string"
-    _, offsets_buffer, data_buffer = chunk.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if wide else np.int32)
-    offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1].astype(np.int64)
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0)
+    offsets, data = _text_buffers(chunk)
     # 8 zero bytes either side, so that a word at any text's start or end stays in the buffer
     padded = np.zeros(len(data) + 16, dtype=np.uint8)
     padded[8 : 8 + len(data)] = data
@@ -184,6 +220,37 @@ def fingerprints(values: pd.Series) -> np.ndarray | None:
     last = np.where(short, np.uint64(0), words[offsets[1:]])  # the 8 bytes before the end
     mixed = first * np.uint64(0x9E3779B97F4A7C15) ^ last * np.uint64(0xC2B2AE3D27D4EB4F)
     return np.asarray(mixed ^ length * np.uint64(0x165667B19E3779F9), dtype=np.uint64)
+
+
+def _text_buffers(chunk: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (int64, one more than the cells: where each text starts and ends) and the
+    UTF-8 bytes of one non-empty Arrow text array, as views of its buffers."""
+    wide = str(chunk.type) == "large_string"
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64 if wide else np.int32)
+    offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1].astype(np.int64)
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0)
+    return offsets, np.asarray(data, dtype=np.uint8)
+
+
+def _starts_with(text: pd.Series, starts: tuple[str, ...]) -> np.ndarray:
+    """Which cells of ``text`` (stripped, nothing missing) start with one of ``starts`` (ASCII
+    characters): for an Arrow column, read off each text's first byte (no multi-byte character
+    starts with an ASCII byte) instead of one pass over the column per character."""
+    array = arrow_text(text)
+    if array is None or array.null_count:
+        return np.asarray(text.str.startswith(starts).fillna(False).to_numpy(dtype=bool))
+    table = np.zeros(256, dtype=bool)
+    table[[ord(c) for c in starts]] = True
+    parts = [np.zeros(0, dtype=bool)]
+    for chunk in array.chunks:
+        out = np.zeros(len(chunk), dtype=bool)
+        if len(chunk):
+            offsets, data = _text_buffers(chunk)
+            full = offsets[1:] > offsets[:-1]
+            out[full] = table[data[offsets[:-1][full]]]
+        parts.append(out)
+    return np.concatenate(parts)
 
 
 def each_distinct(
@@ -207,10 +274,8 @@ def text_cells(values: pd.Series) -> Checked:
     """:func:`check_text` of every cell, without looking for the distinct values first (for a
     check that runs on distinct values already)."""
     text = as_text(values)
-    problem = no_problems(len(text))
-    suspect = np.flatnonzero(
-        text.str.startswith((*_FORMULA_STARTS, "#")).fillna(False).to_numpy(dtype=bool)
-    )
+    suspect = np.flatnonzero(_starts_with(text, (*_FORMULA_STARTS, "#")))
+    problem = no_problems(len(text)) if len(suspect) else found_none(len(text))
     failed = np.zeros(len(text), dtype=bool)
     for i in suspect:
         problem[i] = text_problem(str(text.iloc[i]))

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import numpy as np
@@ -269,8 +269,9 @@ def read_customers(
             checked = check(column(name))
         if name in marks:
             wrong = marks[name] != ""
-            checked.problem[wrong] = marks[name][wrong]
             checked.values[wrong] = np.nan if checked.values.dtype.kind == "f" else None
+            # a new array of reasons: the check's own may be read-only (found_none)
+            return replace(checked, problem=np.where(wrong, marks[name], checked.problem))
         return checked
 
     def reject(name: str, header: str, raw: pd.Series, problem: np.ndarray) -> None:

@@ -79,6 +79,7 @@ from slacalc.io.cells import (
     fingerprints,
     first_rows,
     no_problems,
+    take,
     text_cells,
 )
 from slacalc.io.headers import (
@@ -459,7 +460,10 @@ def _normalised(columns: dict[str, Any], n: int, *, copy: bool) -> pd.DataFrame:
             out[name] = pd.DatetimeIndex(times.dt.tz_convert("UTC")).as_unit("ns")
         else:
             stamps = times.to_numpy() if isinstance(times, pd.Series) else np.asarray(times)
-            out[name] = pd.to_datetime(stamps, utc=True).as_unit("ns")
+            if stamps.dtype == np.dtype("M8[ns]"):  # UTC instants already: no parse
+                out[name] = pd.DatetimeIndex(stamps.view(np.int64), dtype="datetime64[ns, UTC]")
+            else:
+                out[name] = pd.to_datetime(stamps, utc=True).as_unit("ns")
     for name in ("affected_users", "affected_percent"):
         out[name] = pd.to_numeric(columns[name], errors="raise").astype(np.float64)
         if isinstance(out[name], pd.Series):
@@ -733,7 +737,7 @@ class _Check:
         problem[start.empty] = "no start time"
         self.reject("start", problem, start.failed | start.empty)
         begin = start.utc.to_numpy(dtype="M8[ns]")
-        finish = end.utc.to_numpy(dtype="M8[ns]").copy()
+        finish = end.utc.to_numpy(dtype="M8[ns]")
         # the end's reasons, and which cells have one (each reason set below is not empty)
         problem, failed = end.problem, end.failed
         still_open = end.empty & ~start.empty
@@ -745,6 +749,7 @@ class _Check:
             failed |= end.empty
         else:
             cut = self.as_of.tz_convert("UTC").tz_localize(None).as_unit("ns").to_datetime64()
+            finish = finish.copy()  # the open windows' ends are written in
             finish[still_open] = cut
             late = still_open & (begin >= cut)
             problem[late] = (
@@ -791,13 +796,17 @@ class _Check:
         )
         percent = check_percent(self.raw("affected_percent"), self.distinct("affected_percent"))
         failed: dict[str, np.ndarray] = {}
-        for name, checked in (("affected_users", users), ("affected_percent", percent)):
+        checks = {"affected_users": users, "affected_percent": percent}
+        for name, checked in list(checks.items()):
             failed[name] = checked.problem != "" if checked.failed is None else checked.failed
             if name in marks:
                 wrong = marks[name] != ""
-                checked.problem[wrong] = marks[name][wrong]
                 checked.values[wrong] = np.nan
+                # a new array of reasons: the check's own may be read-only (found_none)
+                problem = np.where(wrong, marks[name], checked.problem)
+                checks[name] = replace(checked, problem=problem)
                 failed[name] = failed[name] | wrong
+        users, percent = checks["affected_users"], checks["affected_percent"]
         problem = users.problem
         counts = users.values.to_numpy(dtype=np.float64)
         if licensed is not None:
@@ -821,8 +830,7 @@ class _Check:
 
     def _users_source(self, counted: np.ndarray) -> None:
         """Where each row's affected users came from: as stated, else given or assumed all."""
-        sources = pd.Series([ASSUMED_ALL, GIVEN], dtype="str")
-        derived = sources.take(counted.astype(np.intp)).reset_index(drop=True)
+        derived = take(pd.Series([ASSUMED_ALL, GIVEN], dtype="str"), counted.view(np.int8))
         if "users_source" not in self.map.fields:  # nothing stated: no cell to check
             self.values["users_source"] = derived
             return
@@ -1038,7 +1046,7 @@ _PASSES = (
 
 def _at(values: pd.Series | np.ndarray, positions: np.ndarray) -> pd.Series | np.ndarray:
     if isinstance(values, pd.Series):
-        return values.iloc[positions].reset_index(drop=True)
+        return take(values, positions)
     return np.asarray(values[positions])
 
 

@@ -299,11 +299,19 @@ def _arrow_aware(values: pd.Series) -> ParsedTimes | None:
         cast = pc.cast(array, pa.timestamp("ns", "UTC"))
     except Exception:
         return None
-    out = _Out(len(values))
     stamps = pd.Series(cast.to_numpy(zero_copy_only=False)).to_numpy(dtype="M8[ns]")
-    out.empty[:] = np.isnat(stamps)
-    out.ns[:] = stamps.view(np.int64)
-    return out.done()
+    # what _Out.done gives for these instants, without filling its arrays first: none is naive
+    # or a serial date, and only an instant outside EARLIEST-LATEST fails
+    empty = np.isnat(stamps)
+    ns = stamps.view(np.int64)
+    far = ~empty & ((ns < EARLIEST.value) | (ns > LATEST.value))
+    problem = no_problems(len(stamps))
+    if far.any():
+        problem[far] = OUT_OF_RANGE
+        stamps = np.where(far, np.datetime64("NaT", "ns"), stamps)
+    utc = pd.Series(pd.DatetimeIndex(stamps).tz_localize("UTC"))
+    naive, serial = np.zeros(len(stamps), dtype=bool), np.zeros(len(stamps), dtype=bool)
+    return ParsedTimes(utc, empty, problem, naive, serial, far)
 
 
 def _text_values(values: pd.Series) -> pd.Series | None:
