@@ -32,7 +32,7 @@ from slacalc.cli import whatif as cli_whatif
 from slacalc.engine.calculate import calculate
 from slacalc.engine.results import Results
 from slacalc.errors import InputError, RowProblem, SlacalcError
-from slacalc.io.customers import read_customers
+from slacalc.io.customers import Customers, read_customers
 from slacalc.io.tables import MAX_FILE_ROWS, MAX_ROWS
 from slacalc.io.wording import command_line
 from slacalc.model.contract import (
@@ -660,13 +660,7 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     registry = ContractRegistry.of(args.contracts, replace_bundled=args.replace_bundled)
     customers = None
     if args.customers is not None:
-        customers = read_customers(
-            args.customers,
-            known_contracts=registry,
-            decimal=args.decimal,
-            thousands=args.thousands,
-        )
-        require_rows(customers.frame, customers.rejected, customers.source, "customer", err)
+        customers = customer_table(args, registry, err)
     given = dict(args.cohort)
     if len(given) < len(args.cohort):
         raise SlacalcError("--cohort: each cohort once")
@@ -728,6 +722,18 @@ def _run_calculate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     _write_portfolio(args, results)
 
     return rejected_status(_rejected_row_count(results), args.allow_rejected, err)
+
+
+def customer_table(args: argparse.Namespace, registry: ContractRegistry, err: TextIO) -> Customers:
+    """``--customers``, read with the command's number marks and refused if no row is usable."""
+    customers = read_customers(
+        args.customers,
+        known_contracts=registry,
+        decimal=args.decimal,
+        thousands=args.thousands,
+    )
+    require_rows(customers.frame, customers.rejected, customers.source, "customer", err)
+    return customers
 
 
 def require_rows(

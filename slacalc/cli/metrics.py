@@ -26,6 +26,7 @@ from slacalc.cli import (
     _amount,
     allow_rejected_option,
     contract_options,
+    customer_table,
     fee_options,
     format_options,
     input_notes,
@@ -41,7 +42,7 @@ from slacalc.cli import (
 )
 from slacalc.engine.error_rate import ErrorRateResults, calculate_error_rate, error_rate_table
 from slacalc.errors import ContractError, RowProblem, SlacalcError
-from slacalc.io.customers import Customers, read_customers
+from slacalc.io.customers import Customers
 from slacalc.io.metrics import AZURE_SERVER_ERRORS, Metrics, read_metrics
 from slacalc.io.times import parse_instant
 from slacalc.model.contract import Contract
@@ -186,13 +187,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.customers is None:
         results, contracts, set_aside = _one_customer(args, metrics, registry, fees)
     else:
-        customers = read_customers(
-            args.customers,
-            known_contracts=registry,
-            decimal=args.decimal,
-            thousands=args.thousands,
-        )
-        require_rows(customers.frame, customers.rejected, customers.source, "customer", err)
+        customers = customer_table(args, registry, err)
         results, contracts = _portfolio(args, metrics, customers, registry)
         set_aside = 0
 
