@@ -353,16 +353,6 @@ def _slug(text: str) -> str:
     return "-".join(part for part in kept.split("-") if part) or "scenario"
 
 
-def page_links() -> None:
-    """Links to the other pages, for the end of a page."""
-    columns = st.columns(5)
-    columns[0].page_link(CLAIM_PAGE, label="Claim", icon=":material/request_quote:")
-    columns[1].page_link(DATA_PAGE, label="Data", icon=":material/upload_file:")
-    columns[2].page_link(CONTRACT_PAGE, label="Contract", icon=":material/gavel:")
-    columns[3].page_link(WHATIF_PAGE, label="What-if", icon=":material/compare_arrows:")
-    columns[4].page_link(CLAIMS_PAGE, label="Claims", icon=":material/fact_check:")
-
-
 def evidence(result: Results, timezone: str) -> None:
     """The downtime that counted (merged windows with their incident ids) and the excluded time."""
     if len(result.evidence):

@@ -54,7 +54,6 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -1107,8 +1106,3 @@ def is_blank(values: pd.Series) -> np.ndarray:
         )
         return np.asarray(missing | texts, dtype=bool)
     return np.asarray(missing, dtype=bool)
-
-
-def is_datetime_value(value: object) -> bool:
-    """A single cell holding a date and time (Python, numpy or pandas)."""
-    return isinstance(value, datetime | np.datetime64)

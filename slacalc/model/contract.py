@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import tomllib
 import zoneinfo
 from decimal import Decimal
@@ -606,8 +605,3 @@ def bundled_contract(contract_id: str) -> Contract:
     if not bundled.is_file():
         bundled = _bundled_dir() / _UNVERIFIED / f"{contract_id}.toml"
     return _load_path(bundled)
-
-
-def contract_json(contract: Contract) -> str:
-    """The contract as canonical JSON: a hashable cache key and a stable record for evidence."""
-    return json.dumps(contract.model_dump(mode="json"), sort_keys=True)
