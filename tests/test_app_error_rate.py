@@ -133,9 +133,10 @@ def test_a_european_export_is_read_and_its_reading_options_say_how(at: AppTest) 
     assert rows["GET"]["Period"] == "March 2026"
     order = at.radio(key=Widget.ERROR_RATE_DAYFIRST)
     assert order.label == "Dates like 03/04/2026"
-    assert order.options == ["Detect (this file: Day first)", "Day first", "Month first"]
+    assert order.options == ["Detect", "Day first", "Month first"]
+    assert list(order.proto.captions) == ["this file: Day first", "", ""]
     decimal = at.radio(key=Widget.ERROR_RATE_DECIMAL)
-    assert decimal.options[0] == "Detect (this file: Comma (,))"
+    assert (decimal.options[0], decimal.proto.captions[0]) == ("Detect", "this file: Comma (,)")
     # Overruled: read with a decimal point, 2.000 is 2 requests and 1.000 one failure, 1.234.567
     # no number at all: that row is refused, naming the marks.
     decimal.set_value(".").run()

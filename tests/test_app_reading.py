@@ -147,8 +147,9 @@ def test_a_detected_decimal_comma_is_shown_and_can_be_overruled(
     at = start()
     upload(at, "komma.csv", PERCENT_COMMA)
     assert errors(at) == []
-    assert at.radio(key="widget.read_decimal").options[0] == "Detect (this file: Comma (,))"
-    assert at.radio(key="widget.read_thousands").options[0] == "Detect (this file: Point (.))"
+    decimal, thousands = at.radio(key="widget.read_decimal"), at.radio(key="widget.read_thousands")
+    assert (decimal.options[0], decimal.proto.captions[0]) == ("Detect", "this file: Comma (,)")
+    assert (thousands.options[0], thousands.proto.captions[0]) == ("Detect", "this file: Point (.)")
     notes = [str(i.value) for i in at.info]
     assert (
         "numbers read with ',' for decimals and '.' for thousands (detected from '12,5 %'; "

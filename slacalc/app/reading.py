@@ -93,16 +93,20 @@ def render(
 
 def choice(widget: Widget, name: str, value: object, found: str = "") -> str:
     """A radio of the option's choices, showing ``value``; ``found`` is what the reader found
-    when the option is left to it (its "Detect" choice)."""
+    when the option is left to it, the caption of its "Detect" choice. The choices' labels
+    never change: the browser keeps a radio's choice by its label, so a label that changed
+    once the file was read lost it (the radio showed nothing chosen, and the next run got the
+    old label's text as the option's value)."""
     control = CONTROLS[name]
     state.sync(widget, str(value))
-    detect = f"Detect (this file: {found})" if found else "Detect"
+    keys = list(control.choices)
     chosen = st.radio(
         control.label,
-        list(control.choices),
+        keys,
         key=widget,
         horizontal=True,
-        format_func=lambda key: detect if key == "None" else control.choices[key],
+        format_func=control.choices.__getitem__,
+        captions=[f"this file: {found}" if key == "None" and found else "" for key in keys],
     )
     return str(chosen)
 
